@@ -1,0 +1,117 @@
+# juan — build, test, install.  `make run` and `make check` are all a new
+# user needs: both first run `make deps`, which installs missing Debian
+# packages (apt-get as root, sudo otherwise).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+CC ?= cc
+
+PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1
+DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
+	libopencc-dev libsqlite3-dev libpcre2-dev libmd4c-dev libyaml-dev \
+	pkg-config tmux
+
+# Recursive (=) so pkg-config runs after `deps` has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring
+
+WARN = -Wall -Wextra -Werror
+CFLAGS ?= -O2
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+	$(PKG_CFLAGS) -MMD -MP
+SAN_CFLAGS = -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-D_DEFAULT_SOURCE -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
+
+SRC = $(wildcard src/*.c)
+LIB_SRC = $(filter-out src/main.c,$(SRC))
+TEST_SRC = $(wildcard tests/test_*.c)
+TESTS = $(patsubst tests/%.c,%,$(TEST_SRC))
+
+OBJ = $(patsubst src/%.c,build/rel/%.o,$(SRC))
+LIB_OBJ = $(patsubst src/%.c,build/rel/%.o,$(LIB_SRC))
+SAN_OBJ = $(patsubst src/%.c,build/san/%.o,$(SRC))
+SAN_LIB_OBJ = $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
+
+.PHONY: all deps check test run install uninstall bench clean golden
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory juan
+
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for p in $(PKGS); do \
+	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; \
+	done; \
+	[ -e /usr/include/unilbrk.h ] || missing="$$missing libunistring"; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	if [ -n "$$missing" ]; then \
+	  echo "juan: missing:$$missing; installing Debian packages" >&2; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	  else \
+	    echo "juan: cannot install packages (not root, no sudo). Run:" >&2; \
+	    echo "  sudo apt-get install -y $(DEB_PKGS)" >&2; exit 1; \
+	  fi; \
+	  $$sudo apt-get update -qq >&2 && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    $(DEB_PKGS) >&2 || { echo "juan: apt-get failed. Run:" >&2; \
+	    echo "  sudo apt-get install -y $(DEB_PKGS)" >&2; exit 1; }; \
+	fi
+
+juan: $(OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+build/rel/%.o: src/%.c | build/rel
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/%.o: src/%.c | build/san
+	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+
+build/rel build/san build/tests:
+	@mkdir -p $@
+
+build/juan-san: $(SAN_OBJ) | build/san
+	$(CC) $(SAN_CFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
+
+build/tests/%: tests/%.c tests/t.h $(LIB_OBJ) | build/tests
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+
+build/tests/%-san: tests/%.c tests/t.h $(SAN_LIB_OBJ) | build/tests
+	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS)
+
+test-bins: juan build/juan-san $(addprefix build/tests/,$(TESTS)) \
+	$(addsuffix -san,$(addprefix build/tests/,$(TESTS)))
+
+check: deps
+	@$(MAKE) --no-print-directory test-bins
+	@bash tests/run.sh
+
+test: check
+
+run: deps
+	@$(MAKE) --no-print-directory juan
+	./juan --dump samples/interview.txt | less -R
+
+golden: juan
+	bash tests/golden.sh --update
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 juan $(DESTDIR)$(BINDIR)/juan
+	install -m 644 man/juan.1 $(DESTDIR)$(MANDIR)/juan.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/juan $(DESTDIR)$(MANDIR)/juan.1
+
+bench: deps
+	@$(MAKE) --no-print-directory juan
+	@bash bench/run.sh
+
+clean:
+	rm -rf build juan
+
+-include $(wildcard build/*/*.d)

@@ -1,0 +1,162 @@
+#include "doc.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int read_all(int fd, char **out, size_t *n)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *b = xmalloc(cap);
+    for (;;) {
+        if (len == cap)
+            grow(&b, &cap, cap + 1, 1);
+        ssize_t k = read(fd, b + len, cap - len);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(b);
+            errno = e;
+            return -1;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    *out = b;
+    *n = len;
+    return 0;
+}
+
+int doc_looks_binary(const char *t, size_t len, size_t nbad_hint)
+{
+    (void)nbad_hint;
+    size_t n = len < (64u << 10) ? len : (64u << 10);
+    size_t chars = 0, ctrl = 0, bad = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += (size_t)text_decode(t + i, n - i, &c);
+        chars++;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
+             c != '\v' && c != 0x1B) ||
+            c == 0x7F || (c >= 0x80 && c <= 0x9F))
+            ctrl++;
+        else if (c == 0xFFFD)
+            bad++;
+    }
+    return chars >= 16 && (ctrl * 20 > chars || bad * 3 > chars);
+}
+
+int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
+{
+    memset(d, 0, sizeof *d);
+    d->path = xstrdup(path);
+    const char *want = NULL;
+    if (o->encoding) {
+        want = enc_canonical(o->encoding);
+        if (!want)
+            return DOC_ERR_ENCODING;
+    }
+    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+    if (fd < 0)
+        return DOC_ERR_SYS;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        goto sys;
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        goto sys;
+    }
+    const unsigned char *src;
+    size_t n;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        n = (size_t)st.st_size;
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED)
+            goto sys;
+        d->map = m;
+        d->maplen = n;
+        src = m;
+    } else {
+        if (read_all(fd, &d->owned_src, &n) < 0)
+            goto sys;
+        src = (const unsigned char *)d->owned_src;
+    }
+    if (fd > 0)
+        close(fd);
+    fd = -1;
+    d->src_len = n;
+
+    size_t bom = 0;
+    int valid = 0;
+    const char *enc = enc_detect(src, n, &bom, &valid);
+    if (want) {
+        /* an explicit encoding wins; a BOM of that encoding is skipped */
+        if (strcasecmp(want, enc))
+            bom = 0;
+        enc = want;
+    }
+    if (bom)
+        valid = 0; /* only the bytes without a BOM were checked */
+    d->bom = bom;
+    src += bom;
+    n -= bom;
+    if (!strcasecmp(enc, "UTF-8") &&
+        (valid || enc_utf8_valid_prefix(src, n) == n)) {
+        d->text = (const char *)src;
+        d->len = n;
+        d->encoding = "UTF-8";
+    } else {
+        if (enc_convert(enc, src, n, &d->conv) < 0) {
+            errno = EINVAL;
+            return DOC_ERR_ENCODING;
+        }
+        d->text = d->conv.text;
+        d->len = d->conv.len;
+        d->nbad = d->conv.nbad;
+        d->converted = 1;
+        /* the source is no longer needed */
+        if (d->map)
+            munmap(d->map, d->maplen);
+        d->map = NULL;
+        free(d->owned_src);
+        d->owned_src = NULL;
+        d->encoding = strcasecmp(enc, "UTF-8") ? enc : "UTF-8";
+    }
+    if (!o->force && doc_looks_binary(d->text, d->len, d->nbad))
+        return DOC_ERR_BINARY;
+    return DOC_OK;
+sys:;
+    int e = errno;
+    if (fd > 0)
+        close(fd);
+    errno = e;
+    return DOC_ERR_SYS;
+}
+
+size_t doc_src_offset(const doc_t *d, size_t off)
+{
+    if (!d->converted)
+        return d->bom + off;
+    return d->bom + enc_src_offset(&d->conv, d->encoding, off);
+}
+
+void doc_close(doc_t *d)
+{
+    if (d->map)
+        munmap(d->map, d->maplen);
+    free(d->owned_src);
+    if (d->converted)
+        free(d->conv.text);
+    enc_result_free(&d->conv);
+    free(d->path);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,51 @@
+/* doc: load a file (or stdin) as a document.
+ *
+ * Contract: a document is valid UTF-8 text (`text`, `len`) plus its
+ * encoding and, where the text was converted or repaired, checkpoints that
+ * map a text offset back to the source bytes (doc_src_offset). Valid UTF-8
+ * files are mapped, not copied. Positions everywhere in juan are byte
+ * offsets into `text`. A BOM is not part of the text. Loading never
+ * crashes on any input: invalid bytes become U+FFFD and the text around
+ * them is kept. */
+#ifndef JUAN_DOC_H
+#define JUAN_DOC_H
+#include "encoding.h"
+#include <stddef.h>
+
+typedef struct {
+    char *path;           /* as given; "-" for standard input */
+    const char *text;     /* valid UTF-8 */
+    size_t len;
+    const char *encoding; /* canonical name: UTF-8, GB18030, CP950, ... */
+    size_t bom;           /* bytes of BOM skipped in the source */
+    size_t src_len;       /* size of the source */
+    size_t nbad;          /* U+FFFD inserted for invalid bytes */
+    int converted;        /* text differs from the source bytes */
+    /* private */
+    void *map;
+    size_t maplen;
+    char *owned_src;
+    enc_result_t conv;
+} doc_t;
+
+typedef struct {
+    const char *encoding; /* NULL: detect */
+    int force;            /* load binary files too */
+} doc_opts_t;
+
+enum {
+    DOC_OK = 0,
+    DOC_ERR_SYS = 1,    /* see errno */
+    DOC_ERR_BINARY = 2, /* looks binary and !force */
+    DOC_ERR_ENCODING = 3 /* opts->encoding unknown */
+};
+
+int doc_open(doc_t *d, const char *path, const doc_opts_t *o);
+void doc_close(doc_t *d);
+/* Offset in the source file of text offset off. */
+size_t doc_src_offset(const doc_t *d, size_t off);
+/* Does the text look binary (many control characters or replacements in
+ * its first 64 KiB)? */
+int doc_looks_binary(const char *text, size_t len, size_t nbad_hint);
+
+#endif

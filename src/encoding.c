@@ -1,0 +1,344 @@
+#include "encoding.h"
+#include "util.h"
+
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <uchardet.h>
+#include <uniconv.h>
+#include <unistr.h>
+
+size_t enc_utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII fast path, 8 bytes at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (i + k >= n)
+            return i;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t j = 2; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+/* Share of double-byte trail bytes in 0x40..0x7E: Big5 text has about
+ * half of them there, GB text almost none. */
+static const char *trail_byte_guess(const unsigned char *s, size_t n)
+{
+    size_t pairs = 0, low = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] >= 0x81 && s[i] <= 0xFE) {
+            pairs++;
+            if (s[i + 1] >= 0x40 && s[i + 1] <= 0x7E)
+                low++;
+            i++;
+        }
+    }
+    return pairs && low * 100 > pairs * 30 ? "CP950" : "GB18030";
+}
+
+static const char *map_uchardet(const char *name, const unsigned char *s,
+                                size_t n)
+{
+    static const struct {
+        const char *from, *to;
+    } tab[] = {
+        {"UTF-8", "UTF-8"},         {"ASCII", "UTF-8"},
+        {"GB18030", "GB18030"},     {"GB2312", "GB18030"},
+        {"GBK", "GB18030"},         {"HZ-GB-2312", "HZ"},
+        {"BIG5", "CP950"},          {"BIG5-HKSCS", "BIG5-HKSCS"},
+        {"EUC-TW", "EUC-TW"},       {"SHIFT_JIS", "CP932"},
+        {"SJIS", "CP932"},          {"CP932", "CP932"},
+        {"EUC-JP", "EUC-JP"},       {"ISO-2022-JP", "ISO-2022-JP"},
+        {"EUC-KR", "CP949"},        {"UHC", "CP949"},
+        {"UTF-16LE", "UTF-16LE"},   {"UTF-16BE", "UTF-16BE"},
+        {"UTF-32LE", "UTF-32LE"},   {"UTF-32BE", "UTF-32BE"},
+    };
+    if (name && *name)
+        for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+            if (!strcasecmp(name, tab[i].from))
+                return tab[i].to;
+    /* uchardet needs about ten CJK characters and calls ASCII-heavy text
+     * WINDOWS-1252 or nothing: decide between the two big CJK codecs */
+    size_t high = 0;
+    for (size_t i = 0; i < n; i++)
+        high += s[i] >= 0x80;
+    if (high == 0)
+        return "UTF-8";
+    return trail_byte_guess(s, n);
+}
+
+const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
+                       int *valid)
+{
+    *bom = 0;
+    *valid = 0;
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+        *bom = 3;
+        return "UTF-8";
+    }
+    if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
+        *bom = 2;
+        return "UTF-16LE";
+    }
+    if (n >= 2 && s[0] == 0xFE && s[1] == 0xFF) {
+        *bom = 2;
+        return "UTF-16BE";
+    }
+    if (enc_utf8_valid_prefix(s, n) == n) {
+        *valid = 1;
+        return "UTF-8";
+    }
+    uchardet_t ud = uchardet_new();
+    /* the first 4 MiB are plenty for a guess */
+    size_t m = n < (4u << 20) ? n : (4u << 20);
+    const char *res = NULL;
+    if (uchardet_handle_data(ud, (const char *)s, m) == 0) {
+        uchardet_data_end(ud);
+        res = map_uchardet(uchardet_get_charset(ud), s, m);
+    } else {
+        res = map_uchardet(NULL, s, m);
+    }
+    uchardet_delete(ud);
+    return res;
+}
+
+const char *enc_canonical(const char *name)
+{
+    static char buf[64];
+    static const struct {
+        const char *from, *to;
+    } alias[] = {
+        {"GB2312", "GB18030"}, {"GBK", "GB18030"},   {"BIG5", "CP950"},
+        {"SJIS", "CP932"},     {"SHIFT_JIS", "CP932"}, {"SHIFT-JIS", "CP932"},
+        {"UTF8", "UTF-8"},     {"EUC-KR", "CP949"},
+    };
+    for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+        if (!strcasecmp(name, alias[i].from))
+            return alias[i].to;
+    if (strlen(name) >= sizeof buf)
+        return NULL;
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    iconv_close(cd);
+    size_t i = 0;
+    for (; name[i]; i++)
+        buf[i] = (name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i];
+    buf[i] = '\0';
+    return buf;
+}
+
+static void add_ck(enc_result_t *r, size_t t, size_t s)
+{
+    if (r->nck && r->ck_text[r->nck - 1] == t) {
+        r->ck_src[r->nck - 1] = s;
+        return;
+    }
+    size_t cap = r->ckcap;
+    grow(&r->ck_text, &cap, r->nck + 1, sizeof *r->ck_text);
+    grow(&r->ck_src, &r->ckcap, r->nck + 1, sizeof *r->ck_src);
+    r->ck_text[r->nck] = t;
+    r->ck_src[r->nck] = s;
+    r->nck++;
+}
+
+static void out_add(enc_result_t *r, size_t *cap, const void *p, size_t n)
+{
+    grow(&r->text, cap, r->len + n + 1, 1);
+    memcpy(r->text + r->len, p, n);
+    r->len += n;
+}
+
+static const char FFFD[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
+
+/* UTF-8 with damage: keep every valid sequence, one U+FFFD per bad byte. */
+static void repair_utf8(const unsigned char *s, size_t n, enc_result_t *r)
+{
+    size_t cap = 0, i = 0;
+    add_ck(r, 0, 0);
+    while (i < n) {
+        size_t k = enc_utf8_valid_prefix(s + i, n - i);
+        out_add(r, &cap, s + i, k);
+        i += k;
+        if (i < n) {
+            add_ck(r, r->len, i);
+            out_add(r, &cap, FFFD, 3);
+            r->nbad++;
+            i++;
+            add_ck(r, r->len, i);
+        }
+    }
+    grow(&r->text, &cap, r->len + 1, 1);
+    r->text[r->len] = '\0';
+}
+
+/* Where a chunk may end: after a line feed in an ASCII-compatible
+ * multibyte codec (0x0A is never a trail byte there), after an LF code
+ * unit in UTF-16/32. */
+static size_t chunk_end(const char *enc, const unsigned char *s, size_t n,
+                        size_t from, size_t want)
+{
+    size_t unit = 1;
+    int le = 0;
+    if (!strncasecmp(enc, "UTF-16", 6))
+        unit = 2, le = !strcasecmp(enc, "UTF-16LE");
+    else if (!strncasecmp(enc, "UTF-32", 6))
+        unit = 4, le = !strcasecmp(enc, "UTF-32LE");
+    else if (!strcasecmp(enc, "HZ") || !strncasecmp(enc, "ISO-2022", 8))
+        return n; /* stateful: convert in one piece */
+    size_t i = from + want;
+    if (i >= n)
+        return n;
+    i -= i % unit;
+    for (; i + unit <= n; i += unit) {
+        if (unit == 1 && s[i] == '\n')
+            return i + 1;
+        if (unit > 1) {
+            size_t lfpos = le ? i : i + unit - 1;
+            int ok = s[lfpos] == '\n';
+            for (size_t j = 0; j < unit && ok; j++)
+                if (i + j != lfpos && s[i + j])
+                    ok = 0;
+            if (ok)
+                return i + unit;
+        }
+    }
+    return n;
+}
+
+int enc_convert(const char *enc, const unsigned char *s, size_t n,
+                enc_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!strcasecmp(enc, "UTF-8")) {
+        repair_utf8(s, n, r);
+        return 0;
+    }
+    iconv_t cd = iconv_open("UTF-8", enc);
+    if (cd == (iconv_t)-1)
+        return -1;
+    iconv_close(cd);
+    size_t cap = 0, from = 0;
+    size_t *offs = NULL, offcap = 0;
+    while (from < n) {
+        size_t to = chunk_end(enc, s, n, from, 1u << 16);
+        size_t m = to - from;
+        grow(&offs, &offcap, m, sizeof *offs);
+        size_t olen = 0;
+        uint8_t *o = u8_conv_from_encoding(enc, iconveh_replacement_character,
+                                           (const char *)s + from, m, offs,
+                                           NULL, &olen);
+        if (!o) {
+            /* cannot happen with replacement; keep going byte-wise */
+            add_ck(r, r->len, from);
+            out_add(r, &cap, FFFD, 3);
+            r->nbad++;
+            from++;
+            continue;
+        }
+        /* checkpoints at the chunk start and around every replacement */
+        add_ck(r, r->len, from);
+        size_t last = 0; /* last source index that starts a character */
+        for (size_t i = 0; i < m; i++) {
+            if (offs[i] == (size_t)-1)
+                continue;
+            last = i;
+            if (offs[i] + 3 <= olen && !memcmp(o + offs[i], FFFD, 3)) {
+                add_ck(r, r->len + offs[i], from + i);
+                size_t nx = i + 1;
+                while (nx < m && offs[nx] == (size_t)-1)
+                    nx++;
+                add_ck(r, r->len + offs[i] + 3, from + nx);
+                r->nbad++;
+            }
+        }
+        out_add(r, &cap, o, olen);
+        /* a truncated sequence at the end produces nothing: mark it */
+        if (m && offs[last] == olen) {
+            add_ck(r, r->len, from + last);
+            out_add(r, &cap, FFFD, 3);
+            r->nbad++;
+            add_ck(r, r->len, to);
+        }
+        free(o);
+        from = to;
+    }
+    free(offs);
+    grow(&r->text, &cap, r->len + 1, 1);
+    r->text[r->len] = '\0';
+    return 0;
+}
+
+size_t enc_src_offset(const enc_result_t *r, const char *enc, size_t off)
+{
+    if (!r->nck)
+        return off;
+    size_t lo = 0, hi = r->nck;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (r->ck_text[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    size_t t0 = r->ck_text[lo], s0 = r->ck_src[lo];
+    if (off <= t0)
+        return s0;
+    if (!strcasecmp(enc, "UTF-8"))
+        return s0 + (off - t0);
+    /* re-encode the text between the checkpoint and off */
+    size_t len = 0;
+    char *b = u8_conv_to_encoding(enc, iconveh_question_mark,
+                                  (const uint8_t *)r->text + t0, off - t0,
+                                  NULL, NULL, &len);
+    if (!b)
+        return s0;
+    free(b);
+    return s0 + len;
+}
+
+void enc_result_free(enc_result_t *r)
+{
+    free(r->ck_text);
+    free(r->ck_src);
+    r->ck_text = r->ck_src = NULL;
+    r->nck = r->ckcap = 0;
+}

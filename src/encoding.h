@@ -1,0 +1,43 @@
+/* encoding: detect a byte buffer's character encoding and convert it to
+ * UTF-8.
+ *
+ * Contract: enc_detect() never fails; it answers BOM (UTF-8, UTF-16LE/BE),
+ * else UTF-8 when the bytes are valid UTF-8, else uchardet's guess mapped
+ * to a superset codec (GB18030 for GB2312/GBK, CP950 for Big5, CP932 for
+ * Shift_JIS, EUC-JP), else a trail-byte test between GB18030 and CP950.
+ * enc_convert() turns any buffer into valid UTF-8: every invalid or
+ * truncated sequence becomes U+FFFD, valid text around it is kept, and
+ * checkpoints (text offset, source offset) let a text offset be mapped
+ * back to the source bytes. */
+#ifndef JUAN_ENCODING_H
+#define JUAN_ENCODING_H
+#include <stddef.h>
+
+typedef struct {
+    char *text;       /* UTF-8, NUL-terminated, owned */
+    size_t len;
+    size_t *ck_text;  /* checkpoints: text offset ... */
+    size_t *ck_src;   /* ... and the source offset it came from */
+    size_t nck, ckcap;
+    size_t nbad;      /* replacement characters inserted */
+} enc_result_t;
+
+/* Detected encoding name (static string) and the BOM length to skip;
+ * *valid is set when the bytes after the BOM are known valid UTF-8. */
+const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
+                       int *valid);
+/* Canonical name for a user-given encoding, or NULL if iconv cannot
+ * convert from it. */
+const char *enc_canonical(const char *name);
+/* Convert s[0..n) from `enc` to UTF-8. Returns 0, or -1 if the encoding
+ * is unknown to iconv. */
+int enc_convert(const char *enc, const unsigned char *s, size_t n,
+                enc_result_t *r);
+/* Source offset (relative to the converted bytes) of text offset off. */
+size_t enc_src_offset(const enc_result_t *r, const char *enc, size_t off);
+void enc_result_free(enc_result_t *r);
+
+/* Length of the longest prefix of s that is valid UTF-8. */
+size_t enc_utf8_valid_prefix(const unsigned char *s, size_t n);
+
+#endif

@@ -1,0 +1,67 @@
+/* layout: break one paragraph into visual lines of at most `width` cells.
+ *
+ * Contract: layout_para() takes the byte range of one paragraph of a
+ * document's UTF-8 text and yields visual lines, each a byte range of that
+ * document, so positions never depend on the width. Breaks are UAX #14
+ * opportunities (libunistring) tailored for CJK (clreq/JLREQ: no line
+ * starts with closing punctuation or small kana, none ends with opening
+ * punctuation; —— …… ⋯⋯ ― ―, numbers, Latin words, URLs and fullwidth
+ * ＡＢＣ１２３ stay whole), only at grapheme cluster boundaries, filled
+ * greedily. A run with no legal break that is wider than the line is cut
+ * at the last cluster that fits (an "emergency" break). No line is wider
+ * than `width`; blanks at a break hang (are not drawn). Leading blanks
+ * become one indent. Never calls curses; allocates only when a paragraph
+ * is larger than any seen before. */
+#ifndef JUAN_LAYOUT_H
+#define JUAN_LAYOUT_H
+#include "text.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#define LAYOUT_MIN_WIDTH 10
+#define LAYOUT_MAX_WIDTH 1000
+
+typedef struct {
+    int width;  /* cells, LAYOUT_MIN_WIDTH..LAYOUT_MAX_WIDTH */
+    int indent; /* indent of an indented paragraph, in ideographic-space
+                   units (2 cells each); 0 drops indents */
+} layout_opts_t;
+
+enum {
+    VL_FIRST = 1,     /* first line of its paragraph */
+    VL_EMERGENCY = 2, /* ends with an emergency break */
+    VL_BLANK = 4,     /* the line stands for a blank paragraph */
+};
+
+typedef struct {
+    size_t start, end; /* document bytes covered; lines of a paragraph are
+                          contiguous from its start to its end */
+    uint32_t u0, u1;   /* units drawn: [u0, u1) (trailing blanks left out) */
+    uint16_t cells;    /* width of the drawn units */
+    uint16_t indent;   /* cells of indent before them */
+    uint8_t flags;     /* VL_* */
+} vline_t;
+
+typedef struct {
+    units_t t;          /* units of the paragraph content */
+    size_t base;        /* document offset of unit offset 0 */
+    vline_t *v;         /* the visual lines */
+    size_t nv, vcap;
+    const char *indent_str; /* what to draw as indent on an indented line */
+    size_t indent_len;
+    char *lb;           /* scratch: libunistring break opportunities */
+    size_t lbcap;
+} layout_t;
+
+/* Lay out text[start..end) (one paragraph, no line terminators). */
+void layout_para(layout_t *L, const char *text, size_t start, size_t end,
+                 const layout_opts_t *o);
+/* Display bytes of line i (without its indent). */
+size_t layout_line_bytes(const layout_t *L, size_t i, const char **p);
+void layout_free(layout_t *L);
+
+/* Classes used by the tailoring, exposed for tests. */
+int layout_no_start(uint32_t cp); /* must not begin a line */
+int layout_no_end(uint32_t cp);   /* must not end a line */
+
+#endif

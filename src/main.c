@@ -1,0 +1,199 @@
+/* main: parse options and dispatch; no text processing happens here. */
+#include "doc.h"
+#include "dump.h"
+#include "layout.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+    fputs("Usage: juan [OPTION]... FILE...\n"
+          "       juan --dump [-w N] [OPTION]... FILE...\n"
+          "Read Chinese and Japanese essays and interviews in the terminal.\n"
+          "\n"
+          "Modes:\n"
+          "      --dump            print the text laid out as the reader shows it\n"
+          "\n"
+          "Options:\n"
+          "  -w, --width=N         line width in cells, 10-1000 (default: the\n"
+          "                        terminal's width, or 80 when not a terminal)\n"
+          "      --indent=N        indent of indented paragraphs, in ideographic\n"
+          "                        spaces (default 2; 0 drops indents)\n"
+          "  -e, --encoding=NAME   read FILE as NAME (GB18030, BIG5, SHIFT_JIS,\n"
+          "                        UTF-16LE, ...) instead of detecting it\n"
+          "      --force           show files that look binary\n"
+          "  -h, --help            show this help and exit\n"
+          "  -V, --version         show the version and exit\n"
+          "\n"
+          "FILE may be - for standard input. Without --dump, juan shows the\n"
+          "laid-out text in a pager (less -R) when standard output is a\n"
+          "terminal, and prints it otherwise.\n"
+          "Exit status: 0 if all went well, 2 on any error.\n",
+          f);
+}
+
+static void try_help(void)
+{
+    fputs("Try 'juan --help' for more information.\n", stderr);
+    exit(2);
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col > 0) {
+        int w = ws.ws_col;
+        if (w < LAYOUT_MIN_WIDTH)
+            w = LAYOUT_MIN_WIDTH;
+        if (w > LAYOUT_MAX_WIDTH)
+            w = LAYOUT_MAX_WIDTH;
+        return w;
+    }
+    return 80;
+}
+
+/* Print one file; returns 0 or 2. */
+static int dump_file(const char *path, const doc_opts_t *dopt,
+                     const layout_opts_t *lopt, FILE *out)
+{
+    doc_t d;
+    int r = doc_open(&d, path, dopt);
+    int rc = 0;
+    if (r == DOC_ERR_SYS) {
+        msg("%s: %s", safe_path(path), strerror(errno));
+        rc = 2;
+    } else if (r == DOC_ERR_BINARY) {
+        msg("%s: binary file (use --force to view)", safe_path(path));
+        rc = 2;
+    } else if (r == DOC_ERR_ENCODING) {
+        msg("%s: cannot convert from encoding '%s'", safe_path(path),
+            safe_path(dopt->encoding));
+        rc = 2;
+    } else if (dump_doc(&d, lopt, out) < 0) {
+        if (errno != EPIPE)
+            msg("write error: %s", strerror(errno));
+        rc = 2;
+    }
+    doc_close(&d);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (text_init_locale() < 0) {
+        msg("no UTF-8 locale is available (tried the user's, C.UTF-8)");
+        return 2;
+    }
+    enum { OPT_DUMP = 256, OPT_INDENT, OPT_FORCE };
+    static const struct option opts[] = {
+        {"dump", no_argument, NULL, OPT_DUMP},
+        {"width", required_argument, NULL, 'w'},
+        {"indent", required_argument, NULL, OPT_INDENT},
+        {"encoding", required_argument, NULL, 'e'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int dump = 0, width = 0;
+    layout_opts_t lopt = {.width = 80, .indent = 2};
+    doc_opts_t dopt = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "w:e:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DUMP:
+            dump = 1;
+            break;
+        case 'w':
+            if (parse_int(optarg, LAYOUT_MIN_WIDTH, LAYOUT_MAX_WIDTH, &width)) {
+                msg("invalid width '%s' (expected %d to %d)", safe_path(optarg),
+                    LAYOUT_MIN_WIDTH, LAYOUT_MAX_WIDTH);
+                try_help();
+            }
+            break;
+        case OPT_INDENT:
+            if (parse_int(optarg, 0, 8, &lopt.indent)) {
+                msg("invalid indent '%s' (expected 0 to 8)", safe_path(optarg));
+                try_help();
+            }
+            break;
+        case 'e':
+            dopt.encoding = optarg;
+            if (!enc_canonical(optarg)) {
+                msg("unknown encoding '%s'", safe_path(optarg));
+                try_help();
+            }
+            break;
+        case OPT_FORCE:
+            dopt.force = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("juan %s\n", JUAN_VERSION);
+            return 0;
+        default:
+            try_help();
+        }
+    }
+    if (optind >= argc) {
+        msg("no file given (the library view comes in a later version)");
+        try_help();
+    }
+    lopt.width = width ? width : terminal_width();
+
+    FILE *out = stdout;
+    FILE *pager = NULL;
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    if (!dump && isatty(STDOUT_FILENO)) {
+        /* until the full-screen reader exists: page the laid-out text */
+        signal(SIGPIPE, SIG_IGN);
+        pager = popen("less -R", "w");
+        if (pager)
+            out = pager;
+    }
+    int rc = 0;
+    for (int i = optind; i < argc; i++) {
+        if (argc - optind > 1)
+            fprintf(out, "%s==> %s <==\n", i > optind ? "\n" : "",
+                    safe_path(argv[i]));
+        int r = dump_file(argv[i], &dopt, &lopt, out);
+        if (r)
+            rc = r;
+        if (r && errno == EPIPE)
+            break;
+    }
+    if (pager)
+        pclose(pager);
+    if (fflush(stdout) != 0 && errno != EPIPE) {
+        msg("write error: %s", strerror(errno));
+        rc = 2;
+    }
+    return rc;
+}

@@ -1,0 +1,29 @@
+/* para: plain-text paragraphs over a document's UTF-8 text.
+ *
+ * Contract: every source line is a paragraph; a run of blank lines (empty
+ * or only SP/TAB/U+3000) is one blank paragraph. Lines end with LF, CRLF or
+ * a lone CR. Paragraphs are found on demand from any byte offset, forwards
+ * or backwards, so nothing here reads more of the text than it returns:
+ * the first paragraph of a 100 MB text costs what it costs in a 10 KB one
+ * (a long run of blank lines is read once, as one paragraph). */
+#ifndef JUAN_PARA_H
+#define JUAN_PARA_H
+#include <stddef.h>
+
+typedef struct {
+    size_t start; /* first byte of the paragraph's first line */
+    size_t end;   /* end of its content (line terminator excluded) */
+    size_t next;  /* first byte of the following paragraph (== len at end) */
+    int blank;    /* a run of blank lines */
+} para_t;
+
+/* The paragraph containing byte `off` (off < len). 0 if the text is empty
+ * or off is out of range. */
+int para_at(const char *t, size_t len, size_t off, para_t *p);
+/* The first paragraph; 0 when the text is empty. */
+int para_first(const char *t, size_t len, para_t *p);
+/* The paragraph after / before `cur`; 0 at the end / start. */
+int para_next(const char *t, size_t len, const para_t *cur, para_t *p);
+int para_prev(const char *t, size_t len, const para_t *cur, para_t *p);
+
+#endif

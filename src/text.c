@@ -1,0 +1,333 @@
+#include "text.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unigbrk.h>
+#include <unistr.h>
+#include <wchar.h>
+
+#define MAX_MARKS 4
+
+int text_init_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    if (cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8")))
+        return 0;
+    if (setlocale(LC_CTYPE, "C.UTF-8") || setlocale(LC_CTYPE, "en_US.UTF-8"))
+        return 0;
+    return -1;
+}
+
+int text_decode(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    ucs4_t u;
+    int k = u8_mbtoucr(&u, p, n);
+    if (k <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = u;
+    return k;
+}
+
+int text_is_blank(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+/* Characters dropped from the display: joiners and selectors that make
+ * terminals and wcwidth() disagree, invisible breaks, tag characters. */
+static int is_dropped(uint32_t c)
+{
+    return c == 0x00AD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 ||
+           c == 0xFEFF || c == 0xFE0E || c == 0xFE0F ||
+           (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0000 && c <= 0xE007F);
+}
+
+/* Shown as <U+XXXX>: C1 controls, bidi controls, other invisible format
+ * characters, line/paragraph separators. */
+static int is_hex_escaped(uint32_t c)
+{
+    return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E ||
+           c == 0x200F || (c >= 0x2028 && c <= 0x202E) ||
+           (c >= 0x2061 && c <= 0x206F) || (c >= 0xFFF9 && c <= 0xFFFB) ||
+           c == 0x180E || c == 0x034F || c == 0x115F || c == 0x1160 ||
+           c == 0x3164 || c == 0xFFA0 || (c >= 0x1D173 && c <= 0x1D17A) ||
+           c == 0x110BD || c == 0x110CD || (c >= 0x13430 && c <= 0x1343F) ||
+           (c >= 0x1BCA0 && c <= 0x1BCA3) || c == 0x0600 || c == 0x0601 ||
+           c == 0x0602 || c == 0x0603 || c == 0x0604 || c == 0x0605 ||
+           c == 0x06DD || c == 0x070F || c == 0x08E2;
+}
+
+/* Kind of a code point for display. */
+enum { K_NORMAL, K_MARK, K_DROP, K_CARET, K_HEX, K_BAD, K_TAB };
+
+static int kind_of(uint32_t c, int *w)
+{
+    if (c < 0x20 || c == 0x7F) {
+        *w = c == '\t' ? 1 : 2;
+        return c == '\t' ? K_TAB : K_CARET;
+    }
+    if (c < 0x7F) {
+        *w = 1;
+        return K_NORMAL;
+    }
+    if (is_dropped(c)) {
+        *w = 0;
+        return K_DROP;
+    }
+    if (is_hex_escaped(c)) {
+        *w = c > 0xFFFF ? 9 : 8;
+        return K_HEX;
+    }
+    int k = wcwidth((wchar_t)c);
+    if (k < 0) {
+        *w = 1;
+        return K_BAD;
+    }
+    *w = k;
+    return k == 0 ? K_MARK : K_NORMAL;
+}
+
+/* Per-BMP-code-point cache of kind_of() plus a "simple" bit: the
+ * character's grapheme-break property is Other/Control, so a cluster
+ * boundary lies on both sides of it unless a neighbour is not simple.
+ * Built once from wcwidth() and libunistring, so it agrees with them. */
+enum { T_WMASK = 0x0F, T_KSHIFT = 4, T_KMASK = 0x70, T_SIMPLE = 0x80 };
+static uint8_t bmp[0x10000];
+static int bmp_ready;
+
+static void bmp_init(void)
+{
+    for (uint32_t c = 0; c < 0x10000; c++) {
+        int w, k;
+        if (c >= 0xD800 && c <= 0xDFFF) {
+            k = K_BAD;
+            w = 1;
+        } else {
+            k = kind_of(c, &w);
+        }
+        int g = uc_graphemeclusterbreak_property(c);
+        int simple = g == GBP_OTHER || g == GBP_CONTROL || g == GBP_CR ||
+                     g == GBP_LF;
+        bmp[c] = (uint8_t)((w & T_WMASK) | (k << T_KSHIFT) |
+                           (simple ? T_SIMPLE : 0));
+    }
+    bmp_ready = 1;
+}
+
+static inline int kind_fast(uint32_t c, int *w, int *simple)
+{
+    if (c < 0x10000) {
+        uint8_t b = bmp[c];
+        *w = b & T_WMASK;
+        *simple = (b & T_SIMPLE) != 0;
+        return (b & T_KMASK) >> T_KSHIFT;
+    }
+    *simple = 0;
+    return kind_of(c, w);
+}
+
+int text_cp_width(uint32_t cp)
+{
+    int w;
+    kind_of(cp, &w);
+    return w;
+}
+
+static void add_hex(buf_t *b, uint32_t c)
+{
+    char tmp[16];
+    int k = snprintf(tmp, sizeof tmp, "<U+%04X>", (unsigned)c);
+    buf_add(b, tmp, (size_t)k);
+}
+
+static void add_caret(buf_t *b, uint32_t c)
+{
+    char tmp[2] = {'^', c == 0x7F ? '?' : (char)(c + 0x40)};
+    buf_add(b, tmp, 2);
+}
+
+size_t text_sanitize(buf_t *b, const char *s, size_t n)
+{
+    size_t i = 0, cells = 0;
+    int marks = 0;
+    while (i < n) {
+        uint32_t c;
+        int k = text_decode(s + i, n - i, &c);
+        int w, kind = kind_of(c, &w);
+        switch (kind) {
+        case K_NORMAL:
+            buf_add(b, s + i, (size_t)k);
+            marks = 0;
+            break;
+        case K_MARK:
+            if (marks < MAX_MARKS && b->n > 0)
+                buf_add(b, s + i, (size_t)k);
+            else if (b->n == 0) {
+                buf_add(b, "\xC2\xA0", 2); /* NBSP as a base */
+                buf_add(b, s + i, (size_t)k);
+                w = 1;
+            }
+            marks++;
+            break;
+        case K_TAB:
+            buf_addc(b, ' ');
+            break;
+        case K_CARET:
+            add_caret(b, c);
+            break;
+        case K_HEX:
+            add_hex(b, c);
+            break;
+        case K_BAD:
+            buf_add(b, "\xEF\xBF\xBD", 3);
+            break;
+        default: /* K_DROP */
+            break;
+        }
+        cells += (size_t)w;
+        i += (size_t)k;
+    }
+    if (!b->p)
+        buf_add(b, "", 0);
+    return cells;
+}
+
+size_t text_width(const char *s, size_t n)
+{
+    size_t i = 0, cells = 0;
+    while (i < n) {
+        uint32_t c;
+        i += (size_t)text_decode(s + i, n - i, &c);
+        int w;
+        kind_of(c, &w);
+        cells += (size_t)w;
+    }
+    return cells;
+}
+
+static unit_t *new_unit(units_t *t, uint32_t off, uint32_t cp, int flags)
+{
+    unit_t *u = &t->u[t->n++];
+    u->off = off;
+    u->doff = (uint32_t)t->disp.n;
+    u->cp = cp;
+    u->w = 0;
+    u->flags = (uint8_t)flags;
+    return u;
+}
+
+void text_units(units_t *t, const char *s, size_t n)
+{
+    if (!bmp_ready)
+        bmp_init();
+    t->n = 0;
+    t->disp.n = 0;
+    grow(&t->disp.p, &t->disp.cap, n + n / 2 + 16, 1);
+    grow(&t->u, &t->cap, n + 1, sizeof *t->u);
+    /* Most paragraphs hold only characters with trivial cluster
+     * boundaries (Han, kana, Latin, punctuation): libunistring's grapheme
+     * breaker runs only when a paragraph holds something else. */
+    int have_gb = 0;
+restart:
+    t->n = 0;
+    t->disp.n = 0;
+    unit_t *cur = NULL; /* unit receiving marks, within the current cluster */
+    int marks = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t c;
+        int k = text_decode(s + i, n - i, &c);
+        int w, simple, kind = kind_fast(c, &w, &simple);
+        int cluster = 1;
+        if (have_gb) {
+            cluster = (i == 0 || t->gb[i]);
+            for (int j = 1; j < k; j++)
+                if (t->gb[i + (size_t)j]) /* invalid bytes broke a cluster */
+                    cluster = 1;
+        } else if (!simple) {
+            grow(&t->gb, &t->gbcap, n + 1, 1);
+            u8_grapheme_breaks((const uint8_t *)s, n, t->gb);
+            have_gb = 1;
+            goto restart;
+        }
+        if (cluster)
+            cur = NULL;
+        const char *src = s + i;
+        if (kind == K_MARK && cur) {
+            if (marks < MAX_MARKS)
+                buf_add(&t->disp, src, (size_t)k);
+            marks++;
+        } else if (kind == K_DROP) {
+            if (!cur) {
+                /* a cluster made only of dropped characters: an empty,
+                 * zero-width unit keeps its bytes accounted for */
+                cur = new_unit(t, (uint32_t)i, c, cluster ? U_CLUSTER : 0);
+                marks = MAX_MARKS; /* nothing may attach to an empty base */
+            }
+        } else {
+            unit_t *u = new_unit(t, (uint32_t)i, c, cluster ? U_CLUSTER : 0);
+            marks = 0;
+            switch (kind) {
+            case K_NORMAL:
+                if (k == 1)
+                    t->disp.p[t->disp.n++] = *src;
+                else
+                    buf_add(&t->disp, src, (size_t)k);
+                if (w == 2)
+                    u->flags |= U_WIDE;
+                if (c == ' ' || c == 0x3000)
+                    u->flags |= U_SPACE;
+                break;
+            case K_MARK: /* a mark with no base: give it one */
+                buf_add(&t->disp, "\xC2\xA0", 2);
+                buf_add(&t->disp, src, (size_t)k);
+                w = 1;
+                marks = 1;
+                break;
+            case K_TAB:
+                t->disp.p[t->disp.n++] = ' ';
+                u->flags |= U_SPACE;
+                break;
+            case K_CARET:
+                add_caret(&t->disp, c);
+                u->flags |= U_ESCAPE;
+                break;
+            case K_HEX:
+                add_hex(&t->disp, c);
+                u->flags |= U_ESCAPE;
+                break;
+            default: /* K_BAD */
+                buf_add(&t->disp, "\xEF\xBF\xBD", 3);
+                break;
+            }
+            u->w = (uint8_t)w;
+            /* escapes and U+FFFD take no marks */
+            cur = (kind == K_NORMAL || kind == K_MARK) ? u : NULL;
+        }
+        i += (size_t)k;
+    }
+    grow(&t->u, &t->cap, t->n + 1, sizeof *t->u);
+    unit_t *end = &t->u[t->n];
+    end->off = (uint32_t)n;
+    end->doff = (uint32_t)t->disp.n;
+    end->cp = 0;
+    end->w = 0;
+    end->flags = U_CLUSTER;
+}
+
+void units_free(units_t *t)
+{
+    free(t->u);
+    free(t->gb);
+    buf_free(&t->disp);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,100 @@
+#include "util.h"
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+    fputs("juan: out of memory\n", stderr);
+    exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+void grow(void *pp, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c = c * 2;
+    if (c > SIZE_MAX / size)
+        oom();
+    *(void **)pp = xrealloc(*(void **)pp, c * size);
+    *cap = c;
+}
+
+void buf_add(buf_t *b, const void *s, size_t n)
+{
+    grow(&b->p, &b->cap, b->n + n + 1, 1);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void buf_addc(buf_t *b, char c)
+{
+    buf_add(b, &c, 1);
+}
+
+void buf_adds(buf_t *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+void buf_free(buf_t *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+void msg(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("juan: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+const char *safe_path(const char *path)
+{
+    static buf_t b;
+    b.n = 0;
+    text_sanitize(&b, path, strlen(path));
+    return b.p ? b.p : "";
+}

@@ -1,0 +1,35 @@
+/* util: small helpers shared by every module.
+ * Contract: allocation never returns NULL (out of memory ends the process
+ * with a message and exit 2); buf_t is a growable byte buffer; msg_*
+ * print "juan: ..." to stderr with any terminal-unsafe bytes escaped. */
+#ifndef JUAN_UTIL_H
+#define JUAN_UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define JUAN_VERSION "0.1.0"
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Grow *p (an array of elements of `size` bytes) so that it holds at least
+ * `need` elements; *cap is updated. */
+void grow(void *pp, size_t *cap, size_t need, size_t size);
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} buf_t;
+void buf_add(buf_t *b, const void *s, size_t n);
+void buf_addc(buf_t *b, char c);
+void buf_adds(buf_t *b, const char *s);
+void buf_free(buf_t *b);
+
+/* "juan: " + printf-style message + "\n" on stderr. */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A path made safe to print on a terminal (controls and bidi escaped);
+ * returns a static buffer valid until the next call. */
+const char *safe_path(const char *path);
+
+#endif
