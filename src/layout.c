@@ -98,6 +98,13 @@ static int ascii_alnum(uint32_t c)
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
+/* Is the quote at unit i next to a wide character? */
+static int cjk_quote(const unit_t *u, size_t n, size_t i)
+{
+    return (i > 0 && (u[i - 1].flags & U_WIDE)) ||
+           (i + 1 < n && (u[i + 1].flags & U_WIDE));
+}
+
 /* Mark U_BREAK / U_MANDATORY on the units of s[0..n). */
 static void find_breaks(layout_t *L, const char *s, size_t n)
 {
@@ -128,11 +135,12 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
             goto next;
         }
         uint32_t p = u[i - 1].cp;
-        /* quotes next to wide characters (UAX #14 1.0 forbids both sides
-         * of every QU): open before “‘, and after ”’ */
-        if ((c == 0x201C || c == 0x2018) && (u[i - 1].flags & U_WIDE))
+        /* quotes in CJK text (UAX #14 1.0 forbids breaks on both sides of
+         * every QU): a quote with a wide neighbour behaves like fullwidth
+         * punctuation, so a line may break before “‘ and after ”’ */
+        if ((c == 0x201C || c == 0x2018) && cjk_quote(u, t->n, i))
             br = 1;
-        if ((p == 0x201D || p == 0x2019) && (u[i].flags & U_WIDE))
+        if ((p == 0x201D || p == 0x2019) && cjk_quote(u, t->n, i - 1))
             br = 1;
         if (layout_no_start(c) || layout_no_end(last_ns) || c == 0x00B7 ||
             (inseparable(c) && p == c) ||

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Command-line behaviour of `juan --dump`: errors, bad input, encodings.
+# JUAN names the binary under test (default ./juan). Last line:
+# "cli: N passed, M failed".
+cd "$(dirname "$0")/.." || exit 2
+JUAN=${JUAN:-./juan}
+export LC_ALL=C.UTF-8
+T=$(mktemp -d)
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# eq NAME GOT WANT
+eq() { if [ "$2" == "$3" ]; then ok; else bad "$1"; printf '  got:  %q\n  want: %q\n' "$2" "$3"; fi; }
+# run ARGS...: sets out, err, rc
+run() { out=$("$JUAN" "$@" 2>"$T/err"); rc=$?; err=$(cat "$T/err"); }
+no_raw_controls() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$1"; }
+
+# --help, --version
+run --help; eq "help rc" "$rc" 0
+case "$out" in *"Usage: juan"*"--dump"*"--width"*"--indent"*"--encoding"*"--force"*) ok ;; *) bad "help text" ;; esac
+run --version; eq "version" "$out" "juan 0.1.0"
+
+# usage errors
+for w in 9 1001 abc ""; do
+    run --dump -w "$w" samples/japanese.txt
+    eq "width '$w' rc" "$rc" 2
+    case "$err" in "juan: invalid width '$w' (expected 10 to 1000)"*) ok ;; *) bad "width '$w' message: $err" ;; esac
+done
+run --dump --indent=9 samples/japanese.txt; eq "indent 9 rc" "$rc" 2
+run --dump --encoding=no-such-thing samples/japanese.txt; eq "bad encoding rc" "$rc" 2
+eq "bad encoding msg" "$(head -1 <<<"$err")" "juan: unknown encoding 'no-such-thing'"
+run --no-such-option; eq "unknown option rc" "$rc" 2
+run --dump; eq "no file rc" "$rc" 2
+
+# file errors: exit 2, "juan: PATH: reason"
+run --dump "$T/文件.txt"; eq "missing rc" "$rc" 2
+eq "missing msg" "$err" "juan: $T/文件.txt: No such file or directory"
+[ -z "$out" ] && ok || bad "missing: no output"
+mkdir "$T/dir"
+run --dump "$T/dir"; eq "dir rc" "$rc" 2
+eq "dir msg" "$err" "juan: $T/dir: Is a directory"
+printf 'secret\n' >"$T/noread.txt"; chmod 000 "$T/noread.txt"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$T"
+    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$JUAN" --dump "$T/noread.txt" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+else
+    run --dump "$T/noread.txt"
+fi
+eq "noread rc" "$rc" 2
+eq "noread msg" "$err" "juan: $T/noread.txt: Permission denied"
+# a name with an escape sequence is shown escaped
+run --dump "$T/a"$'\e'"[2Jb"
+eq "escaped name" "$err" "juan: $T/a^[[2Jb: No such file or directory"
+# an error does not stop the other files
+run --dump "$T/missing" samples/japanese.txt
+eq "continue rc" "$rc" 2
+case "$out" in *"==> samples/japanese.txt <=="*) ok ;; *) bad "continue output" ;; esac
+
+# binary files
+head -c 4096 /dev/urandom >"$T/random.bin"
+awk 'BEGIN{for(i=0;i<4096;i++) printf "%c", i%256}' >"$T/bytes.bin"
+for f in random.bin bytes.bin; do
+    run --dump "$T/$f"; eq "$f rc" "$rc" 2
+    eq "$f msg" "$err" "juan: $T/$f: binary file (use --force to view)"
+    "$JUAN" --dump --force "$T/$f" >"$T/forced" 2>&1; eq "$f --force rc" "$?" 0
+    no_raw_controls "$T/forced" && ok || bad "$f --force leaks raw controls"
+done
+
+# bad input that is not binary
+: >"$T/empty"; run --dump "$T/empty"; eq "empty rc" "$rc" 0; eq "empty out" "$out" ""
+printf 'a' >"$T/one"; run --dump "$T/one"; eq "one byte" "$out" "a"
+printf '\xe4' >"$T/onebad"; run --dump "$T/onebad"; eq "one bad byte" "$out" $'\uFFFD'; eq "one bad byte rc" "$rc" 0
+printf '\n\n\n\n\n' >"$T/nl"; "$JUAN" --dump "$T/nl" >"$T/nl.out"; eq "only newlines" "$(od -An -c "$T/nl.out" | tr -d ' ')" '\n'
+printf '中\xff文\xc0\x80字\xed\xa0\x80尾\n' >"$T/invalid"
+run --dump "$T/invalid"; eq "invalid utf-8" "$out" $'中\uFFFD文\uFFFD\uFFFD字\uFFFD\uFFFD\uFFFD尾'
+printf '前\0后\001x\n' >"$T/nul"; run --dump "$T/nul"; eq "NUL shown" "$out" '前^@后^Ax'
+printf 'a\e[31mred\e]0;title\a\e]52;c;aGk=\a\xc2\x9b2J\xe2\x80\xaeZ\n' >"$T/esc"
+"$JUAN" --dump "$T/esc" >"$T/esc.out"
+eq "escapes" "$(cat "$T/esc.out")" 'a^[[31mred^[]0;title^G^[]52;c;aGk=^G<U+009B>2J<U+202E>Z'
+no_raw_controls "$T/esc.out" && ok || bad "raw control reached output"
+printf 'a\r\nb\rc\nd' >"$T/eol"; run --dump "$T/eol"; eq "CRLF, CR, no final LF" "$out" $'a\nb\nc\nd'
+printf 'a\n\n\n \n\u3000\nb\n' >"$T/blank"; run --dump "$T/blank"; eq "blank runs" "$out" $'a\n\nb'
+printf '\u3000\u3000正文一\n    正文二\n\t正文三\n' >"$T/ind"
+run --dump "$T/ind"; eq "indents" "$out" $'\u3000\u3000正文一\n\u3000\u3000正文二\n\u3000\u3000正文三'
+run --dump --indent=0 "$T/ind"; eq "indent=0" "$out" $'正文一\n正文二\n正文三'
+run --dump --indent=1 "$T/ind"; eq "indent=1" "$(head -1 <<<"$out")" $'\u3000正文一'
+
+# a 10 MB line with no break opportunity: emergency breaks, nothing lost
+head -c 10000000 /dev/zero | tr '\0' 'a' >"$T/long"
+"$JUAN" --dump -w 100 "$T/long" >"$T/long.out"; eq "10MB rc" "$?" 0
+eq "10MB lines" "$(wc -l <"$T/long.out")" 100000
+eq "10MB widths" "$(awk 'length($0)!=100' "$T/long.out" | wc -l)" 0
+eq "10MB bytes" "$(tr -d '\n' <"$T/long.out" | wc -c)" 10000000
+
+# stdin, and the default width (80 when stdout is not a terminal)
+eq "stdin" "$(printf '中文\n' | "$JUAN" --dump -)" "中文"
+eq "stdin without -" "$(printf 'x\n' | "$JUAN" --dump /dev/stdin)" "x"
+long=$(printf 'word%.0s ' {1..40})
+eq "default width 80" "$(printf '%s\n' "$long" | "$JUAN" --dump - | awk '{print length($0)}' | head -1)" 79
+eq "not a tty: dumps" "$(printf '中文\n' | "$JUAN" -)" "中文"
+
+# encodings: Big5 and GB18030 dump byte-identically to the UTF-8 text
+for w in 20 40 72 100; do
+    "$JUAN" --dump -w $w samples/traditional.txt >"$T/u8"
+    for e in big5 gb18030; do
+        "$JUAN" --dump -w $w samples/traditional.$e.txt >"$T/$e"
+        cmp -s "$T/u8" "$T/$e" && ok || bad "$e at width $w differs from UTF-8"
+    done
+done
+[ -s "$T/u8" ] && ok || bad "traditional.txt dumped nothing"
+run --dump --encoding=GB18030 samples/traditional.gb18030.txt; eq "forced gb18030 rc" "$rc" 0
+"$JUAN" --dump --encoding=GB18030 -w 72 samples/traditional.gb18030.txt | cmp -s - <("$JUAN" --dump -w 72 samples/traditional.txt) && ok || bad "forced GB18030"
+printf '\xef\xbb\xbf中文\n' >"$T/bom8"; eq "UTF-8 BOM" "$("$JUAN" --dump "$T/bom8")" "中文"
+printf '\xff\xfe-N\x87e\n\x00' >"$T/bom16"; eq "UTF-16LE BOM" "$("$JUAN" --dump "$T/bom16")" "中文"
+iconv -f UTF-8 -t CP932 samples/japanese.txt >"$T/sjis.txt"
+cmp -s <("$JUAN" --dump -w 60 "$T/sjis.txt") <("$JUAN" --dump -w 60 samples/japanese.txt) && ok || bad "Shift_JIS differs"
+
+# every line of every sample respects the width, at several widths
+for f in samples/*; do
+    for w in 10 17 33 80; do
+        n=$("$JUAN" --dump -w $w "$f" | while IFS= read -r l; do
+            printf '%s\n' "$l"; done | python3 -c '
+import sys, unicodedata, ctypes, ctypes.util
+libc = ctypes.CDLL(ctypes.util.find_library("c")); libc.setlocale(6, b"C.UTF-8")
+bad = 0
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    if sum(max(libc.wcwidth(ord(c)), 0) for c in line) > '$w': bad += 1
+print(bad)')
+        eq "$f width $w" "$n" 0
+    done
+done
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

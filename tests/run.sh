@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (release and ASan+UBSan builds), then the
+# command-line and golden tests against ./juan and build/juan-san.
+# Last line: "N passed, N failed". Exit status 1 on any failure.
+cd "$(dirname "$0")/.." || exit 2
+export LC_ALL=C.UTF-8
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+pass=0 fail=0
+tally() { # reads "...: N passed, M failed" lines from a file
+    local p f
+    p=$(awk '/[0-9]+ passed, [0-9]+ failed$/ {for(i=1;i<=NF;i++){if($(i)~/^passed,?$/)p+=$(i-1); if($(i)~/^failed$/)f+=$(i-1)}} END{print p+0}' "$1")
+    f=$(awk '/[0-9]+ passed, [0-9]+ failed$/ {for(i=1;i<=NF;i++){if($(i)~/^failed$/)f+=$(i-1)}} END{print f+0}' "$1")
+    pass=$((pass + p)); fail=$((fail + f))
+}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for t in build/tests/test_*; do
+    case "$t" in *-san) continue ;; esac
+    for bin in "$t" "$t-san"; do
+        [ -x "$bin" ] || continue
+        "$bin" >"$out" 2>&1
+        rc=$?
+        grep -E 'FAIL|ERROR|runtime error|Sanitizer' "$out" | head -20
+        tail -1 "$out" | sed "s|^|$(basename "$bin") |"
+        tally "$out"
+        # a crash or sanitizer report without a failed check still fails
+        if [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$out"; then
+            echo "$bin: exited with status $rc"
+            fail=$((fail + 1))
+        fi
+    done
+done
+for script in tests/cli.sh tests/golden.sh; do
+    for bin in ./juan build/juan-san; do
+        JUAN="$bin" bash "$script" >"$out" 2>&1
+        rc=$?
+        grep -E 'FAIL' "$out" | head -20
+        tail -1 "$out" | sed "s|^|$script ($bin) |"
+        tally "$out"
+        if [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$out"; then
+            echo "$script ($bin): exited with status $rc"
+            fail=$((fail + 1))
+        fi
+    done
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,50 @@
+/* t.h: a minimal unit-test harness. Each test binary ends with
+ * T_DONE(), which prints "NAME: N passed, M failed" and exits non-zero on
+ * any failure. Failures print file:line and the expression. */
+#ifndef JUAN_T_H
+#define JUAN_T_H
+#include <stdio.h>
+#include <string.h>
+
+static int t_pass, t_fail;
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (cond)                                                            \
+            t_pass++;                                                        \
+        else {                                                               \
+            t_fail++;                                                        \
+            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                    \
+    } while (0)
+
+#define CHECK_MSG(cond, ...)                                                 \
+    do {                                                                     \
+        if (cond)                                                            \
+            t_pass++;                                                        \
+        else {                                                               \
+            t_fail++;                                                        \
+            fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                    \
+            fputc('\n', stderr);                                             \
+        }                                                                    \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                      \
+    do {                                                                     \
+        const char *a_ = (a), *b_ = (b);                                     \
+        if (a_ && b_ && !strcmp(a_, b_))                                     \
+            t_pass++;                                                        \
+        else {                                                               \
+            t_fail++;                                                        \
+            fprintf(stderr, "%s:%d: FAIL: %s == %s\n  got:  [%s]\n  want: [%s]\n", \
+                    __FILE__, __LINE__, #a, #b, a_ ? a_ : "(null)",          \
+                    b_ ? b_ : "(null)");                                     \
+        }                                                                    \
+    } while (0)
+
+#define T_DONE(name)                                                         \
+    (printf("%s: %d passed, %d failed\n", name, t_pass, t_fail),            \
+     t_fail ? 1 : 0)
+
+#endif
