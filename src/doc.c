@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,9 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     }
     if (bom)
         valid = 0; /* only the bytes without a BOM were checked */
+    /* the name may live in a static buffer: keep a copy */
+    snprintf(d->encbuf, sizeof d->encbuf, "%s", enc);
+    enc = d->encbuf;
     d->bom = bom;
     src += bom;
     n -= bom;

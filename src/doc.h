@@ -26,6 +26,7 @@ typedef struct {
     size_t maplen;
     char *owned_src;
     enc_result_t conv;
+    char encbuf[64];
 } doc_t;
 
 typedef struct {

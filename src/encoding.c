@@ -13,65 +13,73 @@ size_t enc_utf8_valid_prefix(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        /* ASCII fast path, 8 bytes at a time */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ULL)
-                break;
-            i += 8;
-        }
-        if (i >= n)
-            break;
-        unsigned char c = s[i];
+        unsigned c = s[i];
         if (c < 0x80) {
             i++;
+            /* ASCII runs, 8 bytes at a time */
+            for (;;) {
+                uint64_t w;
+                if (i + 8 > n)
+                    break;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
             continue;
         }
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else
-            return i;
-        if (i + k >= n)
-            return i;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t j = 2; j <= k; j++)
-            if ((s[i + j] & 0xC0) != 0x80)
+        if (c >= 0xE0 && c <= 0xEF) { /* 3 bytes: all of CJK */
+            if (i + 2 >= n)
                 return i;
-        i += k + 1;
+            unsigned c1 = s[i + 1], c2 = s[i + 2];
+            unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+            if (c1 < lo || c1 > hi || (c2 & 0xC0) != 0x80)
+                return i;
+            i += 3;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
+                return i;
+            i += 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            if (i + 3 >= n)
+                return i;
+            unsigned c1 = s[i + 1];
+            unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+            if (c1 < lo || c1 > hi || (s[i + 2] & 0xC0) != 0x80 ||
+                (s[i + 3] & 0xC0) != 0x80)
+                return i;
+            i += 4;
+        } else {
+            return i;
+        }
     }
     return n;
 }
 
-/* Share of double-byte trail bytes in 0x40..0x7E: Big5 text has about
- * half of them there, GB text almost none. */
+/* Big5 or GB? Count the double-byte pairs that only one of them makes
+ * likely: trail bytes 0x40-0x7E (Big5 has about half of its trails
+ * there, GB2312 none) and leads 0xA4-0xA9 (frequent Han in Big5; kana,
+ * Greek, Cyrillic and box drawing in GB2312) speak for Big5; trails
+ * 0x80-0xA0 and leads 0x81-0xA0 (GBK only) and fullwidth ASCII 0xA3xx
+ * (，！：in GB text) speak for GB. A tie goes to GB18030. */
 static const char *trail_byte_guess(const unsigned char *s, size_t n)
 {
-    size_t pairs = 0, low = 0;
+    size_t big5 = 0, gb = 0;
     for (size_t i = 0; i + 1 < n; i++) {
-        if (s[i] >= 0x81 && s[i] <= 0xFE) {
-            pairs++;
-            if (s[i + 1] >= 0x40 && s[i + 1] <= 0x7E)
-                low++;
-            i++;
-        }
+        unsigned l = s[i], t = s[i + 1];
+        if (l < 0x81 || l > 0xFE)
+            continue;
+        if (t >= 0x40 && t <= 0x7E)
+            big5++;
+        else if (t >= 0x80 && t <= 0xA0)
+            gb++;
+        else if (l >= 0xA4 && l <= 0xA9 && t >= 0xA1)
+            big5++;
+        else if ((l >= 0x81 && l <= 0xA0) || (l == 0xA3 && t >= 0xA1))
+            gb++;
+        i++;
     }
-    return pairs && low * 100 > pairs * 30 ? "CP950" : "GB18030";
+    return big5 > gb ? "CP950" : "GB18030";
 }
 
 static const char *map_uchardet(const char *name, const unsigned char *s,
@@ -258,6 +266,10 @@ int enc_convert(const char *enc, const unsigned char *s, size_t n,
     iconv_close(cd);
     size_t cap = 0, from = 0;
     size_t *offs = NULL, offcap = 0;
+    /* a U+FFFD that the source really holds is not damage */
+    size_t real_len = 0;
+    char *real = u8_conv_to_encoding(enc, iconveh_error, (const uint8_t *)FFFD,
+                                     3, NULL, NULL, &real_len);
     while (from < n) {
         size_t to = chunk_end(enc, s, n, from, 1u << 16);
         size_t m = to - from;
@@ -282,10 +294,13 @@ int enc_convert(const char *enc, const unsigned char *s, size_t n,
                 continue;
             last = i;
             if (offs[i] + 3 <= olen && !memcmp(o + offs[i], FFFD, 3)) {
-                add_ck(r, r->len + offs[i], from + i);
                 size_t nx = i + 1;
                 while (nx < m && offs[nx] == (size_t)-1)
                     nx++;
+                if (real && nx - i == real_len &&
+                    !memcmp(s + from + i, real, real_len))
+                    continue;
+                add_ck(r, r->len + offs[i], from + i);
                 add_ck(r, r->len + offs[i] + 3, from + nx);
                 r->nbad++;
             }
@@ -302,6 +317,7 @@ int enc_convert(const char *enc, const unsigned char *s, size_t n,
         from = to;
     }
     free(offs);
+    free(real);
     grow(&r->text, &cap, r->len + 1, 1);
     r->text[r->len] = '\0';
     return 0;

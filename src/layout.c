@@ -46,13 +46,13 @@ static int in_tab(uint32_t c, const uint32_t *t, size_t n)
 
 int layout_no_start(uint32_t c)
 {
-    return c >= 0x2019 && (c < 0x3200 || c >= 0xFE50) &&
+    return c >= 0x2019 &&
            in_tab(c, no_start_tab, sizeof no_start_tab / sizeof *no_start_tab);
 }
 
 int layout_no_end(uint32_t c)
 {
-    return c >= 0x2018 && (c < 0x3200 || c >= 0xFE50) &&
+    return c >= 0x2018 &&
            in_tab(c, no_end_tab, sizeof no_end_tab / sizeof *no_end_tab);
 }
 
@@ -98,6 +98,40 @@ static int ascii_alnum(uint32_t c)
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
+/* Classes of BMP code points for the tailoring, built once from the
+ * tables above; everything outside the BMP has none. */
+enum {
+    C_NO_START = 1,
+    C_NO_END = 2,
+    C_INSEP = 4,    /* never split from an identical neighbour */
+    C_FWALNUM = 8,  /* fullwidth letter or digit */
+    C_OPEN_Q = 16,  /* “ ‘ */
+    C_CLOSE_Q = 32, /* ” ’ */
+    C_MIDDOT = 64,  /* · */
+    C_URL = 128,    /* h f w: a URL may start here */
+};
+static uint8_t cls[0x10000];
+static int cls_ready;
+
+static void cls_init(void)
+{
+    for (uint32_t c = 0; c < 0x10000; c++)
+        cls[c] = (uint8_t)((layout_no_start(c) ? C_NO_START : 0) |
+                           (layout_no_end(c) ? C_NO_END : 0) |
+                           (inseparable(c) ? C_INSEP : 0) |
+                           (fullwidth_alnum(c) ? C_FWALNUM : 0) |
+                           ((c == 0x201C || c == 0x2018) ? C_OPEN_Q : 0) |
+                           ((c == 0x201D || c == 0x2019) ? C_CLOSE_Q : 0) |
+                           (c == 0x00B7 ? C_MIDDOT : 0) |
+                           ((c == 'h' || c == 'f' || c == 'w') ? C_URL : 0));
+    cls_ready = 1;
+}
+
+static inline unsigned cls_of(uint32_t c)
+{
+    return c < 0x10000 ? cls[c] : 0;
+}
+
 /* Is the quote at unit i next to a wide character? */
 static int cjk_quote(const unit_t *u, size_t n, size_t i)
 {
@@ -110,48 +144,54 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
 {
     units_t *t = &L->t;
     unit_t *u = t->u;
+    if (!cls_ready)
+        cls_init();
     grow(&L->lb, &L->lbcap, n + 1, 1);
     if (n)
         u8_possible_linebreaks((const uint8_t *)s, n, "UTF-8", L->lb);
     const char *lb = L->lb;
     size_t url_start = 0, url_end = 0;
     uint32_t last_ns = 0; /* base of the last non-blank unit before i */
+    unsigned pk = 0;      /* class of unit i - 1 */
     for (size_t i = 0; i < t->n; i++) {
         uint32_t c = u[i].cp;
-        if (c == 'h' || c == 'f' || c == 'w') {
-            if (u[i].off >= url_end && (i == 0 || !ascii_alnum(u[i - 1].cp))) {
-                size_t k = url_at(s + u[i].off, n - u[i].off);
-                if (k) {
-                    url_start = u[i].off;
-                    url_end = u[i].off + k;
-                }
+        unsigned k = cls_of(c);
+        if ((k & C_URL) && u[i].off >= url_end &&
+            (i == 0 || !ascii_alnum(u[i - 1].cp))) {
+            size_t len = url_at(s + u[i].off, n - u[i].off);
+            if (len) {
+                url_start = u[i].off;
+                url_end = u[i].off + len;
             }
         }
-        if (i == 0 || !(u[i].flags & U_CLUSTER))
-            goto next;
-        int br = lb[u[i].off] == UC_BREAK_POSSIBLE;
-        if (lb[u[i].off] == UC_BREAK_MANDATORY) {
-            u[i].flags |= U_BREAK | U_MANDATORY;
-            goto next;
+        if (i > 0 && (u[i].flags & U_CLUSTER)) {
+            char b = lb[u[i].off];
+            if (b == UC_BREAK_MANDATORY) {
+                u[i].flags |= U_BREAK | U_MANDATORY;
+            } else {
+                int br = b == UC_BREAK_POSSIBLE;
+                uint32_t p = u[i - 1].cp;
+                /* quotes in CJK text (UAX #14 1.0 forbids breaks on both
+                 * sides of every QU): a quote with a wide neighbour acts
+                 * like fullwidth punctuation, so a line may break before
+                 * “‘ and after ”’ */
+                if ((k & C_OPEN_Q) && cjk_quote(u, t->n, i))
+                    br = 1;
+                if ((pk & C_CLOSE_Q) && cjk_quote(u, t->n, i - 1))
+                    br = 1;
+                if ((k & (C_NO_START | C_MIDDOT)) ||
+                    (cls_of(last_ns) & C_NO_END) ||
+                    ((k & C_INSEP) && p == c) ||
+                    ((k & C_FWALNUM) && (pk & C_FWALNUM)) ||
+                    (u[i].off > url_start && u[i].off < url_end))
+                    br = 0;
+                if (br)
+                    u[i].flags |= U_BREAK;
+            }
         }
-        uint32_t p = u[i - 1].cp;
-        /* quotes in CJK text (UAX #14 1.0 forbids breaks on both sides of
-         * every QU): a quote with a wide neighbour behaves like fullwidth
-         * punctuation, so a line may break before “‘ and after ”’ */
-        if ((c == 0x201C || c == 0x2018) && cjk_quote(u, t->n, i))
-            br = 1;
-        if ((p == 0x201D || p == 0x2019) && cjk_quote(u, t->n, i - 1))
-            br = 1;
-        if (layout_no_start(c) || layout_no_end(last_ns) || c == 0x00B7 ||
-            (inseparable(c) && p == c) ||
-            (fullwidth_alnum(c) && fullwidth_alnum(p)) ||
-            (u[i].off > url_start && u[i].off < url_end))
-            br = 0;
-        if (br)
-            u[i].flags |= U_BREAK;
-    next:
         if (!(u[i].flags & U_SPACE))
             last_ns = c;
+        pk = k;
     }
 }
 

@@ -21,22 +21,33 @@ static size_t line_start(const char *t, size_t off)
     return i;
 }
 
-/* End of the line content starting at s, and the start of the next line. */
+/* End of the line content starting at s, and the start of the next line.
+ * Reads only as far as the line end (in windows that double), so a file
+ * with lone-CR line ends is not scanned to its end for every line. */
 static size_t line_end(const char *t, size_t len, size_t s, size_t *next)
 {
-    const char *p = t + s;
-    size_t left = len - s;
-    const char *lf = memchr(p, '\n', left);
-    size_t e = lf ? (size_t)(lf - t) : len;
-    /* a CR before the LF, or a lone CR anywhere in the line */
-    const char *cr = memchr(p, '\r', e - s);
-    if (cr) {
-        e = (size_t)(cr - t);
-        *next = (e + 1 < len && t[e + 1] == '\n') ? e + 2 : e + 1;
-    } else {
-        *next = lf ? e + 1 : len;
+    size_t from = s, win = 1024;
+    for (;;) {
+        size_t to = len - from > win ? from + win : len;
+        const char *lf = memchr(t + from, '\n', to - from);
+        size_t e = lf ? (size_t)(lf - t) : to;
+        const char *cr = memchr(t + from, '\r', e - from);
+        if (cr) {
+            e = (size_t)(cr - t);
+            *next = (e + 1 < len && t[e + 1] == '\n') ? e + 2 : e + 1;
+            return e;
+        }
+        if (lf) {
+            *next = e + 1;
+            return e;
+        }
+        if (to == len) {
+            *next = len;
+            return len;
+        }
+        from = to;
+        win *= 2;
     }
-    return e;
 }
 
 static int is_blank_line(const char *t, size_t s, size_t e)

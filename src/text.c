@@ -23,9 +23,16 @@ int text_init_locale(void)
 int text_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
-    if (p[0] < 0x80) {
-        *cp = p[0];
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *cp = c;
         return 1;
+    }
+    /* valid 3-byte sequences (all of CJK) without a library call */
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+        *cp = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        return 3;
     }
     ucs4_t u;
     int k = u8_mbtoucr(&u, p, n);
@@ -158,37 +165,45 @@ static void add_caret(buf_t *b, uint32_t c)
 size_t text_sanitize(buf_t *b, const char *s, size_t n)
 {
     size_t i = 0, cells = 0;
-    int marks = 0;
+    int base = 0, marks = 0; /* a base drawn, marks on it */
     while (i < n) {
         uint32_t c;
         int k = text_decode(s + i, n - i, &c);
         int w, kind = kind_of(c, &w);
+        if (c == 0xFFFD && k < 3)
+            kind = K_BAD; /* an invalid byte, not a real U+FFFD */
         switch (kind) {
         case K_NORMAL:
             buf_add(b, s + i, (size_t)k);
+            base = 1;
             marks = 0;
             break;
         case K_MARK:
-            if (marks < MAX_MARKS && b->n > 0)
-                buf_add(b, s + i, (size_t)k);
-            else if (b->n == 0) {
+            if (!base) {
                 buf_add(b, "\xC2\xA0", 2); /* NBSP as a base */
-                buf_add(b, s + i, (size_t)k);
                 w = 1;
+                base = 1;
+                marks = 0;
             }
-            marks++;
+            if (marks++ < MAX_MARKS)
+                buf_add(b, s + i, (size_t)k);
             break;
         case K_TAB:
             buf_addc(b, ' ');
+            base = 0;
             break;
         case K_CARET:
             add_caret(b, c);
+            base = 0;
             break;
         case K_HEX:
             add_hex(b, c);
+            base = 0;
             break;
         case K_BAD:
             buf_add(b, "\xEF\xBF\xBD", 3);
+            w = 1;
+            base = 0;
             break;
         default: /* K_DROP */
             break;
@@ -203,15 +218,10 @@ size_t text_sanitize(buf_t *b, const char *s, size_t n)
 
 size_t text_width(const char *s, size_t n)
 {
-    size_t i = 0, cells = 0;
-    while (i < n) {
-        uint32_t c;
-        i += (size_t)text_decode(s + i, n - i, &c);
-        int w;
-        kind_of(c, &w);
-        cells += (size_t)w;
-    }
-    return cells;
+    buf_t b = {0};
+    size_t w = text_sanitize(&b, s, n);
+    buf_free(&b);
+    return w;
 }
 
 static unit_t *new_unit(units_t *t, uint32_t off, uint32_t cp, int flags)
@@ -225,13 +235,18 @@ static unit_t *new_unit(units_t *t, uint32_t off, uint32_t cp, int flags)
     return u;
 }
 
+/* Room for `left` more source bytes copied as they are. */
+static void reserve_rest(units_t *t, size_t left)
+{
+    grow(&t->disp.p, &t->disp.cap, t->disp.n + left + 1, 1);
+}
+
 void text_units(units_t *t, const char *s, size_t n)
 {
     if (!bmp_ready)
         bmp_init();
     t->n = 0;
     t->disp.n = 0;
-    grow(&t->disp.p, &t->disp.cap, n + n / 2 + 16, 1);
     grow(&t->u, &t->cap, n + 1, sizeof *t->u);
     /* Most paragraphs hold only characters with trivial cluster
      * boundaries (Han, kana, Latin, punctuation): libunistring's grapheme
@@ -240,6 +255,9 @@ void text_units(units_t *t, const char *s, size_t n)
 restart:
     t->n = 0;
     t->disp.n = 0;
+    /* display bytes of plain characters are copied without checks: keep
+     * room for the rest of the source at every step */
+    reserve_rest(t, n);
     unit_t *cur = NULL; /* unit receiving marks, within the current cluster */
     int marks = 0;
     size_t i = 0;
@@ -247,6 +265,8 @@ restart:
         uint32_t c;
         int k = text_decode(s + i, n - i, &c);
         int w, simple, kind = kind_fast(c, &w, &simple);
+        if (c == 0xFFFD && k < 3)
+            kind = K_BAD; /* an invalid byte, not a real U+FFFD */
         int cluster = 1;
         if (have_gb) {
             cluster = (i == 0 || t->gb[i]);
@@ -263,8 +283,10 @@ restart:
             cur = NULL;
         const char *src = s + i;
         if (kind == K_MARK && cur) {
-            if (marks < MAX_MARKS)
-                buf_add(&t->disp, src, (size_t)k);
+            if (marks < MAX_MARKS) {
+                memcpy(t->disp.p + t->disp.n, src, (size_t)k);
+                t->disp.n += (size_t)k;
+            }
             marks++;
         } else if (kind == K_DROP) {
             if (!cur) {
@@ -278,20 +300,13 @@ restart:
             marks = 0;
             switch (kind) {
             case K_NORMAL:
-                if (k == 1)
-                    t->disp.p[t->disp.n++] = *src;
-                else
-                    buf_add(&t->disp, src, (size_t)k);
+                /* never longer than the source: room was reserved */
+                memcpy(t->disp.p + t->disp.n, src, (size_t)k);
+                t->disp.n += (size_t)k;
                 if (w == 2)
                     u->flags |= U_WIDE;
                 if (c == ' ' || c == 0x3000)
                     u->flags |= U_SPACE;
-                break;
-            case K_MARK: /* a mark with no base: give it one */
-                buf_add(&t->disp, "\xC2\xA0", 2);
-                buf_add(&t->disp, src, (size_t)k);
-                w = 1;
-                marks = 1;
                 break;
             case K_TAB:
                 t->disp.p[t->disp.n++] = ' ';
@@ -305,10 +320,18 @@ restart:
                 add_hex(&t->disp, c);
                 u->flags |= U_ESCAPE;
                 break;
-            default: /* K_BAD */
+            case K_BAD:
                 buf_add(&t->disp, "\xEF\xBF\xBD", 3);
                 break;
+            default: /* K_MARK without a base: give it one */
+                buf_add(&t->disp, "\xC2\xA0", 2);
+                buf_add(&t->disp, src, (size_t)k);
+                w = 1;
+                marks = 1;
+                break;
             }
+            if (kind != K_NORMAL && kind != K_TAB)
+                reserve_rest(t, n - i);
             u->w = (uint8_t)w;
             /* escapes and U+FFFD take no marks */
             cur = (kind == K_NORMAL || kind == K_MARK) ? u : NULL;

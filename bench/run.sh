@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# make bench: juan side by side with an anchor on a ~107 MB CJK text.
+# Input: ../shared/corpus (four novels concatenated, x12); generated text
+# of the same size when ../shared is absent. Every row: warm-up, then
+# RUNS runs alternating juan and the anchor; medians, ratio, peak RSS.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+RUNS=${RUNS:-5}
+OUT=bench/out
+mkdir -p "$OUT"
+export LC_ALL=C.UTF-8
+
+sudo_cmd() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+if ! command -v w3m >/dev/null; then
+    echo "bench: installing w3m (the anchor)" >&2
+    sudo_cmd apt-get install -y -qq w3m >&2 ||
+        { sudo_cmd apt-get update -qq >&2 && sudo_cmd apt-get install -y -qq w3m >&2; } ||
+        { echo "bench: cannot install w3m; run: sudo apt-get install w3m" >&2; exit 1; }
+fi
+cc -O2 -o "$OUT/runstat" bench/runstat.c || exit 1
+
+IN="$OUT/corpus107.txt"
+if [ ! -s "$IN" ]; then
+    if ls ../shared/corpus/*.txt >/dev/null 2>&1; then
+        src="../shared/corpus (4 novels x12)"
+        cat ../shared/corpus/*.txt >"$OUT/four.txt"
+        for _ in $(seq 12); do cat "$OUT/four.txt"; done >"$IN"
+        rm -f "$OUT/four.txt"
+    else
+        src="generated (../shared absent)"
+        # paragraphs of Han text with CJK punctuation, CRLF, ~107 MB
+        awk 'BEGIN {
+            srand(7); h = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家";
+            n = split(h, H, ""); split("，。、；：！？“”《》", P, "");
+            while (total < 106772652) {
+                line = "　　"; len = 20 + int(rand() * 300);
+                for (i = 0; i < len; i++) {
+                    line = line H[1 + int(rand() * n)];
+                    if (rand() < 0.08) line = line P[1 + int(rand() * 12)];
+                }
+                printf "%s\r\n", line; total += length(line) * 3 + 2;
+            }
+        }' >"$IN"
+    fi
+    echo "$src" >"$OUT/source"
+fi
+src=$(cat "$OUT/source" 2>/dev/null || echo "?")
+HTML="$OUT/corpus107.html"
+if [ ! -s "$HTML" ] || [ "$HTML" -ot "$IN" ]; then
+    # the same text as HTML paragraphs, for w3m
+    { printf '<html><head><meta charset="utf-8"></head><body>\n'
+      tr -d '\r' <"$IN" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
+          -e 's/^/<p>/' -e 's/$/<\/p>/'
+      printf '</body></html>\n'; } >"$HTML"
+fi
+size=$(stat -c %s "$IN")
+mb=$(awk -v s="$size" 'BEGIN{printf "%.1f", s/1e6}')
+
+median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# row NAME JUAN_CMD... -- ANCHOR_CMD...
+row() {
+    local name=$1; shift
+    local jc=() ac=() seen=0
+    for a in "$@"; do
+        if [ "$a" = -- ]; then seen=1; continue; fi
+        if [ $seen = 0 ]; then jc+=("$a"); else ac+=("$a"); fi
+    done
+    "$OUT/runstat" /dev/null "${jc[@]}" >/dev/null
+    "$OUT/runstat" /dev/null "${ac[@]}" >/dev/null
+    : >"$OUT/j.t"; : >"$OUT/a.t"
+    for _ in $(seq "$RUNS"); do
+        "$OUT/runstat" /dev/null "${jc[@]}" >>"$OUT/j.t"
+        "$OUT/runstat" /dev/null "${ac[@]}" >>"$OUT/a.t"
+    done
+    if awk '$3 != 0 {bad=1} END{exit !bad}' "$OUT/j.t" "$OUT/a.t"; then
+        echo "bench: a run failed (exit status in $OUT/j.t, $OUT/a.t)" >&2
+    fi
+    local jt at jr ar
+    jt=$(awk '{print $1}' "$OUT/j.t" | median)
+    at=$(awk '{print $1}' "$OUT/a.t" | median)
+    jr=$(awk '{print $2}' "$OUT/j.t" | sort -n | tail -1)
+    ar=$(awk '{print $2}' "$OUT/a.t" | sort -n | tail -1)
+    awk -v n="$name" -v jt="$jt" -v at="$at" -v jr="$jr" -v ar="$ar" -v s="$size" 'BEGIN {
+        printf "| %-22s | %8.3f s | %8.1f MB/s | %8.3f s | %8.1f MB/s | %6.2fx | %7.1f MB (%.2fx input) | %7.1f MB |\n",
+            n, jt, s/1e6/jt, at, s/1e6/at, at/jt, jr/1024, jr*1024/s, ar/1024 }'
+}
+
+echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up, medians"
+echo "| row                    |   juan     |  juan rate    |  anchor    |  anchor rate  | speed-up | juan peak RSS              | anchor RSS |"
+echo "|------------------------|------------|---------------|------------|---------------|----------|----------------------------|------------|"
+row "--dump -w 80 vs w3m" ./juan --dump -w 80 "$IN" -- \
+    w3m -dump -cols 80 -I UTF-8 -O UTF-8 -T text/html "$HTML"
+echo "targets: --dump speed-up >= 5x w3m; juan peak RSS <= 2x input"

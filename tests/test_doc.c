@@ -1,0 +1,390 @@
+/* doc: opening files in every encoding, errors, binary detection and
+ * source offsets. Fixtures are samples/ and temp files under /tmp. */
+#include "doc.h"
+#include "encoding.h"
+#include "t.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf_t b = {0};
+    char tmp[4096];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(&b, tmp, k);
+    fclose(f);
+    buf_add(&b, "", 0);
+    *n = b.n;
+    return b.p;
+}
+
+/* A temp file holding s[0..n); the caller unlinks and frees the path. */
+static char *tmpfile_with(const void *s, size_t n)
+{
+    char *path = xstrdup("/tmp/juan-test-doc-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        free(path);
+        return NULL;
+    }
+    if (n && write(fd, s, n) != (ssize_t)n) {
+        close(fd);
+        unlink(path);
+        free(path);
+        return NULL;
+    }
+    close(fd);
+    return path;
+}
+
+static void rm(char *path)
+{
+    if (path) {
+        unlink(path);
+        free(path);
+    }
+}
+
+/* Byte length of UTF-8 s[0..n) in `enc` (iconv(3)); (size_t)-1 on error. */
+static size_t encoded_len(const char *enc, const char *s, size_t n)
+{
+    iconv_t cd = iconv_open(enc, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return (size_t)-1;
+    size_t total = 0;
+    char *in = (char *)s;
+    size_t inl = n;
+    while (inl) {
+        char tmp[256], *o = tmp;
+        size_t ol = sizeof tmp;
+        size_t r = iconv(cd, &in, &inl, &o, &ol);
+        total += sizeof tmp - ol;
+        if (r == (size_t)-1 && errno != E2BIG) {
+            iconv_close(cd);
+            return (size_t)-1;
+        }
+    }
+    iconv_close(cd);
+    return total;
+}
+
+/* Byte offset of the k-th (0-based) character of UTF-8 s. */
+static size_t char_off(const char *s, size_t n, size_t k)
+{
+    size_t i = 0;
+    while (k && i < n) {
+        uint32_t c;
+        i += (size_t)text_decode(s + i, n - i, &c);
+        k--;
+    }
+    return i;
+}
+
+static const doc_opts_t DETECT = {0};
+
+static void test_samples(void)
+{
+    size_t nu;
+    char *utf8 = slurp("samples/traditional.txt", &nu);
+    CHECK(utf8 != NULL);
+    if (!utf8)
+        return;
+    doc_t d;
+
+    CHECK(doc_open(&d, "samples/traditional.big5.txt", &DETECT) == DOC_OK);
+    CHECK_STR(d.encoding, "CP950");
+    CHECK(d.converted == 1);
+    CHECK(d.bom == 0);
+    CHECK(d.src_len == 3539);
+    CHECK(d.nbad == 0);
+    CHECK(d.len == nu);
+    CHECK(d.len == nu && !memcmp(d.text, utf8, nu));
+    CHECK_STR(d.path, "samples/traditional.big5.txt");
+    doc_close(&d);
+
+    CHECK(doc_open(&d, "samples/traditional.gb18030.txt", &DETECT) ==
+          DOC_OK);
+    CHECK_STR(d.encoding, "GB18030");
+    CHECK(d.converted == 1);
+    CHECK(d.bom == 0);
+    CHECK(d.nbad == 0);
+    CHECK(d.len == nu);
+    CHECK(d.len == nu && !memcmp(d.text, utf8, nu));
+    /* source offset of the 10th character (and a few more) */
+    size_t ng;
+    char *gb = slurp("samples/traditional.gb18030.txt", &ng);
+    CHECK(gb != NULL);
+    size_t ks[] = {9, 0, 1, 100, 500, 1000};
+    for (size_t j = 0; gb && j < sizeof ks / sizeof *ks; j++) {
+        size_t off = char_off(d.text, d.len, ks[j]);
+        size_t want = encoded_len("GB18030", d.text, off);
+        size_t got = doc_src_offset(&d, off);
+        CHECK_MSG(got == want, "char %zu (text off %zu): src %zu, want %zu",
+                  ks[j], off, got, want);
+        /* the source bytes there decode to that very character */
+        uint32_t c;
+        int k = text_decode(d.text + off, d.len - off, &c);
+        size_t cl = encoded_len("GB18030", d.text + off, (size_t)k);
+        char back[8];
+        size_t bl = 0;
+        if (got + cl <= ng && cl <= 4) {
+            iconv_t cd = iconv_open("UTF-8", "GB18030");
+            char *in = gb + got, *o = back;
+            size_t inl = cl, ol = sizeof back;
+            if (cd != (iconv_t)-1) {
+                iconv(cd, &in, &inl, &o, &ol);
+                iconv_close(cd);
+            }
+            bl = sizeof back - ol;
+        }
+        CHECK_MSG(bl == (size_t)k && !memcmp(back, d.text + off, bl),
+                  "char %zu: source bytes at %zu hold another character",
+                  ks[j], got);
+    }
+    /* "雨天與舊書店\n\n一、": the 10th character (、) is at source byte 16 */
+    CHECK(doc_src_offset(&d, char_off(d.text, d.len, 9)) == 16);
+    CHECK(doc_src_offset(&d, d.len) == ng);
+    free(gb);
+    doc_close(&d);
+
+    CHECK(doc_open(&d, "samples/traditional.txt", &DETECT) == DOC_OK);
+    CHECK_STR(d.encoding, "UTF-8");
+    CHECK(d.converted == 0);
+    CHECK(d.bom == 0);
+    CHECK(d.len == nu);
+    CHECK(d.src_len == nu);
+    CHECK(d.len == nu && !memcmp(d.text, utf8, nu));
+    CHECK(doc_src_offset(&d, 123) == 123);
+    doc_close(&d);
+
+    /* forced encoding beats detection (the Big5 file read as GB18030) */
+    enc_result_t r;
+    size_t nb;
+    char *big5 = slurp("samples/traditional.big5.txt", &nb);
+    CHECK(big5 != NULL);
+    doc_opts_t gbo = {.encoding = "GB18030"};
+    CHECK(doc_open(&d, "samples/traditional.big5.txt", &gbo) == DOC_OK);
+    CHECK_STR(d.encoding, "GB18030");
+    CHECK(d.converted == 1);
+    CHECK(d.len != nu || memcmp(d.text, utf8, nu));
+    if (big5 && enc_convert("GB18030", (const unsigned char *)big5, nb,
+                            &r) == 0) {
+        CHECK(d.len == r.len && !memcmp(d.text, r.text, r.len));
+        CHECK(d.nbad == r.nbad);
+        free(r.text);
+        enc_result_free(&r);
+    }
+    free(big5);
+    doc_close(&d);
+
+    /* an alias is canonicalised */
+    doc_opts_t gbk = {.encoding = "gbk"};
+    CHECK(doc_open(&d, "samples/traditional.gb18030.txt", &gbk) == DOC_OK);
+    CHECK_STR(d.encoding, "GB18030");
+    CHECK(d.len == nu && !memcmp(d.text, utf8, nu));
+    doc_close(&d);
+
+    /* unknown encoding */
+    doc_opts_t bad = {.encoding = "no-such-encoding"};
+    CHECK(doc_open(&d, "samples/traditional.txt", &bad) == DOC_ERR_ENCODING);
+    doc_close(&d);
+    free(utf8);
+}
+
+static void test_bom(void)
+{
+    const char u8[] = "\xef\xbb\xbf中文";
+    char *p = tmpfile_with(u8, sizeof u8 - 1);
+    CHECK(p != NULL);
+    doc_t d;
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_OK);
+        CHECK_STR(d.encoding, "UTF-8");
+        CHECK(d.bom == 3);
+        CHECK(d.len == 6);
+        CHECK(d.len == 6 && !memcmp(d.text, "中文", 6));
+        CHECK(d.src_len == 9);
+        CHECK(doc_src_offset(&d, 3) == 6);
+        doc_close(&d);
+    }
+    rm(p);
+
+    /* "中文\nabc" in UTF-16LE with BOM */
+    const char le[] = "\xff\xfe\x2d\x4e\x87\x65\x0a\x00\x61\x00\x62\x00"
+                      "\x63\x00";
+    p = tmpfile_with(le, sizeof le - 1);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_OK);
+        CHECK_STR(d.encoding, "UTF-16LE");
+        CHECK(d.bom == 2);
+        CHECK(d.converted == 1);
+        CHECK(d.len == 10);
+        CHECK(d.len == 10 && !memcmp(d.text, "中文\nabc", 10));
+        CHECK(doc_src_offset(&d, 7) == 8); /* 'a' */
+        doc_close(&d);
+    }
+    rm(p);
+}
+
+static void test_errors_and_small(void)
+{
+    doc_t d;
+    errno = 0;
+    CHECK(doc_open(&d, "/nonexistent/juan/file.txt", &DETECT) ==
+          DOC_ERR_SYS);
+    CHECK(errno == ENOENT);
+    doc_close(&d);
+
+    errno = 0;
+    CHECK(doc_open(&d, "samples", &DETECT) == DOC_ERR_SYS);
+    CHECK(errno == EISDIR);
+    doc_close(&d);
+
+    char *p = tmpfile_with("", 0);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_OK);
+        CHECK(d.len == 0);
+        CHECK(d.src_len == 0);
+        CHECK_STR(d.encoding, "UTF-8");
+        doc_close(&d);
+    }
+    rm(p);
+
+    p = tmpfile_with("a", 1);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_OK);
+        CHECK(d.len == 1);
+        CHECK(d.len == 1 && d.text[0] == 'a');
+        CHECK_STR(d.encoding, "UTF-8");
+        CHECK(d.converted == 0);
+        doc_close(&d);
+    }
+    rm(p);
+
+    p = tmpfile_with("\xe4", 1);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_OK);
+        CHECK(d.len == 3);
+        CHECK(d.len == 3 && !memcmp(d.text, "\xef\xbf\xbd", 3));
+        CHECK(d.nbad == 1);
+        CHECK(d.converted == 1);
+        doc_close(&d);
+    }
+    rm(p);
+}
+
+static void test_binary(void)
+{
+    unsigned char bin[4096];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)i;
+    char *p = tmpfile_with(bin, sizeof bin);
+    CHECK(p != NULL);
+    doc_t d;
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_ERR_BINARY);
+        doc_close(&d);
+        doc_opts_t force = {.force = 1};
+        CHECK(doc_open(&d, p, &force) == DOC_OK);
+        CHECK(d.len > 0);
+        CHECK(enc_utf8_valid_prefix((const unsigned char *)d.text, d.len) ==
+              d.len);
+        doc_close(&d);
+    }
+    rm(p);
+
+    /* ~2 KB of Chinese with three NULs: text, not binary */
+    buf_t b = {0};
+    for (int i = 0; i < 70; i++) {
+        buf_adds(&b, "中文測試，這是一段文字。");
+        if (i % 25 == 10)
+            buf_addc(&b, '\0');
+        if (i % 10 == 9)
+            buf_addc(&b, '\n');
+    }
+    CHECK(b.n > 2000);
+    p = tmpfile_with(b.p, b.n);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(doc_open(&d, p, &DETECT) == DOC_OK);
+        CHECK_STR(d.encoding, "UTF-8");
+        CHECK(d.len == b.n);
+        CHECK(d.len == b.n && !memcmp(d.text, b.p, b.n));
+        doc_close(&d);
+    }
+    rm(p);
+    buf_free(&b);
+
+    CHECK(doc_looks_binary("hello\n", 6, 0) == 0);
+    char zeros[100] = {0};
+    CHECK(doc_looks_binary(zeros, sizeof zeros, 0) == 1);
+    /* mostly U+FFFD */
+    buf_t f = {0};
+    for (int i = 0; i < 20; i++)
+        buf_adds(&f, "\xef\xbf\xbdx");
+    CHECK(doc_looks_binary(f.p, f.n, 20) == 1);
+    buf_free(&f);
+    /* escapes (ESC) and form feeds are text */
+    const char *ansi = "\x1b[31mred\x1b[0m plain text\f\n\x1b[1mbold\x1b[0m";
+    CHECK(doc_looks_binary(ansi, strlen(ansi), 0) == 0);
+    /* fewer than 16 characters never look binary */
+    CHECK(doc_looks_binary("\x01\x02\x03", 3, 0) == 0);
+}
+
+/* The encoding name of an open document must not change when another
+ * encoding name is canonicalised later. */
+static void test_encoding_name_stable(void)
+{
+    /* EUC-JP "こんにちは、世界へようこそ。" (iconv -t EUC-JP) */
+    const char ja[] = "\xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\xa4\xcf\xa1\xa2"
+                      "\xc0\xa4\xb3\xa6\xa4\xd8\xa4\xe8\xa4\xa6\xa4\xb3"
+                      "\xa4\xbd\xa1\xa3";
+    char *p = tmpfile_with(ja, sizeof ja - 1);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    doc_t a, b;
+    doc_opts_t eucjp = {.encoding = "euc-jp"};
+    CHECK(doc_open(&a, p, &eucjp) == DOC_OK);
+    CHECK_STR(a.encoding, "EUC-JP");
+    CHECK_STR(a.text, "こんにちは、世界へようこそ。");
+    size_t off = char_off(a.text, a.len, 10);
+    CHECK(doc_src_offset(&a, off) == 20);
+
+    doc_opts_t latin1 = {.encoding = "latin1", .force = 1};
+    CHECK(doc_open(&b, "samples/traditional.txt", &latin1) == DOC_OK);
+    CHECK_STR(b.encoding, "LATIN1");
+    CHECK_STR(a.encoding, "EUC-JP");
+    CHECK_MSG(doc_src_offset(&a, off) == 20, "src offset %zu after opening "
+              "a LATIN1 document", doc_src_offset(&a, off));
+    doc_close(&b);
+    doc_close(&a);
+    rm(p);
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "");
+    text_init_locale();
+    test_samples();
+    test_bom();
+    test_errors_and_small();
+    test_binary();
+    test_encoding_name_stable();
+    return T_DONE("test_doc");
+}

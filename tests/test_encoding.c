@@ -1,0 +1,371 @@
+/* encoding: detection, conversion to UTF-8, repair, offset mapping.
+ * Reference conversions are made with iconv(3) here, independently of
+ * src/encoding.c. */
+#include "encoding.h"
+#include "t.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define U(s) ((const unsigned char *)(s))
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf_t b = {0};
+    char tmp[4096];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(&b, tmp, k);
+    fclose(f);
+    buf_add(&b, "", 0);
+    *n = b.n;
+    return b.p;
+}
+
+/* Convert s[0..n) from `from` to `to` with iconv(3); NULL on any error.
+ * *out_n gets the length. */
+static char *conv(const char *to, const char *from, const char *s, size_t n,
+                  size_t *out_n)
+{
+    iconv_t cd = iconv_open(to, from);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = n * 4 + 16;
+    char *out = xmalloc(cap);
+    char *in = (char *)s, *o = out;
+    size_t inl = n, outl = cap;
+    size_t r = iconv(cd, &in, &inl, &o, &outl);
+    if (r != (size_t)-1)
+        r = iconv(cd, NULL, NULL, &o, &outl);
+    iconv_close(cd);
+    if (r == (size_t)-1) {
+        free(out);
+        return NULL;
+    }
+    *out_n = (size_t)(o - out);
+    return out;
+}
+
+static const char *detect(const void *s, size_t n, size_t *bom, int *valid)
+{
+    return enc_detect(U(s), n, bom, valid);
+}
+
+static void test_bom(void)
+{
+    size_t bom = 99;
+    int valid = 99;
+    CHECK_STR(detect("\xef\xbb\xbf" "abc", 6, &bom, &valid), "UTF-8");
+    CHECK(bom == 3);
+    CHECK_STR(detect("\xff\xfe" "a\0", 4, &bom, &valid), "UTF-16LE");
+    CHECK(bom == 2);
+    CHECK_STR(detect("\xfe\xff\0a", 4, &bom, &valid), "UTF-16BE");
+    CHECK(bom == 2);
+    /* a BOM alone */
+    CHECK_STR(detect("\xef\xbb\xbf", 3, &bom, &valid), "UTF-8");
+    CHECK(bom == 3);
+
+    CHECK_STR(detect("中文abc", strlen("中文abc"), &bom, &valid), "UTF-8");
+    CHECK(bom == 0);
+    CHECK(valid == 1);
+    CHECK_STR(detect("hello, world\n", 13, &bom, &valid), "UTF-8");
+    CHECK(bom == 0);
+    CHECK(valid == 1);
+    CHECK_STR(detect("", 0, &bom, &valid), "UTF-8");
+    CHECK(valid == 1);
+}
+
+static void test_samples(void)
+{
+    size_t nu, nb, ng;
+    char *utf8 = slurp("samples/traditional.txt", &nu);
+    char *big5 = slurp("samples/traditional.big5.txt", &nb);
+    char *gb = slurp("samples/traditional.gb18030.txt", &ng);
+    CHECK(utf8 && big5 && gb);
+    if (!utf8 || !big5 || !gb)
+        goto out;
+    size_t bom = 9;
+    int valid = 9;
+    CHECK_STR(detect(big5, nb, &bom, &valid), "CP950");
+    CHECK(bom == 0);
+    CHECK(valid == 0);
+    CHECK_STR(detect(gb, ng, &bom, &valid), "GB18030");
+    CHECK(bom == 0);
+    CHECK(valid == 0);
+    CHECK_STR(detect(utf8, nu, &bom, &valid), "UTF-8");
+    CHECK(valid == 1);
+
+    enc_result_t r;
+    CHECK(enc_convert("CP950", U(big5), nb, &r) == 0);
+    CHECK(r.len == nu);
+    CHECK(r.len == nu && !memcmp(r.text, utf8, nu));
+    CHECK(r.text[r.len] == '\0');
+    CHECK(r.nbad == 0);
+    free(r.text);
+    enc_result_free(&r);
+
+    CHECK(enc_convert("GB18030", U(gb), ng, &r) == 0);
+    CHECK(r.len == nu);
+    CHECK(r.len == nu && !memcmp(r.text, utf8, nu));
+    CHECK(r.nbad == 0);
+
+    /* source offsets: the byte length of text[0..off) re-encoded */
+    int bad = 0, tried = 0;
+    for (int k = 0; k < 20; k++) {
+        size_t off = r.len * (size_t)k / 20;
+        while (off < r.len && ((unsigned char)r.text[off] & 0xC0) == 0x80)
+            off++;
+        size_t want = 0;
+        char *e = conv("GB18030", "UTF-8", r.text, off, &want);
+        if (!e) {
+            bad++;
+            continue;
+        }
+        free(e);
+        tried++;
+        size_t got = enc_src_offset(&r, "GB18030", off);
+        if (got != want) {
+            bad++;
+            fprintf(stderr, "  GB18030 text off %zu: src %zu, want %zu\n", off,
+                    got, want);
+        }
+    }
+    CHECK(tried == 20);
+    CHECK_MSG(bad == 0, "%d of 20 GB18030 offsets wrong", bad);
+    CHECK(enc_src_offset(&r, "GB18030", 0) == 0);
+    CHECK(enc_src_offset(&r, "GB18030", r.len) == ng);
+    free(r.text);
+    enc_result_free(&r);
+out:
+    free(utf8);
+    free(big5);
+    free(gb);
+}
+
+static void test_short_cjk(void)
+{
+    size_t bom;
+    int valid;
+    /* "中文測試" in CP950: a4a4 a4e5 b4fa b8d5 */
+    const char *big5 = "\xa4\xa4\xa4\xe5\xb4\xfa\xb8\xd5";
+    CHECK_STR(detect(big5, 8, &bom, &valid), "CP950");
+    /* "中文测试" in GB18030: d6d0 cec4 b2e2 cad4 */
+    const char *gb = "\xd6\xd0\xce\xc4\xb2\xe2\xca\xd4";
+    CHECK_STR(detect(gb, 8, &bom, &valid), "GB18030");
+
+    enc_result_t r;
+    CHECK(enc_convert("CP950", U(big5), 8, &r) == 0);
+    CHECK_STR(r.text, "中文測試");
+    free(r.text);
+    enc_result_free(&r);
+    CHECK(enc_convert("GB18030", U(gb), 8, &r) == 0);
+    CHECK_STR(r.text, "中文测试");
+    free(r.text);
+    enc_result_free(&r);
+}
+
+static void test_sjis(void)
+{
+    size_t bom;
+    int valid;
+    /* two sentences, made here with iconv(3) */
+    const char *ja = "今日はとても良い天気ですね。散歩に行きましょう。";
+    size_t n = 0;
+    char *sj = conv("CP932", "UTF-8", ja, strlen(ja), &n);
+    CHECK(sj != NULL);
+    if (sj) {
+        CHECK_STR(detect(sj, n, &bom, &valid), "CP932");
+        enc_result_t r;
+        CHECK(enc_convert("CP932", U(sj), n, &r) == 0);
+        CHECK_STR(r.text, ja);
+        CHECK(r.nbad == 0);
+        free(r.text);
+        enc_result_free(&r);
+        free(sj);
+    }
+
+    size_t nj;
+    char *jt = slurp("samples/japanese.txt", &nj);
+    CHECK(jt != NULL);
+    if (!jt)
+        return;
+    sj = conv("CP932", "UTF-8", jt, nj, &n);
+    CHECK(sj != NULL);
+    if (sj) {
+        CHECK_STR(detect(sj, n, &bom, &valid), "CP932");
+        enc_result_t r;
+        CHECK(enc_convert("CP932", U(sj), n, &r) == 0);
+        CHECK(r.len == nj);
+        CHECK(r.len == nj && !memcmp(r.text, jt, nj));
+        CHECK(r.nbad == 0);
+        free(r.text);
+        enc_result_free(&r);
+        free(sj);
+    }
+    free(jt);
+}
+
+static void test_valid_prefix(void)
+{
+    CHECK(enc_utf8_valid_prefix(U("abc\xff" "def"), 7) == 3);
+    CHECK(enc_utf8_valid_prefix(U(""), 0) == 0);
+    CHECK(enc_utf8_valid_prefix(U("abcdefghijklmnop"), 16) == 16);
+    /* the ASCII fast path must stop at a bad byte after 8 good ones */
+    CHECK(enc_utf8_valid_prefix(U("abcdefghij\x80klmnopq"), 17) == 10);
+    CHECK(enc_utf8_valid_prefix(U("中文"), 6) == 6);
+    CHECK(enc_utf8_valid_prefix(U("\xf0\x9f\x98\x80"), 4) == 4);
+    CHECK(enc_utf8_valid_prefix(U("\xf4\x8f\xbf\xbf"), 4) == 4);
+    CHECK(enc_utf8_valid_prefix(U("\xed\x9f\xbf"), 3) == 3); /* U+D7FF */
+    /* overlong */
+    CHECK(enc_utf8_valid_prefix(U("a\xc0\x80"), 3) == 1);
+    CHECK(enc_utf8_valid_prefix(U("a\xc1\xbf"), 3) == 1);
+    CHECK(enc_utf8_valid_prefix(U("ab\xe0\x80\x80"), 5) == 2);
+    CHECK(enc_utf8_valid_prefix(U("ab\xe0\x9f\xbf"), 5) == 2);
+    CHECK(enc_utf8_valid_prefix(U("\xf0\x8f\xbf\xbf"), 4) == 0);
+    /* surrogates */
+    CHECK(enc_utf8_valid_prefix(U("中\xed\xa0\x80"), 6) == 3);
+    CHECK(enc_utf8_valid_prefix(U("\xed\xbf\xbf"), 3) == 0);
+    /* beyond U+10FFFF */
+    CHECK(enc_utf8_valid_prefix(U("x\xf4\x90\x80\x80"), 5) == 1);
+    CHECK(enc_utf8_valid_prefix(U("\xf5\x80\x80\x80"), 4) == 0);
+    /* truncated at the end */
+    CHECK(enc_utf8_valid_prefix(U("\xe4\xb8"), 2) == 0);
+    CHECK(enc_utf8_valid_prefix(U("中\xe4\xb8"), 5) == 3);
+    CHECK(enc_utf8_valid_prefix(U("ab\xf0\x9f\x98"), 5) == 2);
+    CHECK(enc_utf8_valid_prefix(U("ab\xc3"), 3) == 2);
+    /* a bad continuation byte */
+    CHECK(enc_utf8_valid_prefix(U("\xe4\x41\xad"), 3) == 0);
+    CHECK(enc_utf8_valid_prefix(U("\xe4\xb8\xc0"), 3) == 0);
+    /* n limits the scan */
+    CHECK(enc_utf8_valid_prefix(U("中文"), 4) == 3);
+}
+
+static void test_repair(void)
+{
+    enc_result_t r;
+    /* "中" ff "文" e4 */
+    const char *d = "\xe4\xb8\xad\xff\xe6\x96\x87\xe4";
+    CHECK(enc_convert("UTF-8", U(d), 8, &r) == 0);
+    CHECK_STR(r.text, "中\xef\xbf\xbd文\xef\xbf\xbd");
+    CHECK(r.len == 12);
+    CHECK(r.nbad == 2);
+    CHECK(enc_src_offset(&r, "UTF-8", 0) == 0);
+    CHECK(enc_src_offset(&r, "UTF-8", 3) == 3);
+    CHECK(enc_src_offset(&r, "UTF-8", 6) == 4);
+    CHECK(enc_src_offset(&r, "UTF-8", 9) == 7);
+    CHECK(enc_src_offset(&r, "UTF-8", 12) == 8);
+    free(r.text);
+    enc_result_free(&r);
+
+    /* "你好" ff "你" + truncated c4 */
+    const char *g = "\xc4\xe3\xba\xc3\xff\xc4\xe3\xc4";
+    CHECK(enc_convert("GB18030", U(g), 8, &r) == 0);
+    CHECK_STR(r.text, "你好\xef\xbf\xbd你\xef\xbf\xbd");
+    CHECK(r.len == 15);
+    CHECK(r.nbad == 2);
+    CHECK(enc_src_offset(&r, "GB18030", 0) == 0);
+    CHECK(enc_src_offset(&r, "GB18030", 3) == 2);
+    CHECK(enc_src_offset(&r, "GB18030", 6) == 4);
+    CHECK(enc_src_offset(&r, "GB18030", 9) == 5);
+    CHECK(enc_src_offset(&r, "GB18030", 12) == 7);
+    CHECK(enc_src_offset(&r, "GB18030", 15) == 8);
+    free(r.text);
+    enc_result_free(&r);
+
+    /* valid input: nothing replaced */
+    CHECK(enc_convert("UTF-8", U("abc"), 3, &r) == 0);
+    CHECK_STR(r.text, "abc");
+    CHECK(r.nbad == 0);
+    free(r.text);
+    enc_result_free(&r);
+
+    /* an empty buffer converts to an empty string */
+    CHECK(enc_convert("GB18030", U(""), 0, &r) == 0);
+    CHECK(r.len == 0);
+    CHECK(r.text != NULL && r.text[0] == '\0');
+    free(r.text);
+    enc_result_free(&r);
+
+    /* a real U+FFFD in the source (GB18030 84 31 a4 37) is text, not a
+     * replacement: nbad counts "replacement characters inserted" */
+    CHECK(enc_convert("GB18030", U("a\x84\x31\xa4\x37" "b"), 6, &r) == 0);
+    CHECK_STR(r.text, "a\xef\xbf\xbd" "b");
+    CHECK_MSG(r.nbad == 0, "nbad = %zu for a source U+FFFD", r.nbad);
+    CHECK(enc_src_offset(&r, "GB18030", 4) == 5);
+    free(r.text);
+    enc_result_free(&r);
+
+    CHECK(enc_convert("NO-SUCH-ENCODING", U("abc"), 3, &r) == -1);
+    free(r.text);
+    enc_result_free(&r);
+}
+
+static void test_canonical(void)
+{
+    CHECK_STR(enc_canonical("gbk"), "GB18030");
+    CHECK_STR(enc_canonical("GB2312"), "GB18030");
+    CHECK_STR(enc_canonical("big5"), "CP950");
+    CHECK_STR(enc_canonical("sjis"), "CP932");
+    CHECK_STR(enc_canonical("Shift_JIS"), "CP932");
+    CHECK_STR(enc_canonical("utf8"), "UTF-8");
+    CHECK_STR(enc_canonical("utf-16le"), "UTF-16LE");
+    CHECK_STR(enc_canonical("gb18030"), "GB18030");
+    CHECK(enc_canonical("no-such-enc") == NULL);
+}
+
+static void test_utf16(void)
+{
+    /* "中文\nabc" in UTF-16LE, after an FF FE BOM */
+    const char le[] = "\xff\xfe\x2d\x4e\x87\x65\x0a\x00\x61\x00\x62\x00"
+                      "\x63\x00";
+    size_t bom;
+    int valid;
+    CHECK_STR(detect(le, sizeof le - 1, &bom, &valid), "UTF-16LE");
+    CHECK(bom == 2);
+    enc_result_t r;
+    CHECK(enc_convert("UTF-16LE", U(le + 2), sizeof le - 3, &r) == 0);
+    CHECK_STR(r.text, "中文\nabc");
+    CHECK(r.len == 10);
+    CHECK(r.nbad == 0);
+    CHECK(enc_src_offset(&r, "UTF-16LE", 3) == 2);  /* 文 */
+    CHECK(enc_src_offset(&r, "UTF-16LE", 7) == 6);  /* a */
+    CHECK(enc_src_offset(&r, "UTF-16LE", 10) == 12);
+    free(r.text);
+    enc_result_free(&r);
+
+    const char be[] = "\x4e\x2d\x65\x87\x00\x0a\x00\x61";
+    CHECK(enc_convert("UTF-16BE", U(be), sizeof be - 1, &r) == 0);
+    CHECK_STR(r.text, "中文\na");
+    free(r.text);
+    enc_result_free(&r);
+
+    /* an odd trailing byte is a truncated unit: one U+FFFD at the end */
+    CHECK(enc_convert("UTF-16LE", U("\x61\x00\x62"), 3, &r) == 0);
+    CHECK_STR(r.text, "a\xef\xbf\xbd");
+    CHECK(r.nbad == 1);
+    free(r.text);
+    enc_result_free(&r);
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "");
+    text_init_locale();
+    test_bom();
+    test_samples();
+    test_short_cjk();
+    test_sjis();
+    test_valid_prefix();
+    test_repair();
+    test_canonical();
+    test_utf16();
+    return T_DONE("test_encoding");
+}

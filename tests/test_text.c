@@ -1,0 +1,525 @@
+/* text: units, display forms, widths, decoding. Expected values are
+ * written out from the contract in src/text.h, not taken from src/text.c. */
+#include "t.h"
+#include "text.h"
+
+#include <locale.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static units_t T;
+
+/* Cut s (NUL-terminated) into T. */
+static void cut(const char *s)
+{
+    text_units(&T, s, strlen(s));
+}
+
+/* The whole display of T as a NUL-terminated string. */
+static const char *disp(void)
+{
+    static buf_t b;
+    b.n = 0;
+    buf_add(&b, T.disp.p ? T.disp.p : "", T.disp.n);
+    return b.p;
+}
+
+/* The display form of unit i of T. */
+static const char *udisp(size_t i)
+{
+    static buf_t b;
+    b.n = 0;
+    buf_add(&b, T.disp.p + T.u[i].doff, T.u[i + 1].doff - T.u[i].doff);
+    return b.p;
+}
+
+static size_t sum_w(void)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < T.n; i++)
+        w += T.u[i].w;
+    return w;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf_t b = {0};
+    char tmp[4096];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(&b, tmp, k);
+    fclose(f);
+    buf_add(&b, "", 0);
+    *n = b.n;
+    return b.p;
+}
+
+static void test_ascii(void)
+{
+    cut("abc");
+    CHECK(T.n == 3);
+    CHECK(T.u[0].w == 1);
+    CHECK(T.u[1].w == 1);
+    CHECK(T.u[2].w == 1);
+    CHECK(T.u[0].flags == U_CLUSTER);
+    CHECK(T.u[1].flags == U_CLUSTER);
+    CHECK(T.u[2].flags == U_CLUSTER);
+    CHECK(T.u[0].cp == 'a');
+    CHECK(T.u[2].cp == 'c');
+    CHECK(T.u[1].off == 1);
+    CHECK(T.u[2].off == 2);
+    CHECK(T.u[2].doff == 2);
+    CHECK_STR(disp(), "abc");
+    CHECK(T.u[3].off == 3);
+    CHECK(T.u[3].doff == 3);
+}
+
+static void test_han(void)
+{
+    cut("中文");
+    CHECK(T.n == 2);
+    CHECK(T.u[0].w == 2);
+    CHECK(T.u[1].w == 2);
+    CHECK(T.u[0].flags == (U_CLUSTER | U_WIDE));
+    CHECK(T.u[1].flags == (U_CLUSTER | U_WIDE));
+    CHECK(T.u[0].cp == 0x4E2D);
+    CHECK(T.u[1].cp == 0x6587);
+    CHECK(T.u[1].off == 3);
+    CHECK(T.u[1].doff == 3);
+    CHECK_STR(disp(), "中文");
+    CHECK(T.u[2].off == 6);
+    CHECK(T.u[2].doff == 6);
+}
+
+static void test_combining(void)
+{
+    cut("e\xcc\x81"); /* e + U+0301 */
+    CHECK(T.n == 1);
+    CHECK(T.u[0].w == 1);
+    CHECK(T.u[0].cp == 'e');
+    CHECK_STR(disp(), "e\xcc\x81");
+    CHECK(T.u[1].off == 3);
+
+    cut("e\xcc\x81" "x");
+    CHECK(T.n == 2);
+    CHECK(T.u[1].off == 3);
+    CHECK_STR(udisp(0), "e\xcc\x81");
+    CHECK_STR(udisp(1), "x");
+
+    /* e + six marks: only four kept, all 13 bytes covered */
+    const char *six = "e\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86";
+    cut(six);
+    CHECK(T.n == 1);
+    CHECK(T.u[0].w == 1);
+    CHECK_STR(disp(), "e\xcc\x81\xcc\x82\xcc\x83\xcc\x84");
+    CHECK(T.u[1].off == 13);
+    CHECK(T.u[1].doff == 9);
+
+    cut("e\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86"
+        "x");
+    CHECK(T.n == 2);
+    CHECK(T.u[1].off == 13);
+    CHECK(T.u[1].cp == 'x');
+    CHECK_STR(udisp(1), "x");
+
+    /* a lone mark at the start gets an NBSP base */
+    cut("\xcc\x81");
+    CHECK(T.n == 1);
+    CHECK(T.u[0].w == 1);
+    CHECK(T.u[0].flags & U_CLUSTER);
+    CHECK_STR(disp(), "\xc2\xa0\xcc\x81");
+    CHECK(T.u[1].off == 2);
+}
+
+static void test_emoji(void)
+{
+    /* U+1F468 ZWJ U+1F469 ZWJ U+1F467 */
+    cut("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d"
+        "\xf0\x9f\x91\xa7");
+    CHECK(T.n == 3);
+    CHECK(T.u[0].flags & U_CLUSTER);
+    CHECK(!(T.u[1].flags & U_CLUSTER));
+    CHECK(!(T.u[2].flags & U_CLUSTER));
+    CHECK(T.u[0].off == 0);
+    CHECK(T.u[1].off == 7);
+    CHECK(T.u[2].off == 14);
+    CHECK(T.u[3].off == 18);
+    CHECK(T.u[0].w == 2);
+    CHECK(T.u[1].w == 2);
+    CHECK(T.u[2].w == 2);
+    CHECK(sum_w() == 6);
+    CHECK_STR(disp(), "\xf0\x9f\x91\xa8\xf0\x9f\x91\xa9\xf0\x9f\x91\xa7");
+    CHECK_STR(udisp(1), "\xf0\x9f\x91\xa9");
+
+    /* heart + VS16: selector dropped, width of the heart alone */
+    cut("\xe2\x9d\xa4\xef\xb8\x8f");
+    CHECK(T.n == 1);
+    CHECK(T.u[0].w == 1);
+    CHECK_STR(disp(), "\xe2\x9d\xa4");
+    CHECK(T.u[1].off == 6);
+
+    /* thumbs up + skin tone */
+    cut("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd");
+    CHECK(T.n == 1);
+    CHECK(T.u[0].w == 2);
+    CHECK_STR(disp(), "\xf0\x9f\x91\x8d");
+    CHECK(T.u[1].off == 8);
+
+    /* soft hyphen and ZWSP dropped, width 0 */
+    cut("a\xc2\xad" "b");
+    CHECK_STR(disp(), "ab");
+    CHECK(sum_w() == 2);
+    CHECK(T.u[T.n].off == 4);
+    cut("a\xe2\x80\x8b" "b");
+    CHECK_STR(disp(), "ab");
+    CHECK(sum_w() == 2);
+    CHECK(T.u[T.n].off == 5);
+    CHECK(text_cp_width(0x00AD) == 0);
+    CHECK(text_cp_width(0x200B) == 0);
+    CHECK(text_cp_width(0x200D) == 0);
+    CHECK(text_cp_width(0xFE0F) == 0);
+    CHECK(text_cp_width(0x1F3FD) == 0);
+    CHECK(text_width("a\xc2\xad" "b", 4) == 2);
+}
+
+static void test_controls(void)
+{
+    cut("\x1b");
+    CHECK(T.n == 1);
+    CHECK_STR(disp(), "^[");
+    CHECK(T.u[0].w == 2);
+    CHECK(T.u[0].flags == (U_CLUSTER | U_ESCAPE));
+    CHECK(T.u[0].cp == 0x1B);
+
+    text_units(&T, "\0", 1);
+    CHECK(T.n == 1);
+    CHECK_STR(disp(), "^@");
+    CHECK(T.u[0].w == 2);
+    CHECK(T.u[1].off == 1);
+
+    cut("\x7f");
+    CHECK_STR(disp(), "^?");
+    CHECK(T.u[0].w == 2);
+    CHECK(T.u[0].flags & U_ESCAPE);
+
+    cut("\t");
+    CHECK(T.n == 1);
+    CHECK_STR(disp(), " ");
+    CHECK(T.u[0].w == 1);
+    CHECK(T.u[0].flags & U_SPACE);
+    CHECK(!(T.u[0].flags & U_ESCAPE));
+
+    cut("\xc2\x85"); /* C1 NEL */
+    CHECK(T.n == 1);
+    CHECK_STR(disp(), "<U+0085>");
+    CHECK(T.u[0].w == 8);
+    CHECK(T.u[0].flags & U_ESCAPE);
+    CHECK(T.u[1].off == 2);
+
+    cut("a\xe2\x80\xae" "b"); /* RIGHT-TO-LEFT OVERRIDE */
+    CHECK(T.n == 3);
+    CHECK_STR(udisp(1), "<U+202E>");
+    CHECK(T.u[1].w == 8);
+    CHECK(T.u[1].flags & U_ESCAPE);
+    CHECK(T.u[2].off == 4);
+    CHECK_STR(disp(), "a<U+202E>b");
+
+    cut("\xe2\x80\xa8"); /* LINE SEPARATOR */
+    CHECK_STR(disp(), "<U+2028>");
+    CHECK(T.u[0].w == 8);
+
+    cut("\xf0\x9d\x85\xb3"); /* U+1D173, a 5-digit escape */
+    CHECK_STR(disp(), "<U+1D173>");
+    CHECK(T.u[0].w == 9);
+
+    CHECK(text_cp_width(0x1B) == 2);
+    CHECK(text_cp_width(0) == 2);
+    CHECK(text_cp_width(0x7F) == 2);
+    CHECK(text_cp_width('\t') == 1);
+    CHECK(text_cp_width(0x85) == 8);
+    CHECK(text_cp_width(0x202E) == 8);
+    CHECK(text_cp_width(0x1D173) == 9);
+    CHECK(text_cp_width('a') == 1);
+    CHECK(text_cp_width(0x4E2D) == 2);
+    CHECK(text_cp_width(0x301) == 0);
+
+    /* no raw C0 control or DEL in any display form */
+    for (int c = 0; c < 0x80; c++) {
+        char s[1] = {(char)c};
+        text_units(&T, s, 1);
+        int raw = 0;
+        for (size_t i = 0; i < T.disp.n; i++) {
+            unsigned char d = (unsigned char)T.disp.p[i];
+            if (d < 0x20 || d == 0x7F)
+                raw = 1;
+        }
+        CHECK_MSG(!raw, "byte 0x%02X shown raw", c);
+        CHECK_MSG(T.n == 1 && T.u[1].off == 1, "byte 0x%02X: %zu units", c,
+                  T.n);
+    }
+}
+
+static void test_unknown_and_invalid(void)
+{
+    /* U+31350 (CJK Ext H, Unicode 15): glibc 2.36 does not know it */
+    cut("\xf0\xb1\x8d\x90");
+    CHECK(T.n == 1);
+    CHECK_STR(disp(), "\xef\xbf\xbd");
+    CHECK(T.u[0].w == 1);
+    CHECK(T.u[1].off == 4);
+
+    /* invalid UTF-8 shows as U+FFFD per byte */
+    cut("\xff");
+    CHECK(T.n == 1);
+    CHECK(T.u[0].cp == 0xFFFD);
+    CHECK(T.u[0].w == 1);
+    CHECK_STR(disp(), "\xef\xbf\xbd");
+
+    cut("a\xe4" "b");
+    CHECK(T.n == 3);
+    CHECK(T.u[0].cp == 'a');
+    CHECK(T.u[1].cp == 0xFFFD);
+    CHECK(T.u[2].cp == 'b');
+    CHECK(T.u[1].off == 1);
+    CHECK(T.u[2].off == 2);
+    CHECK(T.u[3].off == 3);
+    CHECK_STR(disp(), "a\xef\xbf\xbd" "b");
+
+    /* every lone high byte: one unit, displayed as U+FFFD (never raw) */
+    int raw = 0, first = -1;
+    for (int c = 0x80; c < 0x100; c++) {
+        char s[1] = {(char)c};
+        text_units(&T, s, 1);
+        if (T.n != 1 || T.disp.n != 3 ||
+            memcmp(T.disp.p, "\xef\xbf\xbd", 3)) {
+            raw++;
+            if (first < 0)
+                first = c;
+        }
+    }
+    CHECK_MSG(raw == 0, "%d lone bytes 0x80..0xFF not shown as U+FFFD "
+              "(first 0x%02X)", raw, first);
+
+    /* text_sanitize: same rule */
+    buf_t b = {0};
+    size_t w = text_sanitize(&b, "a\xff" "b", 3);
+    CHECK_STR(b.p, "a\xef\xbf\xbd" "b");
+    CHECK(w == 3);
+    buf_free(&b);
+}
+
+static void test_spaces(void)
+{
+    cut(" ");
+    CHECK(T.u[0].flags & U_SPACE);
+    CHECK(T.u[0].w == 1);
+    cut("\xe3\x80\x80"); /* U+3000 */
+    CHECK(T.u[0].flags & U_SPACE);
+    CHECK(T.u[0].flags & U_WIDE);
+    CHECK(T.u[0].w == 2);
+    cut("\xc2\xa0"); /* NBSP */
+    CHECK(!(T.u[0].flags & U_SPACE));
+    CHECK(T.u[0].w == 1);
+    cut("a");
+    CHECK(!(T.u[0].flags & U_SPACE));
+
+    CHECK(text_is_blank(' '));
+    CHECK(text_is_blank('\t'));
+    CHECK(text_is_blank(0x3000));
+    CHECK(!text_is_blank(0xA0));
+    CHECK(!text_is_blank('a'));
+    CHECK(!text_is_blank('\n'));
+}
+
+static void test_sanitize_width(void)
+{
+    buf_t b = {0};
+    size_t w = text_sanitize(&b, "a\x1b[31mb", 7);
+    CHECK_STR(b.p, "a^[[31mb");
+    CHECK(w == 8);
+    CHECK(text_width("a\x1b[31mb", 7) == 8);
+
+    /* appends */
+    w = text_sanitize(&b, "\t\xc2\x85", 3);
+    CHECK_STR(b.p, "a^[[31mb <U+0085>");
+    CHECK(w == 9);
+
+    /* dropped only: empty but non-NULL */
+    buf_free(&b);
+    w = text_sanitize(&b, "\xe2\x80\x8b", 3);
+    CHECK(b.p != NULL);
+    CHECK(b.n == 0);
+    CHECK(w == 0);
+
+    /* a lone leading mark gets an NBSP base: width 1 */
+    buf_free(&b);
+    w = text_sanitize(&b, "\xcc\x81", 2);
+    CHECK_STR(b.p, "\xc2\xa0\xcc\x81");
+    CHECK(w == 1);
+    /* text_width: "cells ... as text_sanitize would draw it" */
+    CHECK_MSG(text_width("\xcc\x81", 2) == 1, "text_width(U+0301) = %zu",
+              text_width("\xcc\x81", 2));
+    buf_free(&b);
+
+    CHECK(text_width("", 0) == 0);
+    CHECK(text_width("abc", 3) == 3);
+    CHECK(text_width("中文", 6) == 4);
+    CHECK(text_width("e\xcc\x81", 3) == 1);
+
+    /* every line of samples/mixed.txt: units, text_width and
+     * text_sanitize agree */
+    size_t n;
+    char *s = slurp("samples/mixed.txt", &n);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    int lines = 0, bad_units = 0, bad_san = 0;
+    for (size_t i = 0; i < n;) {
+        const char *lf = memchr(s + i, '\n', n - i);
+        size_t e = lf ? (size_t)(lf - s) : n;
+        text_units(&T, s + i, e - i);
+        size_t tw = text_width(s + i, e - i);
+        if (sum_w() != tw) {
+            bad_units++;
+            fprintf(stderr, "  mixed.txt line %d: units %zu, width %zu\n",
+                    lines + 1, sum_w(), tw);
+        }
+        buf_t d = {0};
+        if (text_sanitize(&d, s + i, e - i) != tw)
+            bad_san++;
+        buf_free(&d);
+        lines++;
+        i = e + 1;
+    }
+    CHECK(lines == 51);
+    CHECK_MSG(bad_units == 0, "%d lines where units width != text_width",
+              bad_units);
+    CHECK_MSG(bad_san == 0, "%d lines where text_sanitize != text_width",
+              bad_san);
+    free(s);
+}
+
+static void test_decode(void)
+{
+    uint32_t cp;
+    CHECK(text_decode("A", 1, &cp) == 1);
+    CHECK(cp == 'A');
+    CHECK(text_decode("\xc3\xa9", 2, &cp) == 2);
+    CHECK(cp == 0xE9);
+    CHECK(text_decode("\xe4\xb8\xad", 3, &cp) == 3);
+    CHECK(cp == 0x4E2D);
+    CHECK(text_decode("\xf0\x9f\x98\x80", 4, &cp) == 4);
+    CHECK(cp == 0x1F600);
+    CHECK(text_decode("\xf4\x8f\xbf\xbf", 4, &cp) == 4);
+    CHECK(cp == 0x10FFFF);
+    /* decoding stops at n */
+    CHECK(text_decode("ab", 2, &cp) == 1);
+    CHECK(cp == 'a');
+    /* overlong NUL */
+    CHECK(text_decode("\xc0\x80", 2, &cp) == 1);
+    CHECK(cp == 0xFFFD);
+    /* overlong 3-byte */
+    CHECK(text_decode("\xe0\x80\x80", 3, &cp) == 1);
+    CHECK(cp == 0xFFFD);
+    /* surrogate */
+    CHECK(text_decode("\xed\xa0\x80", 3, &cp) == 1);
+    CHECK(cp == 0xFFFD);
+    /* beyond U+10FFFF */
+    CHECK(text_decode("\xf4\x90\x80\x80", 4, &cp) == 1);
+    CHECK(cp == 0xFFFD);
+    /* truncated by n */
+    CHECK(text_decode("\xe4\xb8\xad", 2, &cp) == 1);
+    CHECK(cp == 0xFFFD);
+    /* lone continuation byte */
+    CHECK(text_decode("\x80", 1, &cp) == 1);
+    CHECK(cp == 0xFFFD);
+}
+
+static void check_contiguous(const char *path)
+{
+    size_t n;
+    char *s = slurp(path, &n);
+    CHECK_MSG(s != NULL, "%s", path);
+    if (!s)
+        return;
+    text_units(&T, s, n);
+    size_t bad = 0;
+    for (size_t i = 0; i < T.n; i++)
+        if (!(T.u[i].doff <= T.u[i + 1].doff) ||
+            !(T.u[i].off < T.u[i + 1].off)) {
+            if (!bad)
+                fprintf(stderr, "  %s: unit %zu off %u->%u doff %u->%u\n",
+                        path, i, T.u[i].off, T.u[i + 1].off, T.u[i].doff,
+                        T.u[i + 1].doff);
+            bad++;
+        }
+    CHECK_MSG(bad == 0, "%s: %zu units out of order", path, bad);
+    CHECK(T.n > 0);
+    CHECK(T.u[0].off == 0);
+    CHECK(T.u[0].doff == 0);
+    CHECK(T.u[T.n].off == n);
+    CHECK(T.u[T.n].doff == T.disp.n);
+    free(s);
+}
+
+/* Display growth: 1,000 ESC (2 display bytes each) then 100 ASCII letters.
+ * Run in a child so that a heap overflow cannot take the other checks
+ * with it. The child exits 0 when the display is right and stayed inside
+ * its allocation. */
+static void test_display_growth(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char s[1100];
+        memset(s, 0x1b, 1000);
+        memset(s + 1000, 'a', 100);
+        units_t t = {0};
+        text_units(&t, s, sizeof s);
+        int ok = t.n == 1100 && t.disp.n == 2100 && t.disp.n <= t.disp.cap;
+        for (size_t i = 0; ok && i < 1000; i++)
+            ok = t.disp.p[2 * i] == '^' && t.disp.p[2 * i + 1] == '[';
+        for (size_t i = 2000; ok && i < 2100 && i < t.disp.cap; i++)
+            ok = t.disp.p[i] == 'a';
+        if (!ok)
+            fprintf(stderr, "  child: n=%zu disp.n=%zu disp.cap=%zu\n", t.n,
+                    t.disp.n, t.disp.cap);
+        _exit(ok ? 0 : 1);
+    }
+    int st = 0;
+    CHECK(pid > 0);
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+              "text_units on 1000 ESC + 100 'a': child %s %d "
+              "(display written past its allocation)",
+              WIFEXITED(st) ? "exited" : "killed by signal",
+              WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "");
+    text_init_locale();
+    test_ascii();
+    test_han();
+    test_combining();
+    test_emoji();
+    test_controls();
+    test_unknown_and_invalid();
+    test_spaces();
+    test_sanitize_width();
+    test_decode();
+    check_contiguous("samples/mixed.txt");
+    check_contiguous("samples/japanese.txt");
+    check_contiguous("samples/interview.txt");
+    test_display_growth();
+    units_free(&T);
+    return T_DONE("test_text");
+}
