@@ -106,16 +106,15 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
             bom = 0;
         enc = want;
     }
-    if (bom)
-        valid = 0; /* only the bytes without a BOM were checked */
+    (void)valid;
     /* the name may live in a static buffer: keep a copy */
     snprintf(d->encbuf, sizeof d->encbuf, "%s", enc);
     enc = d->encbuf;
     d->bom = bom;
     src += bom;
     n -= bom;
-    if (!strcasecmp(enc, "UTF-8") &&
-        (valid || enc_utf8_valid_prefix(src, n) == n)) {
+    if (!strcasecmp(enc, "UTF-8")) {
+        /* used as it is: stray invalid bytes read as U+FFFD */
         d->text = (const char *)src;
         d->len = n;
         d->encoding = "UTF-8";

@@ -1,12 +1,15 @@
 /* doc: load a file (or stdin) as a document.
  *
- * Contract: a document is valid UTF-8 text (`text`, `len`) plus its
- * encoding and, where the text was converted or repaired, checkpoints that
- * map a text offset back to the source bytes (doc_src_offset). Valid UTF-8
- * files are mapped, not copied. Positions everywhere in juan are byte
- * offsets into `text`. A BOM is not part of the text. Loading never
- * crashes on any input: invalid bytes become U+FFFD and the text around
- * them is kept. */
+ * Contract: a document is UTF-8 text (`text`, `len`) plus its encoding
+ * and, where the text was converted, checkpoints that map a text offset
+ * back to the source bytes (doc_src_offset). A UTF-8 file is mapped and
+ * used as it is, judged on a sample so that opening costs the same for
+ * 100 MB as for 10 KB: its text may still hold stray invalid bytes, and
+ * every reader of `text` decodes with text_decode(), which reads each as
+ * U+FFFD. Text converted from another encoding is valid UTF-8, invalid
+ * source bytes having become U+FFFD. Positions everywhere in juan are byte
+ * offsets into `text` (for UTF-8 files, file offsets less the BOM).
+ * Loading never crashes on any input, and no valid text is lost. */
 #ifndef JUAN_DOC_H
 #define JUAN_DOC_H
 #include "encoding.h"

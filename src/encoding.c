@@ -130,8 +130,22 @@ const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
         *bom = 2;
         return "UTF-16BE";
     }
-    if (enc_utf8_valid_prefix(s, n) == n) {
-        *valid = 1;
+    /* UTF-8 is judged on a sample, so that opening a 100 MB file does not
+     * read all of it: up to 1 MiB from the first non-ASCII byte (an ASCII
+     * prefix is skipped for up to 4 MiB) */
+    size_t first = 0, lim = n < (4u << 20) ? n : (4u << 20);
+    while (first < lim && s[first] < 0x80)
+        first++;
+    size_t end = n - first > (1u << 20) ? first + (1u << 20) : n;
+    size_t v = enc_utf8_valid_prefix(s, end);
+    int ok = v == end;
+    if (!ok && end < n && end - v < 4) {
+        /* a character cut by the end of the sample: check it whole */
+        size_t m = n - v < 4 ? n - v : 4;
+        ok = enc_utf8_valid_prefix(s + v, m) > 0;
+    }
+    if (ok) {
+        *valid = end == n;
         return "UTF-8";
     }
     uchardet_t ud = uchardet_new();
@@ -257,6 +271,7 @@ int enc_convert(const char *enc, const unsigned char *s, size_t n,
 {
     memset(r, 0, sizeof *r);
     if (!strcasecmp(enc, "UTF-8")) {
+        /* iconv refuses damaged UTF-8 to UTF-8: repair by hand */
         repair_utf8(s, n, r);
         return 0;
     }

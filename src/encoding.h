@@ -2,7 +2,8 @@
  * UTF-8.
  *
  * Contract: enc_detect() never fails; it answers BOM (UTF-8, UTF-16LE/BE),
- * else UTF-8 when the bytes are valid UTF-8, else uchardet's guess mapped
+ * else UTF-8 when a sample (1 MiB from the first non-ASCII byte) is valid
+ * UTF-8, else uchardet's guess mapped
  * to a superset codec (GB18030 for GB2312/GBK, CP950 for Big5, CP932 for
  * Shift_JIS, EUC-JP), else a trail-byte test between GB18030 and CP950.
  * enc_convert() turns any buffer into valid UTF-8: every invalid or
@@ -23,7 +24,7 @@ typedef struct {
 } enc_result_t;
 
 /* Detected encoding name (static string) and the BOM length to skip;
- * *valid is set when the bytes after the BOM are known valid UTF-8. */
+ * *valid is set when all the bytes were checked and are valid UTF-8. */
 const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
                        int *valid);
 /* Canonical name for a user-given encoding, or NULL if iconv cannot

@@ -20,7 +20,7 @@ int text_init_locale(void)
     return -1;
 }
 
-int text_decode(const char *s, size_t n, uint32_t *cp)
+static inline int decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
     unsigned c = p[0];
@@ -42,6 +42,11 @@ int text_decode(const char *s, size_t n, uint32_t *cp)
     }
     *cp = u;
     return k;
+}
+
+int text_decode(const char *s, size_t n, uint32_t *cp)
+{
+    return decode(s, n, cp);
 }
 
 int text_is_blank(uint32_t cp)
@@ -263,7 +268,7 @@ restart:
     size_t i = 0;
     while (i < n) {
         uint32_t c;
-        int k = text_decode(s + i, n - i, &c);
+        int k = decode(s + i, n - i, &c);
         int w, simple, kind = kind_fast(c, &w, &simple);
         if (c == 0xFFFD && k < 3)
             kind = K_BAD; /* an invalid byte, not a real U+FFFD */

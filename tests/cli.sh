@@ -74,6 +74,10 @@ printf '\xe4' >"$T/onebad"; run --dump "$T/onebad"; eq "one bad byte" "$out" $'\
 printf '\n\n\n\n\n' >"$T/nl"; "$JUAN" --dump "$T/nl" >"$T/nl.out"; eq "only newlines" "$(od -An -c "$T/nl.out" | tr -d ' ')" '\n'
 printf '中\xff文\xc0\x80字\xed\xa0\x80尾\n' >"$T/invalid"
 run --dump "$T/invalid"; eq "invalid utf-8" "$out" $'中\uFFFD文\uFFFD\uFFFD字\uFFFD\uFFFD\uFFFD尾'
+# a stray invalid byte beyond the detection sample: still UTF-8, shown as U+FFFD
+{ for _ in $(seq 40000); do printf '这是一行用来填充的中文文本。\n'; done; printf '尾\xff巴\n'; } >"$T/late"
+eq "late invalid byte" "$("$JUAN" --dump "$T/late" | tail -1)" $'尾\uFFFD巴'
+eq "late invalid byte, first line" "$("$JUAN" --dump "$T/late" | head -1)" "这是一行用来填充的中文文本。"
 printf '前\0后\001x\n' >"$T/nul"; run --dump "$T/nul"; eq "NUL shown" "$out" '前^@后^Ax'
 printf 'a\e[31mred\e]0;title\a\e]52;c;aGk=\a\xc2\x9b2J\xe2\x80\xaeZ\n' >"$T/esc"
 "$JUAN" --dump "$T/esc" >"$T/esc.out"
