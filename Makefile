@@ -77,13 +77,17 @@ build/rel build/san build/tests:
 build/juan-san: $(SAN_OBJ) | build/san
 	$(CC) $(SAN_CFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
 
+build/tests/linewidth: tests/linewidth.c | build/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
 build/tests/%: tests/%.c tests/t.h $(LIB_OBJ) | build/tests
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
 build/tests/%-san: tests/%.c tests/t.h $(SAN_LIB_OBJ) | build/tests
 	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS)
 
-test-bins: juan build/juan-san $(addprefix build/tests/,$(TESTS)) \
+test-bins: juan build/juan-san build/tests/linewidth \
+	$(addprefix build/tests/,$(TESTS)) \
 	$(addsuffix -san,$(addprefix build/tests/,$(TESTS)))
 
 check: deps
