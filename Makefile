@@ -49,13 +49,14 @@ deps:
 	[ -e /usr/include/unilbrk.h ] || missing="$$missing libunistring"; \
 	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	if [ -n "$$missing" ]; then \
-	  echo "juan: missing:$$missing; installing Debian packages" >&2; \
+	  echo "juan: missing build dependencies:$$missing" >&2; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
 	  else \
 	    echo "juan: cannot install packages (not root, no sudo). Run:" >&2; \
 	    echo "  sudo apt-get install -y $(DEB_PKGS)" >&2; exit 1; \
 	  fi; \
+	  echo "juan: installing: $(DEB_PKGS)" >&2; \
 	  $$sudo apt-get update -qq >&2 && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	    $(DEB_PKGS) >&2 || { echo "juan: apt-get failed. Run:" >&2; \

@@ -127,8 +127,8 @@ static void bmp_init(void)
             k = kind_of(c, &w);
         }
         int g = uc_graphemeclusterbreak_property(c);
-        int simple = g == GBP_OTHER || g == GBP_CONTROL || g == GBP_CR ||
-                     g == GBP_LF;
+        /* not CR: CR LF is one cluster */
+        int simple = g == GBP_OTHER || g == GBP_CONTROL || g == GBP_LF;
         bmp[c] = (uint8_t)((w & T_WMASK) | (k << T_KSHIFT) |
                            (simple ? T_SIMPLE : 0));
     }

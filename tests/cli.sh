@@ -122,6 +122,8 @@ run --dump --encoding=GB18030 samples/traditional.gb18030.txt; eq "forced gb1803
 "$JUAN" --dump --encoding=GB18030 -w 72 samples/traditional.gb18030.txt | cmp -s - <("$JUAN" --dump -w 72 samples/traditional.txt) && ok || bad "forced GB18030"
 printf '\xef\xbb\xbf中文\n' >"$T/bom8"; eq "UTF-8 BOM" "$("$JUAN" --dump "$T/bom8")" "中文"
 printf '\xff\xfe-N\x87e\n\x00' >"$T/bom16"; eq "UTF-16LE BOM" "$("$JUAN" --dump "$T/bom16")" "中文"
+iconv -f UTF-8 -t EUC-JP samples/japanese.txt >"$T/eucjp.txt"
+cmp -s <("$JUAN" --dump -w 60 "$T/eucjp.txt") <("$JUAN" --dump -w 60 samples/japanese.txt) && ok || bad "EUC-JP differs"
 iconv -f UTF-8 -t CP932 samples/japanese.txt >"$T/sjis.txt"
 cmp -s <("$JUAN" --dump -w 60 "$T/sjis.txt") <("$JUAN" --dump -w 60 samples/japanese.txt) && ok || bad "Shift_JIS differs"
 

@@ -1,6 +1,8 @@
 /* text: units, display forms, widths, decoding. Expected values are
  * written out from the contract in src/text.h, not taken from src/text.c. */
 #include "t.h"
+#include <unigbrk.h>
+#include <unistr.h>
 #include "text.h"
 
 #include <locale.h>
@@ -503,6 +505,55 @@ static void test_display_growth(void)
               WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 }
 
+/* Differential: the cluster starts text_units() marks (with its fast path
+ * for paragraphs of trivially segmented characters) are exactly those of
+ * libunistring's u8_grapheme_breaks(), on random strings drawn from every
+ * grapheme-break class. */
+static void test_grapheme_oracle(void)
+{
+    static const uint32_t pool[] = {
+        'a', 'Z', ' ', '1', 0x4E2D, 0x6587, 0x3042, 0x30A2, 0xFF21, 0x3002,
+        0x0301, 0x0308, 0x200D, 0xFE0F, 0x1F468, 0x1F469, 0x1F600, 0x1F3FD,
+        0x1F1E8, 0x1F1F3, 0x1100, 0x1161, 0x11A8, 0xAC00, 0xAC01, 0x0915,
+        0x093F, 0x094D, 0x0600, 0x000D, 0x000A, 0x0009, 0x001B, 0x00AD,
+        0x200B, 0x202E, 0xE0061, 0x2764, 0x20E3, 0x0E33, 0x0BCD,
+    };
+    uint64_t x = 88172645463325252ULL;
+    int bad = 0;
+    units_t t = {0};
+    for (int iter = 0; iter < 3000; iter++) {
+        char s[256];
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int len = 1 + (int)(x % 30);
+        for (int k = 0; k < len; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly simple characters, so both paths are taken */
+            uint32_t c = pool[(x >> 8) % (x % 4 ? 10 : sizeof pool / sizeof *pool)];
+            n += (size_t)u8_uctomb((uint8_t *)s + n, c, (int)(sizeof s - n));
+        }
+        char gb[256];
+        u8_grapheme_breaks((const uint8_t *)s, n, gb);
+        text_units(&t, s, n);
+        /* every cluster start libunistring reports begins a unit marked
+         * U_CLUSTER, and every U_CLUSTER unit starts at one */
+        size_t u = 0;
+        for (size_t i = 0; i < n; i++) {
+            int oracle = i == 0 || gb[i];
+            while (u < t.n && t.u[u].off < i)
+                u++;
+            int ours = u < t.n && t.u[u].off == i && (t.u[u].flags & U_CLUSTER);
+            /* a cluster of dropped characters only may merge into the
+             * previous unit; a unit never starts inside a cluster */
+            if ((ours && !oracle) ||
+                (oracle && !ours && u < t.n && t.u[u].off == i))
+                bad++;
+        }
+    }
+    units_free(&t);
+    CHECK_MSG(bad == 0, "%d cluster boundaries differ from libunistring", bad);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -520,6 +571,7 @@ int main(void)
     check_contiguous("samples/japanese.txt");
     check_contiguous("samples/interview.txt");
     test_display_growth();
+    test_grapheme_oracle();
     units_free(&T);
     return T_DONE("test_text");
 }
