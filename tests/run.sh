@@ -15,33 +15,30 @@ tally() { # reads "...: N passed, M failed" lines from a file
 }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# check LABEL CMD...: run one test program, show its failures and summary
+check() {
+    local label=$1 rc
+    shift
+    "$@" >"$out" 2>&1
+    rc=$?
+    grep -E 'FAIL|ERROR|runtime error|Sanitizer' "$out" | head -20
+    tail -1 "$out" | sed "s|^|$label |"
+    tally "$out"
+    # a crash or sanitizer report without a failed check still fails
+    if [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$out"; then
+        echo "$label: exited with status $rc"
+        fail=$((fail + 1))
+    fi
+}
 for t in build/tests/test_*; do
     case "$t" in *-san) continue ;; esac
     for bin in "$t" "$t-san"; do
-        [ -x "$bin" ] || continue
-        "$bin" >"$out" 2>&1
-        rc=$?
-        grep -E 'FAIL|ERROR|runtime error|Sanitizer' "$out" | head -20
-        tail -1 "$out" | sed "s|^|$(basename "$bin") |"
-        tally "$out"
-        # a crash or sanitizer report without a failed check still fails
-        if [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$out"; then
-            echo "$bin: exited with status $rc"
-            fail=$((fail + 1))
-        fi
+        [ -x "$bin" ] && check "$(basename "$bin")" "$bin"
     done
 done
 for script in tests/cli.sh tests/golden.sh; do
     for bin in ./juan build/juan-san; do
-        JUAN="$bin" bash "$script" >"$out" 2>&1
-        rc=$?
-        grep -E 'FAIL' "$out" | head -20
-        tail -1 "$out" | sed "s|^|$script ($bin) |"
-        tally "$out"
-        if [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$out"; then
-            echo "$script ($bin): exited with status $rc"
-            fail=$((fail + 1))
-        fi
+        check "$script ($bin)" env JUAN="$bin" bash "$script"
     done
 done
 echo "$pass passed, $fail failed"

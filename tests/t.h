@@ -4,6 +4,7 @@
 #ifndef JUAN_T_H
 #define JUAN_T_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int t_pass, t_fail;
@@ -42,6 +43,30 @@ static int t_pass, t_fail;
                     b_ ? b_ : "(null)");                                     \
         }                                                                    \
     } while (0)
+
+/* A whole file, NUL-terminated, its length in *n; NULL if unreadable. */
+static __attribute__((unused)) char *t_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0, k;
+    char *p = malloc(cap);
+    while (p && (k = fread(p + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len < 2048) {
+            char *q = realloc(p, cap *= 2);
+            if (!q)
+                free(p);
+            p = q;
+        }
+    }
+    fclose(f);
+    if (p)
+        p[len] = '\0';
+    *n = len;
+    return p;
+}
 
 #define T_DONE(name)                                                         \
     (printf("%s: %d passed, %d failed\n", name, t_pass, t_fail),            \

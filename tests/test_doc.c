@@ -13,22 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf_t b = {0};
-    char tmp[4096];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_add(&b, tmp, k);
-    fclose(f);
-    buf_add(&b, "", 0);
-    *n = b.n;
-    return b.p;
-}
-
 /* A temp file holding s[0..n); the caller unlinks and frees the path. */
 static char *tmpfile_with(const void *s, size_t n)
 {
@@ -96,7 +80,7 @@ static const doc_opts_t DETECT = {0};
 static void test_samples(void)
 {
     size_t nu;
-    char *utf8 = slurp("samples/traditional.txt", &nu);
+    char *utf8 = t_slurp("samples/traditional.txt", &nu);
     CHECK(utf8 != NULL);
     if (!utf8)
         return;
@@ -123,7 +107,7 @@ static void test_samples(void)
     CHECK(d.len == nu && !memcmp(d.text, utf8, nu));
     /* source offset of the 10th character (and a few more) */
     size_t ng;
-    char *gb = slurp("samples/traditional.gb18030.txt", &ng);
+    char *gb = t_slurp("samples/traditional.gb18030.txt", &ng);
     CHECK(gb != NULL);
     size_t ks[] = {9, 0, 1, 100, 500, 1000};
     for (size_t j = 0; gb && j < sizeof ks / sizeof *ks; j++) {
@@ -171,7 +155,7 @@ static void test_samples(void)
     /* forced encoding beats detection (the Big5 file read as GB18030) */
     enc_result_t r;
     size_t nb;
-    char *big5 = slurp("samples/traditional.big5.txt", &nb);
+    char *big5 = t_slurp("samples/traditional.big5.txt", &nb);
     CHECK(big5 != NULL);
     doc_opts_t gbo = {.encoding = "GB18030"};
     CHECK(doc_open(&d, "samples/traditional.big5.txt", &gbo) == DOC_OK);

@@ -14,22 +14,6 @@
 
 #define U(s) ((const unsigned char *)(s))
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf_t b = {0};
-    char tmp[4096];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_add(&b, tmp, k);
-    fclose(f);
-    buf_add(&b, "", 0);
-    *n = b.n;
-    return b.p;
-}
-
 /* Convert s[0..n) from `from` to `to` with iconv(3); NULL on any error.
  * *out_n gets the length. */
 static char *conv(const char *to, const char *from, const char *s, size_t n,
@@ -86,9 +70,9 @@ static void test_bom(void)
 static void test_samples(void)
 {
     size_t nu, nb, ng;
-    char *utf8 = slurp("samples/traditional.txt", &nu);
-    char *big5 = slurp("samples/traditional.big5.txt", &nb);
-    char *gb = slurp("samples/traditional.gb18030.txt", &ng);
+    char *utf8 = t_slurp("samples/traditional.txt", &nu);
+    char *big5 = t_slurp("samples/traditional.big5.txt", &nb);
+    char *gb = t_slurp("samples/traditional.gb18030.txt", &ng);
     CHECK(utf8 && big5 && gb);
     if (!utf8 || !big5 || !gb)
         goto out;
@@ -193,7 +177,7 @@ static void test_sjis(void)
     }
 
     size_t nj;
-    char *jt = slurp("samples/japanese.txt", &nj);
+    char *jt = t_slurp("samples/japanese.txt", &nj);
     CHECK(jt != NULL);
     if (!jt)
         return;

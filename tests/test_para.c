@@ -343,22 +343,6 @@ static void test_at(void)
     CHECK(p.end == 5);
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf_t b = {0};
-    char tmp[4096];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_add(&b, tmp, k);
-    fclose(f);
-    buf_add(&b, "", 0);
-    *n = b.n;
-    return b.p;
-}
-
 /* 1,000 lines, blank runs of every kind; terminators from `mode`:
  * 0 CRLF only, 1 LF/CRLF/lone CR mixed. No final terminator. */
 static char *generate(int mode, size_t *len, size_t *nblank_lines)
@@ -404,7 +388,7 @@ static char *generate(int mode, size_t *len, size_t *nblank_lines)
 static void test_walks(void)
 {
     size_t n;
-    char *t = slurp("samples/interview.txt", &n);
+    char *t = t_slurp("samples/interview.txt", &n);
     CHECK(t != NULL);
     if (t) {
         walk("interview.txt", t, n);

@@ -46,22 +46,6 @@ static size_t sum_w(void)
     return w;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf_t b = {0};
-    char tmp[4096];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_add(&b, tmp, k);
-    fclose(f);
-    buf_add(&b, "", 0);
-    *n = b.n;
-    return b.p;
-}
-
 static void test_ascii(void)
 {
     cut("abc");
@@ -377,7 +361,7 @@ static void test_sanitize_width(void)
     /* every line of samples/mixed.txt: units, text_width and
      * text_sanitize agree */
     size_t n;
-    char *s = slurp("samples/mixed.txt", &n);
+    char *s = t_slurp("samples/mixed.txt", &n);
     CHECK(s != NULL);
     if (!s)
         return;
@@ -446,7 +430,7 @@ static void test_decode(void)
 static void check_contiguous(const char *path)
 {
     size_t n;
-    char *s = slurp(path, &n);
+    char *s = t_slurp(path, &n);
     CHECK_MSG(s != NULL, "%s", path);
     if (!s)
         return;
