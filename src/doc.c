@@ -37,9 +37,8 @@ static int read_all(int fd, char **out, size_t *n)
     return 0;
 }
 
-int doc_looks_binary(const char *t, size_t len, size_t nbad_hint)
+int doc_looks_binary(const char *t, size_t len)
 {
-    (void)nbad_hint;
     /* Controls that text styled for a terminal does not use (ESC, BEL,
      * BS, TAB, LF, VT, FF, CR are allowed), C1 controls and replacement
      * characters, in the first 64 KiB: random data scores 10% or more
@@ -135,7 +134,7 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         d->owned_src = NULL;
         d->encoding = strcasecmp(enc, "UTF-8") ? enc : "UTF-8";
     }
-    if (!o->force && doc_looks_binary(d->text, d->len, d->nbad))
+    if (!o->force && doc_looks_binary(d->text, d->len))
         return DOC_ERR_BINARY;
     return DOC_OK;
 sys:;

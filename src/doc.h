@@ -50,6 +50,6 @@ void doc_close(doc_t *d);
 size_t doc_src_offset(const doc_t *d, size_t off);
 /* Does the text look binary (many control characters or replacements in
  * its first 64 KiB)? */
-int doc_looks_binary(const char *text, size_t len, size_t nbad_hint);
+int doc_looks_binary(const char *text, size_t len);
 
 #endif

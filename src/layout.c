@@ -44,13 +44,13 @@ static int in_tab(uint32_t c, const uint32_t *t, size_t n)
     return 0;
 }
 
-int layout_no_start(uint32_t c)
+static int no_start(uint32_t c)
 {
     return c >= 0x2019 &&
            in_tab(c, no_start_tab, sizeof no_start_tab / sizeof *no_start_tab);
 }
 
-int layout_no_end(uint32_t c)
+static int no_end(uint32_t c)
 {
     return c >= 0x2018 &&
            in_tab(c, no_end_tab, sizeof no_end_tab / sizeof *no_end_tab);
@@ -116,8 +116,8 @@ static int cls_ready;
 static void cls_init(void)
 {
     for (uint32_t c = 0; c < 0x10000; c++)
-        cls[c] = (uint8_t)((layout_no_start(c) ? C_NO_START : 0) |
-                           (layout_no_end(c) ? C_NO_END : 0) |
+        cls[c] = (uint8_t)((no_start(c) ? C_NO_START : 0) |
+                           (no_end(c) ? C_NO_END : 0) |
                            (inseparable(c) ? C_INSEP : 0) |
                            (fullwidth_alnum(c) ? C_FWALNUM : 0) |
                            ((c == 0x201C || c == 0x2018) ? C_OPEN_Q : 0) |
@@ -203,21 +203,6 @@ static vline_t *new_line(layout_t *L)
     return v;
 }
 
-static size_t skip_blanks(const char *s, size_t i, size_t end)
-{
-    while (i < end) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t')
-            i++;
-        else if (c == 0xE3 && i + 2 < end && (unsigned char)s[i + 1] == 0x80 &&
-                 (unsigned char)s[i + 2] == 0x80)
-            i += 3;
-        else
-            break;
-    }
-    return i;
-}
-
 void layout_para(layout_t *L, const char *text, size_t start, size_t end,
                  const layout_opts_t *o)
 {
@@ -227,7 +212,7 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
     if (width > LAYOUT_MAX_WIDTH)
         width = LAYOUT_MAX_WIDTH;
     L->nv = 0;
-    size_t cs = skip_blanks(text, start, end);
+    size_t cs = text_skip_blanks(text, start, end);
     L->base = cs;
     text_units(&L->t, text + cs, end - cs);
     unit_t *u = L->t.u;
@@ -246,17 +231,16 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
      * 9 cells (the widest unit) for text */
     int indent = 0;
     if (cs > start && o->indent > 0) {
-        indent = 2 * o->indent;
+        static const char ideo[] = "\u3000\u3000\u3000\u3000\u3000\u3000"
+                                   "\u3000\u3000";
+        static const char asc[] = "                ";
+        indent = 2 * (o->indent < LAYOUT_MAX_INDENT ? o->indent
+                                                     : LAYOUT_MAX_INDENT);
         while (indent > 0 && width - indent < 9)
             indent -= 2;
-        static const char ideo[] = "\u3000\u3000\u3000\u3000\u3000\u3000"
-                                   "\u3000\u3000\u3000\u3000\u3000\u3000";
-        static const char asc[] = "                        ";
         int cjk = (u[0].flags & U_WIDE) != 0;
         L->indent_str = cjk ? ideo : asc;
         L->indent_len = cjk ? (size_t)indent / 2 * 3 : (size_t)indent;
-        if (L->indent_len > (cjk ? sizeof ideo : sizeof asc) - 1)
-            L->indent_len = (cjk ? sizeof ideo : sizeof asc) - 1;
     }
 
     size_t s = 0;

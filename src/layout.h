@@ -20,11 +20,13 @@
 
 #define LAYOUT_MIN_WIDTH 10
 #define LAYOUT_MAX_WIDTH 1000
+#define LAYOUT_MAX_INDENT 8 /* ideographic spaces */
 
 typedef struct {
     int width;  /* cells, LAYOUT_MIN_WIDTH..LAYOUT_MAX_WIDTH */
     int indent; /* indent of an indented paragraph, in ideographic-space
-                   units (2 cells each); 0 drops indents */
+                   units (2 cells each), 0..LAYOUT_MAX_INDENT; 0 drops
+                   indents */
 } layout_opts_t;
 
 enum {
@@ -59,9 +61,5 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
 /* Display bytes of line i (without its indent). */
 size_t layout_line_bytes(const layout_t *L, size_t i, const char **p);
 void layout_free(layout_t *L);
-
-/* Classes used by the tailoring, exposed for tests. */
-int layout_no_start(uint32_t cp); /* must not begin a line */
-int layout_no_end(uint32_t cp);   /* must not end a line */
 
 #endif

@@ -136,8 +136,9 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_INDENT:
-            if (parse_int(optarg, 0, 8, &lopt.indent)) {
-                msg("invalid indent '%s' (expected 0 to 8)", safe_path(optarg));
+            if (parse_int(optarg, 0, LAYOUT_MAX_INDENT, &lopt.indent)) {
+                msg("invalid indent '%s' (expected 0 to %d)", safe_path(optarg),
+                    LAYOUT_MAX_INDENT);
                 try_help();
             }
             break;

@@ -1,4 +1,5 @@
 #include "para.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -52,17 +53,7 @@ static size_t line_end(const char *t, size_t len, size_t s, size_t *next)
 
 static int is_blank_line(const char *t, size_t s, size_t e)
 {
-    for (size_t i = s; i < e;) {
-        unsigned char c = (unsigned char)t[i];
-        if (c == ' ' || c == '\t')
-            i++;
-        else if (c == 0xE3 && i + 2 < e && (unsigned char)t[i + 1] == 0x80 &&
-                 (unsigned char)t[i + 2] == 0x80)
-            i += 3; /* U+3000 */
-        else
-            return 0;
-    }
-    return 1;
+    return text_skip_blanks(t, s, e) == e;
 }
 
 /* Fill p for the paragraph whose first line starts at s. */

@@ -49,9 +49,19 @@ int text_decode(const char *s, size_t n, uint32_t *cp)
     return decode(s, n, cp);
 }
 
-int text_is_blank(uint32_t cp)
+size_t text_skip_blanks(const char *s, size_t i, size_t end)
 {
-    return cp == ' ' || cp == '\t' || cp == 0x3000;
+    while (i < end) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t')
+            i++;
+        else if (c == 0xE3 && i + 2 < end && (unsigned char)s[i + 1] == 0x80 &&
+                 (unsigned char)s[i + 2] == 0x80)
+            i += 3; /* U+3000 */
+        else
+            break;
+    }
+    return i;
 }
 
 /* Characters dropped from the display: joiners and selectors that make

@@ -66,7 +66,8 @@ size_t text_width(const char *s, size_t n);
  * consumes one byte. Returns the number of bytes consumed (>= 1). */
 int text_decode(const char *s, size_t n, uint32_t *cp);
 
-/* True for blanks that start or pad a paragraph: SP, TAB, U+3000. */
-int text_is_blank(uint32_t cp);
+/* First offset at or after i (< end) that is not a blank: SP, TAB or
+ * U+3000, the blanks that indent a paragraph or make a line blank. */
+size_t text_skip_blanks(const char *s, size_t i, size_t end);
 
 #endif

@@ -10,7 +10,6 @@
 #define JUAN_VERSION "0.1.0"
 
 void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Grow *p (an array of elements of `size` bytes) so that it holds at least

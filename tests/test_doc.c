@@ -314,20 +314,20 @@ static void test_binary(void)
     rm(p);
     buf_free(&b);
 
-    CHECK(doc_looks_binary("hello\n", 6, 0) == 0);
+    CHECK(doc_looks_binary("hello\n", 6) == 0);
     char zeros[100] = {0};
-    CHECK(doc_looks_binary(zeros, sizeof zeros, 0) == 1);
+    CHECK(doc_looks_binary(zeros, sizeof zeros) == 1);
     /* mostly U+FFFD */
     buf_t f = {0};
     for (int i = 0; i < 20; i++)
         buf_adds(&f, "\xef\xbf\xbdx");
-    CHECK(doc_looks_binary(f.p, f.n, 20) == 1);
+    CHECK(doc_looks_binary(f.p, f.n) == 1);
     buf_free(&f);
     /* escapes (ESC) and form feeds are text */
     const char *ansi = "\x1b[31mred\x1b[0m plain text\f\n\x1b[1mbold\x1b[0m";
-    CHECK(doc_looks_binary(ansi, strlen(ansi), 0) == 0);
+    CHECK(doc_looks_binary(ansi, strlen(ansi)) == 0);
     /* fewer than 16 characters never look binary */
-    CHECK(doc_looks_binary("\x01\x02\x03", 3, 0) == 0);
+    CHECK(doc_looks_binary("\x01\x02\x03", 3) == 0);
 }
 
 /* The encoding name of an open document must not change when another

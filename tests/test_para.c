@@ -69,7 +69,7 @@ static void walk(const char *name, const char *t, size_t len)
 {
     size_t n;
     para_t *m = model(t, len, &n);
-    para_t *fw = xcalloc(n + 1, sizeof *fw);
+    para_t *fw = calloc(n + 1, sizeof *fw);
     size_t nf = 0, bad = 0;
     para_t p, q;
     if (para_first(t, len, &p)) {

@@ -315,12 +315,14 @@ static void test_spaces(void)
     cut("a");
     CHECK(!(T.u[0].flags & U_SPACE));
 
-    CHECK(text_is_blank(' '));
-    CHECK(text_is_blank('\t'));
-    CHECK(text_is_blank(0x3000));
-    CHECK(!text_is_blank(0xA0));
-    CHECK(!text_is_blank('a'));
-    CHECK(!text_is_blank('\n'));
+    CHECK(text_skip_blanks(" x", 0, 2) == 1);
+    CHECK(text_skip_blanks("\tx", 0, 2) == 1);
+    CHECK(text_skip_blanks("\u3000\u3000x", 0, 7) == 6);
+    CHECK(text_skip_blanks("\u00A0x", 0, 3) == 0);
+    CHECK(text_skip_blanks("\u3000", 0, 2) == 0); /* cut U+3000 */
+    CHECK(text_skip_blanks("  ", 0, 2) == 2);
+    CHECK(text_skip_blanks("a", 0, 1) == 0);
+    CHECK(text_skip_blanks("\n", 0, 1) == 0);
 }
 
 static void test_sanitize_width(void)
