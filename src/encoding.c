@@ -1,6 +1,7 @@
 #include "encoding.h"
 #include "util.h"
 
+#include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,36 +233,38 @@ static void repair_utf8(const unsigned char *s, size_t n, enc_result_t *r)
     r->text[r->len] = '\0';
 }
 
+/* Bytes per code unit: UTF-16 and UTF-32 skip whole units on an error. */
+static size_t unit_size(const char *enc)
+{
+    if (!strncasecmp(enc, "UTF-16", 6) || !strncasecmp(enc, "UCS-2", 5))
+        return 2;
+    if (!strncasecmp(enc, "UTF-32", 6) || !strncasecmp(enc, "UCS-4", 5))
+        return 4;
+    return 1;
+}
+
 /* Where a chunk may end: after a line feed in an ASCII-compatible
  * multibyte codec (0x0A is never a trail byte there), after an LF code
- * unit in UTF-16/32. */
+ * unit in UTF-16/32; stateful codecs convert in one piece. */
 static size_t chunk_end(const char *enc, const unsigned char *s, size_t n,
                         size_t from, size_t want)
 {
-    size_t unit = 1;
-    int le = 0;
-    if (!strncasecmp(enc, "UTF-16", 6))
-        unit = 2, le = !strcasecmp(enc, "UTF-16LE");
-    else if (!strncasecmp(enc, "UTF-32", 6))
-        unit = 4, le = !strcasecmp(enc, "UTF-32LE");
-    else if (!strcasecmp(enc, "HZ") || !strncasecmp(enc, "ISO-2022", 8))
-        return n; /* stateful: convert in one piece */
+    size_t unit = unit_size(enc);
+    int le = unit > 1 && strcasestr(enc, "LE") != NULL;
+    if (!strcasecmp(enc, "HZ") || !strncasecmp(enc, "ISO-2022", 8))
+        return n;
     size_t i = from + want;
     if (i >= n)
         return n;
-    i -= i % unit;
+    i -= (i - from) % unit;
     for (; i + unit <= n; i += unit) {
-        if (unit == 1 && s[i] == '\n')
-            return i + 1;
-        if (unit > 1) {
-            size_t lfpos = le ? i : i + unit - 1;
-            int ok = s[lfpos] == '\n';
-            for (size_t j = 0; j < unit && ok; j++)
-                if (i + j != lfpos && s[i + j])
-                    ok = 0;
-            if (ok)
-                return i + unit;
-        }
+        size_t lfpos = le || unit == 1 ? i : i + unit - 1;
+        int ok = s[lfpos] == '\n';
+        for (size_t j = 0; j < unit && ok; j++)
+            if (i + j != lfpos && s[i + j])
+                ok = 0;
+        if (ok)
+            return i + unit;
     }
     return n;
 }
@@ -278,62 +281,44 @@ int enc_convert(const char *enc, const unsigned char *s, size_t n,
     iconv_t cd = iconv_open("UTF-8", enc);
     if (cd == (iconv_t)-1)
         return -1;
-    iconv_close(cd);
-    size_t cap = 0, from = 0;
-    size_t *offs = NULL, offcap = 0;
-    /* a U+FFFD that the source really holds is not damage */
-    size_t real_len = 0;
-    char *real = u8_conv_to_encoding(enc, iconveh_error, (const uint8_t *)FFFD,
-                                     3, NULL, NULL, &real_len);
+    size_t unit = unit_size(enc), cap = 0, from = 0;
+    grow(&r->text, &cap, n + n / 2 + 16, 1);
     while (from < n) {
+        /* chunks of about 64 KiB, each with a checkpoint, so that a text
+         * offset maps back by re-encoding at most one chunk */
         size_t to = chunk_end(enc, s, n, from, 1u << 16);
-        size_t m = to - from;
-        grow(&offs, &offcap, m, sizeof *offs);
-        size_t olen = 0;
-        uint8_t *o = u8_conv_from_encoding(enc, iconveh_replacement_character,
-                                           (const char *)s + from, m, offs,
-                                           NULL, &olen);
-        if (!o) {
-            /* cannot happen with replacement; keep going byte-wise */
-            add_ck(r, r->len, from);
-            out_add(r, &cap, FFFD, 3);
-            r->nbad++;
-            from++;
-            continue;
-        }
-        /* checkpoints at the chunk start and around every replacement */
         add_ck(r, r->len, from);
-        size_t last = 0; /* last source index that starts a character */
-        for (size_t i = 0; i < m; i++) {
-            if (offs[i] == (size_t)-1)
+        char *in = (char *)s + from;
+        size_t inleft = to - from;
+        while (inleft > 0) {
+            grow(&r->text, &cap, r->len + 4 * inleft + 16, 1);
+            char *out = r->text + r->len;
+            size_t outleft = cap - r->len - 1;
+            size_t rc = iconv(cd, &in, &inleft, &out, &outleft);
+            r->len = (size_t)(out - r->text);
+            if (rc != (size_t)-1 || errno == E2BIG)
                 continue;
-            last = i;
-            if (offs[i] + 3 <= olen && !memcmp(o + offs[i], FFFD, 3)) {
-                size_t nx = i + 1;
-                while (nx < m && offs[nx] == (size_t)-1)
-                    nx++;
-                if (real && nx - i == real_len &&
-                    !memcmp(s + from + i, real, real_len))
-                    continue;
-                add_ck(r, r->len + offs[i], from + i);
-                add_ck(r, r->len + offs[i] + 3, from + nx);
-                r->nbad++;
-            }
-        }
-        out_add(r, &cap, o, olen);
-        /* a truncated sequence at the end produces nothing: mark it */
-        if (m && offs[last] == olen) {
-            add_ck(r, r->len, from + last);
+            /* an invalid or truncated sequence: one U+FFFD for one code
+             * unit, and on with the rest */
+            size_t at = (size_t)(in - (char *)s);
+            size_t skip = inleft < unit ? inleft : unit;
+            add_ck(r, r->len, at);
             out_add(r, &cap, FFFD, 3);
             r->nbad++;
-            add_ck(r, r->len, to);
+            in += skip;
+            inleft -= skip;
+            add_ck(r, r->len, at + skip);
+            iconv(cd, NULL, NULL, NULL, NULL); /* back to the initial state */
         }
-        free(o);
         from = to;
     }
-    free(offs);
-    free(real);
-    grow(&r->text, &cap, r->len + 1, 1);
+    /* the closing shift sequence of a stateful codec */
+    grow(&r->text, &cap, r->len + 16, 1);
+    char *out = r->text + r->len;
+    size_t outleft = cap - r->len - 1;
+    iconv(cd, NULL, NULL, &out, &outleft);
+    r->len = (size_t)(out - r->text);
+    iconv_close(cd);
     r->text[r->len] = '\0';
     return 0;
 }
