@@ -37,8 +37,8 @@ static void usage(FILE *f)
           "  -V, --version         show the version and exit\n"
           "\n"
           "FILE may be - for standard input. Without --dump, juan shows the\n"
-          "laid-out text in a pager (less -R) when standard output is a\n"
-          "terminal, and prints it otherwise.\n"
+          "laid-out text in less -R when standard output is a terminal and\n"
+          "less is installed, and prints it otherwise.\n"
           "Exit status: 0 if all went well, 2 on any error.\n",
           f);
 }
@@ -73,6 +73,27 @@ static int terminal_width(void)
         return w;
     }
     return 80;
+}
+
+/* Is an executable `name` on PATH? */
+static int on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    buf_t b = {0};
+    int found = 0;
+    while (!found && *path) {
+        size_t k = strcspn(path, ":");
+        b.n = 0;
+        buf_add(&b, k ? path : ".", k ? k : 1);
+        buf_addc(&b, '/');
+        buf_adds(&b, name);
+        found = access(b.p, X_OK) == 0;
+        path += k + (path[k] == ':');
+    }
+    buf_free(&b);
+    return found;
 }
 
 /* Print one file; returns 0 or 2. */
@@ -172,7 +193,7 @@ int main(int argc, char **argv)
     FILE *pager = NULL;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    if (!dump && isatty(STDOUT_FILENO)) {
+    if (!dump && isatty(STDOUT_FILENO) && on_path("less")) {
         /* until the full-screen reader exists: page the laid-out text */
         signal(SIGPIPE, SIG_IGN);
         pager = popen("less -R", "w");
