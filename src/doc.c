@@ -97,15 +97,13 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     d->src_len = n;
 
     size_t bom = 0;
-    int valid = 0;
-    const char *enc = enc_detect(src, n, &bom, &valid);
+    const char *enc = enc_detect(src, n, &bom);
     if (want) {
         /* an explicit encoding wins; a BOM of that encoding is skipped */
         if (strcasecmp(want, enc))
             bom = 0;
         enc = want;
     }
-    (void)valid;
     /* the name may live in a static buffer: keep a copy */
     snprintf(d->encbuf, sizeof d->encbuf, "%s", enc);
     enc = d->encbuf;
@@ -132,7 +130,7 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         d->map = NULL;
         free(d->owned_src);
         d->owned_src = NULL;
-        d->encoding = strcasecmp(enc, "UTF-8") ? enc : "UTF-8";
+        d->encoding = enc;
     }
     if (!o->force && doc_looks_binary(d->text, d->len))
         return DOC_ERR_BINARY;

@@ -114,11 +114,9 @@ static const char *map_uchardet(const char *name, const unsigned char *s,
     return trail_byte_guess(s, n);
 }
 
-const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
-                       int *valid)
+const char *enc_detect(const unsigned char *s, size_t n, size_t *bom)
 {
     *bom = 0;
-    *valid = 0;
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
         *bom = 3;
         return "UTF-8";
@@ -145,10 +143,8 @@ const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
         size_t m = n - v < 4 ? n - v : 4;
         ok = enc_utf8_valid_prefix(s + v, m) > 0;
     }
-    if (ok) {
-        *valid = end == n;
+    if (ok)
         return "UTF-8";
-    }
     uchardet_t ud = uchardet_new();
     /* the first 4 MiB are plenty for a guess */
     size_t m = n < (4u << 20) ? n : (4u << 20);

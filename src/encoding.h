@@ -23,10 +23,8 @@ typedef struct {
     size_t nbad;      /* replacement characters inserted */
 } enc_result_t;
 
-/* Detected encoding name (static string) and the BOM length to skip;
- * *valid is set when all the bytes were checked and are valid UTF-8. */
-const char *enc_detect(const unsigned char *s, size_t n, size_t *bom,
-                       int *valid);
+/* Detected encoding name (static string) and the BOM length to skip. */
+const char *enc_detect(const unsigned char *s, size_t n, size_t *bom);
 /* Canonical name for a user-given encoding, or NULL if iconv cannot
  * convert from it. */
 const char *enc_canonical(const char *name);

@@ -38,33 +38,29 @@ static char *conv(const char *to, const char *from, const char *s, size_t n,
     return out;
 }
 
-static const char *detect(const void *s, size_t n, size_t *bom, int *valid)
+static const char *detect(const void *s, size_t n, size_t *bom)
 {
-    return enc_detect(U(s), n, bom, valid);
+    return enc_detect(U(s), n, bom);
 }
 
 static void test_bom(void)
 {
     size_t bom = 99;
-    int valid = 99;
-    CHECK_STR(detect("\xef\xbb\xbf" "abc", 6, &bom, &valid), "UTF-8");
+    CHECK_STR(detect("\xef\xbb\xbf" "abc", 6, &bom), "UTF-8");
     CHECK(bom == 3);
-    CHECK_STR(detect("\xff\xfe" "a\0", 4, &bom, &valid), "UTF-16LE");
+    CHECK_STR(detect("\xff\xfe" "a\0", 4, &bom), "UTF-16LE");
     CHECK(bom == 2);
-    CHECK_STR(detect("\xfe\xff\0a", 4, &bom, &valid), "UTF-16BE");
+    CHECK_STR(detect("\xfe\xff\0a", 4, &bom), "UTF-16BE");
     CHECK(bom == 2);
     /* a BOM alone */
-    CHECK_STR(detect("\xef\xbb\xbf", 3, &bom, &valid), "UTF-8");
+    CHECK_STR(detect("\xef\xbb\xbf", 3, &bom), "UTF-8");
     CHECK(bom == 3);
 
-    CHECK_STR(detect("中文abc", strlen("中文abc"), &bom, &valid), "UTF-8");
+    CHECK_STR(detect("中文abc", strlen("中文abc"), &bom), "UTF-8");
     CHECK(bom == 0);
-    CHECK(valid == 1);
-    CHECK_STR(detect("hello, world\n", 13, &bom, &valid), "UTF-8");
+    CHECK_STR(detect("hello, world\n", 13, &bom), "UTF-8");
     CHECK(bom == 0);
-    CHECK(valid == 1);
-    CHECK_STR(detect("", 0, &bom, &valid), "UTF-8");
-    CHECK(valid == 1);
+    CHECK_STR(detect("", 0, &bom), "UTF-8");
 }
 
 static void test_samples(void)
@@ -78,14 +74,11 @@ static void test_samples(void)
         goto out;
     size_t bom = 9;
     int valid = 9;
-    CHECK_STR(detect(big5, nb, &bom, &valid), "CP950");
+    CHECK_STR(detect(big5, nb, &bom), "CP950");
     CHECK(bom == 0);
-    CHECK(valid == 0);
-    CHECK_STR(detect(gb, ng, &bom, &valid), "GB18030");
+    CHECK_STR(detect(gb, ng, &bom), "GB18030");
     CHECK(bom == 0);
-    CHECK(valid == 0);
-    CHECK_STR(detect(utf8, nu, &bom, &valid), "UTF-8");
-    CHECK(valid == 1);
+    CHECK_STR(detect(utf8, nu, &bom), "UTF-8");
 
     enc_result_t r;
     CHECK(enc_convert("CP950", U(big5), nb, &r) == 0);
@@ -140,10 +133,10 @@ static void test_short_cjk(void)
     int valid;
     /* "中文測試" in CP950: a4a4 a4e5 b4fa b8d5 */
     const char *big5 = "\xa4\xa4\xa4\xe5\xb4\xfa\xb8\xd5";
-    CHECK_STR(detect(big5, 8, &bom, &valid), "CP950");
+    CHECK_STR(detect(big5, 8, &bom), "CP950");
     /* "中文测试" in GB18030: d6d0 cec4 b2e2 cad4 */
     const char *gb = "\xd6\xd0\xce\xc4\xb2\xe2\xca\xd4";
-    CHECK_STR(detect(gb, 8, &bom, &valid), "GB18030");
+    CHECK_STR(detect(gb, 8, &bom), "GB18030");
 
     enc_result_t r;
     CHECK(enc_convert("CP950", U(big5), 8, &r) == 0);
@@ -166,7 +159,7 @@ static void test_sjis(void)
     char *sj = conv("CP932", "UTF-8", ja, strlen(ja), &n);
     CHECK(sj != NULL);
     if (sj) {
-        CHECK_STR(detect(sj, n, &bom, &valid), "CP932");
+        CHECK_STR(detect(sj, n, &bom), "CP932");
         enc_result_t r;
         CHECK(enc_convert("CP932", U(sj), n, &r) == 0);
         CHECK_STR(r.text, ja);
@@ -184,7 +177,7 @@ static void test_sjis(void)
     sj = conv("CP932", "UTF-8", jt, nj, &n);
     CHECK(sj != NULL);
     if (sj) {
-        CHECK_STR(detect(sj, n, &bom, &valid), "CP932");
+        CHECK_STR(detect(sj, n, &bom), "CP932");
         enc_result_t r;
         CHECK(enc_convert("CP932", U(sj), n, &r) == 0);
         CHECK(r.len == nj);
@@ -312,7 +305,7 @@ static void test_utf16(void)
                       "\x63\x00";
     size_t bom;
     int valid;
-    CHECK_STR(detect(le, sizeof le - 1, &bom, &valid), "UTF-16LE");
+    CHECK_STR(detect(le, sizeof le - 1, &bom), "UTF-16LE");
     CHECK(bom == 2);
     enc_result_t r;
     CHECK(enc_convert("UTF-16LE", U(le + 2), sizeof le - 3, &r) == 0);
