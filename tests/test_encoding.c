@@ -73,7 +73,6 @@ static void test_samples(void)
     if (!utf8 || !big5 || !gb)
         goto out;
     size_t bom = 9;
-    int valid = 9;
     CHECK_STR(detect(big5, nb, &bom), "CP950");
     CHECK(bom == 0);
     CHECK_STR(detect(gb, ng, &bom), "GB18030");
@@ -130,7 +129,6 @@ out:
 static void test_short_cjk(void)
 {
     size_t bom;
-    int valid;
     /* "中文測試" in CP950: a4a4 a4e5 b4fa b8d5 */
     const char *big5 = "\xa4\xa4\xa4\xe5\xb4\xfa\xb8\xd5";
     CHECK_STR(detect(big5, 8, &bom), "CP950");
@@ -152,7 +150,6 @@ static void test_short_cjk(void)
 static void test_sjis(void)
 {
     size_t bom;
-    int valid;
     /* two sentences, made here with iconv(3) */
     const char *ja = "今日はとても良い天気ですね。散歩に行きましょう。";
     size_t n = 0;
@@ -304,7 +301,6 @@ static void test_utf16(void)
     const char le[] = "\xff\xfe\x2d\x4e\x87\x65\x0a\x00\x61\x00\x62\x00"
                       "\x63\x00";
     size_t bom;
-    int valid;
     CHECK_STR(detect(le, sizeof le - 1, &bom), "UTF-16LE");
     CHECK(bom == 2);
     enc_result_t r;
