@@ -62,6 +62,12 @@ run --dump "$T/missing" samples/japanese.txt
 eq "continue rc" "$rc" 2
 case "$out" in *"==> samples/japanese.txt <=="*) ok ;; *) bad "continue output" ;; esac
 
+# a write error is reported
+if [ -w /dev/full ]; then
+    "$JUAN" --dump samples/interview.txt >/dev/full 2>"$T/err"; eq "write error rc" "$?" 2
+    eq "write error msg" "$(cat "$T/err")" "juan: write error: No space left on device"
+fi
+
 # binary files
 head -c 4096 /dev/urandom >"$T/random.bin"
 awk 'BEGIN{for(i=0;i<4096;i++) printf "%c", i%256}' >"$T/bytes.bin"
