@@ -1,16 +1,27 @@
 /* dump: print a document laid out at a width, one visual line per output
  * line, exactly as the reader lays it out (--dump).
  *
- * Contract: walks the document paragraph by paragraph (para), lays each
- * out (layout) and writes the display bytes: terminal-safe, never raw
- * controls. Memory is bounded by the largest paragraph, not the file.
- * Returns 0, or -1 with errno set when writing fails. */
+ * Contract: walks the document's blocks (structure), lays each out
+ * (layout) and writes the display bytes: terminal-safe, never raw controls
+ * (the only escapes written are SGR styles when colour is on). Shows the
+ * title block, headings with a blank line around, quotes with "│ ", list
+ * markers hanging, speaker names emphasised and a turn's paragraphs
+ * indented at its text column, code lines verbatim and cut with "→".
+ * Memory is bounded by the largest block. Returns 0, or -1 with errno set
+ * when writing fails. */
 #ifndef JUAN_DUMP_H
 #define JUAN_DUMP_H
 #include "doc.h"
 #include "layout.h"
+#include "structure.h"
 #include <stdio.h>
 
-int dump_doc(const doc_t *d, const layout_opts_t *o, FILE *out);
+typedef struct {
+    layout_opts_t lo;
+    int color; /* SGR styles: headings and speakers bold, emphasis, links */
+} dump_opts_t;
+
+int dump_doc(const doc_t *d, const structure_t *st, const dump_opts_t *o,
+             FILE *out);
 
 #endif

@@ -212,7 +212,8 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
     if (width > LAYOUT_MAX_WIDTH)
         width = LAYOUT_MAX_WIDTH;
     L->nv = 0;
-    size_t cs = text_skip_blanks(text, start, end);
+    size_t cs = (o->flags & LO_VERBATIM) ? start
+                                         : text_skip_blanks(text, start, end);
     L->base = cs;
     text_units(&L->t, text + cs, end - cs);
     unit_t *u = L->t.u;
@@ -236,17 +237,39 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
         static const char asc[] = "                ";
         indent = 2 * (o->indent < LAYOUT_MAX_INDENT ? o->indent
                                                      : LAYOUT_MAX_INDENT);
-        while (indent > 0 && width - indent < 9)
+        while (indent > 0 && width - o->lead1 - indent < 9)
             indent -= 2;
         int cjk = (u[0].flags & U_WIDE) != 0;
         L->indent_str = cjk ? ideo : asc;
         L->indent_len = cjk ? (size_t)indent / 2 * 3 : (size_t)indent;
     }
 
+    if (o->flags & LO_NOWRAP) {
+        int avail = width - o->lead1, run = 0;
+        size_t e = 0;
+        while (e < n && run + L->t.u[e].w <= avail)
+            run += u[e++].w;
+        vline_t *v = new_line(L);
+        v->start = start;
+        v->end = end;
+        v->flags = VL_FIRST;
+        if (e < n) { /* room for the marker */
+            while (e > 0 && run + 1 > avail)
+                run -= u[--e].w;
+            v->flags |= VL_CUT;
+        }
+        v->u0 = 0;
+        v->u1 = (uint32_t)e;
+        v->cells = (uint16_t)run;
+        return;
+    }
+
     size_t s = 0;
     int first = 1;
     while (s < n) {
-        int avail = width - (first ? indent : 0);
+        int avail = width - (first ? indent + o->lead1 : o->lead2);
+        if (avail < 9)
+            avail = 9;
         size_t j = s, best = 0, e;
         int run = 0, emergency = 0;
         for (;;) {
@@ -301,6 +324,15 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
                              (emergency ? VL_EMERGENCY : 0));
         first = 0;
         s = e;
+    }
+}
+
+void layout_remap(layout_t *L, const size_t *map)
+{
+    L->base = map[L->base];
+    for (size_t i = 0; i < L->nv; i++) {
+        L->v[i].start = map[L->v[i].start];
+        L->v[i].end = map[L->v[i].end];
     }
 }
 

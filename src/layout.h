@@ -27,12 +27,22 @@ typedef struct {
     int indent; /* indent of an indented paragraph, in ideographic-space
                    units (2 cells each), 0..LAYOUT_MAX_INDENT; 0 drops
                    indents */
+    int lead1;  /* cells the caller draws before the first line (quote
+                   bars, a bullet, ...), and before the others; the text */
+    int lead2;  /* gets width - lead; the caller keeps that >= 10 */
+    int flags;  /* LO_* */
 } layout_opts_t;
+
+enum {
+    LO_VERBATIM = 1, /* keep leading blanks as they are (no indent) */
+    LO_NOWRAP = 2,   /* one line; cut what does not fit (VL_CUT) */
+};
 
 enum {
     VL_FIRST = 1,     /* first line of its paragraph */
     VL_EMERGENCY = 2, /* ends with an emergency break */
     VL_BLANK = 4,     /* the line stands for a blank paragraph */
+    VL_CUT = 8,       /* LO_NOWRAP: text was cut (draw a marker after) */
 };
 
 typedef struct {
@@ -58,6 +68,10 @@ typedef struct {
 /* Lay out text[start..end) (one paragraph, no line terminators). */
 void layout_para(layout_t *L, const char *text, size_t start, size_t end,
                  const layout_opts_t *o);
+/* After laying out a copy of the text (Markdown inline content put
+ * together), map line ranges back: map[i] is the document offset of byte i
+ * of the copy, map[n] that of its end. */
+void layout_remap(layout_t *L, const size_t *map);
 /* Display bytes of line i (without its indent). */
 size_t layout_line_bytes(const layout_t *L, size_t i, const char **p);
 void layout_free(layout_t *L);

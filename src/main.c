@@ -2,6 +2,8 @@
 #include "doc.h"
 #include "dump.h"
 #include "layout.h"
+#include "report.h"
+#include "structure.h"
 #include "text.h"
 #include "util.h"
 
@@ -20,10 +22,14 @@ static void usage(FILE *f)
 {
     fputs("Usage: juan [OPTION]... FILE...\n"
           "       juan --dump [-w N] [OPTION]... FILE...\n"
+          "       juan --outline|--speakers [--json] FILE...\n"
           "Read Chinese and Japanese essays and interviews in the terminal.\n"
           "\n"
           "Modes:\n"
           "      --dump            print the text laid out as the reader shows it\n"
+          "      --outline         print the headings: title, level, line, percent\n"
+          "      --speakers        print the speakers: turns, characters, share\n"
+          "      --json            --outline and --speakers as JSON\n"
           "\n"
           "Options:\n"
           "  -w, --width=N         line width in cells, 10-1000 (default: the\n"
@@ -33,6 +39,11 @@ static void usage(FILE *f)
           "  -e, --encoding=NAME   read FILE as NAME (GB18030, BIG5, SHIFT_JIS,\n"
           "                        UTF-16LE, ...) instead of detecting it\n"
           "      --force           show files that look binary\n"
+          "      --format=FORMAT   markdown or text (default: markdown for .md,\n"
+          "                        .markdown and files with YAML front matter)\n"
+          "      --color=WHEN      auto, always or never: bold headings and\n"
+          "                        speakers, emphasis (auto: on a terminal unless\n"
+          "                        NO_COLOR is set)\n"
           "  -h, --help            show this help and exit\n"
           "  -V, --version         show the version and exit\n"
           "\n"
@@ -96,9 +107,12 @@ static int on_path(const char *name)
     return found;
 }
 
-/* Print one file; returns 0 or 2. */
-static int dump_file(const char *path, const doc_opts_t *dopt,
-                     const layout_opts_t *lopt, FILE *out)
+enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS };
+
+/* Show one file in `mode`; returns 0 or 2. */
+static int process_file(const char *path, const doc_opts_t *dopt,
+                        const dump_opts_t *o, int format, int mode, int json,
+                        FILE *out)
 {
     doc_t d;
     int r = doc_open(&d, path, dopt);
@@ -113,10 +127,23 @@ static int dump_file(const char *path, const doc_opts_t *dopt,
         msg("%s: cannot convert from encoding '%s'", safe_path(path),
             safe_path(dopt->encoding));
         rc = 2;
-    } else if (dump_doc(&d, lopt, out) < 0) {
-        if (errno != EPIPE)
-            msg("write error: %s", strerror(errno));
-        rc = 2;
+    } else {
+        structure_t st;
+        st_build(&st, d.text, d.len, format, path);
+        errno = 0;
+        if (mode == MODE_OUTLINE)
+            report_outline(&st, path, json, out);
+        else if (mode == MODE_SPEAKERS)
+            report_speakers(&st, path, json, out);
+        if ((mode == MODE_DUMP ? dump_doc(&d, &st, o, out)
+                               : (fflush(out) || ferror(out) ? -1 : 0)) < 0) {
+            if (!errno)
+                errno = EIO;
+            if (errno != EPIPE)
+                msg("write error: %s", strerror(errno));
+            rc = 2;
+        }
+        st_free(&st);
     }
     doc_close(&d);
     return rc;
@@ -129,25 +156,72 @@ int main(int argc, char **argv)
         msg("no UTF-8 locale is available (tried the user's, C.UTF-8)");
         return 2;
     }
-    enum { OPT_DUMP = 256, OPT_INDENT, OPT_FORCE };
+    enum {
+        OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
+        OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON
+    };
     static const struct option opts[] = {
         {"dump", no_argument, NULL, OPT_DUMP},
         {"width", required_argument, NULL, 'w'},
         {"indent", required_argument, NULL, OPT_INDENT},
         {"encoding", required_argument, NULL, 'e'},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"outline", no_argument, NULL, OPT_OUTLINE},
+        {"speakers", no_argument, NULL, OPT_SPEAKERS},
+        {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    int dump = 0, width = 0;
+    int dump = 0, width = 0, mode = -1, json = 0, format = FMT_AUTO;
+    int color = -1; /* auto */
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
     while ((c = getopt_long(argc, argv, "w:e:hV", opts, NULL)) != -1) {
         switch (c) {
         case OPT_DUMP:
+        case OPT_OUTLINE:
+        case OPT_SPEAKERS: {
+            int m = c == OPT_DUMP ? MODE_DUMP
+                    : c == OPT_OUTLINE ? MODE_OUTLINE : MODE_SPEAKERS;
+            if (mode >= 0 && mode != m) {
+                msg("--dump, --outline and --speakers exclude each other");
+                try_help();
+            }
+            mode = m;
             dump = 1;
+            break;
+        }
+        case OPT_JSON:
+            json = 1;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+                format = FMT_MARKDOWN;
+            else if (!strcmp(optarg, "text"))
+                format = FMT_TEXT;
+            else {
+                msg("invalid format '%s' (expected markdown or text)",
+                    safe_path(optarg));
+                try_help();
+            }
+            break;
+        case OPT_COLOR:
+            if (!strcmp(optarg, "always"))
+                color = 1;
+            else if (!strcmp(optarg, "never"))
+                color = 0;
+            else if (!strcmp(optarg, "auto"))
+                color = -1;
+            else {
+                msg("invalid color '%s' (expected auto, always or never)",
+                    safe_path(optarg));
+                try_help();
+            }
             break;
         case 'w':
             if (parse_int(optarg, LAYOUT_MIN_WIDTH, LAYOUT_MAX_WIDTH, &width)) {
@@ -183,6 +257,12 @@ int main(int argc, char **argv)
             try_help();
         }
     }
+    if (json && mode != MODE_OUTLINE && mode != MODE_SPEAKERS) {
+        msg("--json goes with --outline or --speakers");
+        try_help();
+    }
+    if (mode < 0)
+        mode = MODE_DUMP;
     if (optind >= argc) {
         msg("no file given (the library view comes in a later version)");
         try_help();
@@ -200,17 +280,30 @@ int main(int argc, char **argv)
         if (pager)
             out = pager;
     }
-    int rc = 0;
+    if (color < 0) {
+        /* auto: on a terminal (or into the pager), unless NO_COLOR */
+        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+        color = isatty(STDOUT_FILENO) && !(nc && *nc) &&
+                !(term && !strcmp(term, "dumb"));
+    }
+    dump_opts_t dop = {.lo = lopt, .color = color};
+    int rc = 0, many = argc - optind > 1;
+    if (json && many)
+        fputs("[\n", out);
     for (int i = optind; i < argc; i++) {
-        if (argc - optind > 1)
+        if (many && !json)
             fprintf(out, "%s==> %s <==\n", i > optind ? "\n" : "",
                     safe_path(argv[i]));
-        int r = dump_file(argv[i], &dopt, &lopt, out);
+        else if (many && i > optind)
+            fputs(",\n", out);
+        int r = process_file(argv[i], &dopt, &dop, format, mode, json, out);
         if (r)
             rc = r;
         if (r && errno == EPIPE)
             break;
     }
+    if (json && many)
+        fputs("]\n", out);
     if (pager)
         pclose(pager);
     if (fflush(stdout) != 0 && errno != EPIPE) {

@@ -141,5 +141,48 @@ for f in samples/*; do
     done
 done
 
+# structure options
+run --json samples/essay.md; eq "--json alone rc" "$rc" 2
+run --dump --outline samples/essay.md; eq "two modes rc" "$rc" 2
+run --format=rst samples/essay.md; eq "bad format rc" "$rc" 2
+run --color=sometimes samples/essay.md; eq "bad color rc" "$rc" 2
+esc=$'\e'
+out=$("$JUAN" --dump --color=always -w 40 samples/interview.txt)
+case "$out" in *"$esc[0;1m记者：$esc[0m"*) ok ;; *) bad "--color=always: speaker not bold" ;; esac
+case "$out" in *"$esc[0;1m01 为什么是现在$esc[0m"*) ok ;; *) bad "--color=always: heading not bold" ;; esac
+out=$(NO_COLOR=1 "$JUAN" --dump --color=always -w 40 samples/interview.txt)
+case "$out" in *"$esc["*) ok ;; *) bad "--color=always must win over NO_COLOR" ;; esac
+for c in never auto; do
+    out=$("$JUAN" --dump --color=$c -w 40 samples/interview.txt)
+    case "$out" in *"$esc"*) bad "--color=$c (not a tty) coloured" ;; *) ok ;; esac
+done
+eq "outline text" "$("$JUAN" --outline samples/interview.txt | head -3)" "沈知远：算力不是护城河，耐心才是  1  0%
+  01 为什么是现在  13  8%
+  02 小团队的算法  31  20%"
+eq "speakers text" "$("$JUAN" --speakers samples/interview.txt)" "记者    25 turns  437 chars  11.0%  line 15
+沈知远  31 turns  2997 chars  75.2%  line 17"
+out=$("$JUAN" --outline --json samples/interview.txt samples/essay.md)
+case "$out" in "["*'"file": "samples/interview.txt"'*'"file": "samples/essay.md"'*"]") ok ;; *) bad "--json with two files is one array" ;; esac
+printf -- '---\ntitle: [unclosed\n---\n正文\n' >"$T/badfm.md"
+run --dump "$T/badfm.md"; eq "malformed front matter rc" "$rc" 0
+eq "malformed front matter shown" "$out" $'---\ntitle: [unclosed\n---\n\n正文'
+eq "front matter title block" "$("$JUAN" --dump -w 60 samples/essay.md | head -2)" "在终端里读长文
+2026-03-14 21:05:00 · 林晓舟 · 阅读、工具"
+eq "--format=text keeps markup" "$("$JUAN" --dump --format=text -w 80 samples/essay.md | head -1)" "---"
+
+# the two seed articles, when ../shared is beside the repository
+s0=../shared/seeds/000_c54350d7b6f91371.txt s4=../shared/seeds/004_02d2aa6518b6564b.txt
+if [ -f "$s0" ] && [ -f "$s4" ]; then
+    eq "seed 000 sections" "$("$JUAN" --outline "$s0" | sed -n 's/^  \(0[0-9]\) .*/\1/p' | tr '\n' ' ')" "01 02 03 04 05 06 07 08 "
+    eq "seed 000 headings" "$("$JUAN" --outline "$s0" | grep -c '^  ')" 8
+    sp=$("$JUAN" --speakers --json "$s0")
+    eq "seed 000 speakers" "$(grep -o '"name": "[^"]*"' <<<"$sp" | tr '\n' ' ')" '"name": "梁文锋" "name": "暗涌" '
+    want_a=$(grep -cE '^(> )?暗涌[：:]' "$s0"); want_l=$(grep -cE '^(> )?梁文锋[：:]' "$s0")
+    case "$sp" in *'"name": "暗涌", "turns": '"$want_a,"*) ok ;; *) bad "seed 000: every turn of 暗涌 ($want_a)" ;; esac
+    case "$sp" in *'"name": "梁文锋", "turns": '"$want_l,"*) ok ;; *) bad "seed 000: every turn of 梁文锋 ($want_l)" ;; esac
+    eq "seed 004 numbered sections" "$("$JUAN" --outline "$s4" | grep -cE '^  [一二三四五]、')" 5
+    eq "seed 004 no speakers" "$("$JUAN" --speakers "$s4")" ""
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,548 @@
+/* heuristics: conventional headings and speaker prefixes in one paragraph.
+ * Every function reads at most a short, bounded prefix of its input: a
+ * heading is rejected outright when longer than HEAD_MAX_BYTES, and the
+ * speaker-name scan stops after NAME_SCAN_CELLS cells or NAME_SCAN_BYTES
+ * bytes. Inputs are not NUL-terminated; every read is checked against n. */
+#include "heuristics.h"
+
+#include "text.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <wctype.h>
+
+#define HEAD_MAX_BYTES 256 /* 60 cells of CJK = 90 bytes; ample slack */
+#define NUM_MAX_CELLS 60   /* numbered headings: interview section titles
+                              run long ("08 创新都是自己产生的，…") */
+#define HUI_MAX_CELLS 60   /* 第…回 / 第…章 lines of classical novels */
+#define BRACKET_MAX_CELLS 20
+#define MINOR_MIN_CELLS 2
+#define MINOR_MAX_CELLS 20
+#define NAME_MAX_CELLS 12
+#define NAME_SCAN_CELLS 16 /* raw scan, blanks around the name included */
+#define NAME_SCAN_BYTES 96
+
+/* ---- code points ---- */
+
+/* Code point at s[i] (i < n); *next gets the offset after it. */
+static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *next)
+{
+    uint32_t c;
+    int k = text_decode(s + i, n - i, &c);
+    *next = i + (size_t)k;
+    return c;
+}
+
+static int is_blank(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == 0x3000;
+}
+
+static int is_ascii_digit(uint32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_digit(uint32_t c) /* ASCII or fullwidth */
+{
+    return is_ascii_digit(c) || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+static int in_list(uint32_t c, const uint32_t *list, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (list[i] == c)
+            return 1;
+    return 0;
+}
+#define IN(c, arr) in_list((c), (arr), sizeof(arr) / sizeof(arr[0]))
+
+/* 一二三四五六七八九十百千零〇两 */
+static const uint32_t CJK_NUMERALS[] = {
+    0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B,
+    0x4E5D, 0x5341, 0x767E, 0x5343, 0x96F6, 0x3007, 0x4E24};
+
+static int is_cjknum(uint32_t c)
+{
+    return IN(c, CJK_NUMERALS);
+}
+
+/* A letter or ideograph: anything that makes a line more than numbers,
+ * punctuation and symbols. */
+static int is_letter(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (c == 0xFFFD || (c >= 0xFF10 && c <= 0xFF19))
+        return 0;
+    if ((c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || /* kana */
+        (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF) ||
+        (c >= 0xAC00 && c <= 0xD7AF) || /* hangul */
+        (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A))
+        return 1;
+    return iswalpha((wint_t)c) != 0;
+}
+
+/* A line may not end with these and be a numbered heading. */
+static const uint32_t BAD_HEADING_END[] = {0x3002, 0xFF0C, 0x3001, 0xFF1B,
+                                           0xFF1A, ',', ';', ':'};
+
+/* Sentence punctuation that a minor heading may not contain (ASCII '.' is
+ * handled separately: only a '.' before a space or at the end counts). */
+static const uint32_t MINOR_PUNCT[] = {0x3002, 0xFF0C, 0x3001, 0xFF1B,
+                                       0xFF01, 0xFF1F, 0xFF1A, ':',
+                                       ',',    ';',    '!',    '?'};
+
+/* Bullets and list markers: - * • · > # ・ ＊ ＃ ＞ */
+static const uint32_t LIST_MARKERS[] = {'-',    '*',    0x2022, 0x00B7, '>',
+                                        '#',    0x30FB, 0xFF0A, 0xFF03, 0xFF1E};
+
+/* Opening and closing quotes/brackets: a line wholly inside one pair is a
+ * quotation or a title, not a heading. */
+static const uint32_t OPENERS[] = {0x201C, 0x2018, 0x300C, 0x300E, '"',
+                                   '\'',   0xFF08, '(',    '[',    0x300A,
+                                   0x3008, 0x3014, 0x3010};
+static const uint32_t CLOSERS[] = {0x201D, 0x2019, 0x300D, 0x300F, '"',
+                                   '\'',   0xFF09, ')',    ']',    0x300B,
+                                   0x3009, 0x3015, 0x3011};
+
+/* Characters a speaker's name may not contain: sentence punctuation,
+ * brackets, quotes, colons, markup. */
+static const uint32_t NAME_BAD[] = {
+    0x3002, 0xFF0C, 0x3001, 0xFF1B, 0xFF01, 0xFF1F, ',',    '.',
+    ';',    '!',    '?',    0xFF08, 0xFF09, '(',    ')',    0x300A,
+    0x300B, 0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x3010,
+    0x3011, '[',    ']',    '"',    '*',    0xFF1A, ':',    0x2026};
+
+static int is_colon(uint32_t c)
+{
+    return c == ':' || c == 0xFF1A;
+}
+
+/* ---- numbered headings ---- */
+
+/* Shared rules of the numbered families, given the offset t where the
+ * title starts (after any blanks; t == n: no title). */
+static int numbered_ok(const char *s, size_t n, size_t t, int fam)
+{
+    size_t maxw =
+        (fam == HF_HUI || fam == HF_ZHANG) ? HUI_MAX_CELLS : NUM_MAX_CELLS;
+    if (text_width(s, n) > maxw)
+        return 0;
+    if (t >= n && !(fam == HF_HUI || fam == HF_ZHANG || fam == HF_BUFEN ||
+                    fam == HF_CHAPTER || fam == HF_PAREN))
+        return 0; /* a title is required */
+    uint32_t last = 0;
+    int stops = 0, commas = 0; /* 。 and ， in the title */
+    for (size_t i = 0, j; i < n; i = j) { /* n is small: checked above */
+        last = cp_at(s, n, i, &j);
+        if (i >= t && last == 0x3002)
+            stops++;
+        if (i >= t && last == 0xFF0C)
+            commas++;
+    }
+    /* a title may pause twice but is not a sentence; "Chapter 7:" ends
+     * with its separator even without a title */
+    return stops == 0 && commas <= 2 && !IN(last, BAD_HEADING_END);
+}
+
+/* 01 标题: 2–3 ASCII digits, blanks, a title. */
+static int parse_num2(const char *s, size_t n, size_t *t)
+{
+    size_t i = 0;
+    while (i < n && is_ascii_digit((unsigned char)s[i]))
+        i++;
+    if (i < 2 || i > 3 || i >= n)
+        return 0;
+    size_t j = text_skip_blanks(s, i, n);
+    if (j == i || j >= n)
+        return 0;
+    *t = j;
+    return 1;
+}
+
+/* 1. 标题, 2、标题, ３．标题 — not 1.5 */
+static int parse_numdot(const char *s, size_t n, size_t *t)
+{
+    size_t i = 0, j = 0;
+    int d = 0;
+    uint32_t c = 0;
+    while (i < n && is_digit(c = cp_at(s, n, i, &j))) {
+        d++;
+        i = j;
+    }
+    if (d < 1 || d > 3 || i >= n || !(c == '.' || c == 0xFF0E || c == 0x3001))
+        return 0;
+    if (j < n) {
+        size_t k;
+        if (is_digit(cp_at(s, n, j, &k)))
+            return 0; /* a decimal number */
+    }
+    *t = text_skip_blanks(s, j, n);
+    return *t < n;
+}
+
+/* 一、标题 */
+static int parse_cjknum(const char *s, size_t n, size_t *t)
+{
+    size_t i = 0, j = 0;
+    int d = 0;
+    uint32_t c = 0;
+    while (i < n && is_cjknum(c = cp_at(s, n, i, &j))) {
+        d++;
+        i = j;
+    }
+    if (d < 1 || d > 4 || i >= n || c != 0x3001)
+        return 0;
+    *t = text_skip_blanks(s, j, n);
+    return *t < n;
+}
+
+/* （一）标题, (2) 标题 */
+static int parse_paren(const char *s, size_t n, size_t *t)
+{
+    size_t i, j;
+    if (n == 0)
+        return 0;
+    uint32_t c = cp_at(s, n, 0, &i);
+    if (c != 0xFF08 && c != '(')
+        return 0;
+    int cjk = 0, dig = 0;
+    while (i < n) {
+        c = cp_at(s, n, i, &j);
+        if (is_cjknum(c) && !dig)
+            cjk++;
+        else if (is_digit(c) && !cjk)
+            dig++;
+        else
+            break;
+        i = j;
+    }
+    if (!((cjk >= 1 && cjk <= 4) || (dig >= 1 && dig <= 3)) || i >= n)
+        return 0;
+    if (c != 0xFF09 && c != ')')
+        return 0;
+    *t = text_skip_blanks(s, j, n);
+    return 1;
+}
+
+/* 第…回, 第…章/节/卷/篇/集, 第…部分: returns the family or HF_NONE. */
+static int parse_di(const char *s, size_t n, size_t *t)
+{
+    size_t i, j;
+    if (n == 0 || cp_at(s, n, 0, &i) != 0x7B2C) /* 第 */
+        return HF_NONE;
+    int cjk = 0, dig = 0;
+    uint32_t c = 0;
+    while (i < n) {
+        c = cp_at(s, n, i, &j);
+        if (is_cjknum(c) && !dig)
+            cjk++;
+        else if (is_digit(c) && !cjk)
+            dig++;
+        else
+            break;
+        i = j;
+    }
+    if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 4)) || i >= n)
+        return HF_NONE;
+    int fam;
+    if (c == 0x56DE) /* 回 */
+        fam = HF_HUI;
+    else if (c == 0x7AE0 || c == 0x8282 || c == 0x5377 || c == 0x7BC7 ||
+             c == 0x96C6) /* 章 节 卷 篇 集 */
+        fam = HF_ZHANG;
+    else if (c == 0x90E8 && j < n && cp_at(s, n, j, &j) == 0x5206) /* 部分 */
+        fam = HF_BUFEN;
+    else
+        return HF_NONE;
+    *t = text_skip_blanks(s, j, n);
+    return fam;
+}
+
+/* Chapter 7, CHAPTER VII, chapter 3: Title, Chapter 12 - Title */
+static int parse_chapter(const char *s, size_t n, size_t *t)
+{
+    if (n < 9 || (memcmp(s, "Chapter", 7) && memcmp(s, "CHAPTER", 7) &&
+                  memcmp(s, "chapter", 7)))
+        return 0;
+    size_t i = text_skip_blanks(s, 7, n);
+    if (i == 7 || i >= n)
+        return 0;
+    size_t start = i;
+    int upper = 0, lower = 0;
+    if (is_ascii_digit((unsigned char)s[i])) {
+        while (i < n && is_ascii_digit((unsigned char)s[i]))
+            i++;
+        if (i - start > 4)
+            return 0;
+    } else {
+        while (i < n && s[i] && strchr("IVXLCDMivxlcdm", s[i])) {
+            if (s[i] >= 'a')
+                lower = 1;
+            else
+                upper = 1;
+            i++;
+        }
+        if (i == start || i - start > 10 || (upper && lower))
+            return 0;
+    }
+    if (i == n) {
+        *t = n;
+        return 1;
+    }
+    /* the number must end here: a blank or a separator */
+    size_t j;
+    uint32_t c = cp_at(s, n, i, &j);
+    if (!is_blank(c) && !is_colon(c) && c != '.' && c != '-')
+        return 0;
+    i = text_skip_blanks(s, i, n);
+    if (i < n) {
+        c = cp_at(s, n, i, &j);
+        if (is_colon(c) || c == '.' || c == '-' || c == 0x2013 ||
+            c == 0x2014)
+            i = text_skip_blanks(s, j, n);
+    }
+    *t = i;
+    return 1;
+}
+
+/* 【标题】 alone on its line */
+static int is_bracket_heading(const char *s, size_t n)
+{
+    size_t i, j;
+    if (n == 0 || cp_at(s, n, 0, &i) != 0x3010)
+        return 0;
+    size_t in = i;
+    uint32_t c = 0;
+    while (i < n) {
+        c = cp_at(s, n, i, &j);
+        if (c == 0x3011 || c == 0x3010)
+            break;
+        i = j;
+    }
+    if (i >= n || c != 0x3011)
+        return 0;
+    if (text_skip_blanks(s, j, n) != n)
+        return 0; /* text after the bracket */
+    if (text_skip_blanks(s, in, i) == i)
+        return 0; /* nothing inside */
+    size_t w = text_width(s + in, i - in);
+    return w >= 1 && w <= BRACKET_MAX_CELLS;
+}
+
+/* ---- minor headings ---- */
+
+static int is_minor(const char *s, size_t n)
+{
+    size_t w = text_width(s, n);
+    if (w < MINOR_MIN_CELLS || w > MINOR_MAX_CELLS)
+        return 0;
+    size_t j, k;
+    uint32_t first = cp_at(s, n, 0, &j), last = first, c;
+    if (IN(first, LIST_MARKERS))
+        return 0;
+    /* a quotation, a dash or a book title first is a line of text (an
+     * attribution, a nickname), not a heading */
+    if (first == 0x201C || first == 0x2018 || first == 0x300C ||
+        first == 0x300E || first == 0x300A || first == 0x2014 ||
+        first == 0x2015 || first == 0x2026 || first == 0xFF08 || first == '(')
+        return 0;
+    int letter = 0;
+    for (size_t i = 0; i < n; i = j) {
+        c = cp_at(s, n, i, &j);
+        if (IN(c, MINOR_PUNCT))
+            return 0;
+        if (c == '.' && (j >= n || is_blank(cp_at(s, n, j, &k))))
+            return 0; /* a full stop; "Node.js" and "1.5" are fine */
+        if ((c == 'h' || c == 'H') && n - i >= 4 &&
+            (s[i + 1] | 0x20) == 't' && (s[i + 2] | 0x20) == 't' &&
+            (s[i + 3] | 0x20) == 'p')
+            return 0;
+        if (is_letter(c))
+            letter = 1;
+        last = c;
+    }
+    if (!letter || last == 0xFF0E || last == 0xFF01 || last == 0xFF1F ||
+        last == 0x3002)
+        return 0; /* ends a sentence (．！？ included) */
+    for (size_t k = 0; k < sizeof OPENERS / sizeof OPENERS[0]; k++)
+        if (first == OPENERS[k] && last == CLOSERS[k])
+            return 0; /* a quotation */
+    return 1;
+}
+
+int heading_family(const char *s, size_t n)
+{
+    if (!s || n == 0 || n > HEAD_MAX_BYTES)
+        return HF_NONE;
+    size_t t = n;
+    int fam;
+    if (parse_num2(s, n, &t) && numbered_ok(s, n, t, HF_NUM2))
+        return HF_NUM2;
+    if (parse_numdot(s, n, &t) && numbered_ok(s, n, t, HF_NUMDOT))
+        return HF_NUMDOT;
+    if (parse_cjknum(s, n, &t) && numbered_ok(s, n, t, HF_CJKNUM))
+        return HF_CJKNUM;
+    if (parse_paren(s, n, &t) && numbered_ok(s, n, t, HF_PAREN))
+        return HF_PAREN;
+    if ((fam = parse_di(s, n, &t)) != HF_NONE && numbered_ok(s, n, t, fam))
+        return fam;
+    if (is_bracket_heading(s, n))
+        return HF_BRACKET;
+    if (parse_chapter(s, n, &t) && numbered_ok(s, n, t, HF_CHAPTER))
+        return HF_CHAPTER;
+    if (is_minor(s, n))
+        return HF_MINOR;
+    return HF_NONE;
+}
+
+/* ---- speakers ---- */
+
+/* Scan a would-be name from `from` until a terminator: a colon, or '*'
+ * when `star`, or 】 when `bracket`. Gives up (returns 0) on a character a
+ * name may not hold or once the name is too long to be one. On success
+ * *end is the terminator's offset. */
+static int scan_name(const char *s, size_t n, size_t from, int star,
+                     int bracket, size_t *end)
+{
+    size_t i = from, j, cells = 0;
+    while (i < n) {
+        if (i - from > NAME_SCAN_BYTES)
+            return 0;
+        uint32_t c = cp_at(s, n, i, &j);
+        if (is_colon(c) || (star && c == '*') || (bracket && c == 0x3011)) {
+            *end = i;
+            return 1;
+        }
+        if (IN(c, NAME_BAD))
+            return 0;
+        cells += (size_t)text_cp_width(c);
+        if (cells > NAME_SCAN_CELLS)
+            return 0;
+        i = j;
+    }
+    return 0;
+}
+
+/* Is s[a..b) acceptable as a name? Trims blanks; sets *off, *len. */
+static int name_ok(const char *s, size_t a, size_t b, size_t *off,
+                   size_t *len)
+{
+    a = text_skip_blanks(s, a, b);
+    /* trim trailing blanks */
+    while (b > a) {
+        if (s[b - 1] == ' ' || s[b - 1] == '\t')
+            b--;
+        else if (b - a >= 3 && !memcmp(s + b - 3, "\xE3\x80\x80", 3))
+            b -= 3;
+        else
+            break;
+    }
+    if (a >= b)
+        return 0;
+    size_t w = text_width(s + a, b - a);
+    if (w < 1 || w > NAME_MAX_CELLS)
+        return 0;
+    size_t i = a, j;
+    uint32_t c = cp_at(s, b, i, &j);
+    if (IN(c, LIST_MARKERS))
+        return 0;
+    /* all digits, or digits then a blank ("10:30", "3 Q:") */
+    while (i < b && is_digit(c = cp_at(s, b, i, &j)))
+        i = j;
+    if (i > a && (i == b || is_blank(c)))
+        return 0;
+    *off = a;
+    *len = b - a;
+    return 1;
+}
+
+/* After a colon at s[i..j): not a URL. */
+static int not_url(const char *s, size_t n, size_t j)
+{
+    return !(n - j >= 2 && s[j] == '/' && s[j + 1] == '/');
+}
+
+int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                   size_t *prefix_len)
+{
+    size_t off = 0, len = 0, p, e, j;
+    if (!s || n == 0)
+        return 0;
+    if (n >= 2 && s[0] == '*' && s[1] == '*') {
+        /* **NAME**： or **NAME：** */
+        if (!scan_name(s, n, 2, 1, 0, &e) || !name_ok(s, 2, e, &off, &len))
+            return 0;
+        uint32_t c = cp_at(s, n, e, &j);
+        if (c == '*') {
+            if (j >= n || s[j] != '*')
+                return 0;
+            p = text_skip_blanks(s, j + 1, n);
+            if (p >= n || !is_colon(cp_at(s, n, p, &j)) || !not_url(s, n, j))
+                return 0;
+            p = j;
+        } else {
+            if (!not_url(s, n, j))
+                return 0;
+            p = text_skip_blanks(s, j, n);
+            if (n - p < 2 || s[p] != '*' || s[p + 1] != '*')
+                return 0;
+            p += 2;
+        }
+    } else if (n >= 3 && !memcmp(s, "\xE3\x80\x90", 3)) {
+        /* 【NAME】 or 【NAME】： */
+        if (!scan_name(s, n, 3, 0, 1, &e) ||
+            cp_at(s, n, e, &j) != 0x3011 || !name_ok(s, 3, e, &off, &len))
+            return 0;
+        p = j;
+        if (p < n && is_colon(cp_at(s, n, p, &j))) {
+            if (!not_url(s, n, j))
+                return 0;
+            p = j;
+        }
+    } else {
+        /* NAME： */
+        if (!scan_name(s, n, 0, 0, 0, &e) || !name_ok(s, 0, e, &off, &len))
+            return 0;
+        cp_at(s, n, e, &j);
+        if (!not_url(s, n, j))
+            return 0;
+        p = j;
+    }
+    p = text_skip_blanks(s, p, n);
+    if (p >= n)
+        return 0; /* nothing after the prefix */
+    /* 宝玉笑道：“……” is narration quoting speech, not an interview turn */
+    uint32_t after = cp_at(s, n, p, &j);
+    if (after == 0x201C || after == 0x300C || after == 0x300E ||
+        after == '"')
+        return 0;
+    if (name_off)
+        *name_off = off;
+    if (name_len)
+        *name_len = len;
+    if (prefix_len)
+        *prefix_len = p;
+    return 1;
+}
+
+int speaker_same(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i = 0, j = 0;
+    if (!a)
+        an = 0;
+    if (!b)
+        bn = 0;
+    for (;;) {
+        i = text_skip_blanks(a, i, an);
+        j = text_skip_blanks(b, j, bn);
+        if (i >= an || j >= bn)
+            return i >= an && j >= bn;
+        if (a[i] != b[j])
+            return 0;
+        i++;
+        j++;
+    }
+}

@@ -1,0 +1,44 @@
+/* heuristics: what one line or paragraph of CJK text looks like — a
+ * conventional heading, a speaker's turn.
+ *
+ * Contract: pure functions over one paragraph's source text (UTF-8,
+ * leading and trailing blanks already removed, no line terminators); no
+ * allocation, no global state. Document-level rules (a speaker must start
+ * at least two paragraphs; minor headings only count where several occur;
+ * heading levels) belong to the structure module. */
+#ifndef JUAN_HEURISTICS_H
+#define JUAN_HEURISTICS_H
+#include <stddef.h>
+
+/* Heading families, each one kind of numbering. */
+enum {
+    HF_NONE = 0,
+    HF_NUM2,     /* 01 标题, 02 标题 (2-3 ASCII digits, then blanks) */
+    HF_NUMDOT,   /* 1. 标题, 2、标题, 3．标题 */
+    HF_CJKNUM,   /* 一、标题, 十二、标题 */
+    HF_PAREN,    /* （一）标题, (一) 标题, （1）标题 */
+    HF_HUI,      /* 第十二回 标题, 第3回 */
+    HF_ZHANG,    /* 第3章, 第三章 标题, 第二节 标题 */
+    HF_BUFEN,    /* 第二部分, 第一部分 标题 */
+    HF_BRACKET,  /* 【标题】 alone on its line */
+    HF_CHAPTER,  /* Chapter 7, CHAPTER VII, Chapter 7: Title */
+    HF_MINOR,    /* a short standalone line (candidate minor heading) */
+    HF_COUNT
+};
+
+/* Family of a line that stands alone as a paragraph, or HF_NONE. */
+int heading_family(const char *s, size_t n);
+
+/* Does the paragraph start with a speaker prefix: NAME： NAME: **NAME**：
+ * **NAME：** 【NAME】 (colon optional after 】)? NAME is 1..12 cells with
+ * no sentence punctuation. On success returns 1 and sets the name's byte
+ * range within s and *prefix_len, the bytes of the whole prefix (markup,
+ * colon and any blanks after it). */
+int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                   size_t *prefix_len);
+
+/* Two names are one speaker when equal after removing blanks (暗涌 and
+ * 暗涌 ; "Q" and "Q"). Returns 1 if they are the same. */
+int speaker_same(const char *a, size_t an, const char *b, size_t bn);
+
+#endif

@@ -1,0 +1,179 @@
+#include "report.h"
+#include "text.h"
+#include "util.h"
+
+#include <string.h>
+
+/* The visible text of heading i (Markdown: its spans, markup left out). */
+static void heading_text(const structure_t *st, const heading_t *h, buf_t *b)
+{
+    b->n = 0;
+    buf_add(b, "", 0);
+    if (h->block >= 0 && st->markdown) {
+        const block_t *bk = &st->blocks[h->block];
+        for (uint32_t i = bk->span0; i < bk->span0 + bk->nspan; i++) {
+            const span_t *sp = &st->spans[i];
+            if (sp->kind == SK_TEXT)
+                buf_add(b, st->text + sp->off, sp->len);
+            else if (sp->kind == SK_LITERAL)
+                buf_add(b, st->lit + sp->off, sp->len);
+            else
+                buf_addc(b, ' ');
+        }
+        if (bk->nspan)
+            return;
+    }
+    buf_add(b, st->text + h->tstart, h->tend - h->tstart);
+}
+
+/* A JSON string: valid UTF-8, escapes for quotes, backslash, controls. */
+static void json_str(FILE *out, const char *s, size_t n)
+{
+    putc('"', out);
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int k = text_decode(s + i, n - i, &c);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", (int)c);
+        else if (c < 0x20 || c == 0x7F)
+            fprintf(out, "\\u%04x", (unsigned)c);
+        else if (c == 0xFFFD && k < 3)
+            fputs("\xEF\xBF\xBD", out);
+        else
+            fwrite(s + i, 1, (size_t)k, out);
+        i += (size_t)k;
+    }
+    putc('"', out);
+}
+
+static void safe(FILE *out, const char *s, size_t n)
+{
+    buf_t b = {0};
+    text_sanitize(&b, s, n);
+    fwrite(b.p, 1, b.n, out);
+    buf_free(&b);
+}
+
+static double pct(const structure_t *st, size_t off)
+{
+    return st->len ? off * 100.0 / (double)st->len : 0.0;
+}
+
+/* Line of the front matter's title key, and its offset. */
+static size_t fm_title_line(const structure_t *st, size_t *off)
+{
+    size_t line = 1;
+    for (size_t i = 0; i + 6 < st->fm.end; i++) {
+        if ((i == 0 || st->text[i - 1] == '\n') &&
+            !strncmp(st->text + i, "title:", 6)) {
+            *off = i;
+            return line;
+        }
+        if (st->text[i] == '\n')
+            line++;
+    }
+    *off = 0;
+    return 1;
+}
+
+void report_outline(const structure_t *st, const char *path, int json,
+                    FILE *out)
+{
+    buf_t t = {0};
+    const char *title = NULL;
+    size_t tlen = 0, tline = 0, toff = 0;
+    size_t h0 = 0;
+    if (st->has_fm && st->fm.title) {
+        title = st->fm.title;
+        tlen = strlen(title);
+        tline = fm_title_line(st, &toff);
+    } else if (st->nheadings && st->headings[0].level == 0) {
+        heading_text(st, &st->headings[0], &t);
+        title = t.p;
+        tlen = t.n;
+        tline = st->headings[0].line;
+        toff = st->headings[0].start;
+        h0 = 1;
+    }
+    buf_t hb = {0};
+    if (json) {
+        fputs("{\"file\": ", out);
+        json_str(out, path, strlen(path));
+        fputs(", \"title\": ", out);
+        if (title) {
+            fputs("{\"title\": ", out);
+            json_str(out, title, tlen);
+            fprintf(out, ", \"level\": 0, \"line\": %zu, \"offset\": %zu, "
+                         "\"percent\": %.1f}",
+                    tline, toff, pct(st, toff));
+        } else {
+            fputs("null", out);
+        }
+        fputs(", \"headings\": [", out);
+        for (size_t i = h0; i < st->nheadings; i++) {
+            const heading_t *h = &st->headings[i];
+            heading_text(st, h, &hb);
+            fputs(i > h0 ? ",\n  " : "\n  ", out);
+            fputs("{\"title\": ", out);
+            json_str(out, hb.p, hb.n);
+            fprintf(out, ", \"level\": %d, \"line\": %zu, \"offset\": %zu, "
+                         "\"percent\": %.1f}",
+                    h->level, h->line, h->start, pct(st, h->start));
+        }
+        fputs(st->nheadings > h0 ? "\n]}\n" : "]}\n", out);
+    } else {
+        if (title) {
+            safe(out, title, tlen);
+            fprintf(out, "  %zu  %.0f%%\n", tline, pct(st, toff));
+        }
+        for (size_t i = h0; i < st->nheadings; i++) {
+            const heading_t *h = &st->headings[i];
+            heading_text(st, h, &hb);
+            for (int k = 0; k < h->level; k++)
+                fputs("  ", out);
+            safe(out, hb.p, hb.n);
+            fprintf(out, "  %zu  %.0f%%\n", h->line, pct(st, h->start));
+        }
+    }
+    buf_free(&t);
+    buf_free(&hb);
+}
+
+void report_speakers(const structure_t *st, const char *path, int json,
+                     FILE *out)
+{
+    if (json) {
+        fputs("{\"file\": ", out);
+        json_str(out, path, strlen(path));
+        fputs(", \"speakers\": [", out);
+    }
+    size_t wmax = 0;
+    for (size_t k = 0; k < st->nspeakers; k++) {
+        size_t w = text_width(st->text + st->speakers[k].name_off,
+                              st->speakers[k].name_len);
+        wmax = w > wmax ? w : wmax;
+    }
+    for (size_t k = 0; k < st->nspeakers; k++) {
+        const speaker_t *p = &st->speakers[k];
+        double share = st->total_chars ? p->chars * 100.0 / (double)st->total_chars
+                                        : 0.0;
+        if (json) {
+            fputs(k ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
+            json_str(out, st->text + p->name_off, p->name_len);
+            fprintf(out, ", \"turns\": %zu, \"chars\": %zu, \"share\": %.1f, "
+                         "\"first_line\": %zu, \"turn_offsets\": [",
+                    p->turns, p->chars, share, p->first_line);
+            for (size_t i = 0; i < p->turns; i++)
+                fprintf(out, i ? ", %zu" : "%zu", p->turn_offsets[i]);
+            fputs("]}", out);
+        } else {
+            safe(out, st->text + p->name_off, p->name_len);
+            size_t w = text_width(st->text + p->name_off, p->name_len);
+            fprintf(out, "%*s  %zu turns  %zu chars  %.1f%%  line %zu\n",
+                    (int)(wmax - w), "", p->turns, p->chars, share,
+                    p->first_line);
+        }
+    }
+    if (json)
+        fputs(st->nspeakers ? "\n]}\n" : "]}\n", out);
+}

@@ -1,0 +1,22 @@
+/* report: the outline and the speakers of a document, as text or JSON
+ * (--outline, --speakers, --json).
+ *
+ * Contract: reads a built structure only. Text output: the outline one
+ * heading per line (the title first, as the root; two spaces of indent per
+ * level; then the source line and the position in percent); speakers one
+ * per line (name, turns, characters spoken, share of the text, first
+ * line). JSON: one object per document with stable keys (title, level,
+ * line, offset, percent / name, turns, chars, share, first_line,
+ * turn_offsets), valid UTF-8 (invalid bytes become U+FFFD). Everything
+ * from the document is sanitised for the terminal in text output. */
+#ifndef JUAN_REPORT_H
+#define JUAN_REPORT_H
+#include "structure.h"
+#include <stdio.h>
+
+void report_outline(const structure_t *st, const char *path, int json,
+                    FILE *out);
+void report_speakers(const structure_t *st, const char *path, int json,
+                     FILE *out);
+
+#endif

@@ -1,0 +1,131 @@
+/* structure: a document's shape — title, front matter, headings with
+ * levels, speaker turns — and its blocks, all as byte ranges of the text.
+ *
+ * Contract: st_build() reads the whole text once, in time linear in its
+ * size. Plain text keeps only what is sparse (headings, turns, title);
+ * each paragraph's block is worked out when asked for (st_first/st_next),
+ * from para and heuristics. Markdown (md4c, CommonMark) is parsed whole
+ * into blocks whose inline content is a list of spans (source ranges with
+ * a style, or short synthetic strings). Heading levels: one per family per
+ * document; a family first seen inside another (or a minor heading after
+ * any other) is one level deeper. A speaker is a name that starts at least
+ * two paragraphs (问/答/Q/A/记者/主持人 from their first use); paragraphs
+ * without a prefix that follow a turn continue it until the next turn,
+ * heading or thematic break. No curses, no output. */
+#ifndef JUAN_STRUCTURE_H
+#define JUAN_STRUCTURE_H
+#include "frontmatter.h"
+#include <stddef.h>
+#include <stdint.h>
+
+enum { FMT_AUTO, FMT_TEXT, FMT_MARKDOWN };
+
+enum {
+    BK_PARA,    /* a paragraph (plain text: one source line) */
+    BK_BLANK,   /* a run of blank lines (plain text only) */
+    BK_HEADING, /* a heading (Markdown, or a detected CJK heading) */
+    BK_TITLE,   /* the document title (outline root) */
+    BK_META,    /* front matter: shown as a title block */
+    BK_RULE,    /* thematic break */
+    BK_CODE,    /* one line of a code block: verbatim, never wrapped */
+    BK_VERBATIM /* one line of malformed front matter or raw HTML */
+};
+
+/* span styles */
+enum {
+    SP_EM = 1, SP_STRONG = 2, SP_CODE = 4, SP_LINK = 8, SP_SPEAKER = 16,
+    SP_HEADING = 32, SP_DEL = 64
+};
+/* span kinds */
+enum { SK_TEXT, SK_SOFTBR, SK_HARDBR, SK_LITERAL };
+
+typedef struct {
+    uint32_t off, len; /* source bytes (SK_LITERAL: bytes in st->lit) */
+    uint16_t style;    /* SP_* */
+    uint8_t kind;      /* SK_* */
+    uint32_t href;     /* SP_LINK: offset of the URL in the source */
+    uint32_t hlen;
+} span_t;
+
+typedef struct {
+    size_t start, end;  /* source bytes of the block */
+    uint8_t kind;       /* BK_* */
+    uint8_t level;      /* heading level, 1.. */
+    uint8_t quote;      /* block-quote depth */
+    uint8_t list;       /* list depth; the item's first block has LB_ITEM */
+    uint8_t flags;      /* BF_* */
+    int32_t speaker;    /* speaker index, -1 if none */
+    uint32_t prefix;    /* bytes of the speaker prefix at start (turn) */
+    int32_t heading;    /* index in st->headings (BK_HEADING, BK_TITLE) */
+    uint32_t span0, nspan; /* Markdown inline spans; nspan 0: the source
+                              range start..end is the text */
+    char mark[12];      /* list marker ("•", "3.") on an item's first block */
+} block_t;
+
+enum {
+    BF_ITEM = 1,     /* first block of a list item */
+    BF_TURN = 2,     /* starts a speaker turn */
+    BF_CONT = 4,     /* continues a speaker turn */
+    BF_TIGHT = 8,    /* no blank line before it (tight list, code line) */
+};
+
+typedef struct {
+    size_t start, end;  /* source bytes of the heading line */
+    size_t tstart, tend; /* its title text */
+    int level;          /* 0 for the document title */
+    int family;         /* HF_* or 100 + Markdown level */
+    size_t line;        /* 1-based source line */
+    long block;         /* Markdown: its block (title text from spans) */
+} heading_t;
+
+typedef struct {
+    size_t name_off, name_len; /* a source occurrence of the name */
+    size_t turns, chars;       /* turns started; characters spoken */
+    size_t first_line;         /* source line of the first turn */
+    size_t *turn_offsets;      /* start of every turn */
+} speaker_t;
+
+typedef struct {
+    const char *text;
+    size_t len;
+    int markdown;
+    frontmatter_t fm;       /* fm.end == 0: none */
+    int has_fm;
+    size_t fm_bad_end;      /* malformed front matter: its bytes */
+    heading_t *headings;    /* in document order; a title has level 0 */
+    size_t nheadings;
+    speaker_t *speakers;
+    size_t nspeakers;
+    size_t total_chars;     /* characters of the body, blanks excluded */
+    /* Markdown */
+    block_t *blocks;
+    size_t nblocks;
+    span_t *spans;
+    size_t nspans;
+    char *lit;              /* literal span text */
+    size_t litlen;
+    /* plain text: sorted offsets of turn starts, and their speakers */
+    size_t *turn_at;
+    int32_t *turn_who;
+    size_t nturns;
+    size_t title_start, title_end; /* plain text title line, if any */
+    int has_title;
+    size_t hcap;            /* private */
+} structure_t;
+
+/* Build the structure of text; format FMT_AUTO decides by `path`'s
+ * ending (.md, .markdown) or leading front matter. */
+void st_build(structure_t *st, const char *text, size_t len, int format,
+              const char *path);
+void st_free(structure_t *st);
+
+/* Iterate blocks: an opaque cursor. */
+typedef struct {
+    size_t i;     /* Markdown: block index */
+    size_t next;  /* plain text: offset of the next paragraph */
+    int done;
+} st_cursor_t;
+int st_first(const structure_t *st, st_cursor_t *c, block_t *b);
+int st_next(const structure_t *st, st_cursor_t *c, block_t *b);
+
+#endif
