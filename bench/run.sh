@@ -96,5 +96,21 @@ row "--dump -w 80 vs w3m" ./juan --dump -w 80 "$IN" -- \
 # laziness: the first screen of the 107 MB file against that of a 12 KB one
 row "first screen 107MB/12KB" sh -c "./juan --dump -w 80 '$IN' | head -24" -- \
     sh -c "./juan --dump -w 80 samples/interview.txt | head -24"
+# solo NAME CMD...: juan alone (no anchor does this); median and peak RSS
+solo() {
+    local name=$1; shift
+    "$OUT/runstat" /dev/null "$@" >/dev/null
+    : >"$OUT/j.t"
+    for _ in $(seq "$RUNS"); do "$OUT/runstat" /dev/null "$@" >>"$OUT/j.t"; done
+    local jt jr
+    jt=$(awk '{print $1}' "$OUT/j.t" | median)
+    jr=$(awk '{print $2}' "$OUT/j.t" | sort -n | tail -1)
+    awk -v n="$name" -v jt="$jt" -v jr="$jr" -v s="$size" 'BEGIN {
+        printf "| %-22s | %8.3f s | %8.1f MB/s | %10s | %13s | %8s | %7.1f MB (%.2fx input) | %10s |\n",
+            n, jt, s/1e6/jt, "-", "-", "-", jr/1024, jr*1024/s, "-" }'
+}
+solo "--outline (structure)" ./juan --outline "$IN"
+solo "--speakers (structure)" ./juan --speakers "$IN"
 echo "ratio = compared time / juan time. Targets: --dump >= 5x w3m; juan peak RSS <= 2x input;"
-echo "first screen of 107 MB about the cost of 12 KB (ratio near 1; rates are per 107 MB)."
+echo "first screen of 107 MB about the cost of 12 KB (ratio near 1; rates are per 107 MB);"
+echo "--outline on the 107 MB file <= 1 s."

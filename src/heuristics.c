@@ -514,6 +514,20 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
     p = text_skip_blanks(s, p, n);
     if (p >= n)
         return 0; /* nothing after the prefix */
+    /* 诗曰： 看官听说： 但见那： are narration formulas, not speakers: a
+     * name of two or more characters never ends in a verb of saying */
+    if (len >= 6) {
+        size_t q = off + len, r = q;
+        while (r > off && ((unsigned char)s[r - 1] & 0xC0) == 0x80)
+            r--;
+        if (r > off)
+            r--;
+        uint32_t lastc = cp_at(s, q, r, &j);
+        if (lastc == 0x66F0 || lastc == 0x9053 || lastc == 0x4E91 ||
+            lastc == 0x8BF4 || lastc == 0x8AAA || lastc == 0x89C1 ||
+            lastc == 0x898B || lastc == 0x90A3)
+            return 0;
+    }
     /* 宝玉笑道：“……” is narration quoting speech, not an interview turn */
     uint32_t after = cp_at(s, n, p, &j);
     if (after == 0x201C || after == 0x300C || after == 0x300E ||

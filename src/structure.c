@@ -51,21 +51,46 @@ typedef struct {
     item_t first;        /* the first paragraph (title candidate) */
 } scan_t;
 
+/* Bytes equal to the byte in `pat` (repeated), in one word, exactly. */
+static inline unsigned count_eq(uint64_t w, uint64_t pat)
+{
+    uint64_t x = w ^ pat;
+    uint64_t t = (x & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL;
+    t = ~(t | x | 0x7F7F7F7F7F7F7F7FULL);
+    return (unsigned)__builtin_popcountll(t);
+}
+
+/* Characters of s[0..n), blanks (SP, TAB, U+3000) left out: every byte
+ * that does not continue a character, eight at a time. */
 static size_t count_chars(const char *s, size_t n)
 {
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if ((b & 0xC0) == 0x80 || b == ' ' || b == '\t')
-            continue;
-        if (b == 0xE3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            (unsigned char)s[i + 2] == 0x80) {
-            i += 2; /* U+3000 */
-            continue;
-        }
-        c++;
+    size_t c = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t cont = w & ~(w << 1) & 0x8080808080808080ULL;
+        c += 8 - (unsigned)__builtin_popcountll(cont);
+        c -= count_eq(w, 0x2020202020202020ULL) +
+             count_eq(w, 0x0909090909090909ULL);
     }
+    for (; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        c += (b & 0xC0) != 0x80 && b != ' ' && b != '\t';
+    }
+    /* U+3000 was counted once (its lead byte) */
+    for (const char *p = s, *e = s + n;
+         (p = memmem(p, (size_t)(e - p), "\xE3\x80\x80", 3)) != NULL; p += 3)
+        c--;
     return c;
+}
+
+/* Characters of a speaker prefix as shown: "**NAME**：" shows no stars. */
+static size_t prefix_chars(const char *s, size_t n)
+{
+    size_t stars = 0;
+    for (size_t i = 0; i < n; i++)
+        stars += s[i] == '*';
+    return count_chars(s, n) - stars;
 }
 
 static void classify(scan_t *sc, item_t *it)
@@ -79,7 +104,7 @@ static void classify(scan_t *sc, item_t *it)
                                        &it->prefix_len);
     if (it->candidate) {
         it->name_off += it->start;
-        it->prefix_chars = count_chars(s, it->prefix_len);
+        it->prefix_chars = prefix_chars(s, it->prefix_len);
     }
 }
 
@@ -412,7 +437,8 @@ static void scan_plain(scan_t *sc)
             if (nonblank == 2 && !sc->first_blank_after)
                 sc->first_blank_after = -1;
         }
-        line += count_lines(st->text, p.end, p.next) + (p.blank ? 0 : 0);
+        /* a blank run spans several lines: count all its line ends */
+        line += count_lines(st->text, p.blank ? p.start : p.end, p.next);
         ok = para_next(st->text, st->len, &p, &p);
     }
     if (sc->first_blank_after < 0)
@@ -564,7 +590,8 @@ static void end_leaf(md_t *m)
         ln.nspan = 0;
         ln.span0 = s0;
         ln.flags |= BF_TIGHT;
-        int first = 1;
+        int first = 1, have = 0; /* have: a source position for the line */
+        size_t prev_end = b->start;
         for (uint32_t i = s0; i < end; i++) {
             span_t *sp = &st->spans[i];
             const char *p = sp->kind == SK_TEXT ? st->text + sp->off
@@ -572,17 +599,28 @@ static void end_leaf(md_t *m)
             int nl = sp->len > 0 && p[sp->len - 1] == '\n';
             if (nl)
                 sp->len--;
-            if (ln.nspan == 0)
-                ln.start = sp->kind == SK_TEXT ? sp->off : m->last_end;
             ln.nspan++;
-            if (sp->kind == SK_TEXT)
+            /* md4c may hand the indentation over as a literal: the line's
+             * range starts at its first text from the source */
+            if (sp->kind == SK_TEXT) {
+                if (!have) { /* back over the line's indentation */
+                    ln.start = sp->off;
+                    while (ln.start > prev_end &&
+                           (st->text[ln.start - 1] == ' ' ||
+                            st->text[ln.start - 1] == '\t'))
+                        ln.start--;
+                }
+                have = 1;
                 ln.end = sp->off + sp->len;
+            }
             if (nl || i + 1 == end) {
                 if (first)
                     ln.flags &= (uint8_t)~BF_TIGHT;
                 first = 0;
-                if (ln.end < ln.start)
-                    ln.end = ln.start;
+                if (!have)
+                    ln.start = ln.end = prev_end;
+                prev_end = ln.end;
+                have = 0;
                 push_block(m, &ln);
                 ln.span0 = i + 1;
                 ln.nspan = 0;
@@ -628,7 +666,7 @@ static void end_leaf(md_t *m)
                                       &it.prefix_len);
         if (it.candidate) {
             it.name_off += it.start;
-            it.prefix_chars = count_chars(st->text + it.start, it.prefix_len);
+            it.prefix_chars = prefix_chars(st->text + it.start, it.prefix_len);
         }
     } else if (b->kind != BK_HEADING) {
         classify(m->sc, &it);

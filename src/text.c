@@ -177,46 +177,55 @@ static void add_caret(buf_t *b, uint32_t c)
     buf_add(b, tmp, 2);
 }
 
-size_t text_sanitize(buf_t *b, const char *s, size_t n)
+/* Sanitise s into b, or only measure it when b is NULL. */
+static size_t sanitize(buf_t *b, const char *s, size_t n)
 {
+    if (!bmp_ready)
+        bmp_init();
     size_t i = 0, cells = 0;
     int base = 0, marks = 0; /* a base drawn, marks on it */
     while (i < n) {
         uint32_t c;
-        int k = text_decode(s + i, n - i, &c);
-        int w, kind = kind_of(c, &w);
+        int k = decode(s + i, n - i, &c);
+        int w, simple, kind = kind_fast(c, &w, &simple);
         if (c == 0xFFFD && k < 3)
             kind = K_BAD; /* an invalid byte, not a real U+FFFD */
         switch (kind) {
         case K_NORMAL:
-            buf_add(b, s + i, (size_t)k);
+            if (b)
+                buf_add(b, s + i, (size_t)k);
             base = 1;
             marks = 0;
             break;
         case K_MARK:
             if (!base) {
-                buf_add(b, "\xC2\xA0", 2); /* NBSP as a base */
+                if (b)
+                    buf_add(b, "\xC2\xA0", 2); /* NBSP as a base */
                 w = 1;
                 base = 1;
                 marks = 0;
             }
-            if (marks++ < MAX_MARKS)
+            if (marks++ < MAX_MARKS && b)
                 buf_add(b, s + i, (size_t)k);
             break;
         case K_TAB:
-            buf_addc(b, ' ');
+            if (b)
+                buf_addc(b, ' ');
             base = 0;
             break;
         case K_CARET:
-            add_caret(b, c);
+            if (b)
+                add_caret(b, c);
             base = 0;
             break;
         case K_HEX:
-            add_hex(b, c);
+            if (b)
+                add_hex(b, c);
             base = 0;
             break;
         case K_BAD:
-            buf_add(b, "\xEF\xBF\xBD", 3);
+            if (b)
+                buf_add(b, "\xEF\xBF\xBD", 3);
             w = 1;
             base = 0;
             break;
@@ -226,17 +235,19 @@ size_t text_sanitize(buf_t *b, const char *s, size_t n)
         cells += (size_t)w;
         i += (size_t)k;
     }
-    if (!b->p)
+    if (b && !b->p)
         buf_add(b, "", 0);
     return cells;
 }
 
+size_t text_sanitize(buf_t *b, const char *s, size_t n)
+{
+    return sanitize(b, s, n);
+}
+
 size_t text_width(const char *s, size_t n)
 {
-    buf_t b = {0};
-    size_t w = text_sanitize(&b, s, n);
-    buf_free(&b);
-    return w;
+    return sanitize(NULL, s, n);
 }
 
 static unit_t *new_unit(units_t *t, uint32_t off, uint32_t cp, int flags)
