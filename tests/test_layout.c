@@ -6,6 +6,9 @@
 #include "text.h"
 
 #include <locale.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,12 +382,48 @@ static void property(void)
     buf_free(&all);
 }
 
+/* Layout is lazy: laying out the first paragraph of a text reads that
+ * paragraph only. The page after it is unreadable; a read there kills the
+ * child. */
+static void lazy(void)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+    if (m == MAP_FAILED)
+        return;
+    memset(m, 'x', (size_t)pg * 2);
+    const char *first = "\u3000\u3000第一段：一二三四五六七八九十一二三四五六七八九十。\n";
+    size_t fl = strlen(first);
+    memcpy(m + pg - fl, first, fl); /* the paragraph ends the readable page */
+    mprotect(m + pg, (size_t)pg, PROT_NONE);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        layout_t Lz = {0};
+        layout_opts_t o = {.width = 20, .indent = 2};
+        size_t s0 = (size_t)pg - fl, e0 = (size_t)pg - 1; /* without LF */
+        layout_para(&Lz, m, s0, e0, &o);
+        int ok = Lz.nv == 3 && Lz.v[0].start == s0 && Lz.v[2].end == e0;
+        layout_free(&Lz);
+        _exit(ok ? 0 : 1);
+    }
+    int st = 0;
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    CHECK_MSG(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+              "laying out one paragraph read beyond it (status %d)", st);
+    munmap(m, (size_t)pg * 2);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
     text_init_locale();
     rules();
     property();
+    lazy();
     layout_free(&L);
     return T_DONE("test_layout");
 }
