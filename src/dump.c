@@ -283,11 +283,8 @@ static void markdown_block(dump_t *D, const block_t *b, int base_style,
         print_flat(D, a, e, b->end, &lo);
         a = e;
         /* later segments continue under the lead of the other lines */
-        buf_t t = D->lead1;
-        D->lead1 = D->lead2;
-        D->lead2 = t;
-        D->lead2.n = 0;
-        buf_add(&D->lead2, D->lead1.p, D->lead1.n);
+        D->lead1.n = 0;
+        buf_add(&D->lead1, D->lead2.p, D->lead2.n);
         lo.lead1 = lo.lead2;
     }
 }

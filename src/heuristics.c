@@ -199,6 +199,28 @@ static int parse_cjknum(const char *s, size_t n, size_t *t)
     return *t < n;
 }
 
+/* A run of Chinese numerals or of digits (not mixed) from *i: counts in
+ * *cjk / *dig, *i left at the first code point after it, which is returned
+ * (0 at the end) with its end in *j. */
+static uint32_t numeral_run(const char *s, size_t n, size_t *i, size_t *j,
+                            int *cjk, int *dig)
+{
+    uint32_t c = 0;
+    *cjk = *dig = 0;
+    *j = *i;
+    while (*i < n) {
+        c = cp_at(s, n, *i, j);
+        if (is_cjknum(c) && !*dig)
+            (*cjk)++;
+        else if (is_digit(c) && !*cjk)
+            (*dig)++;
+        else
+            break;
+        *i = *j;
+    }
+    return c;
+}
+
 /* （一）标题, (2) 标题 */
 static int parse_paren(const char *s, size_t n, size_t *t)
 {
@@ -208,17 +230,8 @@ static int parse_paren(const char *s, size_t n, size_t *t)
     uint32_t c = cp_at(s, n, 0, &i);
     if (c != 0xFF08 && c != '(')
         return 0;
-    int cjk = 0, dig = 0;
-    while (i < n) {
-        c = cp_at(s, n, i, &j);
-        if (is_cjknum(c) && !dig)
-            cjk++;
-        else if (is_digit(c) && !cjk)
-            dig++;
-        else
-            break;
-        i = j;
-    }
+    int cjk, dig;
+    c = numeral_run(s, n, &i, &j, &cjk, &dig);
     if (!((cjk >= 1 && cjk <= 4) || (dig >= 1 && dig <= 3)) || i >= n)
         return 0;
     if (c != 0xFF09 && c != ')')
@@ -233,18 +246,8 @@ static int parse_di(const char *s, size_t n, size_t *t)
     size_t i, j;
     if (n == 0 || cp_at(s, n, 0, &i) != 0x7B2C) /* 第 */
         return HF_NONE;
-    int cjk = 0, dig = 0;
-    uint32_t c = 0;
-    while (i < n) {
-        c = cp_at(s, n, i, &j);
-        if (is_cjknum(c) && !dig)
-            cjk++;
-        else if (is_digit(c) && !cjk)
-            dig++;
-        else
-            break;
-        i = j;
-    }
+    int cjk, dig;
+    uint32_t c = numeral_run(s, n, &i, &j, &cjk, &dig);
     if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 4)) || i >= n)
         return HF_NONE;
     int fam;

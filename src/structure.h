@@ -123,7 +123,6 @@ void st_free(structure_t *st);
 typedef struct {
     size_t i;     /* Markdown: block index */
     size_t next;  /* plain text: offset of the next paragraph */
-    int done;
 } st_cursor_t;
 int st_first(const structure_t *st, st_cursor_t *c, block_t *b);
 int st_next(const structure_t *st, st_cursor_t *c, block_t *b);
