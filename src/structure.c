@@ -136,6 +136,22 @@ static void feed(scan_t *sc, item_t *it)
 
 /* ---- resolution: title, minor headings, speakers, levels ------------- */
 
+/* FNV-1a over a name's bytes, blanks (SP, TAB, U+3000) left out, so that
+ * names speaker_same() calls equal hash alike. */
+static size_t name_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n;) {
+        size_t j = text_skip_blanks(s, i, n);
+        if (j > i) {
+            i = j;
+            continue;
+        }
+        h = (h ^ (unsigned char)s[i++]) * 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
 static int is_label(const char *s, size_t n)
 {
     static const char *const labels[] = {"问", "答", "Q", "A", "记者",
@@ -260,29 +276,43 @@ static void resolve(scan_t *sc)
     if (title_ev >= 0)
         sc->ev[title_ev].kind = EV_NONE;
 
-    /* speakers: names that start two paragraphs or more, labels at once */
-    size_t spcap = 0;
+    /* speakers: names that start two paragraphs or more, labels at once;
+     * grouped through a hash of the name without blanks */
+    size_t spcap = 0, ncand = 0;
+    for (size_t i = 0; i < sc->nev; i++)
+        ncand += sc->ev[i].it.candidate != 0;
+    size_t hsize = 16;
+    while (hsize < 2 * ncand)
+        hsize *= 2;
+    int32_t *ht = xmalloc(hsize * sizeof *ht);
+    memset(ht, 0xFF, hsize * sizeof *ht); /* -1: empty */
     for (size_t i = 0; i < sc->nev; i++) {
         event_t *e = &sc->ev[i];
         if (!e->it.candidate || e->kind != EV_PLAIN || (int)i == title_ev)
             continue;
         const char *nm = st->text + e->it.name_off;
-        size_t k = 0;
-        for (; k < st->nspeakers; k++)
-            if (speaker_same(st->text + st->speakers[k].name_off,
-                             st->speakers[k].name_len, nm, e->it.name_len))
-                break;
-        if (k == st->nspeakers) {
+        size_t h = name_hash(nm, e->it.name_len) & (hsize - 1);
+        while (ht[h] >= 0 &&
+               !speaker_same(st->text + st->speakers[ht[h]].name_off,
+                             st->speakers[ht[h]].name_len, nm, e->it.name_len))
+            h = (h + 1) & (hsize - 1);
+        size_t k;
+        if (ht[h] >= 0) {
+            k = (size_t)ht[h];
+        } else {
+            k = st->nspeakers;
             grow(&st->speakers, &spcap, k + 1, sizeof *st->speakers);
             memset(&st->speakers[k], 0, sizeof st->speakers[k]);
             st->speakers[k].name_off = e->it.name_off;
             st->speakers[k].name_len = e->it.name_len;
             st->speakers[k].first_line = e->it.line;
             st->nspeakers++;
+            ht[h] = (int32_t)k;
         }
         st->speakers[k].turns++;
         e->speaker = (int)k;
     }
+    free(ht);
     /* keep the real ones, renumbered in order of first turn */
     int *map = xmalloc((st->nspeakers + 1) * sizeof *map);
     size_t keep = 0;

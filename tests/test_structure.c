@@ -1061,6 +1061,27 @@ static void test_linear(void)
     free(t);
 }
 
+/* Many speakers: 20,000 names, each starting two paragraphs, are all
+ * found, each with its two turns (grouping is hashed, not a list search). */
+static void test_many_speakers(void)
+{
+    buf_t b = {0};
+    char line[64];
+    for (int k = 0; k < 20000; k++) {
+        snprintf(line, sizeof line, "甲%d：你好。\n甲%d：再见。\n", k, k);
+        buf_adds(&b, line);
+    }
+    structure_t st;
+    st_build(&st, b.p, b.n, FMT_TEXT, "x.txt");
+    CHECK_MSG(st.nspeakers == 20000, "%zu speakers", st.nspeakers);
+    int bad = 0;
+    for (size_t k = 0; k < st.nspeakers; k++)
+        bad += st.speakers[k].turns != 2;
+    CHECK_MSG(bad == 0, "%d speakers without exactly two turns", bad);
+    st_free(&st);
+    buf_free(&b);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -1074,5 +1095,6 @@ int main(void)
     test_softbreaks();
     test_novel();
     test_linear();
+    test_many_speakers();
     return T_DONE("test_structure");
 }
