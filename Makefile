@@ -14,7 +14,7 @@ DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -pthread
 
 WARN = -Wall -Wextra -Werror
 CFLAGS ?= -O2

@@ -129,7 +129,11 @@ static int process_file(const char *path, const doc_opts_t *dopt,
         rc = 2;
     } else {
         structure_t st;
-        st_build(&st, d.text, d.len, format, path);
+        /* --dump starts printing while the structure is still built */
+        if (mode == MODE_DUMP)
+            st_build_async(&st, d.text, d.len, format, path);
+        else
+            st_build(&st, d.text, d.len, format, path);
         errno = 0;
         if (mode == MODE_OUTLINE)
             report_outline(&st, path, json, out);

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <md4c.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistr.h>
 #include <stdlib.h>
@@ -174,6 +175,17 @@ static int ends_sentence(const char *s, size_t n)
     return 0;
 }
 
+/* The plain-text title rule: the first paragraph, followed by a blank
+ * line, at most 40 cells, not ending a sentence, not a numbered heading. */
+static int title_line(const char *t, size_t start, size_t end, int family,
+                      int blank_after)
+{
+    size_t n = end - start;
+    return blank_after && n < 200 && text_width(t + start, n) <= 40 &&
+           !ends_sentence(t + start, n) &&
+           (family == HF_NONE || family == HF_MINOR);
+}
+
 static void add_heading(structure_t *st, const item_t *it, int level,
                         size_t tstart, size_t tend)
 {
@@ -258,12 +270,10 @@ static void resolve(scan_t *sc)
     if (st->has_fm && st->fm.title) {
         st->has_title = 1;
     } else if (sc->seen_para) {
-        const char *s = st->text + f->start;
-        size_t n = f->end - f->start;
         int h1 = f->family == 101;
-        int shortline = !st->markdown && sc->first_blank_after && n < 200 &&
-                        text_width(s, n) <= 40 && !ends_sentence(s, n) &&
-                        (f->family == HF_NONE || f->family == HF_MINOR);
+        int shortline = !st->markdown &&
+                        title_line(st->text, f->start, f->end, f->family,
+                                   sc->first_blank_after);
         if (h1 || shortline) {
             st->has_title = 1;
             st->title_start = f->start;
@@ -994,8 +1004,59 @@ static int ends_with(const char *s, const char *suf)
     return a >= b && !strcasecmp(s + a - b, suf);
 }
 
-void st_build(structure_t *st, const char *text, size_t len, int format,
-              const char *path)
+static void st_build_format(structure_t *st, const char *text, size_t len,
+                            int format, const char *path);
+
+/* The background build of a plain text's structure. */
+struct st_job {
+    pthread_t thread;
+};
+
+static void build_plain(structure_t *st)
+{
+    scan_t sc;
+    memset(&sc, 0, sizeof sc);
+    sc.st = st;
+    scan_plain(&sc);
+    resolve(&sc);
+    free(sc.ev);
+}
+
+static void *build_thread(void *arg)
+{
+    build_plain(arg);
+    return NULL;
+}
+
+void st_wait(const structure_t *cst)
+{
+    structure_t *st = (structure_t *)cst; /* the job is private state */
+    if (!st->job)
+        return;
+    pthread_join(st->job->thread, NULL);
+    free(st->job);
+    st->job = NULL;
+}
+
+void st_build_async(structure_t *st, const char *text, size_t len, int format,
+                    const char *path)
+{
+    st_build_format(st, text, len, format, path);
+    if (st->markdown) {
+        st_build(st, text, len, format, path);
+        return;
+    }
+    st->job = xmalloc(sizeof *st->job);
+    if (pthread_create(&st->job->thread, NULL, build_thread, st) != 0) {
+        free(st->job);
+        st->job = NULL;
+        build_plain(st);
+    }
+}
+
+/* The common start of a build: text, format, front matter. */
+static void st_build_format(structure_t *st, const char *text, size_t len,
+                            int format, const char *path)
 {
     memset(st, 0, sizeof *st);
     st->text = text;
@@ -1008,19 +1069,27 @@ void st_build(structure_t *st, const char *text, size_t len, int format,
     st->markdown = format == FMT_MARKDOWN;
     if (st->markdown && fm_parse(text, len, &st->fm))
         st->has_fm = 1;
+}
+
+void st_build(structure_t *st, const char *text, size_t len, int format,
+              const char *path)
+{
+    st_build_format(st, text, len, format, path);
+    if (!st->markdown) {
+        build_plain(st);
+        return;
+    }
     scan_t sc;
     memset(&sc, 0, sizeof sc);
     sc.st = st;
-    if (st->markdown)
-        scan_markdown(&sc);
-    else
-        scan_plain(&sc);
+    scan_markdown(&sc);
     resolve(&sc);
     free(sc.ev);
 }
 
 void st_free(structure_t *st)
 {
+    st_wait(st);
     fm_free(&st->fm);
     for (size_t k = 0; k < st->nspeakers; k++)
         free(st->speakers[k].turn_offsets);
@@ -1087,6 +1156,43 @@ static void plain_block(const structure_t *st, const para_t *p, block_t *b)
     }
 }
 
+/* While the structure is being built: decide paragraph p from itself, as
+ * the finished structure would (before the first speaker or minor-heading
+ * candidate nothing depends on the rest of the text: numbered headings and
+ * the title are local, and no turn can be running). Returns 0 when p needs
+ * the finished structure. */
+static int local_block(const structure_t *st, const para_t *p, int first,
+                       block_t *b)
+{
+    memset(b, 0, sizeof *b);
+    b->speaker = -1;
+    b->heading = -1;
+    b->start = p->start;
+    b->end = p->end;
+    if (p->blank) {
+        b->kind = BK_BLANK;
+        return 1;
+    }
+    size_t cs = text_skip_blanks(st->text, p->start, p->end);
+    size_t ce = trim_end(st->text, cs, p->end);
+    int fam = heading_family(st->text + cs, ce - cs);
+    if (first) {
+        para_t q;
+        int blank_after = para_next(st->text, st->len, p, &q) && q.blank;
+        if (title_line(st->text, cs, ce, fam, blank_after)) {
+            b->kind = BK_TITLE;
+            return 1;
+        }
+    }
+    size_t no, nl, pl;
+    if (fam == HF_MINOR ||
+        (fam == HF_NONE && speaker_prefix(st->text + cs, ce - cs, &no, &nl, &pl)))
+        return 0;
+    b->kind = fam == HF_NONE ? BK_PARA : BK_HEADING;
+    b->level = fam == HF_NONE ? 0 : 1;
+    return 1;
+}
+
 int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
 {
     memset(c, 0, sizeof *c);
@@ -1100,7 +1206,10 @@ int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
     if (!para_first(st->text, st->len, &p))
         return 0;
     c->next = p.next;
-    plain_block(st, &p, b);
+    if (!st->job || !local_block(st, &p, 1, b)) {
+        st_wait(st);
+        plain_block(st, &p, b);
+    }
     return 1;
 }
 
@@ -1117,6 +1226,9 @@ int st_next(const structure_t *st, st_cursor_t *c, block_t *b)
     para_t p;
     para_at(st->text, st->len, c->next, &p);
     c->next = p.next;
-    plain_block(st, &p, b);
+    if (!st->job || !local_block(st, &p, 0, b)) {
+        st_wait(st);
+        plain_block(st, &p, b);
+    }
     return 1;
 }

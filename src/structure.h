@@ -111,12 +111,23 @@ typedef struct {
     size_t title_start, title_end; /* plain text title line, if any */
     int has_title;
     size_t hcap;            /* private */
+    struct st_job *job;     /* private: a build still running */
 } structure_t;
 
 /* Build the structure of text; format FMT_AUTO decides by `path`'s
  * ending (.md, .markdown) or leading front matter. */
 void st_build(structure_t *st, const char *text, size_t len, int format,
               const char *path);
+/* The same, building a plain text's structure on a thread: st_first and
+ * st_next decide the paragraphs they can from the paragraph itself, and
+ * wait for the build only at the first one they cannot (a speaker or
+ * minor-heading candidate), so that the first screen of a large text does
+ * not wait for the whole of it. Everything else must call st_wait first.
+ * Blocks come out exactly as with st_build (except heading levels of
+ * headings decided early, which are 1). */
+void st_build_async(structure_t *st, const char *text, size_t len, int format,
+                    const char *path);
+void st_wait(const structure_t *st);
 void st_free(structure_t *st);
 
 /* Iterate blocks: an opaque cursor. */

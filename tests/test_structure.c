@@ -1082,6 +1082,69 @@ static void test_many_speakers(void)
     buf_free(&b);
 }
 
+/* The background build gives the same blocks as the synchronous one:
+ * paragraphs decided before the build is done (from themselves) agree with
+ * the finished structure. Heading levels of early headings are 1 and their
+ * heading index -1: those two fields are not compared. */
+static void same_blocks(const char *name, const char *t, size_t n)
+{
+    structure_t a, b;
+    st_build(&a, t, n, FMT_TEXT, "x.txt");
+    st_build_async(&b, t, n, FMT_TEXT, "x.txt");
+    st_cursor_t ca, cb;
+    block_t ba, bb;
+    int oka = st_first(&a, &ca, &ba), okb = st_first(&b, &cb, &bb);
+    size_t k = 0, diff = 0;
+    while (oka && okb) {
+        if (ba.kind != bb.kind || ba.start != bb.start || ba.end != bb.end ||
+            ba.flags != bb.flags || ba.speaker != bb.speaker ||
+            ba.prefix != bb.prefix) {
+            if (!diff)
+                fprintf(stderr, "  %s: block %zu differs (kind %d/%d at %zu/%zu)\n",
+                        name, k, ba.kind, bb.kind, ba.start, bb.start);
+            diff++;
+        }
+        oka = st_next(&a, &ca, &ba);
+        okb = st_next(&b, &cb, &bb);
+        k++;
+    }
+    CHECK_MSG(diff == 0 && oka == okb, "%s: %zu blocks differ", name, diff);
+    st_wait(&b);
+    CHECK_MSG(a.nheadings == b.nheadings && a.nspeakers == b.nspeakers,
+              "%s: finished structures differ", name);
+    st_free(&a);
+    st_free(&b);
+}
+
+static void test_async(void)
+{
+    static const char *const files[] = {
+        "samples/interview.txt", "samples/traditional.txt",
+        "samples/japanese.txt", "samples/mixed.txt"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        size_t n;
+        char *t = t_slurp(files[i], &n);
+        CHECK(t != NULL);
+        if (t)
+            same_blocks(files[i], t, n);
+        free(t);
+    }
+    /* a title, numbered headings, then a one-off label, minor headings
+     * and turns: the build is waited for in the middle */
+    static const char mix[] =
+        "短标题\n\n第一回 开头\n\n正文。\n\n01 小节\n\n按：说明。\n\n"
+        "开源至上\n\n正文。\n\n唯才是举\n\n正文。\n\n后勤充沛\n\n正文。\n\n"
+        "记者：问题？\n\n续写。\n\n张三：回答。\n\n记者：再问？\n\n"
+        "张三：再答。\n\n02 小节\n\n正文。\n";
+    same_blocks("mix", mix, strlen(mix));
+    /* the first line is a turn-shaped title */
+    static const char tl[] = "张三：一个标题\n\n张三：说话。\n\n张三：又说。\n";
+    same_blocks("title", tl, strlen(tl));
+    /* no blank line after the first line: not a title */
+    static const char nt[] = "短标题\n正文。\n第二章 题\n正文。\n";
+    same_blocks("no title", nt, strlen(nt));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -1096,5 +1159,6 @@ int main(void)
     test_novel();
     test_linear();
     test_many_speakers();
+    test_async();
     return T_DONE("test_structure");
 }
