@@ -1,0 +1,524 @@
+/* markdown: the Markdown front end of the structure module: md4c
+ * (CommonMark) callbacks turn the text into blocks with inline spans and
+ * feed the paragraph-event scanner (see scan.h, structure.h). */
+#include "heuristics.h"
+#include "para.h"
+#include "scan.h"
+#include "text.h"
+#include "util.h"
+
+#include <md4c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+typedef struct {
+    scan_t *sc;
+    structure_t *st;
+    int quote, list, item_pending;
+    struct {
+        int ordered, tight, items;
+        unsigned next;
+        char mark[12]; /* the current item's marker */
+    } lists[32];
+    int style[8];        /* nesting counters per SP_ bit index */
+    int leaf;            /* inside a leaf block: BK_* + 1 */
+    int level;           /* heading level */
+    block_t cur;
+    size_t last_end;     /* end of the last text seen in the source */
+    size_t line_pos, line_no;
+    size_t bcap, scap, lcap;
+    uint32_t href, hlen;
+} md_t;
+
+static int in_src(const structure_t *st, const char *p)
+{
+    return p >= st->text && p <= st->text + st->len;
+}
+
+static uint16_t cur_style(const md_t *m)
+{
+    uint16_t s = 0;
+    for (int i = 0; i < 8; i++)
+        if (m->style[i] > 0)
+            s |= (uint16_t)(1u << i);
+    return s;
+}
+
+static void add_span(md_t *m, const char *p, size_t n, int kind)
+{
+    structure_t *st = m->st;
+    grow(&st->spans, &m->scap, st->nspans + 1, sizeof *st->spans);
+    span_t *sp = &st->spans[st->nspans++];
+    memset(sp, 0, sizeof *sp);
+    sp->style = cur_style(m);
+    sp->kind = (uint8_t)kind;
+    if (sp->style & SP_LINK) {
+        sp->href = m->href;
+        sp->hlen = m->hlen;
+    }
+    if (kind == SK_TEXT && in_src(st, p) && in_src(st, p + n)) {
+        sp->off = (uint32_t)(p - st->text);
+        sp->len = (uint32_t)n;
+        m->last_end = sp->off + n;
+        if (m->cur.nspan == 0 || m->cur.start > sp->off)
+            m->cur.start = sp->off;
+        m->cur.end = m->last_end;
+    } else {
+        sp->kind = kind == SK_TEXT ? SK_LITERAL : (uint8_t)kind;
+        grow(&st->lit, &m->lcap, st->litlen + n + 1, 1);
+        memcpy(st->lit + st->litlen, p, n);
+        sp->off = (uint32_t)st->litlen;
+        sp->len = (uint32_t)n;
+        st->litlen += n;
+    }
+    m->cur.nspan++;
+}
+
+static void add_literal(md_t *m, const char *s)
+{
+    add_span(m, s, strlen(s), SK_LITERAL);
+}
+
+static size_t line_of(md_t *m, size_t off)
+{
+    if (off < m->line_pos) /* blocks come in order; be safe anyway */
+        m->line_pos = 0, m->line_no = 1;
+    m->line_no += count_lines(m->st->text, m->line_pos, off);
+    m->line_pos = off;
+    return m->line_no;
+}
+
+static void push_block(md_t *m, block_t *b)
+{
+    structure_t *st = m->st;
+    grow(&st->blocks, &m->bcap, st->nblocks + 1, sizeof *st->blocks);
+    st->blocks[st->nblocks++] = *b;
+}
+
+static void begin_leaf(md_t *m, int kind)
+{
+    memset(&m->cur, 0, sizeof m->cur);
+    m->cur.kind = (uint8_t)kind;
+    m->cur.quote = (uint8_t)(m->quote > 255 ? 255 : m->quote);
+    m->cur.list = (uint8_t)(m->list > 255 ? 255 : m->list);
+    m->cur.speaker = -1;
+    m->cur.heading = -1;
+    m->cur.span0 = (uint32_t)m->st->nspans;
+    m->cur.start = m->cur.end = m->last_end;
+    if (m->list > 0) {
+        int d = m->list - 1 < 32 ? m->list - 1 : 31;
+        if (m->item_pending) {
+            m->cur.flags |= BF_ITEM;
+            if (m->lists[d].ordered)
+                snprintf(m->lists[d].mark, sizeof m->lists[d].mark, "%u.",
+                         m->lists[d].next++);
+            else
+                snprintf(m->lists[d].mark, sizeof m->lists[d].mark, "%s",
+                         (d & 1) ? "◦" : "•");
+            /* items of a tight list follow each other without a blank
+             * line; the first is set off from what comes before */
+            if (m->lists[d].tight &&
+                (m->lists[d].items > 0 || (d > 0 && m->lists[d - 1].tight)))
+                m->cur.flags |= BF_TIGHT;
+            m->lists[d].items++;
+            m->item_pending = 0;
+        }
+        /* every block of an item knows its marker (for the indent) */
+        memcpy(m->cur.mark, m->lists[d].mark, sizeof m->cur.mark);
+    }
+    m->leaf = kind + 1;
+}
+
+/* The raw source of a paragraph from its first line's start (after quote
+ * markers and blanks), so that "**NAME**：" is seen with its markup. */
+static size_t raw_start(const structure_t *st, size_t off)
+{
+    size_t i = off;
+    while (i > 0 && st->text[i - 1] != '\n' && st->text[i - 1] != '\r')
+        i--;
+    while (i < off && (st->text[i] == ' ' || st->text[i] == '\t' ||
+                       st->text[i] == '>'))
+        i++;
+    return i;
+}
+
+static void end_leaf(md_t *m)
+{
+    structure_t *st = m->st;
+    block_t *b = &m->cur;
+    m->leaf = 0;
+    if (b->kind == BK_CODE || b->kind == BK_VERBATIM) {
+        /* one block per line, split at newlines */
+        uint32_t s0 = b->span0, end = s0 + b->nspan;
+        block_t ln = *b;
+        ln.nspan = 0;
+        ln.span0 = s0;
+        ln.flags |= BF_TIGHT;
+        int first = 1, have = 0; /* have: a source position for the line */
+        size_t prev_end = b->start;
+        for (uint32_t i = s0; i < end; i++) {
+            span_t *sp = &st->spans[i];
+            const char *p = sp->kind == SK_TEXT ? st->text + sp->off
+                                                : st->lit + sp->off;
+            int nl = sp->len > 0 && p[sp->len - 1] == '\n';
+            if (nl)
+                sp->len--;
+            ln.nspan++;
+            /* md4c may hand the indentation over as a literal: the line's
+             * range starts at its first text from the source */
+            if (sp->kind == SK_TEXT) {
+                if (!have) { /* back over the line's indentation */
+                    ln.start = sp->off;
+                    while (ln.start > prev_end &&
+                           (st->text[ln.start - 1] == ' ' ||
+                            st->text[ln.start - 1] == '\t'))
+                        ln.start--;
+                }
+                have = 1;
+                ln.end = sp->off + sp->len;
+            }
+            if (nl || i + 1 == end) {
+                if (first)
+                    ln.flags &= (uint8_t)~BF_TIGHT;
+                first = 0;
+                if (!have)
+                    ln.start = ln.end = prev_end;
+                prev_end = ln.end;
+                have = 0;
+                push_block(m, &ln);
+                ln.span0 = i + 1;
+                ln.nspan = 0;
+                ln.flags &= (uint8_t)~BF_ITEM;
+                ln.flags |= BF_TIGHT;
+            }
+        }
+        return;
+    }
+    if (b->nspan == 0)
+        return;
+    item_t it = {0};
+    it.block = (long)st->nblocks;
+    it.end = b->end;
+    size_t chars = 0;
+    int multi = 0;
+    for (uint32_t i = b->span0; i < b->span0 + b->nspan; i++) {
+        span_t *sp = &st->spans[i];
+        if (sp->kind == SK_TEXT)
+            chars += count_chars(st->text + sp->off, sp->len);
+        else if (sp->kind == SK_LITERAL)
+            chars += count_chars(st->lit + sp->off, sp->len);
+        else
+            multi = 1;
+    }
+    it.chars = chars;
+    if (b->kind == BK_HEADING) {
+        it.start = b->start;
+        it.family = 100 + m->level;
+        b->level = (uint8_t)m->level;
+    } else {
+        it.start = raw_start(st, b->start);
+        b->start = it.start;
+        it.family = multi || b->list ? -2 : 0;
+    }
+    it.line = line_of(m, it.start);
+    push_block(m, b);
+    if (it.family == -2) {
+        /* several lines or a list item: never a heading, maybe a turn */
+        it.family = HF_NONE;
+        it.candidate = speaker_prefix(st->text + it.start, it.end - it.start,
+                                      &it.name_off, &it.name_len,
+                                      &it.prefix_len);
+        if (it.candidate) {
+            it.name_off += it.start;
+            it.prefix_chars = prefix_chars(st->text + it.start, it.prefix_len);
+        }
+    } else if (b->kind != BK_HEADING) {
+        classify(m->sc, &it);
+    }
+    feed(m->sc, &it);
+}
+
+/* End the open leaf, if any; an item's mark waits for the next leaf when
+ * the item held nothing yet. */
+static void close_leaf(md_t *m)
+{
+    if (!m->leaf)
+        return;
+    if (m->cur.nspan == 0 && (m->cur.flags & BF_ITEM)) {
+        m->leaf = 0;
+        m->item_pending = 1;
+        if (m->list > 0 && m->lists[m->list - 1 < 32 ? m->list - 1 : 31].ordered)
+            m->lists[m->list - 1 < 32 ? m->list - 1 : 31].next--;
+        return;
+    }
+    end_leaf(m);
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_t *m = ud;
+    /* a tight item's text comes with no paragraph: the item opens a leaf
+     * that its first paragraph, if it has one, goes on with */
+    if (type == MD_BLOCK_P && m->leaf && m->cur.kind == BK_PARA &&
+        m->cur.nspan == 0)
+        return 0;
+    if (type != MD_BLOCK_DOC)
+        close_leaf(m);
+    switch (type) {
+    case MD_BLOCK_QUOTE:
+        m->quote++;
+        break;
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL: {
+        int d = m->list < 32 ? m->list : 31;
+        m->lists[d].ordered = type == MD_BLOCK_OL;
+        m->lists[d].items = 0;
+        if (type == MD_BLOCK_OL) {
+            MD_BLOCK_OL_DETAIL *o = detail;
+            m->lists[d].next = o->start;
+            m->lists[d].tight = o->is_tight;
+        } else {
+            MD_BLOCK_UL_DETAIL *u = detail;
+            m->lists[d].tight = u->is_tight;
+        }
+        m->list++;
+        break;
+    }
+    case MD_BLOCK_LI:
+        m->item_pending = 1;
+        begin_leaf(m, BK_PARA);
+        break;
+    case MD_BLOCK_HR: {
+        block_t b = {0};
+        b.kind = BK_RULE;
+        b.start = b.end = m->last_end;
+        b.quote = (uint8_t)m->quote;
+        b.speaker = -1;
+        b.heading = -1;
+        item_t it = {0};
+        it.start = it.end = m->last_end;
+        it.family = -1;
+        it.block = (long)m->st->nblocks;
+        push_block(m, &b);
+        feed(m->sc, &it);
+        break;
+    }
+    case MD_BLOCK_H:
+        m->level = (int)((MD_BLOCK_H_DETAIL *)detail)->level;
+        begin_leaf(m, BK_HEADING);
+        break;
+    case MD_BLOCK_P:
+        begin_leaf(m, BK_PARA);
+        break;
+    case MD_BLOCK_CODE:
+        begin_leaf(m, BK_CODE);
+        break;
+    case MD_BLOCK_HTML:
+        begin_leaf(m, BK_VERBATIM);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_t *m = ud;
+    (void)detail;
+    switch (type) {
+    case MD_BLOCK_QUOTE:
+        m->quote--;
+        break;
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL:
+        m->list--;
+        break;
+    case MD_BLOCK_H:
+    case MD_BLOCK_P:
+    case MD_BLOCK_CODE:
+    case MD_BLOCK_HTML:
+    case MD_BLOCK_LI:
+        close_leaf(m);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int style_bit(MD_SPANTYPE type)
+{
+    switch (type) {
+    case MD_SPAN_EM:
+        return 0;
+    case MD_SPAN_STRONG:
+        return 1;
+    case MD_SPAN_CODE:
+        return 2;
+    case MD_SPAN_A:
+        return 3;
+    case MD_SPAN_DEL:
+        return 6;
+    default:
+        return -1;
+    }
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    md_t *m = ud;
+    if (type == MD_SPAN_A) {
+        MD_SPAN_A_DETAIL *a = detail;
+        m->href = m->hlen = 0;
+        if (a->href.text && in_src(m->st, a->href.text) &&
+            in_src(m->st, a->href.text + a->href.size)) {
+            m->href = (uint32_t)(a->href.text - m->st->text);
+            m->hlen = a->href.size;
+        }
+    }
+    if (type == MD_SPAN_IMG && m->leaf)
+        add_literal(m, "[图: ");
+    int b = style_bit(type);
+    if (b >= 0)
+        m->style[b]++;
+    return 0;
+}
+
+static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    md_t *m = ud;
+    (void)detail;
+    int b = style_bit(type);
+    if (b >= 0)
+        m->style[b]--;
+    if (type == MD_SPAN_IMG && m->leaf)
+        add_literal(m, "]");
+    return 0;
+}
+
+/* A few entities by name; numeric ones in full. */
+static int entity(const char *s, size_t n, char out[8])
+{
+    static const struct {
+        const char *name, *utf8;
+    } tab[] = {{"&amp;", "&"},   {"&lt;", "<"},     {"&gt;", ">"},
+               {"&quot;", "\""}, {"&apos;", "'"},   {"&nbsp;", "\xC2\xA0"},
+               {"&copy;", "©"},  {"&mdash;", "—"},  {"&hellip;", "…"},
+               {"&ldquo;", "“"}, {"&rdquo;", "”"}};
+    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+        if (strlen(tab[i].name) == n && !memcmp(s, tab[i].name, n))
+            return (int)strlen(strcpy(out, tab[i].utf8));
+    if (n >= 4 && s[1] == '#') {
+        unsigned long v = (s[2] == 'x' || s[2] == 'X')
+                              ? strtoul(s + 3, NULL, 16)
+                              : strtoul(s + 2, NULL, 10);
+        if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            v = 0xFFFD;
+        return u8_uctomb((uint8_t *)out, (ucs4_t)v, 8);
+    }
+    return -1;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size,
+                   void *ud)
+{
+    md_t *m = ud;
+    if (!m->leaf)
+        return 0;
+    char buf[8];
+    int k;
+    switch (type) {
+    case MD_TEXT_SOFTBR:
+        add_span(m, " ", 1, SK_SOFTBR);
+        break;
+    case MD_TEXT_BR:
+        add_span(m, " ", 1, SK_HARDBR);
+        break;
+    case MD_TEXT_NULLCHAR:
+        add_span(m, "\xEF\xBF\xBD", 3, SK_LITERAL);
+        break;
+    case MD_TEXT_ENTITY:
+        k = entity(text, size, buf);
+        if (k > 0)
+            add_span(m, buf, (size_t)k, SK_LITERAL);
+        else
+            add_span(m, text, size, SK_TEXT);
+        break;
+    default:
+        add_span(m, text, size, SK_TEXT);
+        break;
+    }
+    return 0;
+}
+
+/* End of a front-matter-like region ("---" ... "---"/"..."), 0 if none. */
+static size_t fm_region(const char *t, size_t len)
+{
+    if (!fm_present(t, len))
+        return 0;
+    size_t i = 3;
+    while (i < len && t[i] != '\n')
+        i++;
+    i++;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && t[e] != '\n')
+            e++;
+        size_t ce = trim_end(t, i, e > i && t[e - 1] == '\r' ? e - 1 : e);
+        if (ce - i == 3 && (!memcmp(t + i, "---", 3) || !memcmp(t + i, "...", 3)))
+            return e < len ? e + 1 : len;
+        i = e + 1;
+    }
+    return 0;
+}
+
+void md_scan(scan_t *sc)
+{
+    structure_t *st = sc->st;
+    md_t m;
+    memset(&m, 0, sizeof m);
+    m.sc = sc;
+    m.st = st;
+    m.line_no = 1;
+    size_t body = 0;
+    if (st->has_fm) {
+        block_t b = {0};
+        b.kind = BK_META;
+        b.end = st->fm.end;
+        b.speaker = -1;
+        b.heading = -1;
+        push_block(&m, &b);
+        body = st->fm.end;
+    } else if ((body = fm_region(st->text, st->len)) > 0) {
+        /* malformed front matter: its lines as they are */
+        st->fm_bad_end = body;
+        para_t p;
+        int ok = para_first(st->text, body, &p);
+        while (ok) {
+            block_t b = {0};
+            b.kind = BK_VERBATIM;
+            b.start = p.start;
+            b.end = p.blank ? p.start : p.end;
+            b.flags = st->nblocks ? BF_TIGHT : 0;
+            b.speaker = -1;
+            b.heading = -1;
+            push_block(&m, &b);
+            ok = para_next(st->text, body, &p, &p);
+        }
+    }
+    m.last_end = body;
+    MD_PARSER parser;
+    memset(&parser, 0, sizeof parser);
+    parser.flags = 0; /* CommonMark */
+    parser.enter_block = md_enter_block;
+    parser.leave_block = md_leave_block;
+    parser.enter_span = md_enter_span;
+    parser.leave_span = md_leave_span;
+    parser.text = md_text;
+    if (st->len - body < (size_t)0xFFFFFFFFu)
+        md_parse(st->text + body, (MD_SIZE)(st->len - body), &parser, &m);
+}
+
