@@ -162,43 +162,6 @@ static int parse_num2(const char *s, size_t n, size_t *t)
     return 1;
 }
 
-/* 1. 标题, 2、标题, ３．标题 — not 1.5 */
-static int parse_numdot(const char *s, size_t n, size_t *t)
-{
-    size_t i = 0, j = 0;
-    int d = 0;
-    uint32_t c = 0;
-    while (i < n && is_digit(c = cp_at(s, n, i, &j))) {
-        d++;
-        i = j;
-    }
-    if (d < 1 || d > 3 || i >= n || !(c == '.' || c == 0xFF0E || c == 0x3001))
-        return 0;
-    if (j < n) {
-        size_t k;
-        if (is_digit(cp_at(s, n, j, &k)))
-            return 0; /* a decimal number */
-    }
-    *t = text_skip_blanks(s, j, n);
-    return *t < n;
-}
-
-/* 一、标题 */
-static int parse_cjknum(const char *s, size_t n, size_t *t)
-{
-    size_t i = 0, j = 0;
-    int d = 0;
-    uint32_t c = 0;
-    while (i < n && is_cjknum(c = cp_at(s, n, i, &j))) {
-        d++;
-        i = j;
-    }
-    if (d < 1 || d > 4 || i >= n || c != 0x3001)
-        return 0;
-    *t = text_skip_blanks(s, j, n);
-    return *t < n;
-}
-
 /* A run of Chinese numerals or of digits (not mixed) from *i: counts in
  * *cjk / *dig, *i left at the first code point after it, which is returned
  * (0 at the end) with its end in *j. */
@@ -220,6 +183,37 @@ static uint32_t numeral_run(const char *s, size_t n, size_t *i, size_t *j,
     }
     return c;
 }
+
+/* 1. 标题, 2、标题, ３．标题 — not 1.5 */
+static int parse_numdot(const char *s, size_t n, size_t *t)
+{
+    size_t i = 0, j;
+    int cjk, d;
+    uint32_t c = numeral_run(s, n, &i, &j, &cjk, &d);
+    if (cjk || d < 1 || d > 3 || i >= n ||
+        !(c == '.' || c == 0xFF0E || c == 0x3001))
+        return 0;
+    if (j < n) {
+        size_t k;
+        if (is_digit(cp_at(s, n, j, &k)))
+            return 0; /* a decimal number */
+    }
+    *t = text_skip_blanks(s, j, n);
+    return *t < n;
+}
+
+/* 一、标题 */
+static int parse_cjknum(const char *s, size_t n, size_t *t)
+{
+    size_t i = 0, j;
+    int d, dig;
+    uint32_t c = numeral_run(s, n, &i, &j, &d, &dig);
+    if (dig || d < 1 || d > 4 || i >= n || c != 0x3001)
+        return 0;
+    *t = text_skip_blanks(s, j, n);
+    return *t < n;
+}
+
 
 /* （一）标题, (2) 标题 */
 static int parse_paren(const char *s, size_t n, size_t *t)

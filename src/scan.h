@@ -42,7 +42,6 @@ typedef struct {
     structure_t *st;
     event_t *ev;
     size_t nev, evcap;
-    size_t lead_chars;   /* ordinary characters before the first event */
     int last_was_minor;  /* previous non-blank paragraph a minor candidate */
     int seen_para;       /* any non-blank paragraph seen */
     int first_blank_after; /* first paragraph followed by a blank */

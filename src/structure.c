@@ -90,8 +90,6 @@ void feed(scan_t *sc, item_t *it)
         e->speaker = -1;
     } else if (sc->nev) {
         sc->ev[sc->nev - 1].chars_after += it->chars;
-    } else {
-        sc->lead_chars += it->chars;
     }
     sc->last_was_minor = minor;
     sc->st->total_chars += it->chars;
@@ -463,14 +461,20 @@ struct st_job {
     pthread_t thread;
 };
 
-static void build_plain(structure_t *st)
+/* Scan with a front end, then resolve. */
+static void scan_resolve(structure_t *st, void (*front)(scan_t *))
 {
     scan_t sc;
     memset(&sc, 0, sizeof sc);
     sc.st = st;
-    scan_plain(&sc);
+    front(&sc);
     resolve(&sc);
     free(sc.ev);
+}
+
+static void build_plain(structure_t *st)
+{
+    scan_resolve(st, scan_plain);
 }
 
 static void *build_thread(void *arg)
@@ -526,16 +530,7 @@ void st_build(structure_t *st, const char *text, size_t len, int format,
               const char *path)
 {
     st_build_format(st, text, len, format, path);
-    if (!st->markdown) {
-        build_plain(st);
-        return;
-    }
-    scan_t sc;
-    memset(&sc, 0, sizeof sc);
-    sc.st = st;
-    md_scan(&sc);
-    resolve(&sc);
-    free(sc.ev);
+    scan_resolve(st, st->markdown ? md_scan : scan_plain);
 }
 
 void st_free(structure_t *st)

@@ -177,6 +177,16 @@ static void add_caret(buf_t *b, uint32_t c)
     buf_add(b, tmp, 2);
 }
 
+/* Decode the character at s and classify it for display: *k its bytes,
+ * *w its cells, *simple its cluster-boundary bit. */
+static inline int next_char(const char *s, size_t n, uint32_t *c, int *k,
+                            int *w, int *simple)
+{
+    *k = decode(s, n, c);
+    int kind = kind_fast(*c, w, simple);
+    return *c == 0xFFFD && *k < 3 ? K_BAD /* an invalid byte */ : kind;
+}
+
 /* Sanitise s into b, or only measure it when b is NULL. */
 static size_t sanitize(buf_t *b, const char *s, size_t n)
 {
@@ -186,10 +196,7 @@ static size_t sanitize(buf_t *b, const char *s, size_t n)
     int base = 0, marks = 0; /* a base drawn, marks on it */
     while (i < n) {
         uint32_t c;
-        int k = decode(s + i, n - i, &c);
-        int w, simple, kind = kind_fast(c, &w, &simple);
-        if (c == 0xFFFD && k < 3)
-            kind = K_BAD; /* an invalid byte, not a real U+FFFD */
+        int k, w, simple, kind = next_char(s + i, n - i, &c, &k, &w, &simple);
         switch (kind) {
         case K_NORMAL:
             if (b)
@@ -289,10 +296,7 @@ restart:
     size_t i = 0;
     while (i < n) {
         uint32_t c;
-        int k = decode(s + i, n - i, &c);
-        int w, simple, kind = kind_fast(c, &w, &simple);
-        if (c == 0xFFFD && k < 3)
-            kind = K_BAD; /* an invalid byte, not a real U+FFFD */
+        int k, w, simple, kind = next_char(s + i, n - i, &c, &k, &w, &simple);
         int cluster = 1;
         if (have_gb) {
             cluster = (i == 0 || t->gb[i]);
