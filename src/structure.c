@@ -497,8 +497,8 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
                     const char *path)
 {
     st_build_format(st, text, len, format, path);
-    if (st->markdown) {
-        st_build(st, text, len, format, path);
+    if (st->markdown) { /* small, and parsed whole by md4c: no thread */
+        scan_resolve(st, md_scan);
         return;
     }
     st->job = xmalloc(sizeof *st->job);

@@ -1140,6 +1140,15 @@ static void test_async(void)
     /* the first line is a turn-shaped title */
     static const char tl[] = "张三：一个标题\n\n张三：说话。\n\n张三：又说。\n";
     same_blocks("title", tl, strlen(tl));
+    /* Markdown with front matter through the background build: parsed
+     * once, nothing leaks (checked by the ASan build) */
+    static const char fmd[] = "---\ntitle: 题\ntags:\n- 甲\n---\n\n正文。\n";
+    structure_t fa;
+    st_build_async(&fa, fmd, strlen(fmd), FMT_AUTO, "x.txt");
+    st_wait(&fa);
+    CHECK(fa.has_fm && fa.fm.title && !strcmp(fa.fm.title, "题") &&
+          fa.fm.ntags == 1);
+    st_free(&fa);
     /* no blank line after the first line: not a title */
     static const char nt[] = "短标题\n正文。\n第二章 题\n正文。\n";
     same_blocks("no title", nt, strlen(nt));
