@@ -1,14 +1,11 @@
 /* dump: print a document laid out at a width, one visual line per output
  * line, exactly as the reader lays it out (--dump).
  *
- * Contract: walks the document's blocks (structure), lays each out
- * (layout) and writes the display bytes: terminal-safe, never raw controls
- * (the only escapes written are SGR styles when colour is on). Shows the
- * title block, headings with a blank line around, quotes with "│ ", list
- * markers hanging, speaker names emphasised and a turn's paragraphs
- * indented at its text column, code lines verbatim and cut with "→".
- * Memory is bounded by the largest block. Returns 0, or -1 with errno set
- * when writing fails. */
+ * Contract: walks the document's blocks (structure), renders each (render:
+ * the lines the reader draws) and writes their display bytes:
+ * terminal-safe, never raw controls (the only escapes written are SGR
+ * styles when colour is on). Memory is bounded by the largest block.
+ * Returns 0, or -1 with errno set when writing fails. */
 #ifndef JUAN_DUMP_H
 #define JUAN_DUMP_H
 #include "doc.h"

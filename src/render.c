@@ -1,0 +1,427 @@
+#include "render.h"
+#include "heuristics.h"
+#include "text.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* the state a block's rendering needs (R holds the output) */
+/* Style of the unit at flat/paragraph offset off. */
+typedef struct {
+    const uint16_t *sty; /* per byte, or NULL */
+    int base;            /* style of everything else */
+    size_t prefix_end;   /* bytes before it are the speaker's name */
+} styler_t;
+
+static int style_at(const styler_t *s, size_t off)
+{
+    if (s->sty)
+        return s->sty[off];
+    return off < s->prefix_end ? (s->base | SP_SPEAKER) : s->base;
+}
+
+/* Line records for the lines of the paragraph in R->L. */
+static void emit_lines(render_t *R, const styler_t *sy)
+{
+    const unit_t *u = R->L.t.u;
+    for (size_t i = 0; i < R->L.nv; i++) {
+        const vline_t *v = &R->L.v[i];
+        grow(&R->v, &R->vcap, R->n + 1, sizeof *R->v);
+        rline_t *l = &R->v[R->n++];
+        memset(l, 0, sizeof *l);
+        l->start = v->start;
+        l->end = v->end;
+        l->off = (uint32_t)R->out.n;
+        if (v->flags & VL_FIRST)
+            buf_add(&R->out, R->lead1.p, R->lead1.n);
+        else
+            buf_add(&R->out, R->lead2.p, R->lead2.n);
+        if (v->indent)
+            buf_add(&R->out, R->L.indent_str, R->L.indent_len);
+        l->text = (uint32_t)R->out.n;
+        l->run0 = (uint32_t)R->nruns;
+        int cur = 0;
+        for (uint32_t k = v->u0; k < v->u1; k++) {
+            /* per-byte styles index the copy; a plain paragraph's
+             * prefix is relative to its content start */
+            size_t off = sy->sty ? R->L.base + u[k].off : u[k].off;
+            int st = style_at(sy, off);
+            if (st != cur) {
+                grow(&R->runs, &R->rcap, R->nruns + 1, sizeof *R->runs);
+                R->runs[R->nruns].off = (uint32_t)R->out.n;
+                R->runs[R->nruns++].style = (uint16_t)st;
+                cur = st;
+            }
+            buf_add(&R->out, R->L.t.disp.p + u[k].doff,
+                    u[k + 1].doff - u[k].doff);
+        }
+        l->nrun = (uint32_t)(R->nruns - l->run0);
+        if (v->flags & VL_CUT) {
+            buf_adds(&R->out, "→");
+            l->flags |= RL_CUT;
+        }
+        l->len = (uint32_t)(R->out.n - l->off);
+        l->cells = (uint16_t)((v->flags & VL_FIRST ? R->lead1w : R->lead2w) +
+                              v->indent + v->cells + (l->flags & RL_CUT ? 1 : 0));
+    }
+}
+
+/* A line of its own (a separator, a rule). */
+static void bare_line(render_t *R, size_t at, const char *s, int cells,
+                      int flags)
+{
+    grow(&R->v, &R->vcap, R->n + 1, sizeof *R->v);
+    rline_t *l = &R->v[R->n++];
+    memset(l, 0, sizeof *l);
+    l->start = l->end = at;
+    l->off = (uint32_t)R->out.n;
+    buf_adds(&R->out, s);
+    l->text = (uint32_t)R->out.n;
+    l->len = (uint32_t)(R->out.n - l->off);
+    l->cells = (uint16_t)cells;
+    l->flags = (uint8_t)flags;
+    l->run0 = (uint32_t)R->nruns;
+}
+
+/* Leads: quote bars, list indent and marker, a turn's hanging indent. */
+static void make_leads(render_t *R, const block_t *b, int hang)
+{
+    int width = R->o->width;
+    R->lead1.n = R->lead2.n = 0;
+    buf_add(&R->lead1, "", 0);
+    buf_add(&R->lead2, "", 0);
+    int w = 0, budget = width - 10;
+    for (int i = 0; i < b->quote && w + 2 <= budget; i++, w += 2) {
+        buf_adds(&R->lead1, "│ ");
+        buf_adds(&R->lead2, "│ ");
+    }
+    int w1 = w, w2 = w;
+    if (b->list) {
+        for (int i = 1; i < b->list && w + 2 <= budget; i++, w += 2) {
+            buf_adds(&R->lead1, "  ");
+            buf_adds(&R->lead2, "  ");
+        }
+        w1 = w2 = w;
+        int mw = (int)text_width(b->mark, strlen(b->mark)) + 1;
+        if (w + mw <= budget) {
+            if (b->flags & BF_ITEM) {
+                buf_adds(&R->lead1, b->mark);
+                buf_addc(&R->lead1, ' ');
+            } else {
+                for (int i = 0; i < mw; i++)
+                    buf_addc(&R->lead1, ' ');
+            }
+            for (int i = 0; i < mw; i++)
+                buf_addc(&R->lead2, ' ');
+            w1 += mw;
+            w2 += mw;
+        }
+    }
+    if (hang > 0) {
+        if (hang > width / 3)
+            hang = width / 3;
+        if (w2 + hang > budget)
+            hang = budget - w2 > 0 ? budget - w2 : 0;
+        for (int i = 0; i < hang; i++)
+            buf_addc(&R->lead2, ' ');
+        w2 += hang;
+        if (b->flags & BF_CONT) {
+            for (int i = 0; i < hang; i++)
+                buf_addc(&R->lead1, ' ');
+            w1 += hang;
+        }
+    }
+    R->lead1w = w1;
+    R->lead2w = w2;
+}
+
+/* Width of a speaker prefix as drawn: markup stars are not drawn. */
+static int prefix_width(const char *s, size_t n)
+{
+    int stars = 0;
+    for (size_t i = 0; i < n; i++)
+        stars += s[i] == '*';
+    return (int)text_width(s, n) - stars;
+}
+
+/* CJK for joining lines: wide characters and CJK or general
+ * punctuation (—— … “ ” ·), which never want a space beside CJK text. */
+static int cjkish(uint32_t c)
+{
+    return text_cp_width(c) == 2 || (c >= 0x2000 && c <= 0x206F) ||
+           (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+           c == 0xB7;
+}
+
+static int is_cjk_at_end(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t i = n - 1; /* back to the start of the last character */
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    uint32_t c;
+    text_decode(s + i, n - i, &c);
+    return cjkish(c);
+}
+
+static void flat_add(render_t *R, const char *p, size_t n, size_t off,
+                     int literal, int style)
+{
+    size_t at = R->flat.n;
+    buf_add(&R->flat, p, n);
+    grow(&R->map, &R->mcap, R->flat.n + 1, sizeof *R->map);
+    grow(&R->sty, &R->scap, R->flat.n + 1, sizeof *R->sty);
+    for (size_t i = 0; i < n; i++) {
+        R->map[at + i] = literal ? off : off + i;
+        R->sty[at + i] = (uint16_t)style;
+    }
+}
+
+/* Lay out and print flat[a..b) (one segment between hard breaks). */
+static void render_flat(render_t *R, size_t a, size_t b, size_t end_off,
+                       layout_opts_t *lo)
+{
+    R->map[R->flat.n] = end_off;
+    layout_para(&R->L, R->flat.p, a, b, lo);
+    styler_t sy = {.sty = R->sty};
+    /* units are relative to the laid-out start; styles to the copy */
+    size_t base = R->L.base;
+    layout_remap(&R->L, R->map);
+    R->L.base = base;
+    emit_lines(R, &sy);
+}
+
+static void markdown_block(render_t *R, const block_t *b, int base_style,
+                           int hang)
+{
+    const structure_t *st = R->st;
+    R->flat.n = 0;
+    size_t breaks[64];
+    int nbr = 0;
+    size_t prefix_end = b->prefix ? b->start + b->prefix : 0;
+    for (uint32_t i = b->span0; i < b->span0 + b->nspan; i++) {
+        const span_t *sp = &st->spans[i];
+        int style = sp->style | base_style;
+        if (sp->kind == SK_TEXT) {
+            if (sp->off < prefix_end)
+                style |= SP_SPEAKER;
+            flat_add(R, st->text + sp->off, sp->len, sp->off, 0, style);
+        } else if (sp->kind == SK_LITERAL) {
+            size_t at = R->flat.n ? R->map[R->flat.n - 1] + 1 : b->start;
+            flat_add(R, st->lit + sp->off, sp->len, at, 1, style);
+        } else if (sp->kind == SK_SOFTBR) {
+            /* CJK-aware: nothing between two CJK characters */
+            const span_t *nx = i + 1 < b->span0 + b->nspan ? sp + 1 : NULL;
+            int cjk_before = is_cjk_at_end(R->flat.p ? R->flat.p : "", R->flat.n);
+            int cjk_after = 0;
+            if (nx && (nx->kind == SK_TEXT || nx->kind == SK_LITERAL) && nx->len) {
+                const char *q = (nx->kind == SK_TEXT ? st->text : st->lit) + nx->off;
+                uint32_t c;
+                text_decode(q, nx->len, &c);
+                cjk_after = cjkish(c);
+            }
+            if (!(cjk_before && cjk_after)) {
+                size_t at = R->flat.n ? R->map[R->flat.n - 1] + 1 : b->start;
+                flat_add(R, " ", 1, at, 1, style & ~SP_LINK);
+            }
+        } else if (nbr < 64) { /* hard break */
+            breaks[nbr++] = R->flat.n;
+        }
+    }
+    layout_opts_t lo = *R->o;
+    lo.flags = 0;
+    if (b->kind == BK_CODE)
+        lo.flags = LO_VERBATIM | LO_NOWRAP;
+    else if (b->kind == BK_VERBATIM)
+        lo.flags = LO_VERBATIM;
+    make_leads(R, b, hang);
+    lo.lead1 = R->lead1w;
+    lo.lead2 = R->lead2w;
+    buf_add(&R->flat, "", 0);
+    size_t a = 0;
+    for (int k = 0; k <= nbr; k++) {
+        size_t e = k < nbr ? breaks[k] : R->flat.n;
+        render_flat(R, a, e, b->end, &lo);
+        a = e;
+        /* later segments continue under the lead of the other lines */
+        R->lead1.n = 0;
+        buf_add(&R->lead1, R->lead2.p, R->lead2.n);
+        lo.lead1 = lo.lead2;
+    }
+}
+
+static void plain_block(render_t *R, const block_t *b, int base_style, int hang)
+{
+    layout_opts_t lo = *R->o;
+    lo.flags = b->kind == BK_VERBATIM ? LO_VERBATIM : 0;
+    make_leads(R, b, hang);
+    lo.lead1 = R->lead1w;
+    lo.lead2 = R->lead2w;
+    layout_para(&R->L, R->st->text, b->start, b->end, &lo);
+    styler_t sy = {.sty = NULL, .base = base_style};
+    /* unit offsets are relative to L.base (the content start) */
+    if (b->flags & BF_TURN)
+        sy.prefix_end = b->start + b->prefix > R->L.base
+                            ? b->start + b->prefix - R->L.base : 0;
+    emit_lines(R, &sy);
+}
+
+static void text_line(render_t *R, const char *s, int style)
+{
+    block_t b;
+    memset(&b, 0, sizeof b);
+    make_leads(R, &b, 0);
+    layout_opts_t lo = *R->o;
+    lo.flags = 0;
+    lo.lead1 = lo.lead2 = 0;
+    layout_para(&R->L, s, 0, strlen(s), &lo);
+    styler_t sy = {.base = style};
+    emit_lines(R, &sy);
+}
+
+static void join(buf_t *b, char **v, size_t n, const char *sep)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_adds(b, sep);
+        buf_adds(b, v[i]);
+    }
+}
+
+static void meta_block(render_t *R)
+{
+    const frontmatter_t *fm = &R->st->fm;
+    if (fm->title)
+        text_line(R, fm->title, SP_HEADING);
+    buf_t m = {0};
+    buf_add(&m, "", 0);
+    if (fm->date)
+        buf_adds(&m, fm->date);
+    if (fm->nauthors) {
+        if (m.n)
+            buf_adds(&m, " · ");
+        join(&m, fm->authors, fm->nauthors, "、");
+    }
+    if (fm->ntags) {
+        if (m.n)
+            buf_adds(&m, " · ");
+        join(&m, fm->tags, fm->ntags, "、");
+    }
+    if (m.n)
+        text_line(R, m.p, 0);
+    buf_free(&m);
+}
+
+/* Does block b print anything? (Front matter without a title, date,
+ * author or tags prints nothing.) */
+static int prints(const structure_t *st, const block_t *b)
+{
+    if (b->kind != BK_META)
+        return 1;
+    const frontmatter_t *fm = &st->fm;
+    return fm->title || fm->date || fm->nauthors || fm->ntags;
+}
+
+/* The text column of the turn that b starts or continues: its prefix as
+ * drawn, measured from its paragraph's start (leading blanks included). */
+static int turn_hang(const structure_t *st, const block_t *b)
+{
+    if (b->flags & BF_TURN)
+        return prefix_width(st->text + b->start, b->prefix);
+    if (!(b->flags & BF_CONT))
+        return 0;
+    size_t lo = 0, hi = st->nturns;
+    while (lo < hi) { /* the last turn at or before b */
+        size_t mid = (lo + hi) / 2;
+        if (st->turn_at[mid] <= b->start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || st->turn_who[lo - 1] < 0)
+        return 0;
+    size_t t = st->turn_at[lo - 1], ps = t;
+    if (!st->markdown) /* back to the line start, over its indent */
+        while (ps > 0) {
+            if (st->text[ps - 1] == ' ' || st->text[ps - 1] == '\t')
+                ps--;
+            else if (ps >= 3 && (unsigned char)st->text[ps - 3] == 0xE3 &&
+                     (unsigned char)st->text[ps - 2] == 0x80 &&
+                     (unsigned char)st->text[ps - 1] == 0x80)
+                ps -= 3;
+            else
+                break;
+        }
+    size_t no, nl, pl, n = st->len - t < 512 ? st->len - t : 512;
+    if (!speaker_prefix(st->text + t, n, &no, &nl, &pl))
+        return 0;
+    return prefix_width(st->text + ps, (t - ps) + pl);
+}
+
+void render_block(render_t *R, const structure_t *st, const block_t *b,
+                  const block_t *prev, const layout_opts_t *o)
+{
+    R->n = 0;
+    R->out.n = 0;
+    R->nruns = 0;
+    R->st = st;
+    R->o = o;
+    int kind = b->kind;
+    /* the blank line before: one for a run of blank lines; else one
+     * where the block before asks for it or this block is set apart */
+    int separate = kind == BK_HEADING || kind == BK_TITLE ||
+                   kind == BK_RULE || kind == BK_META ||
+                   (st->markdown && !(b->flags & BF_TIGHT));
+    if (kind == BK_BLANK) {
+        bare_line(R, b->start, "", 0, RL_SEP);
+        return;
+    }
+    if (prev && prev->kind != BK_BLANK && prints(st, prev) &&
+        (separate || prev->kind == BK_HEADING || prev->kind == BK_TITLE ||
+         prev->kind == BK_RULE || prev->kind == BK_META)) {
+        int q = b->quote < prev->quote ? b->quote : prev->quote;
+        buf_t bars = {0};
+        buf_add(&bars, "", 0);
+        for (int i = 0; i < q && i < 8; i++)
+            buf_adds(&bars, i + 1 < q ? "│ " : "│");
+        bare_line(R, b->start, bars.p, q > 8 ? 15 : 2 * q - (q > 0), RL_SEP);
+        buf_free(&bars);
+    }
+    int style = (kind == BK_HEADING || kind == BK_TITLE) ? SP_HEADING : 0;
+    /* a turn hangs at its text column, after the name; the paragraphs
+     * that continue it are indented the same */
+    int hang = turn_hang(st, b);
+    if (kind == BK_META) {
+        meta_block(R);
+    } else if (kind == BK_RULE) {
+        make_leads(R, b, 0);
+        buf_t r = {0};
+        buf_add(&r, R->lead1.p, R->lead1.n);
+        buf_adds(&r, "────────");
+        bare_line(R, b->start, r.p, R->lead1w + 8, 0);
+        buf_free(&r);
+    } else if (b->nspan || (st->markdown && kind != BK_VERBATIM &&
+                            kind != BK_CODE)) {
+        markdown_block(R, b, style, hang);
+    } else if (kind == BK_CODE) {
+        markdown_block(R, b, SP_CODE, 0);
+    } else {
+        plain_block(R, b, style, hang);
+    }
+}
+
+void render_free(render_t *R)
+{
+    layout_free(&R->L);
+    buf_free(&R->flat);
+    buf_free(&R->lead1);
+    buf_free(&R->lead2);
+    buf_free(&R->out);
+    free(R->map);
+    free(R->sty);
+    free(R->v);
+    free(R->runs);
+    memset(R, 0, sizeof *R);
+}
