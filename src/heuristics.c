@@ -13,7 +13,7 @@
 
 #define HEAD_MAX_BYTES 256 /* 60 cells of CJK = 90 bytes; ample slack */
 #define NUM_MAX_CELLS 60   /* numbered headings: interview section titles
-                              run long ("08 创新都是自己产生的，…") */
+                              run long ("08 好的想法都是慢慢长出来的，…") */
 #define HUI_MAX_CELLS 60   /* 第…回 / 第…章 lines of classical novels */
 #define BRACKET_MAX_CELLS 20
 #define MINOR_MIN_CELLS 2
@@ -525,7 +525,7 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
             lastc == 0x898B || lastc == 0x90A3)
             return 0;
     }
-    /* 宝玉笑道：“……” is narration quoting speech, not an interview turn */
+    /* 他笑道：“……” is narration quoting speech, not an interview turn */
     uint32_t after = cp_at(s, n, p, &j);
     if (after == 0x201C || after == 0x300C || after == 0x300E ||
         after == '"')

@@ -52,7 +52,7 @@ struct hcase {
 
 static const struct hcase HEADINGS[] = {
     /* HF_NUM2 */
-    {"01 价格战第一枪是怎么打响的？", HF_NUM2},
+    {"01 第一批用户是怎么来的？", HF_NUM2},
     {"02 开源的逻辑", HF_NUM2},
     {"12\xE3\x80\x80Title in English", HF_NUM2},
     {"001 起点", HF_NUM2},
@@ -85,7 +85,7 @@ static const struct hcase HEADINGS[] = {
     {"2023年我们发布了", HF_MINOR},
     {"1. 先做这个；", HF_NONE},
     /* HF_CJKNUM */
-    {"一、刻板印象的形成", HF_CJKNUM},
+    {"一、误解的由来", HF_CJKNUM},
     {"十二、结语", HF_CJKNUM},
     {"三、为什么？", HF_CJKNUM},
     {"二十一、附录", HF_CJKNUM},
@@ -106,9 +106,9 @@ static const struct hcase HEADINGS[] = {
     {"(2", HF_NONE},
     /* HF_HUI */
     {"第十二回 标题", HF_HUI},
-    {"第一回\xE3\x80\x80甄士隐梦幻识通灵\xE3\x80\x80贾雨村风尘怀闺秀", HF_HUI},
+    {"第一回\xE3\x80\x80山间客夜话旧事\xE3\x80\x80渡口人晨别故乡", HF_HUI},
     {"第3回", HF_HUI},
-    {"第一百一十九回 中乡魁宝玉却尘缘", HF_HUI},
+    {"第一百一十九回 秋雨中归来的旧友", HF_HUI},
     {"第五回 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十", HF_NONE}, /* 67 cells */
     /* HF_ZHANG */
     {"第3章", HF_ZHANG},
@@ -162,8 +162,8 @@ static const struct hcase HEADINGS[] = {
     {"5G时代", HF_MINOR},
     {"プロローグ", HF_MINOR},
     {"好的。", HF_NONE},
-    {"作者:Teortaxes", HF_NONE},
-    {"作者：Teortaxes", HF_NONE},
+    {"作者:Lin Xiao", HF_NONE},
+    {"作者：Lin Xiao", HF_NONE},
     {"是吗？", HF_NONE},
     {"太好了！", HF_NONE},
     {"1,234", HF_NONE},
