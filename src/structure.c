@@ -652,6 +652,7 @@ int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
     if (!para_first(st->text, st->len, &p))
         return 0;
     c->next = p.next;
+    c->start = p.start;
     if (!st->job || !local_block(st, &p, 1, b)) {
         st_wait(st);
         plain_block(st, &p, b);
@@ -672,9 +673,59 @@ int st_next(const structure_t *st, st_cursor_t *c, block_t *b)
     para_t p;
     para_at(st->text, st->len, c->next, &p);
     c->next = p.next;
+    c->start = p.start;
     if (!st->job || !local_block(st, &p, 0, b)) {
         st_wait(st);
         plain_block(st, &p, b);
     }
+    return 1;
+}
+
+int st_prev(const structure_t *st, st_cursor_t *c, block_t *b)
+{
+    st_wait(st);
+    if (st->markdown) {
+        if (c->i == 0 || c->i > st->nblocks)
+            return 0;
+        *b = st->blocks[--c->i];
+        return 1;
+    }
+    para_t cur, p;
+    if (!para_at(st->text, st->len, c->start, &cur) ||
+        !para_prev(st->text, st->len, &cur, &p))
+        return 0;
+    c->start = p.start;
+    c->next = p.next;
+    plain_block(st, &p, b);
+    return 1;
+}
+
+int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b)
+{
+    st_wait(st);
+    memset(c, 0, sizeof *c);
+    if (off >= st->len)
+        return 0;
+    if (st->markdown) {
+        size_t lo = 0, hi = st->nblocks; /* last block starting <= off */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (st->blocks[mid].start <= off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0)
+            return st->nblocks ? (*b = st->blocks[0], 1) : 0;
+        c->i = lo - 1;
+        *b = st->blocks[c->i];
+        return 1;
+    }
+    para_t p;
+    if (!para_at(st->text, st->len, off, &p))
+        return 0;
+    c->start = p.start;
+    c->next = p.next;
+    plain_block(st, &p, b);
     return 1;
 }

@@ -134,8 +134,14 @@ void st_free(structure_t *st);
 typedef struct {
     size_t i;     /* Markdown: block index */
     size_t next;  /* plain text: offset of the next paragraph */
+    size_t start; /* plain text: start of the current paragraph */
 } st_cursor_t;
 int st_first(const structure_t *st, st_cursor_t *c, block_t *b);
 int st_next(const structure_t *st, st_cursor_t *c, block_t *b);
+/* The block before the cursor's (0 at the first), and the block that
+ * holds byte off (0 if off >= len; in Markdown, the last block starting
+ * at or before off). Both wait for a background build. */
+int st_prev(const structure_t *st, st_cursor_t *c, block_t *b);
+int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b);
 
 #endif

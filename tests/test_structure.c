@@ -1154,6 +1154,65 @@ static void test_async(void)
     same_blocks("no title", nt, strlen(nt));
 }
 
+/* Backwards and by offset: st_prev from the last block visits the blocks
+ * st_next visits, in reverse; st_at on every byte of a block finds it. */
+static void walk_back(const char *name, const char *t, size_t n, int fmt)
+{
+    structure_t st;
+    st_build(&st, t, n, fmt, fmt == FMT_MARKDOWN ? "x.md" : "x.txt");
+    block_t *fw = NULL, b;
+    size_t nf = 0, cap = 0;
+    st_cursor_t c, last;
+    int ok = st_first(&st, &c, &b);
+    while (ok) {
+        grow(&fw, &cap, nf + 1, sizeof *fw);
+        fw[nf++] = b;
+        last = c;
+        ok = st_next(&st, &c, &b);
+    }
+    c = last;
+    size_t k = nf, bad = 0;
+    while (k > 1 && st_prev(&st, &c, &b)) {
+        k--;
+        bad += b.start != fw[k - 1].start || b.kind != fw[k - 1].kind ||
+               b.flags != fw[k - 1].flags || b.speaker != fw[k - 1].speaker;
+    }
+    CHECK_MSG(k == 1 && bad == 0, "%s: back to block %zu, %zu differ", name, k,
+              bad);
+    CHECK_MSG(!st_prev(&st, &c, &b), "%s: a block before the first", name);
+    size_t miss = 0;
+    for (size_t i = 0; i < nf; i++) {
+        size_t e = i + 1 < nf ? fw[i + 1].start : n;
+        for (size_t off = fw[i].start; off < e; off++)
+            if (!st_at(&st, off, &c, &b) || b.start != fw[i].start)
+                miss++;
+    }
+    CHECK_MSG(miss == 0, "%s: %zu offsets found the wrong block", name, miss);
+    CHECK(!st_at(&st, n, &c, &b));
+    free(fw);
+    st_free(&st);
+}
+
+static void test_navigation(void)
+{
+    static const struct {
+        const char *path;
+        int fmt;
+    } f[] = {{"samples/interview.txt", FMT_TEXT},
+             {"samples/essay.md", FMT_MARKDOWN},
+             {"samples/mixed.txt", FMT_TEXT}};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        size_t n;
+        char *t = t_slurp(f[i].path, &n);
+        CHECK(t != NULL);
+        if (t)
+            walk_back(f[i].path, t, n, f[i].fmt);
+        free(t);
+    }
+    static const char crlf[] = "甲\r\n\r\n\r\n乙\r丙\r\n\r\n";
+    walk_back("crlf", crlf, strlen(crlf), FMT_TEXT);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -1169,5 +1228,6 @@ int main(void)
     test_linear();
     test_many_speakers();
     test_async();
+    test_navigation();
     return T_DONE("test_structure");
 }
