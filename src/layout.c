@@ -247,7 +247,7 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
     if (o->flags & LO_NOWRAP) {
         int avail = width - o->lead1, run = 0;
         size_t e = 0;
-        while (e < n && run + L->t.u[e].w <= avail)
+        while (e < n && run + u[e].w <= avail)
             run += u[e++].w;
         vline_t *v = new_line(L);
         v->start = start;

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    int dump = 0, width = 0, mode = -1, json = 0, format = FMT_AUTO;
+    int width = 0, mode = -1, json = 0, format = FMT_AUTO;
     int color = -1; /* auto */
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
@@ -197,7 +197,6 @@ int main(int argc, char **argv)
                 try_help();
             }
             mode = m;
-            dump = 1;
             break;
         }
         case OPT_JSON:
@@ -265,6 +264,7 @@ int main(int argc, char **argv)
         msg("--json goes with --outline or --speakers");
         try_help();
     }
+    int page = mode < 0; /* no mode given: show it, paged on a terminal */
     if (mode < 0)
         mode = MODE_DUMP;
     if (optind >= argc) {
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
     FILE *pager = NULL;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    if (!dump && isatty(STDOUT_FILENO) && on_path("less")) {
+    if (page && isatty(STDOUT_FILENO) && on_path("less")) {
         /* until the full-screen reader exists: page the laid-out text */
         signal(SIGPIPE, SIG_IGN);
         pager = popen("less -R", "w");

@@ -467,7 +467,7 @@ static size_t fm_region(const char *t, size_t len)
         size_t e = i;
         while (e < len && t[e] != '\n')
             e++;
-        size_t ce = trim_end(t, i, e > i && t[e - 1] == '\r' ? e - 1 : e);
+        size_t ce = text_trim_blanks(t, i, e > i && t[e - 1] == '\r' ? e - 1 : e);
         if (ce - i == 3 && (!memcmp(t + i, "---", 3) || !memcmp(t + i, "...", 3)))
             return e < len ? e + 1 : len;
         i = e + 1;

@@ -342,18 +342,9 @@ static int turn_hang(const structure_t *st, const block_t *b)
     }
     if (lo == 0 || st->turn_who[lo - 1] < 0)
         return 0;
-    size_t t = st->turn_at[lo - 1], ps = t;
-    if (!st->markdown) /* back to the line start, over its indent */
-        while (ps > 0) {
-            if (st->text[ps - 1] == ' ' || st->text[ps - 1] == '\t')
-                ps--;
-            else if (ps >= 3 && (unsigned char)st->text[ps - 3] == 0xE3 &&
-                     (unsigned char)st->text[ps - 2] == 0x80 &&
-                     (unsigned char)st->text[ps - 1] == 0x80)
-                ps -= 3;
-            else
-                break;
-        }
+    size_t t = st->turn_at[lo - 1];
+    /* plain text: back to the line start, over its indent */
+    size_t ps = st->markdown ? t : text_trim_blanks(st->text, 0, t);
     size_t no, nl, pl, n = st->len - t < 512 ? st->len - t : 512;
     if (!speaker_prefix(st->text + t, n, &no, &nl, &pl))
         return 0;

@@ -57,8 +57,6 @@ size_t count_chars(const char *s, size_t n);
 size_t prefix_chars(const char *s, size_t n);
 /* Line ends (LF, CRLF, lone CR) in t[s..e). */
 size_t count_lines(const char *t, size_t s, size_t e);
-/* e moved back over trailing blanks, not before s. */
-size_t trim_end(const char *t, size_t s, size_t e);
 /* The Markdown front end: md4c over the text (after front matter). */
 void md_scan(scan_t *sc);
 

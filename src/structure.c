@@ -390,21 +390,6 @@ static void resolve(scan_t *sc)
 
 /* ---- plain text -------------------------------------------------------- */
 
-size_t trim_end(const char *t, size_t s, size_t e)
-{
-    while (e > s) {
-        if (t[e - 1] == ' ' || t[e - 1] == '\t')
-            e--;
-        else if (e - s >= 3 && (unsigned char)t[e - 3] == 0xE3 &&
-                 (unsigned char)t[e - 2] == 0x80 &&
-                 (unsigned char)t[e - 1] == 0x80)
-            e -= 3;
-        else
-            break;
-    }
-    return e;
-}
-
 size_t count_lines(const char *t, size_t s, size_t e)
 {
     size_t n = 0;
@@ -427,7 +412,7 @@ static void scan_plain(scan_t *sc)
         } else {
             item_t it = {0};
             it.start = text_skip_blanks(st->text, p.start, p.end);
-            it.end = trim_end(st->text, it.start, p.end);
+            it.end = text_trim_blanks(st->text, it.start, p.end);
             it.line = line;
             it.block = -1;
             it.chars = count_chars(st->text + it.start, it.end - it.start);
@@ -620,7 +605,7 @@ static int local_block(const structure_t *st, const para_t *p, int first,
         return 1;
     }
     size_t cs = text_skip_blanks(st->text, p->start, p->end);
-    size_t ce = trim_end(st->text, cs, p->end);
+    size_t ce = text_trim_blanks(st->text, cs, p->end);
     int fam = heading_family(st->text + cs, ce - cs);
     if (first) {
         para_t q;
@@ -639,6 +624,20 @@ static int local_block(const structure_t *st, const para_t *p, int first,
     return 1;
 }
 
+/* Put the cursor on plain-text paragraph p and give its block: decided
+ * from p itself while a background build runs (when `local`), else from
+ * the finished structure. */
+static void plain_at(const structure_t *st, st_cursor_t *c, const para_t *p,
+                     int local, int first, block_t *b)
+{
+    c->next = p->next;
+    c->start = p->start;
+    if (!local || !st->job || !local_block(st, p, first, b)) {
+        st_wait(st);
+        plain_block(st, p, b);
+    }
+}
+
 int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
 {
     memset(c, 0, sizeof *c);
@@ -651,12 +650,7 @@ int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
     para_t p;
     if (!para_first(st->text, st->len, &p))
         return 0;
-    c->next = p.next;
-    c->start = p.start;
-    if (!st->job || !local_block(st, &p, 1, b)) {
-        st_wait(st);
-        plain_block(st, &p, b);
-    }
+    plain_at(st, c, &p, 1, 1, b);
     return 1;
 }
 
@@ -672,12 +666,7 @@ int st_next(const structure_t *st, st_cursor_t *c, block_t *b)
         return 0;
     para_t p;
     para_at(st->text, st->len, c->next, &p);
-    c->next = p.next;
-    c->start = p.start;
-    if (!st->job || !local_block(st, &p, 0, b)) {
-        st_wait(st);
-        plain_block(st, &p, b);
-    }
+    plain_at(st, c, &p, 1, 0, b);
     return 1;
 }
 
@@ -694,9 +683,7 @@ int st_prev(const structure_t *st, st_cursor_t *c, block_t *b)
     if (!para_at(st->text, st->len, c->start, &cur) ||
         !para_prev(st->text, st->len, &cur, &p))
         return 0;
-    c->start = p.start;
-    c->next = p.next;
-    plain_block(st, &p, b);
+    plain_at(st, c, &p, 0, 0, b);
     return 1;
 }
 
@@ -724,8 +711,6 @@ int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b)
     para_t p;
     if (!para_at(st->text, st->len, off, &p))
         return 0;
-    c->start = p.start;
-    c->next = p.next;
-    plain_block(st, &p, b);
+    plain_at(st, c, &p, 0, 0, b);
     return 1;
 }

@@ -64,6 +64,21 @@ size_t text_skip_blanks(const char *s, size_t i, size_t end)
     return i;
 }
 
+size_t text_trim_blanks(const char *s, size_t start, size_t e)
+{
+    while (e > start) {
+        if (s[e - 1] == ' ' || s[e - 1] == '\t')
+            e--;
+        else if (e - start >= 3 && (unsigned char)s[e - 3] == 0xE3 &&
+                 (unsigned char)s[e - 2] == 0x80 &&
+                 (unsigned char)s[e - 1] == 0x80)
+            e -= 3; /* U+3000 */
+        else
+            break;
+    }
+    return e;
+}
+
 /* Characters dropped from the display: joiners and selectors that make
  * terminals and wcwidth() disagree, invisible breaks, tag characters. */
 static int is_dropped(uint32_t c)

@@ -69,5 +69,7 @@ int text_decode(const char *s, size_t n, uint32_t *cp);
 /* First offset at or after i (< end) that is not a blank: SP, TAB or
  * U+3000, the blanks that indent a paragraph or make a line blank. */
 size_t text_skip_blanks(const char *s, size_t i, size_t end);
+/* The same backwards: end moved back over blanks, not before start. */
+size_t text_trim_blanks(const char *s, size_t start, size_t end);
 
 #endif
