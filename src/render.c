@@ -12,6 +12,9 @@ typedef struct {
     const uint16_t *sty; /* per byte, or NULL */
     int base;            /* style of everything else */
     size_t prefix_end;   /* bytes before it are the speaker's name */
+    const size_t *map;   /* glyph sources: copy offset -> document offset */
+    int fixed;           /* ... or all of them at `at` (synthetic text) */
+    size_t at;
 } styler_t;
 
 static int style_at(const styler_t *s, size_t off)
@@ -41,8 +44,18 @@ static void emit_lines(render_t *R, const styler_t *sy)
             buf_add(&R->out, R->L.indent_str, R->L.indent_len);
         l->text = (uint32_t)R->out.n;
         l->run0 = (uint32_t)R->nruns;
+        l->g0 = (uint32_t)R->nglyphs;
         int cur = 0;
         for (uint32_t k = v->u0; k < v->u1; k++) {
+            if (R->want_glyphs) {
+                grow(&R->glyphs, &R->gcap, R->nglyphs + 1, sizeof *R->glyphs);
+                glyph_t *g = &R->glyphs[R->nglyphs++];
+                g->o = (uint32_t)R->out.n;
+                g->w = u[k].w;
+                g->src = sy->fixed ? sy->at
+                         : sy->map ? sy->map[R->L.base + u[k].off]
+                                   : R->L.base + u[k].off;
+            }
             /* per-byte styles index the copy; a plain paragraph's
              * prefix is relative to its content start */
             size_t off = sy->sty ? R->L.base + u[k].off : u[k].off;
@@ -57,6 +70,9 @@ static void emit_lines(render_t *R, const styler_t *sy)
                     u[k + 1].doff - u[k].doff);
         }
         l->nrun = (uint32_t)(R->nruns - l->run0);
+        l->ng = (uint32_t)(R->nglyphs - l->g0);
+        if (sy->fixed)
+            l->start = l->end = sy->at;
         if (v->flags & VL_CUT) {
             buf_adds(&R->out, "→");
             l->flags |= RL_CUT;
@@ -82,6 +98,7 @@ static void bare_line(render_t *R, size_t at, const char *s, int cells,
     l->cells = (uint16_t)cells;
     l->flags = (uint8_t)flags;
     l->run0 = (uint32_t)R->nruns;
+    l->g0 = (uint32_t)R->nglyphs;
 }
 
 /* Leads: quote bars, list indent and marker, a turn's hanging indent. */
@@ -185,7 +202,7 @@ static void render_flat(render_t *R, size_t a, size_t b, size_t end_off,
 {
     R->map[R->flat.n] = end_off;
     layout_para(&R->L, R->flat.p, a, b, lo);
-    styler_t sy = {.sty = R->sty};
+    styler_t sy = {.sty = R->sty, .map = R->want_glyphs ? R->map : NULL};
     /* units are relative to the laid-out start; styles to the copy */
     size_t base = R->L.base;
     layout_remap(&R->L, R->map);
@@ -268,7 +285,8 @@ static void plain_block(render_t *R, const block_t *b, int base_style, int hang)
     emit_lines(R, &sy);
 }
 
-static void text_line(render_t *R, const char *s, int style)
+/* A line of synthetic text (front matter), standing for document byte at. */
+static void text_line(render_t *R, const char *s, int style, size_t at)
 {
     block_t b;
     memset(&b, 0, sizeof b);
@@ -277,7 +295,7 @@ static void text_line(render_t *R, const char *s, int style)
     lo.flags = 0;
     lo.lead1 = lo.lead2 = 0;
     layout_para(&R->L, s, 0, strlen(s), &lo);
-    styler_t sy = {.base = style};
+    styler_t sy = {.base = style, .fixed = 1, .at = at};
     emit_lines(R, &sy);
 }
 
@@ -290,11 +308,11 @@ static void join(buf_t *b, char **v, size_t n, const char *sep)
     }
 }
 
-static void meta_block(render_t *R)
+static void meta_block(render_t *R, size_t at)
 {
     const frontmatter_t *fm = &R->st->fm;
     if (fm->title)
-        text_line(R, fm->title, SP_HEADING);
+        text_line(R, fm->title, SP_HEADING, at);
     buf_t m = {0};
     buf_add(&m, "", 0);
     if (fm->date)
@@ -310,7 +328,7 @@ static void meta_block(render_t *R)
         join(&m, fm->tags, fm->ntags, "、");
     }
     if (m.n)
-        text_line(R, m.p, 0);
+        text_line(R, m.p, 0, at);
     buf_free(&m);
 }
 
@@ -357,6 +375,7 @@ void render_block(render_t *R, const structure_t *st, const block_t *b,
     R->n = 0;
     R->out.n = 0;
     R->nruns = 0;
+    R->nglyphs = 0;
     R->st = st;
     R->o = o;
     int kind = b->kind;
@@ -385,7 +404,7 @@ void render_block(render_t *R, const structure_t *st, const block_t *b,
      * that continue it are indented the same */
     int hang = turn_hang(st, b);
     if (kind == BK_META) {
-        meta_block(R);
+        meta_block(R, b->start);
     } else if (kind == BK_RULE) {
         make_leads(R, b, 0);
         buf_t r = {0};
@@ -414,5 +433,6 @@ void render_free(render_t *R)
     free(R->sty);
     free(R->v);
     free(R->runs);
+    free(R->glyphs);
     memset(R, 0, sizeof *R);
 }

@@ -25,9 +25,20 @@ typedef struct {
     uint32_t off, len; /* its bytes in R->out: lead, indent, text, marker */
     uint32_t text;     /* offset in R->out where the text begins */
     uint32_t run0, nrun; /* style changes within the line (R->runs) */
+    uint32_t g0, ng;   /* its text units (R->glyphs), when R->want_glyphs */
     uint16_t cells;    /* width, leads included */
     uint8_t flags;     /* RL_* */
 } rline_t;
+
+/* One drawn unit of a line's text (a cluster, or a part of one): its
+ * display bytes R->out[o..next glyph's o or the line's end) and the
+ * document byte it stands for, so a document range (a search match) can be
+ * highlighted exactly, also across a wrap. */
+typedef struct {
+    uint32_t o;   /* offset in R->out */
+    uint8_t w;    /* cells */
+    size_t src;   /* document offset */
+} glyph_t;
 
 typedef struct {
     uint32_t off;   /* from this byte of R->out on ... */
@@ -40,6 +51,9 @@ typedef struct {
     buf_t out;       /* their bytes */
     srun_t *runs;
     size_t nruns, rcap;
+    int want_glyphs;  /* set by the caller: fill glyphs (the reader) */
+    glyph_t *glyphs;
+    size_t nglyphs, gcap;
     /* private */
     layout_t L;
     buf_t flat, lead1, lead2;

@@ -4,28 +4,6 @@
 
 #include <string.h>
 
-/* The visible text of heading i (Markdown: its spans, markup left out). */
-static void heading_text(const structure_t *st, const heading_t *h, buf_t *b)
-{
-    b->n = 0;
-    buf_add(b, "", 0);
-    if (h->block >= 0 && st->markdown) {
-        const block_t *bk = &st->blocks[h->block];
-        for (uint32_t i = bk->span0; i < bk->span0 + bk->nspan; i++) {
-            const span_t *sp = &st->spans[i];
-            if (sp->kind == SK_TEXT)
-                buf_add(b, st->text + sp->off, sp->len);
-            else if (sp->kind == SK_LITERAL)
-                buf_add(b, st->lit + sp->off, sp->len);
-            else
-                buf_addc(b, ' ');
-        }
-        if (bk->nspan)
-            return;
-    }
-    buf_add(b, st->text + h->tstart, h->tend - h->tstart);
-}
-
 /* A JSON string: valid UTF-8, escapes for quotes, backslash, controls. */
 static void json_str(FILE *out, const char *s, size_t n)
 {
@@ -88,7 +66,7 @@ void report_outline(const structure_t *st, const char *path, int json,
         tlen = strlen(title);
         tline = fm_title_line(st, &toff);
     } else if (st->nheadings && st->headings[0].level == 0) {
-        heading_text(st, &st->headings[0], &t);
+        st_heading_text(st, &st->headings[0], &t);
         title = t.p;
         tlen = t.n;
         tline = st->headings[0].line;
@@ -112,7 +90,7 @@ void report_outline(const structure_t *st, const char *path, int json,
         fputs(", \"headings\": [", out);
         for (size_t i = h0; i < st->nheadings; i++) {
             const heading_t *h = &st->headings[i];
-            heading_text(st, h, &hb);
+            st_heading_text(st, h, &hb);
             fputs(i > h0 ? ",\n  " : "\n  ", out);
             fputs("{\"title\": ", out);
             json_str(out, hb.p, hb.n);
@@ -128,7 +106,7 @@ void report_outline(const structure_t *st, const char *path, int json,
         }
         for (size_t i = h0; i < st->nheadings; i++) {
             const heading_t *h = &st->headings[i];
-            heading_text(st, h, &hb);
+            st_heading_text(st, h, &hb);
             for (int k = 0; k < h->level; k++)
                 fputs("  ", out);
             safe(out, hb.p, hb.n);

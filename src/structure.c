@@ -444,6 +444,7 @@ static void st_build_format(structure_t *st, const char *text, size_t len,
 /* The background build of a plain text's structure. */
 struct st_job {
     pthread_t thread;
+    _Atomic int done;
 };
 
 /* Scan with a front end, then resolve. */
@@ -464,8 +465,17 @@ static void build_plain(structure_t *st)
 
 static void *build_thread(void *arg)
 {
-    build_plain(arg);
+    structure_t *st = arg;
+    build_plain(st);
+    st->job->done = 1;
     return NULL;
+}
+
+int st_ready(const structure_t *st)
+{
+    if (st->job && st->job->done)
+        st_wait(st);
+    return st->job == NULL;
 }
 
 void st_wait(const structure_t *cst)
@@ -487,6 +497,7 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
         return;
     }
     st->job = xmalloc(sizeof *st->job);
+    st->job->done = 0;
     if (pthread_create(&st->job->thread, NULL, build_thread, st) != 0) {
         free(st->job);
         st->job = NULL;
@@ -713,4 +724,25 @@ int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b)
         return 0;
     plain_at(st, c, &p, 0, 0, b);
     return 1;
+}
+
+void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b)
+{
+    b->n = 0;
+    buf_add(b, "", 0);
+    if (h->block >= 0 && st->markdown) {
+        const block_t *bk = &st->blocks[h->block];
+        for (uint32_t i = bk->span0; i < bk->span0 + bk->nspan; i++) {
+            const span_t *sp = &st->spans[i];
+            if (sp->kind == SK_TEXT)
+                buf_add(b, st->text + sp->off, sp->len);
+            else if (sp->kind == SK_LITERAL)
+                buf_add(b, st->lit + sp->off, sp->len);
+            else
+                buf_addc(b, ' ');
+        }
+        if (bk->nspan)
+            return;
+    }
+    buf_add(b, st->text + h->tstart, h->tend - h->tstart);
 }

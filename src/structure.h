@@ -15,6 +15,7 @@
 #ifndef JUAN_STRUCTURE_H
 #define JUAN_STRUCTURE_H
 #include "frontmatter.h"
+#include "util.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,6 +129,11 @@ void st_build(structure_t *st, const char *text, size_t len, int format,
 void st_build_async(structure_t *st, const char *text, size_t len, int format,
                     const char *path);
 void st_wait(const structure_t *st);
+/* Is the structure complete (a background build finished)? Never waits. */
+int st_ready(const structure_t *st);
+/* The visible text of heading h (Markdown: its spans, markup left out),
+ * into b (cleared first; NUL-terminated). */
+void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b);
 void st_free(structure_t *st);
 
 /* Iterate blocks: an opaque cursor. */
