@@ -308,8 +308,9 @@ static void join(buf_t *b, char **v, size_t n, const char *sep)
     }
 }
 
-static void meta_block(render_t *R, size_t at)
+static void meta_block(render_t *R, size_t at, size_t end)
 {
+    size_t first = R->n;
     const frontmatter_t *fm = &R->st->fm;
     if (fm->title)
         text_line(R, fm->title, SP_HEADING, at);
@@ -330,6 +331,16 @@ static void meta_block(render_t *R, size_t at)
     if (m.n)
         text_line(R, m.p, 0, at);
     buf_free(&m);
+    /* the synthetic lines stand for successive bytes of the front matter,
+     * so that each can be named by an offset (the last one for the rest) */
+    size_t k = 0;
+    for (size_t i = first; i < R->n; i++, k++) {
+        rline_t *l = &R->v[i];
+        l->start = at + k < end ? at + k : (end > at ? end - 1 : at);
+        l->end = i + 1 < R->n ? l->start + 1 : end;
+        for (uint32_t g = l->g0; g < l->g0 + l->ng; g++)
+            R->glyphs[g].src = l->start;
+    }
 }
 
 /* Does block b print anything? (Front matter without a title, date,
@@ -404,7 +415,7 @@ void render_block(render_t *R, const structure_t *st, const block_t *b,
      * that continue it are indented the same */
     int hang = turn_hang(st, b);
     if (kind == BK_META) {
-        meta_block(R, b->start);
+        meta_block(R, b->start, b->end);
     } else if (kind == BK_RULE) {
         make_leads(R, b, 0);
         buf_t r = {0};
