@@ -4,7 +4,9 @@
 #include "layout.h"
 #include "report.h"
 #include "structure.h"
+#include "term.h"
 #include "text.h"
+#include "tui.h"
 #include "util.h"
 
 #include <errno.h>
@@ -15,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
 {
     fputs("Usage: juan [OPTION]... FILE...\n"
+          "       cmd | juan [OPTION]...\n"
           "       juan --dump [-w N] [OPTION]... FILE...\n"
           "       juan --outline|--speakers [--json] FILE...\n"
           "Read Chinese and Japanese essays and interviews in the terminal.\n"
@@ -33,7 +35,8 @@ static void usage(FILE *f)
           "\n"
           "Options:\n"
           "  -w, --width=N         line width in cells, 10-1000 (default: the\n"
-          "                        terminal's width, or 80 when not a terminal)\n"
+          "                        reader's column 72; --dump: the terminal's\n"
+          "                        width, or 80 when not a terminal)\n"
           "      --indent=N        indent of indented paragraphs, in ideographic\n"
           "                        spaces (default 2; 0 drops indents)\n"
           "  -e, --encoding=NAME   read FILE as NAME (GB18030, BIG5, SHIFT_JIS,\n"
@@ -44,12 +47,14 @@ static void usage(FILE *f)
           "      --color=WHEN      auto, always or never: bold headings and\n"
           "                        speakers, emphasis (auto: on a terminal unless\n"
           "                        NO_COLOR is set)\n"
+          "      --ambiguous=W     narrow or wide: how the terminal draws East Asian\n"
+          "                        ambiguous characters (“ ” … —); skips the probe\n"
           "  -h, --help            show this help and exit\n"
           "  -V, --version         show the version and exit\n"
           "\n"
-          "FILE may be - for standard input. Without --dump, juan shows the\n"
-          "laid-out text in less -R when standard output is a terminal and\n"
-          "less is installed, and prints it otherwise.\n"
+          "FILE may be - for standard input. Without a mode, juan opens the\n"
+          "full-screen reader when standard output is a terminal (keys: h in\n"
+          "the reader, or man juan), and prints the laid-out text otherwise.\n"
           "Exit status: 0 if all went well, 2 on any error.\n",
           f);
 }
@@ -84,27 +89,6 @@ static int terminal_width(void)
         return w;
     }
     return 80;
-}
-
-/* Is an executable `name` on PATH? */
-static int on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        return 0;
-    buf_t b = {0};
-    int found = 0;
-    while (!found && *path) {
-        size_t k = strcspn(path, ":");
-        b.n = 0;
-        buf_add(&b, k ? path : ".", k ? k : 1);
-        buf_addc(&b, '/');
-        buf_adds(&b, name);
-        found = access(b.p, X_OK) == 0;
-        path += k + (path[k] == ':');
-    }
-    buf_free(&b);
-    return found;
 }
 
 enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS };
@@ -162,7 +146,7 @@ int main(int argc, char **argv)
     }
     enum {
         OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
-        OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON
+        OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS
     };
     static const struct option opts[] = {
         {"dump", no_argument, NULL, OPT_DUMP},
@@ -176,12 +160,14 @@ int main(int argc, char **argv)
         {"outline", no_argument, NULL, OPT_OUTLINE},
         {"speakers", no_argument, NULL, OPT_SPEAKERS},
         {"json", no_argument, NULL, OPT_JSON},
+        {"ambiguous", required_argument, NULL, OPT_AMBIGUOUS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int width = 0, mode = -1, json = 0, format = FMT_AUTO;
     int color = -1; /* auto */
+    int ambiguous = AMBI_UNKNOWN;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
@@ -201,6 +187,17 @@ int main(int argc, char **argv)
         }
         case OPT_JSON:
             json = 1;
+            break;
+        case OPT_AMBIGUOUS:
+            if (!strcmp(optarg, "narrow"))
+                ambiguous = AMBI_NARROW;
+            else if (!strcmp(optarg, "wide"))
+                ambiguous = AMBI_WIDE;
+            else {
+                msg("invalid ambiguous width '%s' (expected narrow or wide)",
+                    safe_path(optarg));
+                try_help();
+            }
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
@@ -264,43 +261,49 @@ int main(int argc, char **argv)
         msg("--json goes with --outline or --speakers");
         try_help();
     }
-    int page = mode < 0; /* no mode given: show it, paged on a terminal */
+    int nomode = mode < 0, reader = nomode && isatty(STDOUT_FILENO);
     if (mode < 0)
         mode = MODE_DUMP;
-    if (optind >= argc) {
+    static char *stdin_only[] = {"-", NULL};
+    char **files = argv + optind;
+    int nfiles = argc - optind;
+    if (nfiles == 0 && nomode && !isatty(STDIN_FILENO)) {
+        files = stdin_only; /* cmd | juan */
+        nfiles = 1;
+    }
+    if (nfiles == 0) {
         msg("no file given (the library view comes in a later version)");
         try_help();
+    }
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    int no_color = (nc && *nc) || (term && !strcmp(term, "dumb"));
+    if (reader) {
+        tui_opts_t to = {.width = width ? width : 72, .indent = lopt.indent,
+                         .format = format, .color = color == 1 || (color < 0 && !no_color),
+                         .ambiguous = ambiguous, .dopt = dopt};
+        int r = tui_run(files, nfiles, &to);
+        if (r >= 0)
+            return r;
+        /* no screen (an unknown terminal): print instead */
     }
     lopt.width = width ? width : terminal_width();
 
     FILE *out = stdout;
-    FILE *pager = NULL;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    if (page && isatty(STDOUT_FILENO) && on_path("less")) {
-        /* until the full-screen reader exists: page the laid-out text */
-        signal(SIGPIPE, SIG_IGN);
-        pager = popen("less -R", "w");
-        if (pager)
-            out = pager;
-    }
-    if (color < 0) {
-        /* auto: on a terminal (or into the pager), unless NO_COLOR */
-        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-        color = isatty(STDOUT_FILENO) && !(nc && *nc) &&
-                !(term && !strcmp(term, "dumb"));
-    }
+    if (color < 0) /* auto: on a terminal, unless NO_COLOR */
+        color = isatty(STDOUT_FILENO) && !no_color;
     dump_opts_t dop = {.lo = lopt, .color = color};
-    int rc = 0, many = argc - optind > 1;
+    int rc = 0, many = nfiles > 1;
     if (json && many)
         fputs("[\n", out);
-    for (int i = optind; i < argc; i++) {
+    for (int i = 0; i < nfiles; i++) {
         if (many && !json)
-            fprintf(out, "%s==> %s <==\n", i > optind ? "\n" : "",
-                    safe_path(argv[i]));
-        else if (many && i > optind)
+            fprintf(out, "%s==> %s <==\n", i > 0 ? "\n" : "",
+                    safe_path(files[i]));
+        else if (many && i > 0)
             fputs(",\n", out);
-        int r = process_file(argv[i], &dopt, &dop, format, mode, json, out);
+        int r = process_file(files[i], &dopt, &dop, format, mode, json, out);
         if (r)
             rc = r;
         if (r && errno == EPIPE)
@@ -308,8 +311,6 @@ int main(int argc, char **argv)
     }
     if (json && many)
         fputs("]\n", out);
-    if (pager)
-        pclose(pager);
     if (fflush(stdout) != 0 && errno != EPIPE) {
         msg("write error: %s", strerror(errno));
         rc = 2;

@@ -746,3 +746,13 @@ void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b)
     }
     buf_add(b, st->text + h->tstart, h->tend - h->tstart);
 }
+
+int st_speaker_find(const structure_t *st, const char *name, size_t n)
+{
+    st_wait(st);
+    for (size_t k = 0; k < st->nspeakers; k++)
+        if (speaker_same(st->text + st->speakers[k].name_off,
+                         st->speakers[k].name_len, name, n))
+            return (int)k;
+    return -1;
+}

@@ -131,6 +131,9 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
 void st_wait(const structure_t *st);
 /* Is the structure complete (a background build finished)? Never waits. */
 int st_ready(const structure_t *st);
+/* The speaker named name[0..n) (as speakers are told apart: 暗涌: and
+ * 暗涌： are one), or -1. Waits for a background build. */
+int st_speaker_find(const structure_t *st, const char *name, size_t n);
 /* The visible text of heading h (Markdown: its spans, markup left out),
  * into b (cleared first; NUL-terminated). */
 void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b);

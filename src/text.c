@@ -399,3 +399,29 @@ void units_free(units_t *t)
     buf_free(&t->disp);
     memset(t, 0, sizeof *t);
 }
+
+void text_count_reading(const char *s, size_t n, size_t *cjk, size_t *words)
+{
+    size_t c = 0, w = 0;
+    int inword = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            int al = (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+            w += al && !inword;
+            inword = al;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += (size_t)text_decode(s + i, n - i, &cp);
+        int latin = cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7;
+        w += latin && !inword;
+        inword = latin;
+        c += (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+             (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+             (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+    }
+    *cjk += c;
+    *words += w;
+}

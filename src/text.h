@@ -66,6 +66,10 @@ size_t text_width(const char *s, size_t n);
  * consumes one byte. Returns the number of bytes consumed (>= 1). */
 int text_decode(const char *s, size_t n, uint32_t *cp);
 
+/* What a reader reads in s[0..n): CJK characters (Han, kana, Hangul) and
+ * Latin words (runs of letters and digits), added to *cjk and *words. */
+void text_count_reading(const char *s, size_t n, size_t *cjk, size_t *words);
+
 /* First offset at or after i (< end) that is not a blank: SP, TAB or
  * U+3000, the blanks that indent a paragraph or make a line blank. */
 size_t text_skip_blanks(const char *s, size_t i, size_t end);

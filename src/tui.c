@@ -1,0 +1,1407 @@
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "tui.h"
+#include "layout.h"
+#include "search.h"
+#include "structure.h"
+#include "term.h"
+#include "text.h"
+#include "util.h"
+#include "view.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unigbrk.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#define RT_CHUNK 65536 /* reading-time table granularity */
+#define NHIST 32
+
+enum { PAIR_HL = 7, PAIR_BAR = 8, PAIR_HEAD = 9 };
+static const short speaker_colors[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
+                                       COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
+#define NSPCOL 6
+
+typedef struct {
+    const tui_opts_t *o;
+    char **files;
+    int nfiles, cur, rc;
+    size_t *filepos; /* the top of each file left with :n / :p */
+    /* the open document */
+    doc_t d;
+    structure_t st;
+    view_t V;
+    int loaded;
+    char *title;          /* display bytes */
+    short *spcolor;       /* colour pair of each speaker */
+    size_t *turns;        /* every turn start, sorted */
+    size_t nturns;
+    int have_turns;
+    size_t *rt_cjk, *rt_words; /* per chunk, summed from the end */
+    size_t rt_n;
+    int rt_done;
+    /* screen */
+    int width;       /* the reading column asked for (< and > change it) */
+    int col, left, rows, sticky, too_small;
+    int color;
+    /* reading state */
+    int focus, filter;
+    size_t marks[26];
+    unsigned marked;
+    size_t last_jump;
+    int has_jump;
+    char msg[512];
+    /* search */
+    char *query;     /* the last search (bytes) */
+    size_t qn;
+    int qdir, qscope; /* direction; speaker scope (-1: none) */
+    int has_query;
+    match_t last;    /* the last match gone to */
+    int has_last;
+    const char *hl;  /* the query highlighted now */
+    size_t hln;
+    int hlscope;
+    char *hist[NHIST];
+    int nhist;
+    match_t *mv;
+    size_t mcap;
+} tui_t;
+
+/* ---- drawing ---------------------------------------------------------- */
+
+/* Draw display bytes s[0..n) from column x, not past column xmax
+ * (exclusive): each character with the zero-width ones after it as one
+ * cell group. Returns the column after. */
+static int put_bytes(int y, int x, int xmax, const char *s, size_t n,
+                     attr_t at, short pair)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        i += (size_t)text_decode(s + i, n - i, &cp);
+        wchar_t wc[CCHARW_MAX + 1];
+        int nw = 0;
+        wc[nw++] = (wchar_t)cp;
+        int w = wcwidth((wchar_t)cp);
+        while (i < n) {
+            uint32_t c2;
+            int k = text_decode(s + i, n - i, &c2);
+            if (wcwidth((wchar_t)c2) != 0)
+                break;
+            if (nw < CCHARW_MAX)
+                wc[nw++] = (wchar_t)c2;
+            i += (size_t)k;
+        }
+        wc[nw] = 0;
+        if (w <= 0)
+            continue;
+        if (x + w > xmax)
+            return xmax;
+        cchar_t cc;
+        setcchar(&cc, wc, at, pair, NULL);
+        mvadd_wch(y, x, &cc);
+        x += w;
+    }
+    return x;
+}
+
+/* Draw a UTF-8 string from the outside (a title, a query) made safe. */
+static int put_safe(int y, int x, int xmax, const char *s, size_t n, attr_t at,
+                    short pair)
+{
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    text_sanitize(&b, s, n);
+    x = put_bytes(y, x, xmax, b.p, b.n, at, pair);
+    buf_free(&b);
+    return x;
+}
+
+static attr_t style_attr(const tui_t *T, int style, int speaker, short *pair)
+{
+    attr_t a = 0;
+    *pair = 0;
+    if (style & (SP_STRONG | SP_HEADING | SP_SPEAKER))
+        a |= A_BOLD;
+    if (style & SP_EM)
+        a |= A_ITALIC;
+    if (style & SP_LINK)
+        a |= A_UNDERLINE;
+    if (style & (SP_CODE | SP_DEL))
+        a |= A_DIM;
+    if (T->color) {
+        if ((style & SP_SPEAKER) && speaker >= 0 && T->spcolor)
+            *pair = T->spcolor[speaker];
+        else if (style & SP_HEADING)
+            *pair = PAIR_HEAD;
+    }
+    return a;
+}
+
+/* Is document byte src inside one of the n matches (sorted)? *k walks. */
+static int in_match(const match_t *m, size_t n, size_t *k, size_t src)
+{
+    while (*k < n && m[*k].b <= src)
+        (*k)++;
+    return *k < n && m[*k].a <= src;
+}
+
+static void draw_line(tui_t *T, int y, const pline_t *l, const match_t *m,
+                      size_t nm)
+{
+    const page_t *P = &T->V.page;
+    int x = T->left, xmax = T->left + T->col;
+    if (xmax > COLS)
+        xmax = COLS;
+    /* leads (quote bars, markers) and indent */
+    x = put_bytes(y, x, xmax, P->out.p + l->off, l->text - l->off,
+                  T->color ? 0 : A_DIM, T->color ? PAIR_BAR : 0);
+    uint32_t end = l->off + l->len - ((l->flags & RL_CUT) ? 3 : 0);
+    uint32_t r = l->run0, rend = l->run0 + l->nrun;
+    int style = 0;
+    size_t k = 0;
+    for (uint32_t g = l->g0; g < l->g0 + l->ng; g++) {
+        const glyph_t *q = &P->glyphs[g];
+        uint32_t ge = g + 1 < l->g0 + l->ng ? P->glyphs[g + 1].o : end;
+        while (r < rend && P->runs[r].off <= q->o)
+            style = P->runs[r++].style;
+        short pair;
+        attr_t a = style_attr(T, style, l->speaker, &pair);
+        if (nm && in_match(m, nm, &k, q->src)) {
+            a |= A_REVERSE;
+            if (T->color)
+                pair = PAIR_HL, a &= ~(attr_t)A_REVERSE;
+        }
+        x = put_bytes(y, x, xmax, P->out.p + q->o, ge - q->o, a, pair);
+    }
+    if (l->flags & RL_CUT)
+        put_bytes(y, x, xmax, P->out.p + end, 3, A_DIM, 0);
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
+/* What the structure knows once built: title, speaker colours. */
+static void learn_structure(tui_t *T)
+{
+    if (T->title || !st_ready(&T->st))
+        return;
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    const structure_t *st = &T->st;
+    if (st->has_fm && st->fm.title)
+        buf_adds(&b, st->fm.title);
+    else if (st->nheadings && st->headings[0].level == 0)
+        st_heading_text(st, &st->headings[0], &b);
+    buf_t s = {0};
+    buf_add(&s, "", 0);
+    if (b.n)
+        text_sanitize(&s, b.p, b.n);
+    else
+        text_sanitize(&s, base_name(T->files[T->cur]), strlen(base_name(T->files[T->cur])));
+    T->title = s.p;
+    buf_free(&b);
+    /* speaker colours: stable per name (a hash of it), distinct within
+     * the document while there are colours left */
+    T->spcolor = xmalloc((st->nspeakers + 1) * sizeof *T->spcolor);
+    int used[NSPCOL] = {0};
+    for (size_t i = 0; i < st->nspeakers; i++) {
+        uint32_t h = 2166136261u;
+        for (size_t j = 0; j < st->speakers[i].name_len; j++)
+            h = (h ^ (unsigned char)st->text[st->speakers[i].name_off + j]) * 16777619u;
+        int c = (int)(h % NSPCOL);
+        for (int t = 0; t < NSPCOL && used[c] && i < NSPCOL; t++)
+            c = (c + 1) % NSPCOL;
+        used[c] = 1;
+        T->spcolor[i] = (short)(c + 1);
+    }
+}
+
+static void title_fallback(tui_t *T, buf_t *b)
+{
+    if (T->title)
+        buf_adds(b, T->title);
+    else
+        text_sanitize(b, base_name(T->files[T->cur]), strlen(base_name(T->files[T->cur])));
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every turn start, of every speaker, in order. */
+static void need_turns(tui_t *T)
+{
+    if (T->have_turns)
+        return;
+    st_wait(&T->st);
+    learn_structure(T);
+    const structure_t *st = &T->st;
+    size_t n = 0;
+    for (size_t i = 0; i < st->nspeakers; i++)
+        n += st->speakers[i].turns;
+    T->turns = xmalloc((n + 1) * sizeof *T->turns);
+    for (size_t i = 0; i < st->nspeakers; i++)
+        for (size_t j = 0; j < st->speakers[i].turns; j++)
+            T->turns[T->nturns++] = st->speakers[i].turn_offsets[j];
+    qsort(T->turns, T->nturns, sizeof *T->turns, cmp_size);
+    T->have_turns = 1;
+}
+
+/* The reading-time table: CJK characters and words per chunk, summed from
+ * the end (built once, after the first screen is up). */
+static void need_reading_time(tui_t *T)
+{
+    if (T->rt_done)
+        return;
+    size_t len = T->st.len, n = len / RT_CHUNK + 1;
+    T->rt_cjk = xmalloc((n + 1) * sizeof *T->rt_cjk);
+    T->rt_words = xmalloc((n + 1) * sizeof *T->rt_words);
+    T->rt_cjk[n] = T->rt_words[n] = 0;
+    for (size_t i = n; i-- > 0;) {
+        size_t a = i * RT_CHUNK, e = a + RT_CHUNK < len ? a + RT_CHUNK : len;
+        T->rt_cjk[i] = T->rt_cjk[i + 1];
+        T->rt_words[i] = T->rt_words[i + 1];
+        if (a < e)
+            text_count_reading(T->st.text + a, e - a, &T->rt_cjk[i], &T->rt_words[i]);
+    }
+    T->rt_n = n;
+    T->rt_done = 1;
+}
+
+/* Minutes left from byte off: CJK at 400 a minute, words at 230. */
+static long minutes_left(tui_t *T, size_t off)
+{
+    size_t i = off / RT_CHUNK, cjk = 0, words = 0;
+    if (i >= T->rt_n)
+        return 0;
+    size_t e = (i + 1) * RT_CHUNK < T->st.len ? (i + 1) * RT_CHUNK : T->st.len;
+    if (off < e)
+        text_count_reading(T->st.text + off, e - off, &cjk, &words);
+    cjk += T->rt_cjk[i + 1];
+    words += T->rt_words[i + 1];
+    double m = cjk / 400.0 + words / 230.0;
+    return (long)(m + 0.999);
+}
+
+static void unload(tui_t *T)
+{
+    if (!T->loaded)
+        return;
+    view_free(&T->V);
+    st_free(&T->st);
+    doc_close(&T->d);
+    free(T->title);
+    free(T->spcolor);
+    free(T->turns);
+    free(T->rt_cjk);
+    free(T->rt_words);
+    T->title = NULL;
+    T->spcolor = NULL;
+    T->turns = NULL;
+    T->rt_cjk = T->rt_words = NULL;
+    T->nturns = T->rt_n = 0;
+    T->have_turns = T->rt_done = 0;
+    T->focus = T->filter = -1;
+    T->marked = 0;
+    T->has_jump = T->has_last = 0;
+    T->loaded = 0;
+}
+
+/* Open file i; on failure set *err and return -1. */
+static int load(tui_t *T, int i, char *err, size_t errn)
+{
+    doc_t d;
+    const char *path = T->files[i];
+    int r = doc_open(&d, path, &T->o->dopt);
+    if (r != DOC_OK) {
+        if (r == DOC_ERR_SYS)
+            snprintf(err, errn, "%s: %s", safe_path(path), strerror(errno));
+        else if (r == DOC_ERR_BINARY)
+            snprintf(err, errn, "%s: binary file (use --force to view)", safe_path(path));
+        else
+            snprintf(err, errn, "%s: cannot convert from encoding '%s'",
+                     safe_path(path), safe_path(T->o->dopt.encoding));
+        doc_close(&d);
+        return -1;
+    }
+    unload(T);
+    T->d = d;
+    T->cur = i;
+    st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
+    layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
+    view_init(&T->V, &T->st, &lo);
+    if (T->filepos[i])
+        view_goto(&T->V, T->filepos[i]);
+    T->loaded = 1;
+    return 0;
+}
+
+/* ---- geometry and status ------------------------------------------------ */
+
+static void geometry(tui_t *T, int width)
+{
+    T->too_small = COLS < 20 || LINES < 6;
+    int col = width < COLS ? width : COLS;
+    if (col < LAYOUT_MIN_WIDTH)
+        col = LAYOUT_MIN_WIDTH;
+    T->left = COLS > col ? (COLS - col) / 2 : 0;
+    if (col != T->col) {
+        T->col = col;
+        if (T->loaded)
+            view_set_width(&T->V, col);
+    }
+}
+
+/* Index of the section (heading of level > 0) that holds the line
+ * [start, end), or -1. */
+static long section_at(const structure_t *st, size_t end)
+{
+    size_t lo = 0, hi = st->nheadings;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->headings[mid].start < end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo > 0 && st->headings[lo - 1].level == 0)
+        lo--;
+    return lo ? (long)lo - 1 : -1;
+}
+
+static void speaker_name(const tui_t *T, int k, buf_t *b)
+{
+    const speaker_t *p = &T->st.speakers[k];
+    text_sanitize(b, T->st.text + p->name_off, p->name_len);
+}
+
+static void draw_status(tui_t *T, const pline_t *top)
+{
+    int y = LINES - 1, xmax = COLS - 1; /* never the bottom-right cell */
+    attrset(A_REVERSE);
+    mvhline(y, 0, ' ', COLS - 1);
+    char right[96];
+    size_t off = top ? top->start : 0;
+    int pct = T->V.page.at_end || T->st.len == 0
+                  ? 100 : (int)(off * 100 / T->st.len);
+    if (T->rt_done)
+        snprintf(right, sizeof right, " %d%%  %ld min left ", pct,
+                 T->V.page.at_end ? 0 : minutes_left(T, off));
+    else
+        snprintf(right, sizeof right, " %d%% ", pct);
+    int rw = (int)strlen(right);
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    if (T->msg[0]) {
+        buf_adds(&b, T->msg);
+    } else {
+        title_fallback(T, &b);
+        if (st_ready(&T->st) && top) {
+            long h = section_at(&T->st, top->end > top->start ? top->end : top->start + 1);
+            if (h >= 0) {
+                buf_t t = {0};
+                st_heading_text(&T->st, &T->st.headings[h], &t);
+                buf_adds(&b, " │ § ");
+                text_sanitize(&b, t.p, t.n);
+                buf_free(&t);
+            }
+            if (top->speaker >= 0 && top->kind == BK_PARA) {
+                buf_adds(&b, " │ ");
+                speaker_name(T, top->speaker, &b);
+            }
+        }
+        if (T->focus >= 0) {
+            buf_adds(&b, T->filter ? " │ only @" : " │ @");
+            speaker_name(T, T->focus, &b);
+        }
+        if (T->nfiles > 1) {
+            char f[32];
+            snprintf(f, sizeof f, " │ %d/%d", T->cur + 1, T->nfiles);
+            buf_adds(&b, f);
+        }
+    }
+    int lmax = xmax - rw > 1 ? xmax - rw : xmax;
+    put_bytes(y, 1, lmax, b.p, b.n, A_REVERSE, 0);
+    buf_free(&b);
+    if (xmax - rw > 1)
+        put_bytes(y, xmax - rw, xmax, right, (size_t)rw, A_REVERSE, 0);
+    attrset(A_NORMAL);
+}
+
+/* Matches of the highlighted query on the page. */
+static size_t page_matches(tui_t *T)
+{
+    const page_t *P = &T->V.page;
+    if (!T->hl || !T->hln || P->n == 0)
+        return 0;
+    size_t lo = P->v[0].start, hi = P->v[P->n - 1].end + 1;
+    size_t n = search_range(T->st.text, T->st.len, T->hl, T->hln, lo, hi, &T->mv, &T->mcap);
+    if (T->hlscope < 0)
+        return n;
+    size_t k = 0; /* scoped: only the speaker's turns */
+    for (size_t i = 0; i < n; i++) {
+        st_cursor_t c;
+        block_t b;
+        if (st_at(&T->st, T->mv[i].a, &c, &b) && b.speaker == T->hlscope &&
+            (b.flags & (BF_TURN | BF_CONT)))
+            T->mv[k++] = T->mv[i];
+    }
+    return k;
+}
+
+static void draw(tui_t *T)
+{
+    erase();
+    if (T->too_small) {
+        put_bytes(0, 0, COLS, "terminal too small", 18, A_BOLD, 0);
+        refresh();
+        return;
+    }
+    learn_structure(T);
+    int rows = LINES - 1;
+    view_fill(&T->V, rows);
+    const page_t *P = &T->V.page;
+    const pline_t *top = P->n ? &P->v[0] : NULL;
+    /* a sticky header: the section whose heading has scrolled away */
+    long h = -1;
+    T->sticky = 0;
+    if (top && st_ready(&T->st)) {
+        h = section_at(&T->st, top->end > top->start ? top->end : top->start + 1);
+        if (h >= 0 && T->st.headings[h].end <= top->start)
+            T->sticky = 1;
+    }
+    T->rows = rows - T->sticky;
+    if (T->sticky) {
+        buf_t t = {0};
+        st_heading_text(&T->st, &T->st.headings[h], &t);
+        int xmax = T->left + T->col < COLS ? T->left + T->col : COLS;
+        short pair = T->color ? PAIR_HEAD : 0;
+        mvhline(0, T->left, ' ', xmax - T->left);
+        put_safe(0, T->left, xmax, t.p, t.n, A_BOLD | A_UNDERLINE, pair);
+        buf_free(&t);
+    }
+    size_t nm = page_matches(T);
+    for (int i = 0; i < T->rows && (size_t)i < P->n; i++)
+        draw_line(T, i + T->sticky, &P->v[i], T->mv, nm);
+    draw_status(T, top);
+    refresh();
+}
+
+/* ---- moving ------------------------------------------------------------- */
+
+static void jump_from_here(tui_t *T)
+{
+    T->last_jump = view_top(&T->V);
+    T->has_jump = 1;
+}
+
+static void go(tui_t *T, size_t off)
+{
+    jump_from_here(T);
+    view_goto(&T->V, off);
+}
+
+/* The top line's document range (filled by the last draw). */
+static void top_range(tui_t *T, size_t *s, size_t *e)
+{
+    view_fill(&T->V, 1);
+    const page_t *P = &T->V.page;
+    *s = P->n ? P->v[0].start : 0;
+    *e = P->n ? P->v[0].end : 0;
+}
+
+static void next_heading(tui_t *T, int dir)
+{
+    st_wait(&T->st);
+    size_t s, e;
+    top_range(T, &s, &e);
+    const structure_t *st = &T->st;
+    long found = -1;
+    for (size_t i = 0; i < st->nheadings; i++) {
+        const heading_t *h = &st->headings[i];
+        if (h->level == 0)
+            continue;
+        if (dir > 0 && h->start >= e && (h->start > s || e == s)) {
+            found = (long)i;
+            break;
+        }
+        if (dir < 0 && h->start < s)
+            found = (long)i;
+    }
+    if (found < 0)
+        snprintf(T->msg, sizeof T->msg, dir > 0 ? "no next section" : "no previous section");
+    else
+        go(T, st->headings[found].start);
+}
+
+static void next_turn(tui_t *T, int dir)
+{
+    need_turns(T);
+    size_t s, e;
+    top_range(T, &s, &e);
+    const size_t *v = T->turns;
+    size_t n = T->nturns;
+    if (T->focus >= 0) {
+        v = T->st.speakers[T->focus].turn_offsets;
+        n = T->st.speakers[T->focus].turns;
+    }
+    long found = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (dir > 0 && v[i] >= e && (v[i] > s || e == s)) {
+            found = (long)i;
+            break;
+        }
+        if (dir < 0 && v[i] < s)
+            found = (long)i;
+    }
+    if (found < 0)
+        snprintf(T->msg, sizeof T->msg, n ? (dir > 0 ? "no next turn" : "no previous turn")
+                                          : "no speaker turns in this document");
+    else
+        go(T, v[found]);
+}
+
+/* ---- search ------------------------------------------------------------- */
+
+/* Is a match in the scope (speaker k's turns; -1: anywhere)? */
+static int in_scope(tui_t *T, size_t off, int k)
+{
+    if (k < 0)
+        return 1;
+    st_cursor_t c;
+    block_t b;
+    return st_at(&T->st, off, &c, &b) && b.speaker == k &&
+           (b.flags & (BF_TURN | BF_CONT));
+}
+
+/* Split "@NAME rest" into the speaker and the query; returns the speaker
+ * index, -1 without @, -2 when NAME is no speaker. */
+static int parse_scope(tui_t *T, const char *s, size_t n, const char **q, size_t *qn)
+{
+    *q = s;
+    *qn = n;
+    if (n == 0 || s[0] != '@')
+        return -1;
+    size_t e = 1;
+    while (e < n && s[e] != ' ' && !(n - e >= 3 && !memcmp(s + e, "\u3000", 3)))
+        e++;
+    size_t r = e;
+    while (r < n && (s[r] == ' ' || (n - r >= 3 && !memcmp(s + r, "\u3000", 3))))
+        r += s[r] == ' ' ? 1 : 3;
+    *q = s + r;
+    *qn = n - r;
+    int k = st_speaker_find(&T->st, s + 1, e - 1);
+    return k < 0 ? -2 : k;
+}
+
+/* Go to the next match (dir > 0) or the previous one of the last search,
+ * from the last match when it is on the screen, else from the top. */
+static void search_go(tui_t *T, int dir)
+{
+    if (!T->has_query) {
+        snprintf(T->msg, sizeof T->msg, "no previous search");
+        return;
+    }
+    size_t top, s, e;
+    top_range(T, &s, &e);
+    top = s;
+    view_fill(&T->V, T->rows > 0 ? T->rows : 1);
+    const page_t *P = &T->V.page;
+    size_t pend = P->n ? P->v[P->n - 1].end : top;
+    size_t from = top;
+    int onscreen = T->has_last && T->last.a >= top && T->last.a < pend + 1;
+    if (onscreen)
+        from = dir > 0 ? T->last.a + 1 : T->last.a;
+    if (T->qn == 0) { /* @NAME alone: its turns */
+        const speaker_t *p = &T->st.speakers[T->qscope];
+        long found = -1;
+        for (size_t i = 0; i < p->turns; i++) {
+            size_t t = p->turn_offsets[i];
+            if (dir > 0 && t >= e && (t > s || e == s)) {
+                found = (long)i;
+                break;
+            }
+            if (dir < 0 && t < s)
+                found = (long)i;
+        }
+        if (found < 0 && p->turns) {
+            found = dir > 0 ? 0 : (long)p->turns - 1;
+            snprintf(T->msg, sizeof T->msg, dir > 0 ? "last turn passed, continuing at the first"
+                                                    : "first turn passed, continuing at the last");
+        }
+        if (found >= 0)
+            go(T, p->turn_offsets[found]);
+        return;
+    }
+    match_t m;
+    int wrapped = 0;
+    for (;;) {
+        int ok = search_find(T->st.text, T->st.len, T->query, T->qn, from, dir, &m);
+        while (ok && !(in_scope(T, m.a, T->qscope) &&
+                       (!T->filter || in_scope(T, m.a, T->focus))))
+            ok = search_find(T->st.text, T->st.len, T->query, T->qn,
+                             dir > 0 ? m.a + 1 : m.a, dir, &m);
+        if (ok)
+            break;
+        if (wrapped) {
+            buf_t b = {0};
+            buf_add(&b, "", 0);
+            text_sanitize(&b, T->query, T->qn);
+            snprintf(T->msg, sizeof T->msg, "not found: %s", b.p);
+            buf_free(&b);
+            return;
+        }
+        wrapped = 1;
+        from = dir > 0 ? 0 : T->st.len;
+    }
+    if (wrapped)
+        snprintf(T->msg, sizeof T->msg, dir > 0 ? "search hit bottom, continuing at top"
+                                                : "search hit top, continuing at bottom");
+    T->last = m;
+    T->has_last = 1;
+    go(T, m.a);
+}
+
+/* ---- the prompt --------------------------------------------------------- */
+
+/* Grapheme boundaries of s[0..n): the one before / after byte i. */
+static size_t gb_prev(const char *s, size_t n, size_t i)
+{
+    if (i == 0)
+        return 0;
+    char *br = xmalloc(n + 1);
+    u8_grapheme_breaks((const uint8_t *)s, n, br);
+    size_t j = i - 1;
+    while (j > 0 && !br[j])
+        j--;
+    free(br);
+    return j;
+}
+
+static size_t gb_next(const char *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return n;
+    char *br = xmalloc(n + 1);
+    u8_grapheme_breaks((const uint8_t *)s, n, br);
+    size_t j = i + 1;
+    while (j < n && !br[j])
+        j++;
+    free(br);
+    return j;
+}
+
+static void set_highlight(tui_t *T, const char *s, size_t n)
+{
+    const char *q;
+    size_t qn;
+    int k = parse_scope(T, s, n, &q, &qn);
+    T->hl = k == -2 ? NULL : q;
+    T->hln = k == -2 ? 0 : qn;
+    T->hlscope = k;
+}
+
+/* Read a query after `lead` ('/' or '?') on the status line. Returns a
+ * new string, or NULL when cancelled. */
+static char *prompt(tui_t *T, char lead)
+{
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    size_t cur = 0;
+    int hpos = T->nhist;
+    const char *old_hl = T->hl;
+    size_t old_hln = T->hln;
+    int old_scope = T->hlscope;
+    for (;;) {
+        set_highlight(T, b.p, b.n);
+        T->msg[0] = 0;
+        draw(T);
+        int y = LINES - 1;
+        move(y, 0);
+        clrtoeol();
+        char l[2] = {lead, 0};
+        mvaddstr(y, 0, l);
+        int x = put_safe(y, 1, COLS - 1, b.p, cur, 0, 0);
+        put_safe(y, x, COLS - 1, b.p + cur, b.n - cur, 0, 0);
+        move(y, x < COLS - 1 ? x : COLS - 2);
+        curs_set(1);
+        refresh();
+        wint_t ch;
+        int r = get_wch(&ch);
+        if (term_quit) {
+            curs_set(0);
+            buf_free(&b);
+            return NULL;
+        }
+        if (r == ERR)
+            continue;
+        if (r == KEY_CODE_YES) {
+            switch (ch) {
+            case KEY_LEFT:
+                cur = gb_prev(b.p, b.n, cur);
+                break;
+            case KEY_RIGHT:
+                cur = gb_next(b.p, b.n, cur);
+                break;
+            case KEY_HOME:
+                cur = 0;
+                break;
+            case KEY_END:
+                cur = b.n;
+                break;
+            case KEY_BACKSPACE: {
+                size_t p = gb_prev(b.p, b.n, cur);
+                memmove(b.p + p, b.p + cur, b.n - cur + 1);
+                b.n -= cur - p;
+                cur = p;
+                break;
+            }
+            case KEY_DC: {
+                size_t p = gb_next(b.p, b.n, cur);
+                memmove(b.p + cur, b.p + p, b.n - p + 1);
+                b.n -= p - cur;
+                break;
+            }
+            case KEY_UP:
+            case KEY_DOWN:
+                if (ch == KEY_UP && hpos > 0)
+                    hpos--;
+                else if (ch == KEY_DOWN && hpos < T->nhist)
+                    hpos++;
+                b.n = 0;
+                buf_adds(&b, hpos < T->nhist ? T->hist[hpos] : "");
+                cur = b.n;
+                break;
+            case KEY_ENTER:
+                goto done;
+            case KEY_RESIZE:
+                geometry(T, T->width);
+                break;
+            }
+            continue;
+        }
+        if (ch == 27) { /* Esc */
+            curs_set(0);
+            buf_free(&b);
+            T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
+            return NULL;
+        }
+        if (ch == '\r' || ch == '\n')
+            goto done;
+        if (ch == 127 || ch == 8) {
+            size_t p = gb_prev(b.p, b.n, cur);
+            memmove(b.p + p, b.p + cur, b.n - cur + 1);
+            b.n -= cur - p;
+            cur = p;
+            continue;
+        }
+        if (ch == 21) { /* Ctrl-U */
+            b.n = 0;
+            b.p[0] = 0;
+            cur = 0;
+            continue;
+        }
+        if (ch < 32 || ch == 127)
+            continue;
+        char mb[MB_LEN_MAX];
+        mbstate_t ms;
+        memset(&ms, 0, sizeof ms);
+        size_t k = wcrtomb(mb, (wchar_t)ch, &ms);
+        if (k == (size_t)-1)
+            continue;
+        grow(&b.p, &b.cap, b.n + k + 1, 1);
+        memmove(b.p + cur + k, b.p + cur, b.n - cur + 1);
+        memcpy(b.p + cur, mb, k);
+        b.n += k;
+        cur += k;
+    }
+done:
+    curs_set(0);
+    if (b.n) {
+        if (T->nhist == NHIST) {
+            free(T->hist[0]);
+            memmove(T->hist, T->hist + 1, (NHIST - 1) * sizeof *T->hist);
+            T->nhist--;
+        }
+        T->hist[T->nhist++] = xstrdup(b.p);
+    }
+    return b.p;
+}
+
+static void do_search(tui_t *T, int dir)
+{
+    char *s = prompt(T, dir > 0 ? '/' : '?');
+    if (!s)
+        return;
+    if (!*s) { /* empty: repeat the last search */
+        free(s);
+        if (T->has_query)
+            T->qdir = dir, search_go(T, dir);
+        return;
+    }
+    const char *q;
+    size_t qn;
+    int k = parse_scope(T, s, strlen(s), &q, &qn);
+    if (k == -2) {
+        buf_t b = {0};
+        buf_add(&b, "", 0);
+        text_sanitize(&b, s + 1, strcspn(s + 1, " "));
+        snprintf(T->msg, sizeof T->msg, "no speaker named %s", b.p);
+        buf_free(&b);
+        free(s);
+        T->hl = NULL;
+        return;
+    }
+    free(T->query);
+    T->query = xmalloc(qn + 1);
+    memcpy(T->query, q, qn);
+    T->query[qn] = 0;
+    T->qn = qn;
+    T->qscope = k;
+    T->qdir = dir;
+    T->has_query = 1;
+    T->has_last = 0;
+    T->hl = T->query;
+    T->hln = T->qn;
+    T->hlscope = k;
+    free(s);
+    search_go(T, dir);
+}
+
+/* ---- panels -------------------------------------------------------------- */
+
+typedef struct {
+    const char *title;
+    int n, sel, mark; /* mark: the item drawn bold (current, focused) */
+} list_t;
+
+typedef void (*item_fn)(tui_t *T, int i, buf_t *left, char *right, size_t rn);
+
+/* A full-screen list; returns the chosen item, or -1. */
+static int run_list(tui_t *T, list_t *L, item_fn item)
+{
+    int first = 0;
+    for (;;) {
+        erase();
+        int h = LINES - 2;
+        if (h < 1)
+            h = 1;
+        if (L->sel < first)
+            first = L->sel;
+        if (L->sel >= first + h)
+            first = L->sel - h + 1;
+        put_bytes(0, 0, COLS - 1, L->title, strlen(L->title), A_BOLD, 0);
+        buf_t left = {0};
+        for (int i = first; i < L->n && i < first + h; i++) {
+            char right[64];
+            left.n = 0;
+            buf_add(&left, "", 0);
+            right[0] = 0;
+            item(T, i, &left, right, sizeof right);
+            attr_t a = (i == L->sel ? A_REVERSE : 0) | (i == L->mark ? A_BOLD : 0);
+            int y = 1 + i - first, rw = (int)strlen(right);
+            if (i == L->sel)
+                mvchgat(y, 0, COLS - 1, A_REVERSE, 0, NULL);
+            put_bytes(y, 1, COLS - 2 - rw, left.p, left.n, a, 0);
+            if (COLS - 2 - rw > 1)
+                put_bytes(y, COLS - 1 - rw, COLS - 1, right, (size_t)rw, a, 0);
+        }
+        buf_free(&left);
+        if (L->n == 0)
+            put_bytes(1, 1, COLS - 1, "(none)", 6, A_DIM, 0);
+        refresh();
+        wint_t ch;
+        int r = get_wch(&ch);
+        if (term_quit)
+            return -1;
+        if (r == ERR)
+            continue;
+        int key = r == KEY_CODE_YES ? (int)ch + 0x10000 : (int)ch;
+        switch (key) {
+        case 'j':
+        case KEY_DOWN + 0x10000:
+            if (L->sel + 1 < L->n)
+                L->sel++;
+            break;
+        case 'k':
+        case KEY_UP + 0x10000:
+            if (L->sel > 0)
+                L->sel--;
+            break;
+        case KEY_NPAGE + 0x10000:
+        case ' ':
+            L->sel = L->sel + h < L->n ? L->sel + h : L->n - 1;
+            break;
+        case KEY_PPAGE + 0x10000:
+        case 'b':
+            L->sel = L->sel > h ? L->sel - h : 0;
+            break;
+        case 'g':
+        case KEY_HOME + 0x10000:
+            L->sel = 0;
+            break;
+        case 'G':
+        case KEY_END + 0x10000:
+            L->sel = L->n - 1;
+            break;
+        case '\r':
+        case '\n':
+        case KEY_ENTER + 0x10000:
+            return L->n ? L->sel : -1;
+        case 27:
+        case 'q':
+            return -1;
+        case KEY_RESIZE + 0x10000:
+            geometry(T, T->width);
+            break;
+        default:
+            break;
+        }
+        if (L->sel < 0)
+            L->sel = 0;
+    }
+}
+
+/* Outline items: the headings of level > 0. */
+static size_t *outline_items(tui_t *T, int *n)
+{
+    const structure_t *st = &T->st;
+    size_t *v = xmalloc((st->nheadings + 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < st->nheadings; i++)
+        if (st->headings[i].level > 0)
+            v[(*n)++] = i;
+    return v;
+}
+
+static size_t *outline_v;
+
+static void outline_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
+{
+    const heading_t *h = &T->st.headings[outline_v[i]];
+    for (int k = 1; k < h->level; k++)
+        buf_adds(left, "  ");
+    buf_t t = {0};
+    st_heading_text(&T->st, h, &t);
+    text_sanitize(left, t.p, t.n);
+    buf_free(&t);
+    snprintf(right, rn, "%3.0f%%", T->st.len ? h->start * 100.0 / (double)T->st.len : 0.0);
+}
+
+static void outline_panel(tui_t *T)
+{
+    st_wait(&T->st);
+    learn_structure(T);
+    int n;
+    outline_v = outline_items(T, &n);
+    size_t s, e;
+    top_range(T, &s, &e);
+    long cur = section_at(&T->st, e > s ? e : s + 1);
+    list_t L = {.title = "Outline: Enter jumps, Esc closes", .n = n, .sel = 0, .mark = -1};
+    for (int i = 0; i < n; i++)
+        if ((long)outline_v[i] == cur)
+            L.sel = L.mark = i;
+    int k = run_list(T, &L, outline_item);
+    if (k >= 0)
+        go(T, T->st.headings[outline_v[k]].start);
+    free(outline_v);
+    outline_v = NULL;
+}
+
+static void speaker_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
+{
+    const speaker_t *p = &T->st.speakers[i];
+    buf_adds(left, i == T->focus ? "● " : "  ");
+    speaker_name(T, i, left);
+    double share = T->st.total_chars ? p->chars * 100.0 / (double)T->st.total_chars : 0;
+    snprintf(right, rn, "%zu turns  %4.1f%%", p->turns, share);
+}
+
+static void speaker_panel(tui_t *T)
+{
+    st_wait(&T->st);
+    learn_structure(T);
+    list_t L = {.title = "Speakers: Enter focuses (again: unfocuses), Esc closes",
+                .n = (int)T->st.nspeakers, .sel = T->focus > 0 ? T->focus : 0,
+                .mark = T->focus};
+    int k = run_list(T, &L, speaker_item);
+    if (k < 0)
+        return;
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    speaker_name(T, k, &b);
+    if (k == T->focus) {
+        T->focus = -1;
+        if (T->filter) {
+            T->filter = 0;
+            view_set_filter(&T->V, -1);
+        }
+        snprintf(T->msg, sizeof T->msg, "unfocused %s", b.p);
+    } else {
+        T->focus = k;
+        if (T->filter)
+            view_set_filter(&T->V, k);
+        snprintf(T->msg, sizeof T->msg, "focused %s: } and { go through the turns, F filters", b.p);
+    }
+    buf_free(&b);
+}
+
+static const char *const help_lines[] = {
+    "juan: keys",
+    "",
+    "j  Down  Enter      one line down",
+    "k  Up               one line up",
+    "Space  f  PgDn      one screen down (2 lines of context)",
+    "b  PgUp             one screen up",
+    "d / u               half a screen down / up",
+    "g  Home / G  End    top / bottom",
+    "N%  Np              jump to N percent (digits first)",
+    "] / [               next / previous section heading",
+    "} / {               next / previous speaker turn (of the focused speaker)",
+    "t  Tab              outline: sections; Enter jumps, Esc closes",
+    "s                   speakers; Enter focuses, Enter again unfocuses",
+    "F                   only the focused speaker's turns (and headings); again to leave",
+    "/ ?                 search forward / backward (@NAME query: NAME's turns)",
+    "n / N               next / previous match",
+    "m+letter / '+letter set / jump to a mark;  ''  back to before the last jump",
+    ":n / :p             next / previous file",
+    "< / >               narrower / wider reading column (4 cells)",
+    "h  F1               this help",
+    "Ctrl-L              redraw",
+    "q                   quit",
+    "",
+    "In the search prompt: Left/Right move, Backspace deletes, Ctrl-U clears,",
+    "Up/Down recall earlier searches, Esc cancels, Enter searches.",
+    "Mouse wheel: three lines.",
+};
+
+static void help_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
+{
+    (void)T;
+    (void)rn;
+    right[0] = 0;
+    buf_adds(left, help_lines[i + 1]);
+}
+
+static void help_panel(tui_t *T)
+{
+    list_t L = {.title = help_lines[0],
+                .n = (int)(sizeof help_lines / sizeof *help_lines) - 1,
+                .sel = 0, .mark = -1};
+    run_list(T, &L, help_item);
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static void switch_file(tui_t *T, int dir)
+{
+    int i = T->cur + dir;
+    if (i < 0 || i >= T->nfiles) {
+        snprintf(T->msg, sizeof T->msg, dir > 0 ? "no next file" : "no previous file");
+        return;
+    }
+    T->filepos[T->cur] = view_top(&T->V);
+    char err[300];
+    while (i >= 0 && i < T->nfiles) {
+        if (load(T, i, err, sizeof err) == 0) {
+            snprintf(T->msg, sizeof T->msg, "%s", safe_path(T->files[i]));
+            return;
+        }
+        snprintf(T->msg, sizeof T->msg, "%s", err);
+        T->rc = 2;
+        i += dir;
+    }
+}
+
+static int key_of(int r, wint_t ch)
+{
+    return r == KEY_CODE_YES ? (int)ch + 0x10000 : (int)ch;
+}
+#define K(k) ((k) + 0x10000)
+
+static void setup_colors(tui_t *T)
+{
+    T->color = T->o->color && has_colors();
+    if (!T->color)
+        return;
+    start_color();
+    use_default_colors();
+    for (int i = 0; i < NSPCOL; i++)
+        init_pair((short)(i + 1), speaker_colors[i], -1);
+    init_pair(PAIR_HL, COLOR_BLACK, COLOR_YELLOW);
+    init_pair(PAIR_BAR, COLOR_BLUE, -1);
+    init_pair(PAIR_HEAD, COLOR_CYAN, -1);
+}
+
+int tui_run(char **files, int nfiles, const tui_opts_t *o)
+{
+    tui_t T0, *T = &T0;
+    memset(T, 0, sizeof *T);
+    T->o = o;
+    T->files = files;
+    T->nfiles = nfiles;
+    T->focus = -1;
+    T->filepos = calloc((size_t)nfiles, sizeof *T->filepos);
+    T->col = T->width = o->width;
+    /* the first file that opens */
+    char err[300];
+    int i = 0;
+    for (; i < nfiles; i++) {
+        if (load(T, i, err, sizeof err) == 0)
+            break;
+        msg("%s", err);
+        T->rc = 2;
+    }
+    if (i == nfiles) {
+        free(T->filepos);
+        return 2;
+    }
+    int amb = o->ambiguous;
+    const char *term = getenv("TERM");
+    if (amb == AMBI_UNKNOWN && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+        term && strcmp(term, "dumb"))
+        amb = term_probe_ambiguous();
+    FILE *in = stdin, *tty = NULL;
+    if (!isatty(STDIN_FILENO)) {
+        tty = fopen("/dev/tty", "r");
+        in = tty;
+    }
+    SCREEN *scr = in ? newterm(NULL, stdout, in) : NULL;
+    if (!scr) {
+        if (tty)
+            fclose(tty);
+        unload(T);
+        free(T->filepos);
+        return -1;
+    }
+    term_save(fileno(in), tigetstr("rmcup") != (char *)-1 ? tigetstr("rmcup") : NULL);
+    term_guard();
+    set_escdelay(25);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    timeout(200);
+    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+    setup_colors(T);
+    geometry(T, T->width);
+    if (amb == AMBI_WIDE)
+        snprintf(T->msg, sizeof T->msg,
+                 "this terminal draws “ ” … — wide: set its ambiguous-width "
+                 "characters to narrow (see man juan)");
+    long count = -1;
+    int pending = 0;
+    for (;;) {
+        draw(T);
+        need_reading_time(T);
+        if (!T->too_small && T->rt_done)
+            draw_status(T, T->V.page.n ? &T->V.page.v[0] : NULL), refresh();
+        wint_t ch;
+        int r;
+        do {
+            r = get_wch(&ch);
+            if (r == ERR && !term_quit && !T->title && st_ready(&T->st)) {
+                draw(T); /* the structure arrived: title, section */
+            }
+        } while (r == ERR && !term_quit);
+        if (term_quit)
+            break;
+        int key = key_of(r, ch);
+        T->msg[0] = 0;
+        if (key == K(KEY_RESIZE)) {
+            geometry(T, T->width);
+            continue;
+        }
+        if (T->too_small) {
+            if (key == 'q')
+                break;
+            continue;
+        }
+        int rows = T->rows > 0 ? T->rows : 1;
+        if (pending) {
+            int p = pending;
+            pending = 0;
+            if (p == 'm' && key >= 'a' && key <= 'z') {
+                T->marks[key - 'a'] = view_top(&T->V);
+                T->marked |= 1u << (key - 'a');
+                snprintf(T->msg, sizeof T->msg, "mark %c set", key);
+            } else if (p == '\'' && key == '\'') {
+                if (T->has_jump) {
+                    size_t back = T->last_jump;
+                    go(T, back);
+                } else {
+                    snprintf(T->msg, sizeof T->msg, "no earlier position");
+                }
+            } else if (p == '\'' && key >= 'a' && key <= 'z') {
+                if (T->marked & (1u << (key - 'a')))
+                    go(T, T->marks[key - 'a']);
+                else
+                    snprintf(T->msg, sizeof T->msg, "mark %c not set", key);
+            } else if (p == ':' && (key == 'n' || key == 'p')) {
+                switch_file(T, key == 'n' ? 1 : -1);
+            } else if (p == ':' && key == 'q') {
+                break;
+            }
+            continue;
+        }
+        if (key >= '0' && key <= '9') {
+            count = (count < 0 ? 0 : count) * 10 + (key - '0');
+            if (count > 100000000)
+                count = 100000000;
+            snprintf(T->msg, sizeof T->msg, "%ld", count);
+            continue;
+        }
+        long n = count < 0 ? 1 : count;
+        long cnt = count;
+        count = -1;
+        switch (key) {
+        case 'q':
+            goto quit;
+        case 'j':
+        case '\r':
+        case '\n':
+        case K(KEY_DOWN):
+        case K(KEY_ENTER):
+            view_scroll(&T->V, n, rows);
+            break;
+        case 'k':
+        case K(KEY_UP):
+            view_scroll(&T->V, -n, rows);
+            break;
+        case ' ':
+        case 'f':
+        case K(KEY_NPAGE):
+            view_scroll(&T->V, rows > 2 ? rows - 2 : 1, rows);
+            break;
+        case 'b':
+        case K(KEY_PPAGE):
+            view_scroll(&T->V, -(rows > 2 ? rows - 2 : 1), rows);
+            break;
+        case 'd':
+            view_scroll(&T->V, rows / 2 > 0 ? rows / 2 : 1, rows);
+            break;
+        case 'u':
+            view_scroll(&T->V, -(rows / 2 > 0 ? rows / 2 : 1), rows);
+            break;
+        case 'g':
+        case K(KEY_HOME):
+            jump_from_here(T);
+            view_home(&T->V);
+            break;
+        case 'G':
+        case K(KEY_END):
+            jump_from_here(T);
+            view_end(&T->V, rows);
+            break;
+        case '%':
+        case 'p':
+            if (cnt < 0) {
+                snprintf(T->msg, sizeof T->msg, "type the percent first: 50%%");
+                break;
+            }
+            if (cnt >= 100) {
+                jump_from_here(T);
+                view_end(&T->V, rows);
+            } else {
+                go(T, (size_t)((double)T->st.len * (double)cnt / 100.0));
+                view_scroll(&T->V, 0, rows);
+            }
+            break;
+        case ']':
+        case '[':
+            next_heading(T, key == ']' ? 1 : -1);
+            break;
+        case '}':
+        case '{':
+            next_turn(T, key == '}' ? 1 : -1);
+            break;
+        case 't':
+        case '\t':
+            outline_panel(T);
+            break;
+        case 's':
+            speaker_panel(T);
+            break;
+        case 'F':
+            if (T->focus < 0) {
+                snprintf(T->msg, sizeof T->msg, "no speaker focused: choose one with s");
+                break;
+            }
+            T->filter = !T->filter;
+            view_set_filter(&T->V, T->filter ? T->focus : -1);
+            break;
+        case '/':
+        case '?':
+            do_search(T, key == '/' ? 1 : -1);
+            break;
+        case 'n':
+        case 'N':
+            search_go(T, key == 'n' ? T->qdir : -T->qdir);
+            break;
+        case 'm':
+        case '\'':
+        case ':':
+            pending = key;
+            snprintf(T->msg, sizeof T->msg, "%c", key);
+            break;
+        case '<':
+        case '>': {
+            int w = T->width + (key == '>' ? 4 : -4);
+            if (w < LAYOUT_MIN_WIDTH)
+                w = LAYOUT_MIN_WIDTH;
+            if (w > LAYOUT_MAX_WIDTH)
+                w = LAYOUT_MAX_WIDTH;
+            T->width = w;
+            geometry(T, w);
+            snprintf(T->msg, sizeof T->msg, "width %d%s", w,
+                     w > COLS ? " (the screen is narrower)" : "");
+            break;
+        }
+        case 'h':
+        case K(KEY_F(1)):
+            help_panel(T);
+            break;
+        case 12: /* Ctrl-L */
+            clearok(curscr, TRUE);
+            break;
+        case K(KEY_MOUSE): {
+            MEVENT me;
+            if (getmouse(&me) == OK) {
+                if (me.bstate & BUTTON4_PRESSED)
+                    view_scroll(&T->V, -3, rows);
+                else if (me.bstate & BUTTON5_PRESSED)
+                    view_scroll(&T->V, 3, rows);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+quit:
+    endwin();
+    delscreen(scr);
+    if (tty)
+        fclose(tty);
+    unload(T);
+    free(T->query);
+    free(T->mv);
+    for (int k = 0; k < T->nhist; k++)
+        free(T->hist[k]);
+    free(T->filepos);
+    return T->rc;
+}
