@@ -392,7 +392,7 @@ static void draw_status(tui_t *T, const pline_t *top)
     int y = LINES - 1, xmax = COLS - 1; /* never the bottom-right cell */
     attrset(A_REVERSE);
     mvhline(y, 0, ' ', COLS - 1);
-    char right[96];
+    char right[160];
     size_t off = top ? top->start : 0;
     int pct = T->V.page.at_end || T->st.len == 0
                   ? 100 : (int)(off * 100 / T->st.len);
@@ -401,7 +401,17 @@ static void draw_status(tui_t *T, const pline_t *top)
                  T->V.page.at_end ? 0 : minutes_left(T, off));
     else
         snprintf(right, sizeof right, " %d%% ", pct);
-    int rw = (int)strlen(right);
+    if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
+        buf_t f = {0};
+        buf_adds(&f, T->filter ? " only @" : " @");
+        speaker_name(T, T->focus, &f);
+        if (f.n + strlen(right) < sizeof right) {
+            memmove(right + f.n, right, strlen(right) + 1);
+            memcpy(right, f.p, f.n);
+        }
+        buf_free(&f);
+    }
+    int rw = (int)text_width(right, strlen(right));
     buf_t b = {0};
     buf_add(&b, "", 0);
     if (T->msg[0]) {
@@ -422,10 +432,6 @@ static void draw_status(tui_t *T, const pline_t *top)
                 speaker_name(T, top->speaker, &b);
             }
         }
-        if (T->focus >= 0) {
-            buf_adds(&b, T->filter ? " │ only @" : " │ @");
-            speaker_name(T, T->focus, &b);
-        }
         if (T->nfiles > 1) {
             char f[32];
             snprintf(f, sizeof f, " │ %d/%d", T->cur + 1, T->nfiles);
@@ -436,7 +442,7 @@ static void draw_status(tui_t *T, const pline_t *top)
     put_bytes(y, 1, lmax, b.p, b.n, A_REVERSE, 0);
     buf_free(&b);
     if (xmax - rw > 1)
-        put_bytes(y, xmax - rw, xmax, right, (size_t)rw, A_REVERSE, 0);
+        put_bytes(y, xmax - rw, xmax, right, strlen(right), A_REVERSE, 0);
     attrset(A_NORMAL);
 }
 
@@ -1053,7 +1059,7 @@ static void speaker_panel(tui_t *T)
         T->focus = k;
         if (T->filter)
             view_set_filter(&T->V, k);
-        snprintf(T->msg, sizeof T->msg, "focused %s: } and { go through the turns, F filters", b.p);
+        snprintf(T->msg, sizeof T->msg, "focused @%s: } and { go through the turns, F filters", b.p);
     }
     buf_free(&b);
 }
@@ -1115,10 +1121,8 @@ static void switch_file(tui_t *T, int dir)
     T->filepos[T->cur] = view_top(&T->V);
     char err[300];
     while (i >= 0 && i < T->nfiles) {
-        if (load(T, i, err, sizeof err) == 0) {
-            snprintf(T->msg, sizeof T->msg, "%s", safe_path(T->files[i]));
+        if (load(T, i, err, sizeof err) == 0)
             return;
-        }
         snprintf(T->msg, sizeof T->msg, "%s", err);
         T->rc = 2;
         i += dir;

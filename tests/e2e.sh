@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# End-to-end tests of the full-screen reader: the real binary in tmux,
+# driven with send-keys and read with capture-pane. Every wait polls the
+# pane for what it expects (5 s timeout), never a fixed sleep alone.
+# JUAN names the binary (default ./juan). Last line: "e2e: N passed, M failed".
+cd "$(dirname "$0")/.." || exit 2
+JUAN=$(realpath "${JUAN:-./juan}")
+export LC_ALL=C.UTF-8
+if ! command -v tmux >/dev/null; then
+    echo "e2e: tmux is missing (make deps installs it)"
+    echo "e2e: 0 passed, 1 failed"
+    exit 1
+fi
+T=$(mktemp -d)
+SOCK="juan-e2e-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'; }
+
+# start W H ARGS...: a new session running juan ARGS (exit status kept)
+start() {
+    local w=$1 h=$2
+    shift 2
+    tm kill-server 2>/dev/null
+    local cmd="cd $(pwd) && exec env TERM=screen LC_ALL=C.UTF-8 $JUAN"
+    for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+    tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd"
+    wait_for '%'
+}
+screen() { tm capture-pane -p -t e 2>/dev/null; }
+screen_e() { tm capture-pane -e -p -t e 2>/dev/null; }
+row() { screen | sed -n "$(($1 + 1))p" | sed 's/ *$//'; }
+# the first row of text: row 0, or row 1 under a sticky header (bold underline)
+toprow() {
+    if screen_e | head -1 | grep -q $'\e\\[1;4m'; then row 1; else row 0; fi
+}
+keys() { tm send-keys -t e "$@"; }
+text() { tm send-keys -t e -l "$@"; }
+# wait_for TEXT [ROW]: until the screen (or the row) contains TEXT
+wait_for() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        if [ -n "${2:-}" ]; then
+            [[ "$(row "$2")" == *"$1"* ]] && return 0
+        else
+            screen | grep -qF -- "$1" && return 0
+        fi
+        sleep 0.05
+    done
+    return 1
+}
+# wait_top TEXT: until the first text row starts (after the margin) with TEXT
+wait_top() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [[ "$(toprow | sed 's/^ *//')" == "$1"* ]] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# until the screen differs from $1
+wait_change() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(screen)" != "$1" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# absent TEXT [ROW]: after a moment, the screen (row) does not show TEXT
+absent() {
+    sleep 0.3
+    if [ -n "${2:-}" ]; then [[ "$(row "$2")" != *"$1"* ]]; else ! screen | grep -qF -- "$1"; fi
+}
+dead() { [ "$(tm display -p -t e '#{pane_dead}' 2>/dev/null)" = 1 ]; }
+wait_dead() {
+    local i
+    for ((i = 0; i < 100; i++)); do dead && return 0; sleep 0.05; done
+    return 1
+}
+expect_top() { # NAME TEXT
+    if wait_top "$2"; then ok; else bad "$1: top row should start with [$2], is [$(toprow)]"; fi
+}
+
+# ---- fixtures -------------------------------------------------------------
+# 200 numbered lines that are neither headings nor turns
+for i in $(seq -w 1 200); do echo "p$i 这是用来测试翻页的一行文字，每行都一样长。"; done >"$T/lines.txt"
+line() { sed -n "$1p" "$T/lines.txt" | cut -c1-4; }
+
+# ---- the reader shows what --dump prints ------------------------------------
+start 80 24 samples/interview.txt
+"$JUAN" --dump -w 72 samples/interview.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
+for i in $(seq 0 22); do row "$i"; done >"$T/got"
+if diff -q "$T/want" "$T/got" >/dev/null; then ok; else bad "first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; fi
+st=$(row 23)
+[[ "$st" == *"沈知远：算力不是护城河，耐心才是"* && "$st" == *"0%"* && "$st" == *"min left"* ]] && ok || bad "status: title, percent, time left: [$st]"
+
+# ---- line, screen, half-screen, top/bottom, percent -------------------------
+start 80 24 "$T/lines.txt"
+expect_top "start" "p001"
+keys j; expect_top "j" "p002"
+keys Down; expect_top "Down" "p003"
+keys Enter; expect_top "Enter" "p004"
+keys k; expect_top "k" "p003"
+keys Up Up; expect_top "Up" "p001"
+keys Space; expect_top "Space (23 rows - 2 of context)" "p022"
+keys f; expect_top "f" "p043"
+keys PgDn; expect_top "PgDn" "p064"
+keys b; expect_top "b" "p043"
+keys PgUp; expect_top "PgUp" "p022"
+keys d; expect_top "d (half of 23)" "p033"
+keys u; expect_top "u" "p022"
+keys G; expect_top "G: the last line at the bottom" "p178"
+wait_for "p200" 22 && ok || bad "G: p200 on the last text row"
+wait_for "100%" 23 && ok || bad "G: 100%"
+keys j; sleep 0.1; expect_top "j at the end moves nothing" "p178"
+keys g; expect_top "g" "p001"
+keys End; expect_top "End" "p178"
+keys Home; expect_top "Home" "p001"
+size=$(stat -c %s "$T/lines.txt")
+want=$(awk -v half=$((size / 2)) '{ n += length($0) + 1 } n > half { print substr($0, 1, 4); exit }' LC_ALL=C "$T/lines.txt")
+keys 5 0 %; expect_top "50%" "$want"
+keys g 2 5 p; want=$(awk -v q=$((size / 4)) '{ n += length($0) + 1 } n > q { print substr($0, 1, 4); exit }' LC_ALL=C "$T/lines.txt")
+expect_top "25p" "$want"
+wait_for "25%" 23 && ok || bad "25p: status 25%"
+keys 3 j; expect_top "3j" "p$(printf %03d $((10#${want#p} + 3)))"
+
+# marks and '' (back to before the last jump)
+keys g 1 0 j m a; expect_top "10j" "p011"
+keys G; expect_top "G" "p178"
+keys "'" a; expect_top "'a" "p011"
+keys "'" "'"; expect_top "'' back" "p178"
+keys "'" "'"; expect_top "'' again" "p011"
+keys "'" z; wait_for "mark z not set" 23 && ok || bad "unset mark message"
+
+# mouse wheel: three lines (X10 mouse report, button 65 = wheel down)
+keys g; expect_top "g" "p001"
+tm send-keys -t e -H 1b 5b 4d 61 2a 25
+expect_top "wheel down: 3 lines" "p004"
+tm send-keys -t e -H 1b 5b 4d 60 2a 25
+expect_top "wheel up" "p001"
+
+# Ctrl-L redraws the same screen
+before=$(screen); keys C-l; sleep 0.2
+[ "$(screen)" = "$before" ] && ok || bad "Ctrl-L changed the screen"
+
+# resize keeps the top byte: narrower, then back to the same top row
+keys g 4 0 j; expect_top "40j" "p041"
+top0=$(toprow)
+tm resize-window -t e -x 30 -y 12
+wait_top "p041" && ok || bad "resize to 30x12 keeps p041 on top"
+tm resize-window -t e -x 80 -y 24
+wait_for "${top0# *}" 0 && [ "$(toprow)" = "$top0" ] && ok || bad "resize back: the same top row"
+# < and > keep it too
+keys "<"; wait_for "width 68" 23 && ok || bad "< narrows to 68"
+expect_top "< keeps the top" "p041"
+keys ">" ">"; wait_for "width 76" 23 && ok || bad "> widens to 76"
+expect_top "> keeps the top" "p041"
+
+# h and F1: the help screen lists the keys
+keys h; wait_for "next / previous section heading" && ok || bad "h: help"
+keys q; expect_top "q closes the help" "p041"
+keys F1; wait_for "jump to N percent" && ok || bad "F1: help"
+keys Escape; expect_top "Esc closes the help" "p041"
+
+# q quits with status 0
+keys q; wait_dead && ok || bad "q quits"
+[ "$(tm display -p -t e '#{pane_dead_status}')" = 0 ] && ok || bad "exit status 0"
+
+# ---- sections and turns of the interview ------------------------------------
+start 80 24 samples/interview.txt
+mapfile -t heads < <("$JUAN" --outline samples/interview.txt | tail -n +2 | sed 's/^ *//; s/  [0-9]*  [0-9]*%$//')
+for h in "${heads[@]}"; do
+    keys "]"; expect_top "] lands on [$h]" "$h"
+done
+keys "]"; wait_for "no next section" 23 && ok || bad "] after the last"
+for ((i = ${#heads[@]} - 2; i >= 0; i--)); do
+    keys "["; expect_top "[ back to [${heads[$i]}]" "${heads[$i]}"
+done
+# } on each turn in order: the text at each turn offset
+keys g
+mapfile -t offs < <("$JUAN" --speakers --json samples/interview.txt | grep -oE '"turn_offsets": \[[0-9, ]*\]' | grep -oE '[0-9]+' | sort -n)
+nturn=0
+for o in "${offs[@]}"; do
+    want=$(tail -c +$((o + 1)) samples/interview.txt | head -1 | cut -c1-8)
+    keys "}"
+    if wait_top "$want"; then nturn=$((nturn + 1)); else bad "} to the turn at $o [$want]"; break; fi
+done
+[ "$nturn" = "${#offs[@]}" ] && [ "$nturn" -gt 10 ] && ok || bad "} visited $nturn of ${#offs[@]} turns"
+keys "{"; want=$(tail -c +$((offs[-2] + 1)) samples/interview.txt | head -1 | cut -c1-8)
+expect_top "{ back one turn" "$want"
+# the sticky header: inside a section whose heading scrolled away
+keys g "]" j j j
+wait_for "${heads[0]}" 0 && screen_e | head -1 | grep -q $'\e\\[1;4m' && ok || bad "sticky header"
+wait_for "§ ${heads[0]}" 23 && ok || bad "status names the section"
+
+# the outline panel: t, Tab; Enter jumps, Esc closes
+keys g t; wait_for "Outline" 0 && ok || bad "t opens the outline"
+wait_for "${heads[2]}" && ok || bad "outline lists the sections"
+keys j j Enter; expect_top "outline Enter jumps to the third section" "${heads[2]}"
+keys Tab; wait_for "Outline" 0 && ok || bad "Tab opens the outline"
+screen_e | grep $'\e\\[7m' | grep -qF "${heads[2]}" && ok || bad "outline highlights the current section"
+keys Escape; expect_top "Esc closes the outline" "${heads[2]}"
+
+# the speaker panel, focus, } of the focused speaker, the filter
+mapfile -t names < <("$JUAN" --speakers samples/interview.txt | awk '{print $1}')
+keys g s; wait_for "Speakers" 0 && ok || bad "s opens the speaker panel"
+wait_for "${names[1]}" && ok || bad "the panel lists ${names[1]}"
+keys j Enter; wait_for "@${names[1]}" 23 && ok || bad "Enter focuses ${names[1]}"
+keys "}"; expect_top "} to ${names[1]}'s first turn" "${names[1]}"
+keys "}"; expect_top "} to ${names[1]}'s next turn" "${names[1]}"
+keys F; wait_for "only @${names[1]}" 23 && ok || bad "F filters"
+if screen | grep -qF "${names[0]}："; then bad "F: ${names[0]}'s turns are hidden"; else ok; fi
+keys F; sleep 0.1; wait_for " @${names[1]} " 23 && absent "only @" 23 && ok || bad "F again leaves the filter"
+keys s; wait_for "Speakers" 0; keys j Enter
+wait_for "unfocused" 23 && ok || bad "Enter on the focused speaker unfocuses"
+
+# ---- search ------------------------------------------------------------------
+start 80 24 --color=never samples/interview.txt
+keys /; text "创新"; wait_for "/创新" 23 && ok || bad "CJK typed into the prompt"
+keys BSpace; wait_for "/创" 23 && absent "/创新" 23 && ok || bad "Backspace deletes one character"
+keys C-u; text "ae"$'\xcc\x81'; keys BSpace; sleep 0.2
+[ "$(row 23)" = "/a" ] && ok || bad "Backspace deletes a whole grapheme (e + U+0301): [$(row 23)]"
+keys C-u; text "团队"
+for i in $(seq 1 50); do screen_e | grep -q $'\e\\[7m团队' && break; sleep 0.05; done
+screen_e | grep -q $'\e\\[7m团队' && ok || bad "incremental highlight while typing"
+keys Left Left; text "小"; wait_for "/小团队" 23 && ok || bad "Left moves by character"
+keys Escape; sleep 0.1
+[[ "$(row 23)" != /* ]] && ok || bad "Esc cancels"
+expect_top "Esc: the screen did not move" "沈知远：算力"
+keys /; text "团队"; keys Enter
+want=$(grep -m1 -n "团队" <("$JUAN" --dump -w 72 samples/interview.txt) | cut -d: -f2 | cut -c1-6)
+expect_top "Enter goes to the first match" "$want"
+keys n; sleep 0.1; t2=$(toprow); [ "$t2" != "$want" ] && [[ "$t2" == *团队* || "$(row 1)" == *团* ]] && ok || bad "n: the next match [$t2]"
+keys N; expect_top "N: back" "$want"
+keys / Up; wait_for "/团队" 23 && ok || bad "Up recalls the earlier query"
+keys Escape
+# a match across a wrap is highlighted on both lines
+printf '一二三四五六七八九十甲乙丙丁戊己\n' >"$T/wrap.txt"
+start 40 10 --color=never -w 20 "$T/wrap.txt"
+keys /; text "十甲"; keys Enter; sleep 0.2
+r0=$(screen_e | sed -n 1p); r1=$(screen_e | sed -n 2p)
+[[ "$r0" == *$'\e[7m十'* && "$r1" == *$'\e[7m甲'* ]] && ok || bad "a match across a wrap: both halves"
+# @NAME
+start 80 24 --color=never samples/interview.txt
+keys /; text "@${names[0]} 模型"; keys Enter
+expect_top "@NAME query: a turn of ${names[0]}" "${names[0]}"
+screen_e | grep -q $'\e\\[7m模型' && ok || bad "@NAME: the match is highlighted"
+keys g /; text "@${names[1]}"; keys Enter
+expect_top "@NAME alone: ${names[1]}'s first turn" "${names[1]}"
+keys n; expect_top "n: ${names[1]}'s next turn" "${names[1]}"
+keys /; text "@nobody x"; keys Enter; wait_for "no speaker named nobody" 23 && ok || bad "@unknown"
+keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的词语" 23 && ok || bad "not found message"
+keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
+keys j; sleep 0.1; [[ "$(row 23)" != *"search hit bottom"* ]] && ok || bad "the message clears on the next key"
+
+# ---- :n / :p ------------------------------------------------------------------
+start 80 24 samples/interview.txt samples/japanese.txt
+keys : n; wait_for "2/2" 23 && ok || bad ":n: the second file"
+jt=$("$JUAN" --dump -w 72 samples/japanese.txt | head -1 | sed 's/ *$//')
+expect_top ":n shows it" "$jt"
+keys : p; wait_for "1/2" 23 && ok || bad ":p: back"
+keys : p; wait_for "no previous file" 23 && ok || bad ":p at the first"
+
+# ---- small terminals -----------------------------------------------------------
+start 20 6 samples/interview.txt
+wait_for "%" 5 && [ -n "$(row 0)" ] && ok || bad "20x6 shows text and status"
+keys Space; sleep 0.1; wait_for "%" 5 && ok || bad "20x6 scrolls"
+[ "$(screen | wc -L)" -le 20 ] && ok || bad "20x6: nothing wider than the screen"
+start 10 3 samples/interview.txt 2>/dev/null || true
+wait_for "terminal" && ok || bad "10x3: terminal too small"
+tm resize-window -t e -x 40 -y 10
+wait_for "%" 9 && ! screen | grep -q "too small" && ok || bad "enlarged: the text comes back"
+
+# ---- hostile text and the terminal's state ----------------------------------------
+printf 'title\n\nbefore\033]0;pwned\007after \033[2J\033[31mred\033[0m end\n\nline \302\233 c1 and \342\200\256 bidi\n' >"$T/esc.txt"
+start 60 10 "$T/esc.txt"
+wait_for "^[[31mred" && ok || bad "ESC shown as ^["
+wait_for "^[]0;pwned^G" && ok || bad "OSC shown escaped"
+wait_for "<U+009B>" && wait_for "<U+202E>" && ok || bad "C1 and bidi shown as <U+…>"
+[ "$(tm display -p -t e '#{pane_title}')" != pwned ] && ok || bad "the title was not changed"
+
+# Ctrl-C, SIGTERM, q: the terminal is restored (stty after juan)
+for how in C-c TERM q; do
+    tm kill-server 2>/dev/null
+    tm new-session -d -s e -x 60 -y 10 "cd $(pwd); TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
+    wait_for "%"
+    if [ "$how" = TERM ]; then
+        pkill -TERM -f "^$JUAN samples/japanese.txt" || true
+    else
+        keys "$how"
+    fi
+    wait_for "rc=" && wait_for "icanon echo" && ok || bad "$how: terminal restored"
+done
+
+# standard input: cmd | juan, juan -
+tm kill-server 2>/dev/null
+tm new-session -d -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; sleep 30"
+wait_for "$jt" && ok || bad "cmd | juan shows the text"
+keys j; sleep 0.1; keys q; wait_for '$' >/dev/null; sleep 0.2
+! screen | grep -q "%" && ok || bad "cmd | juan: keys from the terminal (q quits)"
+tm kill-server 2>/dev/null
+tm new-session -d -s e -x 80 -y 24 "cd $(pwd); TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
+wait_for "$jt" && ok || bad "juan - shows the text"
+
+# the ambiguous-width probe: tmux draws “ narrow, so no notice; forced wide: notice
+start 80 24 samples/interview.txt
+absent "ambiguous" 23 && ok || bad "no notice on a narrow terminal"
+start 80 24 --ambiguous=wide samples/interview.txt
+wait_for "ambiguous-width" 23 && ok || bad "--ambiguous=wide: the notice"
+keys j; absent "ambiguous-width" 23 && ok || bad "the notice clears"
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
