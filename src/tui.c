@@ -749,6 +749,7 @@ static char *prompt(tui_t *T, char lead)
         if (term_quit) {
             curs_set(0);
             buf_free(&b);
+            T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
             return NULL;
         }
         if (r == ERR)
@@ -835,6 +836,8 @@ static char *prompt(tui_t *T, char lead)
     }
 done:
     curs_set(0);
+    /* the highlight pointed into b: back to the last search's */
+    T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
     if (b.n) {
         if (T->nhist == NHIST) {
             free(T->hist[0]);

@@ -17,7 +17,10 @@ tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'; }
+bad() {
+    fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'
+    [ -s "$T/stderr" ] && { echo "  stderr:"; grep -A14 ERROR "$T/stderr" | sed 's/^/  ! /'; }
+}
 
 # start W H ARGS...: a new session running juan ARGS (exit status kept)
 start() {
@@ -26,6 +29,7 @@ start() {
     tm kill-server 2>/dev/null
     local cmd="cd $(pwd) && exec env TERM=screen LC_ALL=C.UTF-8 $JUAN"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+    cmd+=" 2>>$T/stderr"
     tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd"
     wait_for '%'
 }
