@@ -99,10 +99,7 @@ test: check
 
 run: deps
 	@$(MAKE) --no-print-directory juan
-	@cols=$$( (stty size </dev/tty) 2>/dev/null | cut -d' ' -f2); \
-	[ "$${cols:-0}" -ge 10 ] 2>/dev/null || cols=80; \
-	echo "./juan --dump -w $$cols samples/interview.txt | less -R"; \
-	./juan --dump -w $$cols samples/interview.txt | less -R
+	./juan samples/interview.txt
 
 golden: juan
 	bash tests/golden.sh --update
