@@ -552,6 +552,20 @@ static void next_heading(tui_t *T, int dir)
         go(T, st->headings[found].start);
 }
 
+/* Index of the first offset of sorted v after the top line [s, e)
+ * (dir > 0), or of the last one before it; -1 if none. */
+static long next_offset(const size_t *v, size_t n, size_t s, size_t e, int dir)
+{
+    long found = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (dir > 0 && v[i] >= e && (v[i] > s || e == s))
+            return (long)i;
+        if (dir < 0 && v[i] < s)
+            found = (long)i;
+    }
+    return found;
+}
+
 static void next_turn(tui_t *T, int dir)
 {
     need_turns(T);
@@ -563,15 +577,7 @@ static void next_turn(tui_t *T, int dir)
         v = T->st.speakers[T->focus].turn_offsets;
         n = T->st.speakers[T->focus].turns;
     }
-    long found = -1;
-    for (size_t i = 0; i < n; i++) {
-        if (dir > 0 && v[i] >= e && (v[i] > s || e == s)) {
-            found = (long)i;
-            break;
-        }
-        if (dir < 0 && v[i] < s)
-            found = (long)i;
-    }
+    long found = next_offset(v, n, s, e, dir);
     if (found < 0)
         snprintf(T->msg, sizeof T->msg, n ? (dir > 0 ? "no next turn" : "no previous turn")
                                           : "no speaker turns in this document");
@@ -632,16 +638,7 @@ static void search_go(tui_t *T, int dir)
         from = dir > 0 ? T->last.a + 1 : T->last.a;
     if (T->qn == 0) { /* @NAME alone: its turns */
         const speaker_t *p = &T->st.speakers[T->qscope];
-        long found = -1;
-        for (size_t i = 0; i < p->turns; i++) {
-            size_t t = p->turn_offsets[i];
-            if (dir > 0 && t >= e && (t > s || e == s)) {
-                found = (long)i;
-                break;
-            }
-            if (dir < 0 && t < s)
-                found = (long)i;
-        }
+        long found = next_offset(p->turn_offsets, p->turns, s, e, dir);
         if (found < 0 && p->turns) {
             found = dir > 0 ? 0 : (long)p->turns - 1;
             snprintf(T->msg, sizeof T->msg, dir > 0 ? "last turn passed, continuing at the first"
