@@ -74,10 +74,14 @@ int term_probe_ambiguous(void)
     return result;
 }
 
-void term_save(int fd, const char *rmcup)
+void term_save(int fd)
 {
     if (tcgetattr(fd, &saved_tio) == 0)
         saved_fd = fd;
+}
+
+void term_rmcup(const char *rmcup)
+{
     rmcup_buf[0] = '\0';
     if (rmcup && strlen(rmcup) < sizeof rmcup_buf)
         strcpy(rmcup_buf, rmcup);

@@ -17,9 +17,10 @@
 enum { AMBI_UNKNOWN = 0, AMBI_NARROW = 1, AMBI_WIDE = 2 };
 
 int term_probe_ambiguous(void);
-/* Save the tty modes of fd (to restore after a crash), and the bytes that
- * leave the alternate screen (curses' rmcup). */
-void term_save(int fd, const char *rmcup);
+/* Save the tty modes of fd before curses changes them (to restore after a
+ * crash), and then the bytes that leave the alternate screen (rmcup). */
+void term_save(int fd);
+void term_rmcup(const char *rmcup);
 void term_guard(void);
 extern volatile sig_atomic_t term_quit;
 

@@ -1,6 +1,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "tui.h"
 #include "layout.h"
+#include "readtime.h"
 #include "search.h"
 #include "structure.h"
 #include "term.h"
@@ -18,7 +19,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#define RT_CHUNK 65536 /* reading-time table granularity */
 #define NHIST 32
 
 enum { PAIR_HL = 7, PAIR_BAR = 8, PAIR_HEAD = 9 };
@@ -41,9 +41,7 @@ typedef struct {
     size_t *turns;        /* every turn start, sorted */
     size_t nturns;
     int have_turns;
-    size_t *rt_cjk, *rt_words; /* per chunk, summed from the end */
-    size_t rt_n;
-    int rt_done;
+    rt_t *rt;             /* reading time left */
     /* screen */
     int width;       /* the reading column asked for (< and > change it) */
     int col, left, rows, sticky, too_small;
@@ -259,42 +257,6 @@ static void need_turns(tui_t *T)
     T->have_turns = 1;
 }
 
-/* The reading-time table: CJK characters and words per chunk, summed from
- * the end (built once, after the first screen is up). */
-static void need_reading_time(tui_t *T)
-{
-    if (T->rt_done)
-        return;
-    size_t len = T->st.len, n = len / RT_CHUNK + 1;
-    T->rt_cjk = xmalloc((n + 1) * sizeof *T->rt_cjk);
-    T->rt_words = xmalloc((n + 1) * sizeof *T->rt_words);
-    T->rt_cjk[n] = T->rt_words[n] = 0;
-    for (size_t i = n; i-- > 0;) {
-        size_t a = i * RT_CHUNK, e = a + RT_CHUNK < len ? a + RT_CHUNK : len;
-        T->rt_cjk[i] = T->rt_cjk[i + 1];
-        T->rt_words[i] = T->rt_words[i + 1];
-        if (a < e)
-            text_count_reading(T->st.text + a, e - a, &T->rt_cjk[i], &T->rt_words[i]);
-    }
-    T->rt_n = n;
-    T->rt_done = 1;
-}
-
-/* Minutes left from byte off: CJK at 400 a minute, words at 230. */
-static long minutes_left(tui_t *T, size_t off)
-{
-    size_t i = off / RT_CHUNK, cjk = 0, words = 0;
-    if (i >= T->rt_n)
-        return 0;
-    size_t e = (i + 1) * RT_CHUNK < T->st.len ? (i + 1) * RT_CHUNK : T->st.len;
-    if (off < e)
-        text_count_reading(T->st.text + off, e - off, &cjk, &words);
-    cjk += T->rt_cjk[i + 1];
-    words += T->rt_words[i + 1];
-    double m = cjk / 400.0 + words / 230.0;
-    return (long)(m + 0.999);
-}
-
 static void unload(tui_t *T)
 {
     if (!T->loaded)
@@ -305,14 +267,13 @@ static void unload(tui_t *T)
     free(T->title);
     free(T->spcolor);
     free(T->turns);
-    free(T->rt_cjk);
-    free(T->rt_words);
+    rt_free(T->rt);
+    T->rt = NULL;
     T->title = NULL;
     T->spcolor = NULL;
     T->turns = NULL;
-    T->rt_cjk = T->rt_words = NULL;
-    T->nturns = T->rt_n = 0;
-    T->have_turns = T->rt_done = 0;
+    T->nturns = 0;
+    T->have_turns = 0;
     T->focus = T->filter = -1;
     T->marked = 0;
     T->has_jump = T->has_last = 0;
@@ -342,6 +303,7 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
     layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
     view_init(&T->V, &T->st, &lo);
+    T->rt = rt_start(T->d.text, T->d.len);
     if (T->filepos[i])
         view_goto(&T->V, T->filepos[i]);
     T->loaded = 1;
@@ -396,9 +358,9 @@ static void draw_status(tui_t *T, const pline_t *top)
     size_t off = top ? top->start : 0;
     int pct = T->V.page.at_end || T->st.len == 0
                   ? 100 : (int)(off * 100 / T->st.len);
-    if (T->rt_done)
-        snprintf(right, sizeof right, " %d%%  %ld min left ", pct,
-                 T->V.page.at_end ? 0 : minutes_left(T, off));
+    long left = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
+    if (left >= 0)
+        snprintf(right, sizeof right, " %d%%  %ld min left ", pct, left);
     else
         snprintf(right, sizeof right, " %d%% ", pct);
     if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
@@ -1182,6 +1144,8 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         tty = fopen("/dev/tty", "r");
         in = tty;
     }
+    if (in)
+        term_save(fileno(in));
     SCREEN *scr = in ? newterm(NULL, stdout, in) : NULL;
     if (!scr) {
         if (tty)
@@ -1190,7 +1154,8 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         free(T->filepos);
         return -1;
     }
-    term_save(fileno(in), tigetstr("rmcup") != (char *)-1 ? tigetstr("rmcup") : NULL);
+    char *rmcup = tigetstr("rmcup");
+    term_rmcup(rmcup != (char *)-1 ? rmcup : NULL);
     term_guard();
     set_escdelay(25);
     cbreak();
@@ -1211,15 +1176,17 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
     int pending = 0;
     for (;;) {
         draw(T);
-        need_reading_time(T);
-        if (!T->too_small && T->rt_done)
-            draw_status(T, T->V.page.n ? &T->V.page.v[0] : NULL), refresh();
         wint_t ch;
         int r;
+        int had_time = rt_ready(T->rt);
         do {
             r = get_wch(&ch);
-            if (r == ERR && !term_quit && !T->title && st_ready(&T->st)) {
-                draw(T); /* the structure arrived: title, section */
+            /* the structure or the reading time arrived: redraw */
+            if (r == ERR && !term_quit &&
+                ((!T->title && st_ready(&T->st)) ||
+                 (!had_time && rt_ready(T->rt)))) {
+                draw(T);
+                had_time = 1;
             }
         } while (r == ERR && !term_quit);
         if (term_quit)

@@ -78,6 +78,18 @@ absent() {
     sleep 0.3
     if [ -n "${2:-}" ]; then [[ "$(row "$2")" != *"$1"* ]]; else ! screen | grep -qF -- "$1"; fi
 }
+# poll CMD...: until CMD succeeds (5 s)
+poll() {
+    local i
+    for ((i = 0; i < 100; i++)); do "$@" && return 0; sleep 0.05; done
+    return 1
+}
+row_is() { [ "$(row "$1")" = "$2" ]; }
+has_e() { screen_e | grep -q "$1"; }
+rows_e_have() { # ROW0PATTERN ROW1PATTERN: rows 0 and 1 (with attributes)
+    [[ "$(screen_e | sed -n 1p)" == *$1* && "$(screen_e | sed -n 2p)" == *$2* ]]
+}
+cursor_x() { [ "$(tm display -p -t e '#{cursor_x}')" = "$1" ]; }
 dead() { [ "$(tm display -p -t e '#{pane_dead}' 2>/dev/null)" = 1 ]; }
 wait_dead() {
     local i
@@ -119,7 +131,7 @@ keys u; expect_top "u" "p022"
 keys G; expect_top "G: the last line at the bottom" "p178"
 wait_for "p200" 22 && ok || bad "G: p200 on the last text row"
 wait_for "100%" 23 && ok || bad "G: 100%"
-keys j; sleep 0.1; expect_top "j at the end moves nothing" "p178"
+keys j; wait_for "100%" 23; expect_top "j at the end moves nothing" "p178"
 keys g; expect_top "g" "p001"
 keys End; expect_top "End" "p178"
 keys Home; expect_top "Home" "p001"
@@ -219,7 +231,7 @@ keys "}"; expect_top "} to ${names[1]}'s first turn" "${names[1]}"
 keys "}"; expect_top "} to ${names[1]}'s next turn" "${names[1]}"
 keys F; wait_for "only @${names[1]}" 23 && ok || bad "F filters"
 if screen | grep -qF "${names[0]}："; then bad "F: ${names[0]}'s turns are hidden"; else ok; fi
-keys F; sleep 0.1; wait_for " @${names[1]} " 23 && absent "only @" 23 && ok || bad "F again leaves the filter"
+keys F; wait_for " @${names[1]} " 23 && absent "only @" 23 && ok || bad "F again leaves the filter"
 keys s; wait_for "Speakers" 0; keys j Enter
 wait_for "unfocused" 23 && ok || bad "Enter on the focused speaker unfocuses"
 
@@ -227,28 +239,36 @@ wait_for "unfocused" 23 && ok || bad "Enter on the focused speaker unfocuses"
 start 80 24 --color=never samples/interview.txt
 keys /; text "创新"; wait_for "/创新" 23 && ok || bad "CJK typed into the prompt"
 keys BSpace; wait_for "/创" 23 && absent "/创新" 23 && ok || bad "Backspace deletes one character"
-keys C-u; text "ae"$'\xcc\x81'; keys BSpace; sleep 0.2
-[ "$(row 23)" = "/a" ] && ok || bad "Backspace deletes a whole grapheme (e + U+0301): [$(row 23)]"
+keys C-u; text "ae"$'\xcc\x81'; wait_for "/ae" 23; keys BSpace
+poll row_is 23 "/a" && ok || bad "Backspace deletes a whole grapheme (e + U+0301): [$(row 23)]"
 keys C-u; text "团队"
-for i in $(seq 1 50); do screen_e | grep -q $'\e\\[7m团队' && break; sleep 0.05; done
-screen_e | grep -q $'\e\\[7m团队' && ok || bad "incremental highlight while typing"
-keys Left Left; text "小"; wait_for "/小团队" 23 && ok || bad "Left moves by character"
-keys Escape; sleep 0.1
+poll has_e $'\e\\[7m团队' && ok || bad "incremental highlight while typing"
+poll cursor_x 5 && ok || bad "the cursor after /团队 (column 5): $(tm display -p -t e '#{cursor_x}')"
+keys Left; poll cursor_x 3 && ok || bad "Left: the cursor moves one character (column 3)"
+keys Left; text "小"; wait_for "/小团队" 23 && ok || bad "Left moves by character"
+poll cursor_x 3 && ok || bad "the cursor after /小 (column 3)"
+keys Escape; wait_for "%" 23
 [[ "$(row 23)" != /* ]] && ok || bad "Esc cancels"
 expect_top "Esc: the screen did not move" "沈知远：算力"
 keys /; text "团队"; keys Enter
 want=$(grep -m1 -n "团队" <("$JUAN" --dump -w 72 samples/interview.txt) | cut -d: -f2 | cut -c1-6)
 expect_top "Enter goes to the first match" "$want"
-keys n; sleep 0.1; t2=$(toprow); [ "$t2" != "$want" ] && [[ "$t2" == *团队* || "$(row 1)" == *团* ]] && ok || bad "n: the next match [$t2]"
+top_not() { [ "$(toprow)" != "$1" ]; }
+keys n; poll top_not "$want"; t2=$(toprow); [[ "$t2" == *团队* || "$(row 1)" == *团* ]] && ok || bad "n: the next match [$t2]"
 keys N; expect_top "N: back" "$want"
+# ? searches backward from the top of the screen
+keys G; wait_for "100%" 23
+last=$("$JUAN" --dump -w 72 samples/interview.txt | grep "团队" | tail -1 | cut -c1-6)
+keys "?"; text "团队"; keys Enter
+wait_for "$last" && ok || bad "? finds the last match above"
+keys n; poll top_not "$last" && ok || bad "n after ? goes on backward"
 keys / Up; wait_for "/团队" 23 && ok || bad "Up recalls the earlier query"
 keys Escape
 # a match across a wrap is highlighted on both lines
 printf '一二三四五六七八九十甲乙丙丁戊己\n' >"$T/wrap.txt"
 start 40 10 --color=never -w 20 "$T/wrap.txt"
-keys /; text "十甲"; keys Enter; sleep 0.2
-r0=$(screen_e | sed -n 1p); r1=$(screen_e | sed -n 2p)
-[[ "$r0" == *$'\e[7m十'* && "$r1" == *$'\e[7m甲'* ]] && ok || bad "a match across a wrap: both halves"
+keys /; text "十甲"; keys Enter
+poll rows_e_have $'\e[7m十' $'\e[7m甲' && ok || bad "a match across a wrap: both halves"
 # @NAME
 start 80 24 --color=never samples/interview.txt
 keys /; text "@${names[0]} 模型"; keys Enter
@@ -260,7 +280,7 @@ keys n; expect_top "n: ${names[1]}'s next turn" "${names[1]}"
 keys /; text "@nobody x"; keys Enter; wait_for "no speaker named nobody" 23 && ok || bad "@unknown"
 keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的词语" 23 && ok || bad "not found message"
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
-keys j; sleep 0.1; [[ "$(row 23)" != *"search hit bottom"* ]] && ok || bad "the message clears on the next key"
+keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
 
 # ---- :n / :p ------------------------------------------------------------------
 start 80 24 samples/interview.txt samples/japanese.txt
@@ -273,7 +293,7 @@ keys : p; wait_for "no previous file" 23 && ok || bad ":p at the first"
 # ---- small terminals -----------------------------------------------------------
 start 20 6 samples/interview.txt
 wait_for "%" 5 && [ -n "$(row 0)" ] && ok || bad "20x6 shows text and status"
-keys Space; sleep 0.1; wait_for "%" 5 && ok || bad "20x6 scrolls"
+first=$(row 0); keys Space; poll top_not "$first" && wait_for "%" 5 && ok || bad "20x6 scrolls"
 [ "$(screen | wc -L)" -le 20 ] && ok || bad "20x6: nothing wider than the screen"
 start 10 3 samples/interview.txt 2>/dev/null || true
 wait_for "terminal" && ok || bad "10x3: terminal too small"
@@ -288,30 +308,36 @@ wait_for "^[]0;pwned^G" && ok || bad "OSC shown escaped"
 wait_for "<U+009B>" && wait_for "<U+202E>" && ok || bad "C1 and bidi shown as <U+…>"
 [ "$(tm display -p -t e '#{pane_title}')" != pwned ] && ok || bad "the title was not changed"
 
-# Ctrl-C, SIGTERM, q: the terminal is restored (stty after juan)
-for how in C-c TERM q; do
+# Ctrl-C, SIGTERM, q, a crash: the terminal is restored (stty after juan)
+for how in C-c TERM q SEGV; do
     tm kill-server 2>/dev/null
     tm new-session -d -s e -x 60 -y 10 "cd $(pwd); TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
     wait_for "%"
-    if [ "$how" = TERM ]; then
-        pkill -TERM -f "^$JUAN samples/japanese.txt" || true
+    if [ "$how" = TERM ] || [ "$how" = SEGV ]; then
+        pkill -"$how" -f "^$JUAN samples/japanese.txt" || true
     else
         keys "$how"
     fi
-    wait_for "rc=" && wait_for "icanon echo" && ok || bad "$how: terminal restored"
+    want_rc=0; [ "$how" = SEGV ] && want_rc=139
+    wait_for "rc=$want_rc" && wait_for "icanon echo" && ok || bad "$how: terminal restored"
 done
 
 # standard input: cmd | juan, juan -
 tm kill-server 2>/dev/null
-tm new-session -d -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; sleep 30"
+tm new-session -d -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; echo rc=\$?; sleep 30"
 wait_for "$jt" && ok || bad "cmd | juan shows the text"
-keys j; sleep 0.1; keys q; wait_for '$' >/dev/null; sleep 0.2
-! screen | grep -q "%" && ok || bad "cmd | juan: keys from the terminal (q quits)"
+keys j; expect_top "cmd | juan: j from the terminal" "$("$JUAN" --dump -w 72 samples/japanese.txt | sed -n 2p | sed 's/^ *//' | cut -c1-6)"
+keys q; wait_for "rc=0" && ok || bad "cmd | juan: q quits"
 tm kill-server 2>/dev/null
 tm new-session -d -s e -x 80 -y 24 "cd $(pwd); TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
 wait_for "$jt" && ok || bad "juan - shows the text"
 
-# the ambiguous-width probe: tmux draws “ narrow, so no notice; forced wide: notice
+# the ambiguous-width probe leaves nothing behind on the screen
+tm kill-server 2>/dev/null
+tm new-session -d -s e -x 60 -y 10 "cd $(pwd); echo before; TERM=screen $JUAN samples/japanese.txt; echo after; sleep 30"
+wait_for "%" 9; keys q; wait_for "after"
+[ "$(screen | grep -v '^$' | tr '\n' ' ')" = "before after " ] && ok || bad "the probe left output behind"
+# tmux draws “ narrow, so no notice; forced wide: notice
 start 80 24 samples/interview.txt
 absent "ambiguous" 23 && ok || bad "no notice on a narrow terminal"
 start 80 24 --ambiguous=wide samples/interview.txt
