@@ -96,6 +96,13 @@ row "--dump -w 80 vs w3m" ./juan --dump -w 80 "$IN" -- \
 # laziness: the first screen of the 107 MB file against that of a 12 KB one
 row "first screen 107MB/12KB" sh -c "./juan --dump -w 80 '$IN' | head -24" -- \
     sh -c "./juan --dump -w 80 samples/interview.txt | head -24"
+# the reader (in tmux): its first screen, and G, on 107 MB against 12 KB
+if command -v tmux >/dev/null; then
+    row "reader: first screen" bash bench/reader.sh "$IN" -- \
+        bash bench/reader.sh samples/interview.txt
+    row "reader: first screen+G" bash bench/reader.sh "$IN" G -- \
+        bash bench/reader.sh samples/interview.txt G
+fi
 # solo NAME CMD...: juan alone (no anchor does this); median and peak RSS
 solo() {
     local name=$1; shift
@@ -112,5 +119,5 @@ solo() {
 solo "--outline (structure)" ./juan --outline "$IN"
 solo "--speakers (structure)" ./juan --speakers "$IN"
 echo "ratio = compared time / juan time. Targets: --dump >= 5x w3m; juan peak RSS <= 2x input;"
-echo "first screen of 107 MB about the cost of 12 KB (ratio near 1; rates are per 107 MB);"
+echo "first screen of 107 MB about the cost of 12 KB (ratio near 1; rates are per 107 MB), also in the reader;"
 echo "--outline on the 107 MB file <= 1 s."
