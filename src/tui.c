@@ -67,6 +67,7 @@ typedef struct {
     int nhist;
     match_t *mv;
     size_t mcap;
+    size_t *outline;  /* the outline panel's headings (indices) */
 } tui_t;
 
 /* ---- drawing ---------------------------------------------------------- */
@@ -954,11 +955,9 @@ static size_t *outline_items(tui_t *T, int *n)
     return v;
 }
 
-static size_t *outline_v;
-
 static void outline_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
 {
-    const heading_t *h = &T->st.headings[outline_v[i]];
+    const heading_t *h = &T->st.headings[T->outline[i]];
     for (int k = 1; k < h->level; k++)
         buf_adds(left, "  ");
     buf_t t = {0};
@@ -973,19 +972,19 @@ static void outline_panel(tui_t *T)
     st_wait(&T->st);
     learn_structure(T);
     int n;
-    outline_v = outline_items(T, &n);
+    T->outline = outline_items(T, &n);
     size_t s, e;
     top_range(T, &s, &e);
     long cur = section_at(&T->st, e > s ? e : s + 1);
     list_t L = {.title = "Outline: Enter jumps, Esc closes", .n = n, .sel = 0, .mark = -1};
     for (int i = 0; i < n; i++)
-        if ((long)outline_v[i] == cur)
+        if ((long)T->outline[i] == cur)
             L.sel = L.mark = i;
     int k = run_list(T, &L, outline_item);
     if (k >= 0)
-        go(T, T->st.headings[outline_v[k]].start);
-    free(outline_v);
-    outline_v = NULL;
+        go(T, T->st.headings[T->outline[k]].start);
+    free(T->outline);
+    T->outline = NULL;
 }
 
 static void speaker_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)

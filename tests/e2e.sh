@@ -22,13 +22,16 @@ bad() {
     [ -s "$T/stderr" ] && { echo "  stderr:"; tail -15 "$T/stderr" | sed 's/^/  ! /'; }
 }
 
-# start W H ARGS...: a new session running juan ARGS (exit status kept)
+# start [VAR=VALUE...] W H ARGS...: a new session running juan ARGS in
+# the environment given (exit status kept in $T/rc)
 start() {
+    local envs=""
+    while [[ "$1" == [A-Z]*=* ]]; do envs+=" $(printf %q "$1")"; shift; done
     local w=$1 h=$2
     shift 2
     tm kill-server 2>/dev/null
     rm -f "$T/rc"
-    local cmd="cd $(pwd) && env TERM=screen LC_ALL=C.UTF-8 $JUAN"
+    local cmd="cd $(pwd) && env TERM=screen LC_ALL=C.UTF-8$envs $JUAN"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
     cmd+=" 2>>$T/stderr; echo \$? >$T/rc"
     tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd"
@@ -228,11 +231,32 @@ wait_for "${names[1]}" && ok || bad "the panel lists ${names[1]}"
 keys j Enter; wait_for "@${names[1]}" 23 && ok || bad "Enter focuses ${names[1]}"
 keys "}"; expect_top "} to ${names[1]}'s first turn" "${names[1]}"
 keys "}"; expect_top "} to ${names[1]}'s next turn" "${names[1]}"
+top_f=$(toprow)
 keys F; wait_for "only @${names[1]}" 23 && ok || bad "F filters"
+[ "$(toprow)" = "$top_f" ] && ok || bad "F keeps the top line"
 if screen | grep -qF "${names[0]}："; then bad "F: ${names[0]}'s turns are hidden"; else ok; fi
 keys F; wait_for " @${names[1]} " 23 && absent "only @" 23 && ok || bad "F again leaves the filter"
+[ "$(toprow)" = "$top_f" ] && ok || bad "leaving the filter keeps the top line"
 keys s; wait_for "Speakers" 0; keys j Enter
 wait_for "unfocused" 23 && ok || bad "Enter on the focused speaker unfocuses"
+
+# ---- colours and attributes --------------------------------------------------
+# the SGR codes drawn just before a speaker's name
+sgr_before() { screen_e | grep -m1 -oE $'(\e\\[[0-9;]*m)+'"$1" | head -1; }
+start 80 24 samples/interview.txt
+keys "]"; expect_top "colours: ]" "${heads[0]}"
+a=$(sgr_before "${names[0]}"); b=$(sgr_before "${names[1]}")
+a=${a%"${names[0]}"}; b=${b%"${names[1]}"}
+[[ "$a" == *3[1-6]m* && "$b" == *3[1-6]m* && "$a" != "$b" ]] && ok ||
+    bad "speakers in colours of their own: $(printf %q "$a") / $(printf %q "$b")"
+[[ "$a" == *1m* || "$a" == *\[1\;* ]] && ok || bad "speaker names bold: $(printf %q "$a")"
+for how in NO_COLOR=1 --color=never; do
+    if [ "$how" = NO_COLOR=1 ]; then start NO_COLOR=1 80 24 samples/interview.txt; else start 80 24 --color=never samples/interview.txt; fi
+    keys "]"; expect_top "$how: ]" "${heads[0]}"
+    a=$(sgr_before "${names[0]}")
+    ! screen_e | grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7])m' && ok || bad "$how: no colours"
+    [[ "$a" == *1m* ]] && ok || bad "$how: speaker names still bold: $(printf %q "$a")"
+done
 
 # ---- search ------------------------------------------------------------------
 start 80 24 --color=never samples/interview.txt
