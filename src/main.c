@@ -277,6 +277,8 @@ int main(int argc, char **argv)
     }
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
     int no_color = (nc && *nc) || (term && !strcmp(term, "dumb"));
+    if (reader && (!term || !*term || !strcmp(term, "dumb")))
+        reader = 0; /* no screen to draw on: print */
     if (reader) {
         tui_opts_t to = {.width = width ? width : 72, .indent = lopt.indent,
                          .format = format, .color = color == 1 || (color < 0 && !no_color),
@@ -284,7 +286,8 @@ int main(int argc, char **argv)
         int r = tui_run(files, nfiles, &to);
         if (r >= 0)
             return r;
-        /* no screen (an unknown terminal): print instead */
+        msg("cannot start the reader on terminal type '%s'; printing instead",
+            safe_path(term));
     }
     lopt.width = width ? width : terminal_width();
 

@@ -184,5 +184,13 @@ if [ -f "$s0" ] && [ -f "$s4" ]; then
     eq "seed 004 no speakers" "$("$JUAN" --speakers "$s4")" ""
 fi
 
+# on a terminal the reader can't use, juan prints instead (script gives a pty)
+if command -v script >/dev/null; then
+    out=$(TERM=dumb script -qec "$(realpath "$JUAN") samples/japanese.txt" /dev/null 2>&1 | tr -d '\r')
+    case "$out" in *$'\e[?1049h'*) bad "TERM=dumb: no full screen" ;; *"深夜のサーバールーム"*) ok ;; *) bad "TERM=dumb: the text printed" ;; esac
+    out=$(TERM=no-such-terminal script -qec "$(realpath "$JUAN") --ambiguous=narrow samples/japanese.txt" /dev/null 2>&1 | tr -d '\r')
+    case "$out" in *"juan: cannot start the reader on terminal type 'no-such-terminal'; printing instead"*"深夜のサーバールーム"*) ok ;; *) bad "unknown terminal: message and text" ;; esac
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
