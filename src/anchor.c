@@ -1,0 +1,116 @@
+#include "anchor.h"
+#include "text.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define QUOTE_CHARS 32
+
+/* The section (heading of level > 0) holding off, or -1. */
+static long section_of(const structure_t *st, size_t off)
+{
+    long h = -1;
+    for (size_t i = 0; i < st->nheadings && st->headings[i].start <= off; i++)
+        if (st->headings[i].level > 0)
+            h = (long)i;
+    return h;
+}
+
+void anchor_make(const structure_t *st, size_t off, anchor_t *a)
+{
+    memset(a, 0, sizeof a->quote);
+    if (off > st->len)
+        off = st->len;
+    a->offset = off;
+    /* about 32 characters, whole characters only */
+    size_t e = off;
+    for (int k = 0; k < QUOTE_CHARS && e < st->len; k++) {
+        uint32_t cp;
+        int n = text_decode(st->text + e, st->len - e, &cp);
+        if (e + (size_t)n - off >= sizeof a->quote)
+            break;
+        e += (size_t)n;
+    }
+    memcpy(a->quote, st->text + off, e - off);
+    a->quote[e - off] = '\0';
+    a->section[0] = '\0';
+    a->section_off = 0;
+    st_wait(st);
+    long h = section_of(st, off);
+    if (h >= 0) {
+        buf_t t = {0};
+        st_heading_text(st, &st->headings[h], &t);
+        snprintf(a->section, sizeof a->section, "%s", t.p);
+        a->section_off = st->headings[h].start;
+        buf_free(&t);
+    }
+    a->percent = st->len ? off * 100.0 / (double)st->len : 0;
+}
+
+size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
+{
+    *exact = 0;
+    size_t qn = strlen(a->quote), len = st->len;
+    if (qn && a->offset + qn <= len && !memcmp(st->text + a->offset, a->quote, qn)) {
+        *exact = 1;
+        return a->offset;
+    }
+    if (qn) { /* the occurrence nearest the old offset */
+        const char *p = st->text, *end = st->text + len;
+        size_t best = SIZE_MAX, bestd = SIZE_MAX;
+        while ((p = memmem(p, (size_t)(end - p), a->quote, qn))) {
+            size_t at = (size_t)(p - st->text);
+            size_t d = at > a->offset ? at - a->offset : a->offset - at;
+            if (d < bestd)
+                best = at, bestd = d;
+            else if (at > a->offset)
+                break; /* moving away from it */
+            p++;
+        }
+        if (best != SIZE_MAX)
+            return best;
+    }
+    st_wait(st);
+    if (a->section[0]) { /* the same distance into the same section */
+        buf_t t = {0};
+        for (size_t i = 0; i < st->nheadings; i++) {
+            st_heading_text(st, &st->headings[i], &t);
+            if (st->headings[i].level > 0 && !strcmp(t.p, a->section)) {
+                size_t at = st->headings[i].start + (a->offset - a->section_off);
+                buf_free(&t);
+                return at < len ? at : (len ? len - 1 : 0);
+            }
+        }
+        buf_free(&t);
+    }
+    size_t at = (size_t)(a->percent / 100.0 * (double)len);
+    return at < len ? at : (len ? len - 1 : 0);
+}
+
+/* 64-bit multiply-mix over 8-byte words, four lanes. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v * 0x9E3779B97F4A7C15ull;
+    h = (h << 31) | (h >> 33);
+    return h * 0xC2B2AE3D27D4EB4Full;
+}
+
+void ident_of(const char *text, size_t len, char id[48])
+{
+    uint64_t l[4] = {1, 2, 3, 4};
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        for (int k = 0; k < 4; k++) {
+            uint64_t v;
+            memcpy(&v, text + i + 8 * k, 8);
+            l[k] = mix(l[k], v);
+        }
+    }
+    uint64_t h = mix(mix(mix(mix(len, l[0]), l[1]), l[2]), l[3]);
+    for (; i < len; i++)
+        h = mix(h, (unsigned char)text[i]);
+    h ^= h >> 29;
+    snprintf(id, 48, "%zu-%016" PRIx64, len, h);
+}

@@ -1,0 +1,24 @@
+/* anchor: a place in a document that survives edits to it, and the
+ * document's content identity.
+ *
+ * Contract: anchor_make() describes byte off of a text by a quote (about
+ * 32 characters from there), the title of the section that holds it with
+ * that heading's offset, and its percentage. anchor_resolve() finds the
+ * place again in a text that may have changed: the quote where it was;
+ * else the occurrence of the quote nearest the old offset; else the same
+ * offset inside the section of that title; else the same percentage.
+ * ident_of() is the content identity: size and a fast 64-bit hash of the
+ * bytes. Pure: no I/O. */
+#ifndef JUAN_ANCHOR_H
+#define JUAN_ANCHOR_H
+#include "store.h"
+#include "structure.h"
+#include <stddef.h>
+
+void anchor_make(const structure_t *st, size_t off, anchor_t *a);
+/* Returns the offset; *exact is 1 when the quote was where it was. */
+size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact);
+/* "SIZE-HASH" of text[0..len) into id[48]. */
+void ident_of(const char *text, size_t len, char id[48]);
+
+#endif

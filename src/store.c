@@ -1,0 +1,532 @@
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SCHEMA_VERSION 1
+#define BUSY_MS 3000
+
+struct store {
+    sqlite3 *db;
+    char *file;
+    char warn[512];
+    int warned;
+};
+
+static const char *schema =
+    "CREATE TABLE IF NOT EXISTS documents("
+    " id TEXT PRIMARY KEY, title TEXT, encoding TEXT, size INTEGER,"
+    " length INTEGER, first_read INTEGER, last_read INTEGER);"
+    "CREATE TABLE IF NOT EXISTS paths("
+    " path TEXT PRIMARY KEY, doc TEXT NOT NULL, size INTEGER, mtime INTEGER,"
+    " seen INTEGER);"
+    "CREATE INDEX IF NOT EXISTS paths_doc ON paths(doc);"
+    "CREATE TABLE IF NOT EXISTS positions("
+    " doc TEXT PRIMARY KEY, offset INTEGER, quote TEXT, section TEXT,"
+    " section_off INTEGER, percent REAL, saved INTEGER);"
+    "CREATE TABLE IF NOT EXISTS bookmarks("
+    " doc TEXT NOT NULL, name TEXT NOT NULL, note TEXT, offset INTEGER,"
+    " quote TEXT, section TEXT, section_off INTEGER, percent REAL,"
+    " created INTEGER, PRIMARY KEY(doc, name));";
+
+static long long now_s(void)
+{
+    return (long long)time(NULL);
+}
+
+/* mkdir -p, the last component with `mode`. */
+static int make_dirs(const char *dir, mode_t mode)
+{
+    char *p = xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int r = mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return r;
+}
+
+static char *default_dir(const char *opt)
+{
+    if (opt && *opt)
+        return xstrdup(opt);
+    const char *e = getenv("JUAN_STATE_DIR");
+    if (e && *e)
+        return xstrdup(e);
+    buf_t b = {0};
+    e = getenv("XDG_STATE_HOME");
+    if (e && *e == '/') {
+        buf_adds(&b, e);
+    } else {
+        const char *h = getenv("HOME");
+        if (!h || !*h)
+            return NULL;
+        buf_adds(&b, h);
+        buf_adds(&b, "/.local/state");
+    }
+    buf_adds(&b, "/juan");
+    return b.p;
+}
+
+/* Set a database file aside with its WAL and shared-memory files. */
+static void set_aside(const char *file, char *warn, size_t wn)
+{
+    char stamp[32], *to = NULL;
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    const char *sfx[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        buf_t a = {0}, b = {0};
+        buf_adds(&a, file);
+        buf_adds(&a, sfx[i]);
+        buf_adds(&b, file);
+        buf_adds(&b, ".corrupt-");
+        buf_adds(&b, stamp);
+        buf_adds(&b, sfx[i]);
+        if (rename(a.p, b.p) == 0 && i == 0)
+            to = xstrdup(b.p);
+        buf_free(&a);
+        buf_free(&b);
+    }
+    char *from = xstrdup(safe_path(file)); /* safe_path's buffer is shared */
+    snprintf(warn, wn, "%s was damaged: set aside as %s; starting a new one",
+             from, to ? safe_path(to) : "?");
+    free(from);
+    free(to);
+}
+
+static int exec(store_t *S, const char *sql)
+{
+    return sqlite3_exec(S->db, sql, NULL, NULL, NULL);
+}
+
+/* Is the open database sound? Creates and migrates the schema. */
+static int prepare_db(store_t *S)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(S->db, "PRAGMA quick_check", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    int ok = sqlite3_step(q) == SQLITE_ROW &&
+             !strcmp((const char *)sqlite3_column_text(q, 0), "ok");
+    sqlite3_finalize(q);
+    if (!ok)
+        return -1;
+    exec(S, "PRAGMA journal_mode=WAL");
+    exec(S, "PRAGMA synchronous=NORMAL");
+    int ver = 0;
+    if (sqlite3_prepare_v2(S->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        ver = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (ver > SCHEMA_VERSION)
+        return 0; /* a newer juan's: use what we know of it */
+    if (ver < SCHEMA_VERSION) {
+        /* migrations go here, one step per version */
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
+        if (exec(S, "BEGIN IMMEDIATE") != SQLITE_OK)
+            return -2;
+        if (exec(S, schema) != SQLITE_OK || exec(S, sql) != SQLITE_OK) {
+            int e = sqlite3_errcode(S->db);
+            exec(S, "ROLLBACK");
+            return e == SQLITE_CORRUPT || e == SQLITE_NOTADB ? -1 : -2;
+        }
+        if (exec(S, "COMMIT") != SQLITE_OK)
+            return -2;
+    }
+    return 0;
+}
+
+store_t *store_open(const char *opt_dir, char *warn, size_t wn)
+{
+    warn[0] = '\0';
+    char *dir = default_dir(opt_dir);
+    if (!dir) {
+        snprintf(warn, wn, "no state directory (HOME is not set): positions are not kept");
+        return NULL;
+    }
+    if (make_dirs(dir, 0700) < 0) {
+        snprintf(warn, wn, "cannot make %s: %s; positions are not kept",
+                 safe_path(dir), strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    store_t *S = calloc(1, sizeof *S);
+    buf_t f = {0};
+    buf_adds(&f, dir);
+    buf_adds(&f, "/state.db");
+    S->file = f.p;
+    free(dir);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int rc = sqlite3_open_v2(S->file, &S->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                     SQLITE_OPEN_NOMUTEX,
+                                 NULL);
+        if (rc == SQLITE_OK) {
+            chmod(S->file, 0600);
+            sqlite3_busy_timeout(S->db, BUSY_MS);
+            rc = prepare_db(S);
+            if (rc == 0)
+                return S;
+            if (rc == -1 && attempt == 0) { /* not a database, or damaged */
+                sqlite3_close(S->db);
+                S->db = NULL;
+                set_aside(S->file, warn, wn);
+                continue;
+            }
+        }
+        snprintf(warn, wn, "cannot use %s: %s; positions are not kept",
+                 safe_path(S->file), S->db ? sqlite3_errmsg(S->db) : "cannot open");
+        break;
+    }
+    store_close(S);
+    return NULL;
+}
+
+void store_close(store_t *S)
+{
+    if (!S)
+        return;
+    if (S->db)
+        sqlite3_close(S->db);
+    free(S->file);
+    free(S);
+}
+
+const char *store_file(const store_t *S)
+{
+    return S ? S->file : "";
+}
+
+const char *store_warning(store_t *S)
+{
+    if (!S || !S->warn[0] || S->warned)
+        return NULL;
+    S->warned = 1;
+    return S->warn;
+}
+
+/* A failed write: remember one warning. */
+static int failed(store_t *S)
+{
+    if (!S->warn[0])
+        snprintf(S->warn, sizeof S->warn, "cannot save to %s: %s",
+                 safe_path(S->file), sqlite3_errmsg(S->db));
+    return -1;
+}
+
+/* Prepare sql and bind the arguments: a format string of types (s: string,
+ * i: long long, z: size_t, d: double). */
+static sqlite3_stmt *stmt(store_t *S, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(S->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return NULL;
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i]; i++) {
+        switch (types[i]) {
+        case 's':
+            sqlite3_bind_text(q, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            break;
+        case 'i':
+            sqlite3_bind_int64(q, i + 1, va_arg(ap, long long));
+            break;
+        case 'z':
+            sqlite3_bind_int64(q, i + 1, (sqlite3_int64)va_arg(ap, size_t));
+            break;
+        case 'd':
+            sqlite3_bind_double(q, i + 1, va_arg(ap, double));
+            break;
+        }
+    }
+    va_end(ap);
+    return q;
+}
+
+/* Run a prepared statement to completion. */
+static int run(store_t *S, sqlite3_stmt *q)
+{
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+    (void)S;
+}
+
+static int begin(store_t *S)
+{
+    return exec(S, "BEGIN IMMEDIATE") == SQLITE_OK ? 0 : -1;
+}
+
+static int commit(store_t *S, int ok)
+{
+    if (ok == 0 && exec(S, "COMMIT") == SQLITE_OK)
+        return 0;
+    failed(S);
+    exec(S, "ROLLBACK");
+    return -1;
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *q, int col)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+int store_doc_seen(store_t *S, const char *id, const char *path,
+                   const char *title, const char *encoding, size_t size,
+                   size_t length, char prev[48])
+{
+    prev[0] = '\0';
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    int ok = 0;
+    /* the identity this path had before, if another */
+    sqlite3_stmt *q = stmt(S, "SELECT doc FROM paths WHERE path=?", "s", path);
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        const char *old = (const char *)sqlite3_column_text(q, 0);
+        if (old && strcmp(old, id)) {
+            sqlite3_stmt *k = stmt(S, "SELECT 1 FROM documents WHERE id=?", "s", id);
+            if (k && sqlite3_step(k) != SQLITE_ROW)
+                snprintf(prev, 48, "%s", old);
+            sqlite3_finalize(k);
+        }
+    }
+    sqlite3_finalize(q);
+    long long t = now_s();
+    ok |= run(S, stmt(S,
+                      "INSERT INTO documents(id,title,encoding,size,length,first_read,last_read)"
+                      " VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                      " title=excluded.title, encoding=excluded.encoding,"
+                      " size=excluded.size, length=excluded.length,"
+                      " last_read=excluded.last_read",
+                      "ssszzii", id, title, encoding, size, length, t, t));
+    ok |= run(S, stmt(S,
+                      "INSERT INTO paths(path,doc,size,seen) VALUES(?,?,?,?)"
+                      " ON CONFLICT(path) DO UPDATE SET doc=excluded.doc,"
+                      " size=excluded.size, seen=excluded.seen",
+                      "ssii", path, id, (long long)size, t));
+    return commit(S, ok);
+}
+
+int store_id_for_path(store_t *S, const char *path, size_t size,
+                      long long mtime, char id[48])
+{
+    if (!S)
+        return -1;
+    sqlite3_stmt *q = stmt(S, "SELECT doc FROM paths WHERE path=? AND size=? AND mtime=?",
+                           "sii", path, (long long)size, mtime);
+    int r = -1;
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        copy_col(id, 48, q, 0);
+        r = 0;
+    }
+    sqlite3_finalize(q);
+    return r;
+}
+
+void store_set_mtime(store_t *S, const char *path, long long mtime)
+{
+    if (S && run(S, stmt(S, "UPDATE paths SET mtime=? WHERE path=?", "is", mtime, path)) < 0)
+        failed(S);
+}
+
+int store_get_position(store_t *S, const char *id, anchor_t *a)
+{
+    if (!S)
+        return -1;
+    sqlite3_stmt *q = stmt(S, "SELECT offset,quote,section,section_off,percent"
+                              " FROM positions WHERE doc=?", "s", id);
+    int r = -1;
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        a->offset = (size_t)sqlite3_column_int64(q, 0);
+        copy_col(a->quote, sizeof a->quote, q, 1);
+        copy_col(a->section, sizeof a->section, q, 2);
+        a->section_off = (size_t)sqlite3_column_int64(q, 3);
+        a->percent = sqlite3_column_double(q, 4);
+        r = 0;
+    }
+    sqlite3_finalize(q);
+    return r;
+}
+
+int store_set_position(store_t *S, const char *id, const anchor_t *a)
+{
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    int ok = run(S, stmt(S,
+                         "INSERT INTO positions(doc,offset,quote,section,section_off,percent,saved)"
+                         " VALUES(?,?,?,?,?,?,?) ON CONFLICT(doc) DO UPDATE SET"
+                         " offset=excluded.offset, quote=excluded.quote,"
+                         " section=excluded.section, section_off=excluded.section_off,"
+                         " percent=excluded.percent, saved=excluded.saved",
+                         "szsszdi", id, a->offset, a->quote, a->section,
+                         a->section_off, a->percent, now_s()));
+    ok |= run(S, stmt(S, "UPDATE documents SET last_read=? WHERE id=?", "is", now_s(), id));
+    return commit(S, ok);
+}
+
+size_t store_bookmarks(store_t *S, const char *id, bookmark_t **v)
+{
+    *v = NULL;
+    if (!S)
+        return 0;
+    sqlite3_stmt *q = stmt(S, "SELECT name,note,offset,quote,section,section_off,percent,created"
+                              " FROM bookmarks WHERE doc=? ORDER BY offset, name", "s", id);
+    size_t n = 0, cap = 0;
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+        grow(v, &cap, n + 1, sizeof **v);
+        bookmark_t *b = &(*v)[n++];
+        memset(b, 0, sizeof *b);
+        copy_col(b->name, sizeof b->name, q, 0);
+        copy_col(b->note, sizeof b->note, q, 1);
+        b->at.offset = (size_t)sqlite3_column_int64(q, 2);
+        copy_col(b->at.quote, sizeof b->at.quote, q, 3);
+        copy_col(b->at.section, sizeof b->at.section, q, 4);
+        b->at.section_off = (size_t)sqlite3_column_int64(q, 5);
+        b->at.percent = sqlite3_column_double(q, 6);
+        b->created = sqlite3_column_int64(q, 7);
+    }
+    sqlite3_finalize(q);
+    return n;
+}
+
+int store_put_bookmark(store_t *S, const char *id, const bookmark_t *b)
+{
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    int ok = run(S, stmt(S,
+                         "INSERT INTO bookmarks(doc,name,note,offset,quote,section,section_off,percent,created)"
+                         " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(doc,name) DO UPDATE SET"
+                         " note=excluded.note, offset=excluded.offset, quote=excluded.quote,"
+                         " section=excluded.section, section_off=excluded.section_off,"
+                         " percent=excluded.percent",
+                         "ssszsszdi", id, b->name, b->note, b->at.offset, b->at.quote,
+                         b->at.section, b->at.section_off, b->at.percent,
+                         b->created ? b->created : now_s()));
+    return commit(S, ok);
+}
+
+int store_rename_bookmark(store_t *S, const char *id, const char *from, const char *to)
+{
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    int ok = run(S, stmt(S, "DELETE FROM bookmarks WHERE doc=? AND name=?", "ss", id, to));
+    ok |= run(S, stmt(S, "UPDATE bookmarks SET name=? WHERE doc=? AND name=?", "sss", to, id, from));
+    return commit(S, ok);
+}
+
+int store_delete_bookmark(store_t *S, const char *id, const char *name)
+{
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    return commit(S, run(S, stmt(S, "DELETE FROM bookmarks WHERE doc=? AND name=?", "ss", id, name)));
+}
+
+int store_forget(store_t *S, const char *id)
+{
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    int ok = 0;
+    const char *tables[] = {"DELETE FROM positions WHERE doc=?",
+                            "DELETE FROM bookmarks WHERE doc=?",
+                            "DELETE FROM paths WHERE doc=?",
+                            "DELETE FROM documents WHERE id=?"};
+    for (int i = 0; i < 4; i++)
+        ok |= run(S, stmt(S, tables[i], "s", id));
+    return commit(S, ok);
+}
+
+void store_drop_orphan(store_t *S, const char *id)
+{
+    if (!S)
+        return;
+    sqlite3_stmt *q = stmt(S, "SELECT 1 FROM paths WHERE doc=?", "s", id);
+    int has = q && sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (!has)
+        store_forget(S, id);
+}
+
+static void info_row(sqlite3_stmt *q, docinfo_t *d)
+{
+    memset(d, 0, sizeof *d);
+    copy_col(d->id, sizeof d->id, q, 0);
+    copy_col(d->path, sizeof d->path, q, 1);
+    copy_col(d->title, sizeof d->title, q, 2);
+    d->size = (size_t)sqlite3_column_int64(q, 3);
+    d->length = (size_t)sqlite3_column_int64(q, 4);
+    d->percent = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 5);
+    d->last_read = sqlite3_column_int64(q, 6);
+    struct stat sb;
+    d->missing = !d->path[0] || stat(d->path, &sb) != 0;
+}
+
+#define INFO_COLS                                                               \
+    "SELECT d.id, (SELECT path FROM paths WHERE doc=d.id ORDER BY seen DESC LIMIT 1)," \
+    " d.title, d.size, d.length, p.percent, d.last_read FROM documents d"      \
+    " LEFT JOIN positions p ON p.doc=d.id"
+
+size_t store_recent(store_t *S, docinfo_t **v)
+{
+    *v = NULL;
+    if (!S)
+        return 0;
+    sqlite3_stmt *q = stmt(S, INFO_COLS " ORDER BY d.last_read DESC, d.id", "");
+    size_t n = 0, cap = 0;
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+        grow(v, &cap, n + 1, sizeof **v);
+        info_row(q, &(*v)[n++]);
+    }
+    sqlite3_finalize(q);
+    return n;
+}
+
+int store_info_for_path(store_t *S, const char *path, docinfo_t *d)
+{
+    if (!S)
+        return -1;
+    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.id=(SELECT doc FROM paths WHERE path=?)",
+                           "s", path);
+    int r = -1;
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        info_row(q, d);
+        r = 0;
+    }
+    sqlite3_finalize(q);
+    return r;
+}

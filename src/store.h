@@ -1,0 +1,86 @@
+/* store: the per-user memory of documents (SQLite): where each was left,
+ * its bookmarks, its paths, title and last-read time.
+ *
+ * Contract: one database, DIR/state.db, DIR from --state-dir,
+ * JUAN_STATE_DIR, $XDG_STATE_HOME/juan or ~/.local/state/juan (made mode
+ * 0700; the file 0600). WAL mode, a busy timeout, every change in one
+ * transaction, the schema versioned with PRAGMA user_version and migrated
+ * forward. A document is its content identity (ident); paths map to the
+ * identity last seen there. A database that is not one, or fails its
+ * check, is renamed state.db.corrupt-TIME (with its -wal and -shm) and a
+ * new one made; a directory that cannot be written leaves the store off.
+ * Either way store->warn says so in one line (shown once), and nothing
+ * crashes. Strings are stored as given; the caller sanitises for display. */
+#ifndef JUAN_STORE_H
+#define JUAN_STORE_H
+#include <stddef.h>
+
+#define STORE_QUOTE 160 /* bytes of a quote (about 32 characters + NUL) */
+
+typedef struct {
+    size_t offset;           /* byte offset of the anchored line's start */
+    char quote[STORE_QUOTE]; /* the text there */
+    char section[256];       /* title of the section holding it ("": none) */
+    size_t section_off;      /* offset of that section's heading */
+    double percent;          /* offset / length * 100 */
+} anchor_t;
+
+typedef struct {
+    char name[256];  /* a bookmark's name; a mark's is "'a" */
+    char note[512];
+    anchor_t at;
+    long long created;
+} bookmark_t;
+
+typedef struct {
+    char id[48];
+    char path[4096];   /* the path last seen (for a file) */
+    char title[256];
+    size_t size, length;
+    double percent;    /* -1: no position saved */
+    long long last_read;
+    int missing;       /* no file at path any more */
+} docinfo_t;
+
+typedef struct store store_t;
+
+/* Open (or create) the store in dir (NULL: the default). Returns NULL when
+ * the store is off; a warning may be left in warn either way. */
+store_t *store_open(const char *dir, char *warn, size_t wn);
+void store_close(store_t *S);
+/* The file's path (for messages). */
+const char *store_file(const store_t *S);
+/* A warning from the last failed write (once per store), or NULL. */
+const char *store_warning(store_t *S);
+
+/* Note that document id was opened at path (absolute); updates its title,
+ * size, length, encoding and last-read time. When id is new but path was
+ * another document before, *prev gets that identity (the caller carries
+ * its memory over); else prev[0] is NUL. Returns 0, -1 on failure. */
+int store_doc_seen(store_t *S, const char *id, const char *path,
+                   const char *title, const char *encoding, size_t size,
+                   size_t length, char prev[48]);
+/* The identity last seen at path, if size matches (and mtime), or -1. */
+int store_id_for_path(store_t *S, const char *path, size_t size,
+                      long long mtime, char id[48]);
+void store_set_mtime(store_t *S, const char *path, long long mtime);
+
+int store_get_position(store_t *S, const char *id, anchor_t *a);
+int store_set_position(store_t *S, const char *id, const anchor_t *a);
+/* Bookmarks and marks of id in document order; *v is malloc'ed. */
+size_t store_bookmarks(store_t *S, const char *id, bookmark_t **v);
+/* Add or replace the bookmark called b->name. */
+int store_put_bookmark(store_t *S, const char *id, const bookmark_t *b);
+int store_rename_bookmark(store_t *S, const char *id, const char *from,
+                          const char *to);
+int store_delete_bookmark(store_t *S, const char *id, const char *name);
+/* Forget everything about id (position, bookmarks, paths). */
+int store_forget(store_t *S, const char *id);
+/* Forget id if no path leads to it any more. */
+void store_drop_orphan(store_t *S, const char *id);
+/* Documents read, most recent first; *v is malloc'ed. */
+size_t store_recent(store_t *S, docinfo_t **v);
+/* What the store knows of the document last seen at path. */
+int store_info_for_path(store_t *S, const char *path, docinfo_t *d);
+
+#endif

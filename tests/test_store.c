@@ -1,0 +1,250 @@
+/* store and anchor: positions and bookmarks kept in SQLite, found again
+ * after edits; a damaged database set aside; two processes writing at once;
+ * a process killed while saving; a directory that cannot be made. */
+#include "anchor.h"
+#include "store.h"
+#include "t.h"
+#include "text.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int integrity_ok(void)
+{
+    char f[300];
+    snprintf(f, sizeof f, "%s/state.db", dir);
+    sqlite3 *db;
+    if (sqlite3_open(f, &db) != SQLITE_OK)
+        return 0;
+    sqlite3_stmt *q;
+    int ok = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL) == SQLITE_OK &&
+             sqlite3_step(q) == SQLITE_ROW &&
+             !strcmp((const char *)sqlite3_column_text(q, 0), "ok");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return ok;
+}
+
+static void basics(void)
+{
+    char warn[512];
+    store_t *S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(S != NULL, "open: %s", warn);
+    if (!S)
+        return;
+    struct stat sb;
+    CHECK(stat(dir, &sb) == 0 && (sb.st_mode & 0777) == 0700);
+    CHECK(stat(store_file(S), &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    char prev[48];
+    CHECK(store_doc_seen(S, "10-aaaa", "/x/a.txt", "标题", "UTF-8", 10, 10, prev) == 0);
+    CHECK(prev[0] == 0);
+    anchor_t a = {.offset = 5, .quote = "引文", .section = "第一节", .section_off = 2, .percent = 50};
+    CHECK(store_set_position(S, "10-aaaa", &a) == 0);
+    anchor_t b;
+    CHECK(store_get_position(S, "10-aaaa", &b) == 0 && b.offset == 5 &&
+          !strcmp(b.quote, "引文") && !strcmp(b.section, "第一节") && b.section_off == 2);
+    CHECK(store_get_position(S, "nope", &b) < 0);
+    bookmark_t bm = {.name = "重要", .note = "备注", .at = a};
+    CHECK(store_put_bookmark(S, "10-aaaa", &bm) == 0);
+    bm.at.offset = 1;
+    snprintf(bm.name, sizeof bm.name, "'a");
+    CHECK(store_put_bookmark(S, "10-aaaa", &bm) == 0);
+    bookmark_t *v;
+    size_t n = store_bookmarks(S, "10-aaaa", &v);
+    CHECK(n == 2 && !strcmp(v[0].name, "'a") && !strcmp(v[1].name, "重要") &&
+          !strcmp(v[1].note, "备注"));
+    free(v);
+    CHECK(store_rename_bookmark(S, "10-aaaa", "重要", "很重要") == 0);
+    CHECK(store_delete_bookmark(S, "10-aaaa", "'a") == 0);
+    n = store_bookmarks(S, "10-aaaa", &v);
+    CHECK(n == 1 && !strcmp(v[0].name, "很重要"));
+    free(v);
+    /* a second path to the same content shares it; new content at a known
+     * path names the identity it replaces */
+    CHECK(store_doc_seen(S, "10-aaaa", "/y/copy.txt", "标题", "UTF-8", 10, 10, prev) == 0 && !prev[0]);
+    CHECK(store_doc_seen(S, "11-bbbb", "/x/a.txt", "标题", "UTF-8", 11, 11, prev) == 0);
+    CHECK_MSG(!strcmp(prev, "10-aaaa"), "prev: %s", prev);
+    store_drop_orphan(S, "10-aaaa"); /* /y/copy.txt still leads to it */
+    CHECK(store_get_position(S, "10-aaaa", &b) == 0);
+    docinfo_t *d;
+    n = store_recent(S, &d);
+    CHECK(n == 2);
+    free(d);
+    docinfo_t one;
+    CHECK(store_info_for_path(S, "/y/copy.txt", &one) == 0 && one.percent == 50 &&
+          !strcmp(one.title, "标题") && one.missing);
+    /* the path cache */
+    char id[48];
+    store_set_mtime(S, "/x/a.txt", 1234);
+    CHECK(store_id_for_path(S, "/x/a.txt", 11, 1234, id) == 0 && !strcmp(id, "11-bbbb"));
+    CHECK(store_id_for_path(S, "/x/a.txt", 11, 1235, id) < 0);
+    CHECK(store_forget(S, "10-aaaa") == 0);
+    CHECK(store_get_position(S, "10-aaaa", &b) < 0);
+    CHECK(store_bookmarks(S, "10-aaaa", &v) == 0);
+    free(v);
+    store_close(S);
+    CHECK(integrity_ok());
+}
+
+static void writer(int k, int times)
+{
+    char warn[512];
+    store_t *S = store_open(dir, warn, sizeof warn);
+    if (!S)
+        _exit(3);
+    char prev[48];
+    store_doc_seen(S, "5-cccc", "/z/c.txt", "c", "UTF-8", 5, 5, prev);
+    int bad = 0;
+    for (int i = 0; i < times; i++) {
+        anchor_t a = {.offset = (size_t)(k * 100000 + i)};
+        snprintf(a.quote, sizeof a.quote, "writer %d step %d", k, i);
+        bad += store_set_position(S, "5-cccc", &a) < 0;
+    }
+    store_close(S);
+    _exit(bad ? 1 : 0);
+}
+
+static void concurrent(void)
+{
+    pid_t p[2];
+    for (int k = 0; k < 2; k++)
+        if ((p[k] = fork()) == 0)
+            writer(k + 1, 1000);
+    for (int k = 0; k < 2; k++) {
+        int st;
+        waitpid(p[k], &st, 0);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer %d: status %d", k, st);
+    }
+    CHECK(integrity_ok());
+    char warn[512];
+    store_t *S = store_open(dir, warn, sizeof warn);
+    anchor_t a;
+    CHECK(S && store_get_position(S, "5-cccc", &a) == 0 &&
+          (a.offset == 100999 || a.offset == 200999));
+    store_close(S);
+}
+
+static void killed(void)
+{
+    pid_t p = fork();
+    if (p == 0)
+        writer(3, 1000000);
+    usleep(300000);
+    kill(p, SIGKILL);
+    int st;
+    waitpid(p, &st, 0);
+    CHECK(integrity_ok());
+    char warn[512];
+    store_t *S = store_open(dir, warn, sizeof warn);
+    anchor_t a;
+    char want[64];
+    int ok = S && store_get_position(S, "5-cccc", &a) == 0;
+    if (ok) { /* a whole save: the quote is the offset's */
+        snprintf(want, sizeof want, "writer 3 step %zu", a.offset - 300000);
+        ok = a.offset >= 300000 && !strcmp(a.quote, want);
+    }
+    CHECK_MSG(ok, "after kill -9: a whole save");
+    store_close(S);
+}
+
+static void damaged(void)
+{
+    char f[300];
+    snprintf(f, sizeof f, "%s/state.db", dir);
+    unlink(f);
+    char w[320];
+    snprintf(w, sizeof w, "%s-wal", f);
+    unlink(w);
+    snprintf(w, sizeof w, "%s-shm", f);
+    unlink(w);
+    FILE *fp = fopen(f, "wb");
+    for (int i = 0; i < 5000; i++)
+        fputc((i * 7919) & 0xFF, fp);
+    fclose(fp);
+    char warn[512];
+    store_t *S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(S != NULL, "a damaged store is replaced: %s", warn);
+    CHECK_MSG(strstr(warn, "set aside as") && strstr(warn, ".corrupt-"), "warning: %s", warn);
+    char prev[48];
+    CHECK(S && store_doc_seen(S, "1-d", "/d", "d", "UTF-8", 1, 1, prev) == 0);
+    store_close(S);
+    /* the damaged file is kept */
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -q 'state.db.corrupt-'", dir);
+    CHECK(system(cmd) == 0);
+    /* a directory that cannot be made: the store is off, with a warning */
+    S = store_open("/proc/juan-cannot-be-made/x", warn, sizeof warn);
+    CHECK(S == NULL && strstr(warn, "cannot make"));
+    /* everything takes a NULL store */
+    anchor_t a;
+    CHECK(store_get_position(NULL, "x", &a) < 0);
+    CHECK(store_set_position(NULL, "x", &a) < 0);
+}
+
+static void anchors(void)
+{
+    const char *v1 = "标题\n\n01 第一节\n\n第一段文字，说的是一件事。\n\n第二段文字，说的是另一件更长的事情，需要很多字来讲清楚。\n\n02 第二节\n\n第三段。\n";
+    structure_t st;
+    st_build(&st, v1, strlen(v1), FMT_TEXT, NULL);
+    const char *s2 = strstr(v1, "第二段");
+    anchor_t a;
+    anchor_make(&st, (size_t)(s2 - v1), &a);
+    CHECK(!strncmp(a.quote, "第二段文字", strlen("第二段文字")));
+    CHECK_MSG(!strcmp(a.section, "01 第一节"), "section [%s]", a.section);
+    int exact;
+    CHECK(anchor_resolve(&st, &a, &exact) == (size_t)(s2 - v1) && exact);
+    st_free(&st);
+    /* a paragraph inserted above: the same sentence, not exact */
+    buf_t b = {0};
+    buf_adds(&b, "标题\n\n新插入的一段话放在最前面。\n\n");
+    buf_adds(&b, v1 + strlen("标题\n\n"));
+    st_build(&st, b.p, b.n, FMT_TEXT, NULL);
+    size_t at = anchor_resolve(&st, &a, &exact);
+    CHECK(!exact && at == (size_t)(strstr(b.p, "第二段") - b.p));
+    st_free(&st);
+    /* the sentence rewritten: the same distance into the same section */
+    const char *v3 = "标题\n\n前言。\n\n01 第一节\n\n第一段文字，说的是一件事。\n\n改写了的第二段。\n\n02 第二节\n\n第三段。\n";
+    st_build(&st, v3, strlen(v3), FMT_TEXT, NULL);
+    at = anchor_resolve(&st, &a, &exact);
+    size_t h1 = (size_t)(strstr(v3, "01 第一节") - v3);
+    CHECK_MSG(!exact && at == h1 + (a.offset - a.section_off), "section-relative: %zu", at);
+    st_free(&st);
+    /* nothing left: the percentage */
+    const char *v4 = "完全不同的文字。\n完全不同的文字。\n";
+    st_build(&st, v4, strlen(v4), FMT_TEXT, NULL);
+    at = anchor_resolve(&st, &a, &exact);
+    CHECK(!exact && at == (size_t)(a.percent / 100.0 * strlen(v4)));
+    st_free(&st);
+    buf_free(&b);
+    /* identities */
+    char i1[48], i2[48], i3[48];
+    ident_of(v1, strlen(v1), i1);
+    ident_of(v1, strlen(v1), i2);
+    char *c = xstrdup(v1);
+    c[40] ^= 1;
+    ident_of(c, strlen(c), i3);
+    free(c);
+    CHECK(!strcmp(i1, i2) && strcmp(i1, i3));
+    CHECK(!strncmp(i1, "125-", 4) || strchr(i1, '-'));
+}
+
+int main(void)
+{
+    text_init_locale();
+    snprintf(dir, sizeof dir, "/tmp/juan-test-store-%d/juan", (int)getpid());
+    basics();
+    concurrent();
+    killed();
+    damaged();
+    anchors();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf /tmp/juan-test-store-%d", (int)getpid());
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return T_DONE("test_store");
+}
