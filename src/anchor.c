@@ -23,6 +23,15 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a)
     memset(a, 0, sizeof a->quote);
     if (off > st->len)
         off = st->len;
+    /* a blank line names the text after it */
+    for (size_t k = 0; k < 256 && off < st->len; k++) {
+        size_t n = text_skip_blanks(st->text, off, st->len);
+        if (n < st->len && (st->text[n] == '\n' || st->text[n] == '\r'))
+            n++;
+        if (n == off)
+            break;
+        off = n;
+    }
     a->offset = off;
     /* about 32 characters, whole characters only */
     size_t e = off;

@@ -1,8 +1,9 @@
 /* anchor: a place in a document that survives edits to it, and the
  * document's content identity.
  *
- * Contract: anchor_make() describes byte off of a text by a quote (about
- * 32 characters from there), the title of the section that holds it with
+ * Contract: anchor_make() describes byte off of a text (moved past blank
+ * lines and indents to the text itself) by a quote (about 32 characters
+ * from there), the title of the section that holds it with
  * that heading's offset, and its percentage. anchor_resolve() finds the
  * place again in a text that may have changed: the quote where it was;
  * else the occurrence of the quote nearest the old offset; else the same

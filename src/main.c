@@ -2,6 +2,7 @@
 #include "doc.h"
 #include "dump.h"
 #include "layout.h"
+#include "memory.h"
 #include "report.h"
 #include "structure.h"
 #include "term.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -91,12 +93,12 @@ static int terminal_width(void)
     return 80;
 }
 
-enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS };
+enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS, MODE_BOOKMARKS, MODE_FORGET };
 
 /* Show one file in `mode`; returns 0 or 2. */
 static int process_file(const char *path, const doc_opts_t *dopt,
                         const dump_opts_t *o, int format, int mode, int json,
-                        FILE *out)
+                        store_t *S, FILE *out)
 {
     doc_t d;
     int r = doc_open(&d, path, dopt);
@@ -123,6 +125,20 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             report_outline(&st, path, json, out);
         else if (mode == MODE_SPEAKERS)
             report_speakers(&st, path, json, out);
+        else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
+            memory_t m;
+            mem_open(&m, S, &d, &st, path, 0);
+            if (mode == MODE_BOOKMARKS)
+                report_bookmarks(&m, path, json, out);
+            else if (store_forget(S, m.id) == 0)
+                fprintf(out, "forgot %s\n", safe_path(path));
+            else
+                rc = 2;
+            const char *w = store_warning(S);
+            if (w)
+                msg("%s", w);
+            mem_close(&m);
+        }
         if ((mode == MODE_DUMP ? dump_doc(&d, &st, o, out)
                                : (fflush(out) || ferror(out) ? -1 : 0)) < 0) {
             if (!errno)
@@ -146,7 +162,8 @@ int main(int argc, char **argv)
     }
     enum {
         OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
-        OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS
+        OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS, OPT_STATE_DIR,
+        OPT_NO_STATE, OPT_FROM_START, OPT_BOOKMARKS, OPT_FORGET
     };
     static const struct option opts[] = {
         {"dump", no_argument, NULL, OPT_DUMP},
@@ -161,6 +178,11 @@ int main(int argc, char **argv)
         {"speakers", no_argument, NULL, OPT_SPEAKERS},
         {"json", no_argument, NULL, OPT_JSON},
         {"ambiguous", required_argument, NULL, OPT_AMBIGUOUS},
+        {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
+        {"from-start", no_argument, NULL, OPT_FROM_START},
+        {"bookmarks", no_argument, NULL, OPT_BOOKMARKS},
+        {"forget", no_argument, NULL, OPT_FORGET},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -168,6 +190,8 @@ int main(int argc, char **argv)
     int width = 0, mode = -1, json = 0, format = FMT_AUTO;
     int color = -1; /* auto */
     int ambiguous = AMBI_UNKNOWN;
+    const char *state_dir = NULL;
+    int no_state = 0, from_start = 0;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
@@ -175,11 +199,16 @@ int main(int argc, char **argv)
         switch (c) {
         case OPT_DUMP:
         case OPT_OUTLINE:
-        case OPT_SPEAKERS: {
+        case OPT_SPEAKERS:
+        case OPT_BOOKMARKS:
+        case OPT_FORGET: {
             int m = c == OPT_DUMP ? MODE_DUMP
-                    : c == OPT_OUTLINE ? MODE_OUTLINE : MODE_SPEAKERS;
+                    : c == OPT_OUTLINE ? MODE_OUTLINE
+                    : c == OPT_SPEAKERS ? MODE_SPEAKERS
+                    : c == OPT_BOOKMARKS ? MODE_BOOKMARKS : MODE_FORGET;
             if (mode >= 0 && mode != m) {
-                msg("--dump, --outline and --speakers exclude each other");
+                msg("--dump, --outline, --speakers, --bookmarks and --forget "
+                    "exclude each other");
                 try_help();
             }
             mode = m;
@@ -187,6 +216,15 @@ int main(int argc, char **argv)
         }
         case OPT_JSON:
             json = 1;
+            break;
+        case OPT_STATE_DIR:
+            state_dir = optarg;
+            break;
+        case OPT_NO_STATE:
+            no_state = 1;
+            break;
+        case OPT_FROM_START:
+            from_start = 1;
             break;
         case OPT_AMBIGUOUS:
             if (!strcmp(optarg, "narrow"))
@@ -257,8 +295,8 @@ int main(int argc, char **argv)
             try_help();
         }
     }
-    if (json && mode != MODE_OUTLINE && mode != MODE_SPEAKERS) {
-        msg("--json goes with --outline or --speakers");
+    if (json && mode != MODE_OUTLINE && mode != MODE_SPEAKERS && mode != MODE_BOOKMARKS) {
+        msg("--json goes with --outline, --speakers or --bookmarks");
         try_help();
     }
     int nomode = mode < 0, reader = nomode && isatty(STDOUT_FILENO);
@@ -271,8 +309,11 @@ int main(int argc, char **argv)
         files = stdin_only; /* cmd | juan */
         nfiles = 1;
     }
-    if (nfiles == 0) {
-        msg("no file given (the library view comes in a later version)");
+    struct stat sb;
+    int library = reader && (nfiles == 0 ||
+                             (nfiles == 1 && stat(files[0], &sb) == 0 && S_ISDIR(sb.st_mode)));
+    if (nfiles == 0 && !library) {
+        msg("no file given");
         try_help();
     }
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -282,8 +323,11 @@ int main(int argc, char **argv)
     if (reader) {
         tui_opts_t to = {.width = width ? width : 72, .indent = lopt.indent,
                          .format = format, .color = color == 1 || (color < 0 && !no_color),
-                         .ambiguous = ambiguous, .dopt = dopt};
-        int r = tui_run(files, nfiles, &to);
+                         .ambiguous = ambiguous, .dopt = dopt,
+                         .state_dir = state_dir, .no_state = no_state,
+                         .from_start = from_start};
+        int r = library ? tui_library(nfiles ? files[0] : NULL, &to)
+                        : tui_run(files, nfiles, &to);
         if (r >= 0)
             return r;
         msg("cannot start the reader on terminal type '%s'; printing instead",
@@ -297,6 +341,18 @@ int main(int argc, char **argv)
     if (color < 0) /* auto: on a terminal, unless NO_COLOR */
         color = isatty(STDOUT_FILENO) && !no_color;
     dump_opts_t dop = {.lo = lopt, .color = color};
+    store_t *S = NULL;
+    if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
+        char warn[512];
+        S = no_state ? NULL : store_open(state_dir, warn, sizeof warn);
+        if (!S) {
+            msg("%s", no_state ? "--no-state: no positions or bookmarks to show"
+                               : warn);
+            return 2;
+        }
+        if (warn[0])
+            msg("%s", warn);
+    }
     int rc = 0, many = nfiles > 1;
     if (json && many)
         fputs("[\n", out);
@@ -306,7 +362,7 @@ int main(int argc, char **argv)
                     safe_path(files[i]));
         else if (many && i > 0)
             fputs(",\n", out);
-        int r = process_file(files[i], &dopt, &dop, format, mode, json, out);
+        int r = process_file(files[i], &dopt, &dop, format, mode, json, S, out);
         if (r)
             rc = r;
         if (r && errno == EPIPE)
@@ -314,6 +370,7 @@ int main(int argc, char **argv)
     }
     if (json && many)
         fputs("]\n", out);
+    store_close(S);
     if (fflush(stdout) != 0 && errno != EPIPE) {
         msg("write error: %s", strerror(errno));
         rc = 2;

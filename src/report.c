@@ -1,7 +1,9 @@
 #include "report.h"
+#include "anchor.h"
 #include "text.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A JSON string: valid UTF-8, escapes for quotes, backslash, controls. */
@@ -154,4 +156,79 @@ void report_speakers(const structure_t *st, const char *path, int json,
     }
     if (json)
         fputs(st->nspeakers ? "\n]}\n" : "]}\n", out);
+}
+
+/* One anchored place: as a JSON object's members, or a text row. */
+static void place(const structure_t *st, const anchor_t *a, size_t off,
+                  int json, FILE *out)
+{
+    if (json) {
+        fprintf(out, "\"offset\": %zu, \"percent\": %.1f, \"section\": ", off,
+                pct(st, off));
+        json_str(out, a->section, strlen(a->section));
+        fputs(", \"quote\": ", out);
+        json_str(out, a->quote, strlen(a->quote));
+        return;
+    }
+    fprintf(out, "  %3.0f%%  ", pct(st, off));
+    if (a->section[0]) {
+        fputs("§", out);
+        safe(out, a->section, strlen(a->section));
+        fputs("  ", out);
+    }
+    fputs("“", out);
+    safe(out, a->quote, strlen(a->quote));
+    fputs("”", out);
+}
+
+void report_bookmarks(memory_t *m, const char *path, int json, FILE *out)
+{
+    const structure_t *st = m->st;
+    size_t off;
+    int exact;
+    anchor_t a;
+    int has = mem_position(m, &off, &exact);
+    if (has)
+        anchor_make(st, off, &a);
+    bookmark_t *v;
+    size_t n = mem_bookmarks(m, &v);
+    if (json) {
+        fputs("{\"file\": ", out);
+        json_str(out, path, strlen(path));
+        fputs(", \"position\": ", out);
+        if (has) {
+            fputs("{", out);
+            place(st, &a, off, 1, out);
+            fputs("}", out);
+        } else {
+            fputs("null", out);
+        }
+        fputs(", \"bookmarks\": [", out);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
+            json_str(out, v[i].name, strlen(v[i].name));
+            fputs(", \"note\": ", out);
+            json_str(out, v[i].note, strlen(v[i].note));
+            fputs(", ", out);
+            place(st, &v[i].at, v[i].at.offset, 1, out);
+            fputs("}", out);
+        }
+        fputs(n ? "\n]}\n" : "]}\n", out);
+    } else {
+        if (has) {
+            fputs("position", out);
+            place(st, &a, off, 0, out);
+            putc('\n', out);
+        }
+        for (size_t i = 0; i < n; i++) {
+            safe(out, v[i].name, strlen(v[i].name));
+            place(st, &v[i].at, v[i].at.offset, 0, out);
+            if (v[i].note[0]) {
+                fputs("  — ", out);
+                safe(out, v[i].note, strlen(v[i].note));
+            }
+            putc('\n', out);
+        }
+    }
+    free(v);
 }

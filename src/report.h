@@ -11,6 +11,7 @@
  * from the document is sanitised for the terminal in text output. */
 #ifndef JUAN_REPORT_H
 #define JUAN_REPORT_H
+#include "memory.h"
 #include "structure.h"
 #include <stdio.h>
 
@@ -18,5 +19,8 @@ void report_outline(const structure_t *st, const char *path, int json,
                     FILE *out);
 void report_speakers(const structure_t *st, const char *path, int json,
                      FILE *out);
+
+/* The saved position and bookmarks: name, percent, section, quote, note. */
+void report_bookmarks(memory_t *m, const char *path, int json, FILE *out);
 
 #endif

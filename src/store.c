@@ -297,7 +297,7 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *q, int col)
 
 int store_doc_seen(store_t *S, const char *id, const char *path,
                    const char *title, const char *encoding, size_t size,
-                   size_t length, char prev[48])
+                   size_t length, int touch, char prev[48])
 {
     prev[0] = '\0';
     if (!S)
@@ -323,8 +323,10 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
                       " VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
                       " title=excluded.title, encoding=excluded.encoding,"
                       " size=excluded.size, length=excluded.length,"
-                      " last_read=excluded.last_read",
-                      "ssszzii", id, title, encoding, size, length, t, t));
+                      " last_read=CASE WHEN excluded.last_read > 0"
+                      " THEN excluded.last_read ELSE last_read END",
+                      "ssszzii", id, title, encoding, size, length, t,
+                      touch ? t : 0LL));
     ok |= run(S, stmt(S,
                       "INSERT INTO paths(path,doc,size,seen) VALUES(?,?,?,?)"
                       " ON CONFLICT(path) DO UPDATE SET doc=excluded.doc,"
@@ -506,7 +508,8 @@ size_t store_recent(store_t *S, docinfo_t **v)
     *v = NULL;
     if (!S)
         return 0;
-    sqlite3_stmt *q = stmt(S, INFO_COLS " ORDER BY d.last_read DESC, d.id", "");
+    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.last_read > 0"
+                              " ORDER BY d.last_read DESC, d.id", "");
     size_t n = 0, cap = 0;
     while (q && sqlite3_step(q) == SQLITE_ROW) {
         grow(v, &cap, n + 1, sizeof **v);

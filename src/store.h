@@ -54,12 +54,12 @@ const char *store_file(const store_t *S);
 const char *store_warning(store_t *S);
 
 /* Note that document id was opened at path (absolute); updates its title,
- * size, length, encoding and last-read time. When id is new but path was
+ * size, length, encoding and (when touch) its last-read time. When id is new but path was
  * another document before, *prev gets that identity (the caller carries
  * its memory over); else prev[0] is NUL. Returns 0, -1 on failure. */
 int store_doc_seen(store_t *S, const char *id, const char *path,
                    const char *title, const char *encoding, size_t size,
-                   size_t length, char prev[48]);
+                   size_t length, int touch, char prev[48]);
 /* The identity last seen at path, if size matches (and mtime), or -1. */
 int store_id_for_path(store_t *S, const char *path, size_t size,
                       long long mtime, char id[48]);
@@ -78,7 +78,7 @@ int store_delete_bookmark(store_t *S, const char *id, const char *name);
 int store_forget(store_t *S, const char *id);
 /* Forget id if no path leads to it any more. */
 void store_drop_orphan(store_t *S, const char *id);
-/* Documents read, most recent first; *v is malloc'ed. */
+/* Documents read (touched), most recent first; *v is malloc'ed. */
 size_t store_recent(store_t *S, docinfo_t **v);
 /* What the store knows of the document last seen at path. */
 int store_info_for_path(store_t *S, const char *path, docinfo_t *d);

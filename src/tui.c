@@ -1,6 +1,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "tui.h"
 #include "layout.h"
+#include "memory.h"
 #include "readtime.h"
 #include "search.h"
 #include "structure.h"
@@ -10,8 +11,13 @@
 #include "view.h"
 
 #include <curses.h>
+#include <dirent.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistr.h>
 #include <errno.h>
 #include <limits.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +32,7 @@ static const short speaker_colors[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
                                        COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
 #define NSPCOL 6
 
-typedef struct {
+typedef struct tui {
     const tui_opts_t *o;
     char **files;
     int nfiles, cur, rc;
@@ -68,6 +74,13 @@ typedef struct {
     match_t *mv;
     size_t mcap;
     size_t *outline;  /* the outline panel's headings (indices) */
+    void (*bg)(struct tui *T); /* what a prompt draws behind it (NULL: the page) */
+    /* memory */
+    store_t *S;
+    memory_t mem;
+    size_t saved_top;
+    long long last_save;
+    char warn[512];   /* the store's warning, shown once */
 } tui_t;
 
 /* ---- drawing ---------------------------------------------------------- */
@@ -258,10 +271,35 @@ static void need_turns(tui_t *T)
     T->have_turns = 1;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Save where the reader is, when it moved since the last save. */
+static void save_position(tui_t *T)
+{
+    if (!T->loaded || !T->S)
+        return;
+    size_t top = view_top(&T->V);
+    T->last_save = now_ms();
+    if (top == T->saved_top)
+        return;
+    mem_save_position(&T->mem, top);
+    T->saved_top = top;
+    const char *w = store_warning(T->S);
+    if (w)
+        snprintf(T->msg, sizeof T->msg, "%s", w);
+}
+
 static void unload(tui_t *T)
 {
     if (!T->loaded)
         return;
+    save_position(T);
+    mem_close(&T->mem);
     view_free(&T->V);
     st_free(&T->st);
     doc_close(&T->d);
@@ -279,6 +317,54 @@ static void unload(tui_t *T)
     T->marked = 0;
     T->has_jump = T->has_last = 0;
     T->loaded = 0;
+}
+
+static long section_at(const structure_t *st, size_t end);
+
+/* The memory of the document just opened: marks, and where it was left
+ * (unless --from-start, or this session already left it elsewhere). */
+static void remember(tui_t *T, int i)
+{
+    mem_open(&T->mem, T->S, &T->d, &T->st, T->files[i], 1);
+    bookmark_t *v;
+    size_t n = mem_bookmarks(&T->mem, &v);
+    for (size_t k = 0; k < n; k++) {
+        const char *nm = v[k].name;
+        if (nm[0] == '\'' && nm[1] >= 'a' && nm[1] <= 'z' && !nm[2]) {
+            T->marks[nm[1] - 'a'] = v[k].at.offset;
+            T->marked |= 1u << (nm[1] - 'a');
+        }
+    }
+    free(v);
+    size_t off = 0;
+    int exact = 1;
+    if (T->filepos[i]) {
+        view_goto(&T->V, T->filepos[i]);
+    } else if (!T->o->from_start && mem_position(&T->mem, &off, &exact)) {
+        view_goto(&T->V, off);
+        st_wait(&T->st);
+        buf_t sec = {0};
+        buf_add(&sec, "", 0);
+        long h = section_at(&T->st, off + 1);
+        if (h >= 0) {
+            buf_t t = {0};
+            st_heading_text(&T->st, &T->st.headings[h], &t);
+            buf_adds(&sec, " (§");
+            text_sanitize(&sec, t.p, t.n > 60 ? 60 : t.n);
+            buf_adds(&sec, ")");
+            buf_free(&t);
+        }
+        snprintf(T->msg, sizeof T->msg, "resumed at %d%%%s", 
+                 T->st.len ? (int)(off * 100 / T->st.len) : 0, sec.p);
+        buf_free(&sec);
+    }
+    T->saved_top = view_top(&T->V);
+    T->last_save = now_ms();
+    if (T->mem.moved || !exact) {
+        size_t k = strlen(T->msg);
+        snprintf(T->msg + k, sizeof T->msg - k, "%sbookmark moved: text changed",
+                 k ? "; " : "");
+    }
 }
 
 /* Open file i; on failure set *err and return -1. */
@@ -305,9 +391,8 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
-    if (T->filepos[i])
-        view_goto(&T->V, T->filepos[i]);
     T->loaded = 1;
+    remember(T, i);
     return 0;
 }
 
@@ -681,7 +766,7 @@ static void set_highlight(tui_t *T, const char *s, size_t n)
 
 /* Read a query after `lead` ('/' or '?') on the status line. Returns a
  * new string, or NULL when cancelled. */
-static char *prompt(tui_t *T, char lead)
+static char *prompt(tui_t *T, const char *label, int search)
 {
     buf_t b = {0};
     buf_add(&b, "", 0);
@@ -691,15 +776,18 @@ static char *prompt(tui_t *T, char lead)
     size_t old_hln = T->hln;
     int old_scope = T->hlscope;
     for (;;) {
-        set_highlight(T, b.p, b.n);
+        if (search)
+            set_highlight(T, b.p, b.n);
         T->msg[0] = 0;
-        draw(T);
+        if (T->bg)
+            T->bg(T);
+        else
+            draw(T);
         int y = LINES - 1;
         move(y, 0);
         clrtoeol();
-        char l[2] = {lead, 0};
-        mvaddstr(y, 0, l);
-        int x = put_safe(y, 1, COLS - 1, b.p, cur, 0, 0);
+        int x = put_bytes(y, 0, COLS - 1, label, strlen(label), A_BOLD, 0);
+        x = put_safe(y, x, COLS - 1, b.p, cur, 0, 0);
         put_safe(y, x, COLS - 1, b.p + cur, b.n - cur, 0, 0);
         move(y, x < COLS - 1 ? x : COLS - 2);
         curs_set(1);
@@ -743,6 +831,8 @@ static char *prompt(tui_t *T, char lead)
             }
             case KEY_UP:
             case KEY_DOWN:
+                if (!search)
+                    break;
                 if (ch == KEY_UP && hpos > 0)
                     hpos--;
                 else if (ch == KEY_DOWN && hpos < T->nhist)
@@ -798,7 +888,7 @@ done:
     curs_set(0);
     /* the highlight pointed into b: back to the last search's */
     T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
-    if (b.n) {
+    if (b.n && search) {
         if (T->nhist == NHIST) {
             free(T->hist[0]);
             memmove(T->hist, T->hist + 1, (NHIST - 1) * sizeof *T->hist);
@@ -811,7 +901,7 @@ done:
 
 static void do_search(tui_t *T, int dir)
 {
-    char *s = prompt(T, dir > 0 ? '/' : '?');
+    char *s = prompt(T, dir > 0 ? "/" : "?", 1);
     if (!s)
         return;
     if (!*s) { /* empty: repeat the last search */
@@ -854,12 +944,14 @@ static void do_search(tui_t *T, int dir)
 typedef struct {
     const char *title;
     int n, sel, mark; /* mark: the item drawn bold (current, focused) */
+    const char *keys; /* more keys that choose the item (returned in *key) */
 } list_t;
 
 typedef void (*item_fn)(tui_t *T, int i, buf_t *left, char *right, size_t rn);
 
-/* A full-screen list; returns the chosen item, or -1. */
-static int run_list(tui_t *T, list_t *L, item_fn item)
+/* A full-screen list; returns the chosen item (*key: Enter or one of
+ * L->keys), or -1. */
+static int run_list(tui_t *T, list_t *L, item_fn item, int *key_out)
 {
     int first = 0;
     for (;;) {
@@ -936,6 +1028,11 @@ static int run_list(tui_t *T, list_t *L, item_fn item)
             geometry(T, T->width);
             break;
         default:
+            if (key > 0 && key < 128 && L->keys && strchr(L->keys, key) && (L->n || key == '/')) {
+                if (key_out)
+                    *key_out = key;
+                return L->sel;
+            }
             break;
         }
         if (L->sel < 0)
@@ -980,7 +1077,7 @@ static void outline_panel(tui_t *T)
     for (int i = 0; i < n; i++)
         if ((long)T->outline[i] == cur)
             L.sel = L.mark = i;
-    int k = run_list(T, &L, outline_item);
+    int k = run_list(T, &L, outline_item, NULL);
     if (k >= 0)
         go(T, T->st.headings[T->outline[k]].start);
     free(T->outline);
@@ -1003,7 +1100,7 @@ static void speaker_panel(tui_t *T)
     list_t L = {.title = "Speakers: Enter focuses (again: unfocuses), Esc closes",
                 .n = (int)T->st.nspeakers, .sel = T->focus > 0 ? T->focus : 0,
                 .mark = T->focus};
-    int k = run_list(T, &L, speaker_item);
+    int k = run_list(T, &L, speaker_item, NULL);
     if (k < 0)
         return;
     buf_t b = {0};
@@ -1042,7 +1139,9 @@ static const char *const help_lines[] = {
     "F                   only the focused speaker's turns (and headings); again to leave",
     "/ ?                 search forward / backward (@NAME query: NAME's turns)",
     "n / N               next / previous match",
-    "m+letter / '+letter set / jump to a mark;  ''  back to before the last jump",
+    "m+letter / '+letter set / jump to a mark (kept);  ''  back to before the last jump",
+    "M                   add a bookmark (a name, CJK allowed, and a note)",
+    "B                   bookmarks: Enter jumps, r renames, d deletes",
     ":n / :p             next / previous file",
     "< / >               narrower / wider reading column (4 cells)",
     "h  F1               this help",
@@ -1067,7 +1166,99 @@ static void help_panel(tui_t *T)
     list_t L = {.title = help_lines[0],
                 .n = (int)(sizeof help_lines / sizeof *help_lines) - 1,
                 .sel = 0, .mark = -1};
-    run_list(T, &L, help_item);
+    run_list(T, &L, help_item, NULL);
+}
+
+/* ---- bookmarks ---------------------------------------------------------- */
+
+static void add_bookmark(tui_t *T)
+{
+    if (!T->S) {
+        snprintf(T->msg, sizeof T->msg, "bookmarks are not kept (no state)");
+        return;
+    }
+    size_t top = view_top(&T->V);
+    char *name = prompt(T, "bookmark name: ", 0);
+    if (!name || !*name) {
+        free(name);
+        return;
+    }
+    char *note = prompt(T, "note (optional): ", 0);
+    mem_set_bookmark(&T->mem, name, note ? note : "", top);
+    const char *w = store_warning(T->S);
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    text_sanitize(&b, name, strlen(name));
+    snprintf(T->msg, sizeof T->msg, "bookmark %s set%s%s", b.p, w ? ": " : "", w ? w : "");
+    buf_free(&b);
+    free(name);
+    free(note);
+}
+
+static bookmark_t *bm_v;
+
+static void bookmark_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
+{
+    const bookmark_t *b = &bm_v[i];
+    text_sanitize(left, b->name, strlen(b->name));
+    if (b->note[0]) {
+        buf_adds(left, " (");
+        text_sanitize(left, b->note, strlen(b->note));
+        buf_adds(left, ")");
+    }
+    buf_adds(left, "  “");
+    text_sanitize(left, b->at.quote, strlen(b->at.quote));
+    buf_adds(left, "”");
+    char sec[80] = "";
+    if (b->at.section[0]) {
+        buf_t t = {0};
+        buf_add(&t, "", 0);
+        text_sanitize(&t, b->at.section, strlen(b->at.section));
+        snprintf(sec, sizeof sec, "§%.60s  ", t.p);
+        buf_free(&t);
+    }
+    snprintf(right, rn, "%s%3d%%", sec,
+             T->st.len ? (int)(b->at.offset * 100 / T->st.len) : 0);
+}
+
+static void bookmark_panel(tui_t *T)
+{
+    if (!T->S) {
+        snprintf(T->msg, sizeof T->msg, "bookmarks are not kept (no state)");
+        return;
+    }
+    st_wait(&T->st);
+    for (;;) {
+        size_t n = mem_bookmarks(&T->mem, &bm_v);
+        list_t L = {.title = "Bookmarks: Enter jumps, r renames, d deletes, Esc closes",
+                    .n = (int)n, .sel = 0, .mark = -1, .keys = "rd"};
+        int key = 0;
+        int k = run_list(T, &L, bookmark_item, &key);
+        if (k < 0) {
+            free(bm_v);
+            bm_v = NULL;
+            return;
+        }
+        char name[256];
+        snprintf(name, sizeof name, "%s", bm_v[k].name);
+        size_t at = bm_v[k].at.offset;
+        free(bm_v);
+        bm_v = NULL;
+        if (key == 'r') {
+            char *to = prompt(T, "new name: ", 0);
+            if (to && *to)
+                mem_rename(&T->mem, name, to);
+            free(to);
+        } else if (key == 'd') {
+            char *yes = prompt(T, "delete this bookmark? (y/n) ", 0);
+            if (yes && (yes[0] == 'y' || yes[0] == 'Y'))
+                mem_delete(&T->mem, name);
+            free(yes);
+        } else {
+            go(T, at);
+            return;
+        }
+    }
 }
 
 /* ---- the loop ------------------------------------------------------------ */
@@ -1110,48 +1301,27 @@ static void setup_colors(tui_t *T)
     init_pair(PAIR_HEAD, COLOR_CYAN, -1);
 }
 
-int tui_run(char **files, int nfiles, const tui_opts_t *o)
+/* Start the screen (after the probe); NULL when there is none. */
+static SCREEN *screen_start(tui_t *T, FILE **tty)
 {
-    tui_t T0, *T = &T0;
-    memset(T, 0, sizeof *T);
-    T->o = o;
-    T->files = files;
-    T->nfiles = nfiles;
-    T->focus = -1;
-    T->filepos = calloc((size_t)nfiles, sizeof *T->filepos);
-    T->col = T->width = o->width;
-    /* the first file that opens */
-    char err[300];
-    int i = 0;
-    for (; i < nfiles; i++) {
-        if (load(T, i, err, sizeof err) == 0)
-            break;
-        msg("%s", err);
-        T->rc = 2;
-    }
-    if (i == nfiles) {
-        free(T->filepos);
-        return 2;
-    }
-    int amb = o->ambiguous;
+    int amb = T->o->ambiguous;
     const char *term = getenv("TERM");
     if (amb == AMBI_UNKNOWN && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
         term && strcmp(term, "dumb"))
         amb = term_probe_ambiguous();
-    FILE *in = stdin, *tty = NULL;
+    FILE *in = stdin;
+    *tty = NULL;
     if (!isatty(STDIN_FILENO)) {
-        tty = fopen("/dev/tty", "r");
-        in = tty;
+        *tty = fopen("/dev/tty", "r");
+        in = *tty;
     }
     if (in)
         term_save(fileno(in));
     SCREEN *scr = in ? newterm(NULL, stdout, in) : NULL;
     if (!scr) {
-        if (tty)
-            fclose(tty);
-        unload(T);
-        free(T->filepos);
-        return -1;
+        if (*tty)
+            fclose(*tty);
+        return NULL;
     }
     char *rmcup = tigetstr("rmcup");
     term_rmcup(rmcup != (char *)-1 ? rmcup : NULL);
@@ -1167,10 +1337,47 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
     mouseinterval(0);
     setup_colors(T);
     geometry(T, T->width);
+    if (T->warn[0]) /* the store's one-line warning */
+        snprintf(T->msg, sizeof T->msg, "%s", T->warn);
     if (amb == AMBI_WIDE)
         snprintf(T->msg, sizeof T->msg,
                  "this terminal draws “ ” … — wide: set its ambiguous-width "
                  "characters to narrow (see man juan)");
+    return scr;
+}
+
+static void screen_end(SCREEN *scr, FILE *tty)
+{
+    endwin();
+    delscreen(scr);
+    if (tty)
+        fclose(tty);
+}
+
+static void tui_init(tui_t *T, const tui_opts_t *o)
+{
+    memset(T, 0, sizeof *T);
+    T->o = o;
+    T->focus = -1;
+    T->col = T->width = o->width;
+    if (!o->no_state)
+        T->S = store_open(o->state_dir, T->warn, sizeof T->warn);
+}
+
+static void tui_free(tui_t *T)
+{
+    unload(T);
+    free(T->query);
+    free(T->mv);
+    for (int k = 0; k < T->nhist; k++)
+        free(T->hist[k]);
+    free(T->filepos);
+    store_close(T->S);
+}
+
+/* The reader's key loop, until q (or a signal to quit). */
+static void reader(tui_t *T)
+{
     long count = -1;
     int pending = 0;
     for (;;) {
@@ -1180,6 +1387,8 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         int had_time = rt_ready(T->rt);
         do {
             r = get_wch(&ch);
+            if (r == ERR && now_ms() - T->last_save >= 5000)
+                save_position(T); /* every few seconds while reading */
             /* the structure or the reading time arrived: redraw */
             if (r == ERR && !term_quit &&
                 ((!T->title && st_ready(&T->st)) ||
@@ -1208,7 +1417,10 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
             if (p == 'm' && key >= 'a' && key <= 'z') {
                 T->marks[key - 'a'] = view_top(&T->V);
                 T->marked |= 1u << (key - 'a');
-                snprintf(T->msg, sizeof T->msg, "mark %c set", key);
+                char nm[3] = {'\'', (char)key, 0};
+                mem_set_bookmark(&T->mem, nm, "", T->marks[key - 'a']);
+                const char *w = store_warning(T->S);
+                snprintf(T->msg, sizeof T->msg, "mark %c set%s%s", key, w ? ": " : "", w ? w : "");
             } else if (p == '\'' && key == '\'') {
                 if (T->has_jump) {
                     size_t back = T->last_jump;
@@ -1240,7 +1452,7 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         count = -1;
         switch (key) {
         case 'q':
-            goto quit;
+            return;
         case 'j':
         case '\r':
         case '\n':
@@ -1345,6 +1557,12 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         case K(KEY_F(1)):
             help_panel(T);
             break;
+        case 'M':
+            add_bookmark(T);
+            break;
+        case 'B':
+            bookmark_panel(T);
+            break;
         case 12: /* Ctrl-L */
             clearok(curscr, TRUE);
             break;
@@ -1362,16 +1580,363 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
             break;
         }
     }
-quit:
-    endwin();
-    delscreen(scr);
-    if (tty)
-        fclose(tty);
-    unload(T);
-    free(T->query);
-    free(T->mv);
-    for (int k = 0; k < T->nhist; k++)
-        free(T->hist[k]);
-    free(T->filepos);
-    return T->rc;
+}
+
+int tui_run(char **files, int nfiles, const tui_opts_t *o)
+{
+    tui_t T0, *T = &T0;
+    tui_init(T, o);
+    T->files = files;
+    T->nfiles = nfiles;
+    T->filepos = calloc((size_t)nfiles, sizeof *T->filepos);
+    /* the first file that opens */
+    char err[300];
+    int i = 0;
+    for (; i < nfiles; i++) {
+        if (load(T, i, err, sizeof err) == 0)
+            break;
+        msg("%s", err);
+        T->rc = 2;
+    }
+    if (i == nfiles) {
+        tui_free(T);
+        return 2;
+    }
+    FILE *tty;
+    SCREEN *scr = screen_start(T, &tty);
+    if (!scr) {
+        tui_free(T);
+        return -1;
+    }
+    reader(T);
+    unload(T); /* saves the position */
+    screen_end(scr, tty);
+    int rc = T->rc;
+    tui_free(T);
+    return rc;
+}
+
+/* ---- the library ----------------------------------------------------------- */
+
+typedef struct {
+    char *path;   /* as shown and opened */
+    char *title;  /* display bytes */
+    size_t size;
+    double percent; /* -1: never read */
+    long long last_read;
+    int missing;
+} libent_t;
+
+typedef struct {
+    libent_t *v;
+    size_t n, cap;
+    int *shown; /* indices passing the filter */
+    int nshown;
+    char *filter;
+    const char *dir;
+} library_t;
+
+static library_t *LIB; /* for the list's item function */
+
+static int has_ext(const char *p)
+{
+    const char *d = strrchr(p, '.');
+    return d && (!strcasecmp(d, ".txt") || !strcasecmp(d, ".md") ||
+                 !strcasecmp(d, ".markdown"));
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(((const libent_t *)a)->path, ((const libent_t *)b)->path);
+}
+
+/* A title without opening the whole file: the front matter's title: line,
+ * else the first non-blank line (UTF-8 only), else the file name. */
+static void quick_title(const char *path, buf_t *t)
+{
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    head[n] = 0;
+    const char *line = head, *fm_title = NULL;
+    int in_fm = !strncmp(head, "---", 3);
+    for (int k = 0; *line && k < 40; k++) {
+        const char *e = strchr(line, '\n');
+        size_t len = e ? (size_t)(e - line) : strlen(line);
+        if (in_fm && k > 0 && !strncmp(line, "title:", 6)) {
+            fm_title = line + 6;
+            while (*fm_title == ' ' || *fm_title == '"' || *fm_title == '\'')
+                fm_title++;
+            size_t l = len - (size_t)(fm_title - line);
+            while (l && (fm_title[l - 1] == '"' || fm_title[l - 1] == '\'' ||
+                         fm_title[l - 1] == '\r' || fm_title[l - 1] == ' '))
+                l--;
+            buf_add(t, fm_title, l);
+            break;
+        }
+        if (in_fm && k > 0 && !strncmp(line, "---", 3)) {
+            in_fm = 0;
+        } else if (!in_fm) {
+            size_t a = text_skip_blanks(line, 0, len);
+            size_t z = text_trim_blanks(line, a, len);
+            while (z > a && line[z - 1] == '\r')
+                z--;
+            while (a < z && line[a] == '#')
+                a++;
+            a = text_skip_blanks(line, a, z);
+            if (z > a) {
+                buf_add(t, line + a, z - a > 120 ? 120 : z - a);
+                break;
+            }
+        }
+        if (!e)
+            break;
+        line = e + 1;
+    }
+    if (t->n && u8_check((const uint8_t *)t->p, t->n))
+        t->n = 0; /* not UTF-8 (or cut): the name will do */
+    if (!t->n)
+        buf_adds(t, base_name(path));
+}
+
+static void lib_add(library_t *L, const char *path, const docinfo_t *info)
+{
+    grow(&L->v, &L->cap, L->n + 1, sizeof *L->v);
+    libent_t *e = &L->v[L->n++];
+    memset(e, 0, sizeof *e);
+    e->path = xstrdup(path);
+    struct stat sb;
+    e->missing = stat(path, &sb) != 0;
+    e->size = e->missing ? (info ? info->size : 0) : (size_t)sb.st_size;
+    e->percent = info ? info->percent : -1;
+    e->last_read = info ? info->last_read : 0;
+    buf_t t = {0}, s = {0};
+    buf_add(&t, "", 0);
+    buf_add(&s, "", 0);
+    if (info && info->title[0])
+        buf_adds(&t, info->title);
+    else if (!e->missing)
+        quick_title(path, &t);
+    else
+        buf_adds(&t, base_name(path));
+    text_sanitize(&s, t.p, t.n);
+    e->title = s.p;
+    buf_free(&t);
+}
+
+static void lib_walk(library_t *L, store_t *S, const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d || depth > 32) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        buf_t p = {0};
+        buf_adds(&p, dir);
+        if (p.n && p.p[p.n - 1] != '/')
+            buf_addc(&p, '/');
+        buf_adds(&p, de->d_name);
+        struct stat sb;
+        if (lstat(p.p, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode)) {
+                lib_walk(L, S, p.p, depth + 1);
+            } else if (S_ISREG(sb.st_mode) && has_ext(p.p)) {
+                char *abs = realpath(p.p, NULL);
+                docinfo_t info;
+                int known = abs && store_info_for_path(S, abs, &info) == 0;
+                lib_add(L, p.p, known ? &info : NULL);
+                free(abs);
+            }
+        }
+        buf_free(&p);
+    }
+    closedir(d);
+}
+
+static void lib_free(library_t *L)
+{
+    for (size_t i = 0; i < L->n; i++) {
+        free(L->v[i].path);
+        free(L->v[i].title);
+    }
+    free(L->v);
+    free(L->shown);
+    L->v = NULL;
+    L->n = L->cap = 0;
+    L->shown = NULL;
+}
+
+static void lib_load(library_t *L, store_t *S)
+{
+    lib_free(L);
+    if (L->dir) {
+        lib_walk(L, S, L->dir, 0);
+        qsort(L->v, L->n, sizeof *L->v, cmp_path);
+    } else {
+        docinfo_t *v;
+        size_t n = store_recent(S, &v);
+        for (size_t i = 0; i < n; i++)
+            if (v[i].path[0] && strcmp(v[i].path, "-")) /* not standard input */
+                lib_add(L, v[i].path, &v[i]);
+        free(v);
+    }
+    L->shown = xmalloc((L->n + 1) * sizeof *L->shown);
+    L->nshown = 0;
+    for (size_t i = 0; i < L->n; i++) {
+        const libent_t *e = &L->v[i];
+        if (!L->filter || !*L->filter || strstr(e->title, L->filter) ||
+            strstr(e->path, L->filter))
+            L->shown[L->nshown++] = (int)i;
+    }
+}
+
+static void ago(long long t, char *out, size_t n)
+{
+    long long d = (long long)time(NULL) - t;
+    if (t <= 0)
+        snprintf(out, n, "never");
+    else if (d < 60)
+        snprintf(out, n, "just now");
+    else if (d < 3600)
+        snprintf(out, n, "%lld min ago", d / 60);
+    else if (d < 86400)
+        snprintf(out, n, "%lld h ago", d / 3600);
+    else
+        snprintf(out, n, "%lld d ago", d / 86400);
+}
+
+static void lib_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
+{
+    (void)T;
+    const libent_t *e = &LIB->v[LIB->shown[i]];
+    buf_adds(left, e->title);
+    buf_adds(left, "  ");
+    text_sanitize(left, e->path, strlen(e->path));
+    char when[32], size[32], prog[16];
+    ago(e->last_read, when, sizeof when);
+    if (e->size >= 1 << 20)
+        snprintf(size, sizeof size, "%.1f MB", e->size / 1048576.0);
+    else
+        snprintf(size, sizeof size, "%zu KB", (e->size + 1023) / 1024);
+    if (e->percent >= 0)
+        snprintf(prog, sizeof prog, "%3.0f%%", e->percent);
+    else
+        snprintf(prog, sizeof prog, "  - ");
+    snprintf(right, rn, "%s  %s  %s  %s", e->missing ? "missing" : size, prog,
+             when, "");
+}
+
+static char lib_title[1024];
+
+static void lib_draw(tui_t *T)
+{
+    (void)T;
+    erase();
+    put_bytes(0, 0, COLS - 1, lib_title, strlen(lib_title), A_BOLD, 0);
+    refresh();
+}
+
+int tui_library(const char *dir, const tui_opts_t *o)
+{
+    tui_t T0, *T = &T0;
+    tui_init(T, o);
+    if (!T->S && !dir) {
+        msg("%s", o->no_state ? "--no-state: no library of documents read"
+                              : T->warn);
+        tui_free(T);
+        return 2;
+    }
+    library_t L = {.dir = dir};
+    LIB = &L;
+    lib_load(&L, T->S);
+    FILE *tty;
+    SCREEN *scr = screen_start(T, &tty);
+    if (!scr) {
+        lib_free(&L);
+        tui_free(T);
+        return -1;
+    }
+    char *pathv[1];
+    int sel = 0;
+    for (;;) {
+        snprintf(lib_title, sizeof lib_title,
+                 "%s%s: Enter reads, / filters, d forgets, q quits%s%s",
+                 dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "",
+                 L.filter && *L.filter ? "  filter: " : "",
+                 L.filter && *L.filter ? L.filter : "");
+        list_t list = {.title = lib_title, .n = L.nshown, .sel = sel, .mark = -1,
+                       .keys = "/d"};
+        if (T->msg[0]) { /* a warning or a message: on the title line */
+            size_t k = strlen(lib_title);
+            snprintf(lib_title + k, sizeof lib_title - k, "  [%.300s]", T->msg);
+            T->msg[0] = 0;
+        }
+        int key = 0;
+        int k = run_list(T, &list, lib_item, &key);
+        if (term_quit || (k < 0 && key == 0))
+            break;
+        sel = list.sel;
+        if (key == '/') {
+            T->bg = lib_draw;
+            char *f = prompt(T, "filter: ", 0);
+            T->bg = NULL;
+            if (f) {
+                free(L.filter);
+                L.filter = f;
+                lib_load(&L, T->S);
+                sel = 0;
+            }
+            continue;
+        }
+        libent_t *e = &L.v[L.shown[k]];
+        if (key == 'd') {
+            T->bg = lib_draw;
+            char q[600];
+            snprintf(q, sizeof q, "forget %s? (y/n) ", e->title);
+            char *yes = prompt(T, q, 0);
+            T->bg = NULL;
+            if (yes && (yes[0] == 'y' || yes[0] == 'Y')) {
+                char *abs = realpath(e->path, NULL);
+                docinfo_t info;
+                if (store_info_for_path(T->S, abs ? abs : e->path, &info) == 0)
+                    store_forget(T->S, info.id);
+                free(abs);
+                lib_load(&L, T->S);
+            }
+            free(yes);
+            continue;
+        }
+        if (e->missing) {
+            snprintf(T->msg, sizeof T->msg, "%s: missing", safe_path(e->path));
+            continue;
+        }
+        pathv[0] = e->path;
+        T->files = pathv;
+        T->nfiles = 1;
+        free(T->filepos);
+        T->filepos = calloc(1, sizeof *T->filepos);
+        char err[300];
+        if (load(T, 0, err, sizeof err) == 0) {
+            reader(T);
+            unload(T);
+            if (term_quit)
+                break;
+        } else {
+            snprintf(T->msg, sizeof T->msg, "%s", err);
+        }
+        lib_load(&L, T->S);
+    }
+    screen_end(scr, tty);
+    lib_free(&L);
+    free(L.filter);
+    LIB = NULL;
+    tui_free(T);
+    return 0;
 }

@@ -21,9 +21,17 @@ typedef struct {
     int format;    /* FMT_* */
     int color;     /* 0: attributes only (NO_COLOR, --color=never) */
     int ambiguous; /* AMBI_*: AMBI_UNKNOWN probes the terminal */
+    const char *state_dir; /* NULL: the default (store) */
+    int no_state;  /* keep no positions or bookmarks */
+    int from_start; /* do not resume */
     doc_opts_t dopt;
 } tui_opts_t;
 
 int tui_run(char **files, int nfiles, const tui_opts_t *o);
+/* The library: the .txt/.md/.markdown files under dir (recursively, by
+ * path), or (dir NULL) the documents read before, most recent first; each
+ * with title, size, progress and last-read time. Enter reads one (q comes
+ * back), / filters, d forgets one's memory, q quits. */
+int tui_library(const char *dir, const tui_opts_t *o);
 
 #endif

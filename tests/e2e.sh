@@ -15,7 +15,9 @@ T=$(mktemp -d)
 SOCK="juan-e2e-$$"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-pass=0 fail=0
+pass=0 fail=0 nstart=0
+# never the user's state: positions and bookmarks go under $T
+export JUAN_STATE_DIR="$T/state"
 ok() { pass=$((pass + 1)); }
 bad() {
     fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'
@@ -31,6 +33,9 @@ start() {
     shift 2
     tm kill-server 2>/dev/null
     rm -f "$T/rc"
+    # a state directory of its own for each start, unless the test names one
+    nstart=$((nstart + 1))
+    [[ "$envs" == *JUAN_STATE_DIR=* ]] || envs+=" JUAN_STATE_DIR=$T/state.$nstart"
     local cmd="cd $(pwd) && env TERM=screen LC_ALL=C.UTF-8$envs $JUAN"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
     cmd+=" 2>>$T/stderr; echo \$? >$T/rc"
@@ -352,7 +357,7 @@ wait_for "$jt" && ok || bad "cmd | juan shows the text"
 keys j; expect_top "cmd | juan: j from the terminal" "$("$JUAN" --dump -w 72 samples/japanese.txt | sed -n 2p | sed 's/^ *//' | cut -c1-6)"
 keys q; wait_for "rc=0" && ok || bad "cmd | juan: q quits"
 tm kill-server 2>/dev/null
-tm new-session -d -s e -x 80 -y 24 "cd $(pwd); TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
+tm new-session -d -s e -x 80 -y 24 "cd $(pwd); JUAN_STATE_DIR=$T/state.dash TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
 wait_for "$jt" && ok || bad "juan - shows the text"
 
 # the ambiguous-width probe leaves nothing behind on the screen

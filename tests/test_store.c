@@ -41,7 +41,7 @@ static void basics(void)
     CHECK(stat(dir, &sb) == 0 && (sb.st_mode & 0777) == 0700);
     CHECK(stat(store_file(S), &sb) == 0 && (sb.st_mode & 0777) == 0600);
     char prev[48];
-    CHECK(store_doc_seen(S, "10-aaaa", "/x/a.txt", "标题", "UTF-8", 10, 10, prev) == 0);
+    CHECK(store_doc_seen(S, "10-aaaa", "/x/a.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0);
     CHECK(prev[0] == 0);
     anchor_t a = {.offset = 5, .quote = "引文", .section = "第一节", .section_off = 2, .percent = 50};
     CHECK(store_set_position(S, "10-aaaa", &a) == 0);
@@ -66,8 +66,8 @@ static void basics(void)
     free(v);
     /* a second path to the same content shares it; new content at a known
      * path names the identity it replaces */
-    CHECK(store_doc_seen(S, "10-aaaa", "/y/copy.txt", "标题", "UTF-8", 10, 10, prev) == 0 && !prev[0]);
-    CHECK(store_doc_seen(S, "11-bbbb", "/x/a.txt", "标题", "UTF-8", 11, 11, prev) == 0);
+    CHECK(store_doc_seen(S, "10-aaaa", "/y/copy.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0 && !prev[0]);
+    CHECK(store_doc_seen(S, "11-bbbb", "/x/a.txt", "标题", "UTF-8", 11, 11, 1, prev) == 0);
     CHECK_MSG(!strcmp(prev, "10-aaaa"), "prev: %s", prev);
     store_drop_orphan(S, "10-aaaa"); /* /y/copy.txt still leads to it */
     CHECK(store_get_position(S, "10-aaaa", &b) == 0);
@@ -98,7 +98,7 @@ static void writer(int k, int times)
     if (!S)
         _exit(3);
     char prev[48];
-    store_doc_seen(S, "5-cccc", "/z/c.txt", "c", "UTF-8", 5, 5, prev);
+    store_doc_seen(S, "5-cccc", "/z/c.txt", "c", "UTF-8", 5, 5, 1, prev);
     int bad = 0;
     for (int i = 0; i < times; i++) {
         anchor_t a = {.offset = (size_t)(k * 100000 + i)};
@@ -171,7 +171,7 @@ static void damaged(void)
     CHECK_MSG(S != NULL, "a damaged store is replaced: %s", warn);
     CHECK_MSG(strstr(warn, "set aside as") && strstr(warn, ".corrupt-"), "warning: %s", warn);
     char prev[48];
-    CHECK(S && store_doc_seen(S, "1-d", "/d", "d", "UTF-8", 1, 1, prev) == 0);
+    CHECK(S && store_doc_seen(S, "1-d", "/d", "d", "UTF-8", 1, 1, 1, prev) == 0);
     store_close(S);
     /* the damaged file is kept */
     char cmd[400];

@@ -1,0 +1,43 @@
+/* memory: what the store remembers of one open document — its identity,
+ * where the reader left it, its marks and bookmarks — kept in step with
+ * the text as it is now.
+ *
+ * Contract: mem_open() names the document by its content (ident; a path
+ * whose size and mtime are unchanged reuses the identity stored for it,
+ * so a large file is not hashed again), records the path, and, when the
+ * content at that path changed since last time, carries the old
+ * position and bookmarks over to the new content, re-anchored (anchor):
+ * mem->moved counts those that did not land exactly. touch: this is a
+ * reading (its last-read time changes), not a look (--bookmarks). Offsets handed out
+ * are offsets of the current text. Every function takes a NULL store
+ * (--no-state, or a store that could not be opened) and then keeps
+ * nothing. */
+#ifndef JUAN_MEMORY_H
+#define JUAN_MEMORY_H
+#include "doc.h"
+#include "store.h"
+#include "structure.h"
+
+typedef struct {
+    store_t *S;
+    const structure_t *st;
+    char id[48];
+    char *path;  /* absolute */
+    int moved;   /* bookmarks (and position) that did not land exactly */
+} memory_t;
+
+void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
+              const char *path, int touch);
+void mem_close(memory_t *m);
+/* Where the reader left off: 1 and *off (*exact: 1 if the text there is
+ * unchanged), or 0. */
+int mem_position(memory_t *m, size_t *off, int *exact);
+int mem_save_position(memory_t *m, size_t off);
+/* Bookmarks in document order with offsets in the current text; *v is
+ * malloc'ed. Marks are named "'a" .. "'z". */
+size_t mem_bookmarks(memory_t *m, bookmark_t **v);
+int mem_set_bookmark(memory_t *m, const char *name, const char *note, size_t off);
+int mem_rename(memory_t *m, const char *from, const char *to);
+int mem_delete(memory_t *m, const char *name);
+
+#endif
