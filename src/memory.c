@@ -18,7 +18,7 @@ static char *absolute(const char *path)
     return r ? r : xstrdup(path);
 }
 
-/* The document's title as the store keeps it. */
+/* The document's title as the store keeps it ("": none). */
 static void title_of(const structure_t *st, const char *path, buf_t *b)
 {
     b->n = 0;
@@ -27,10 +27,7 @@ static void title_of(const structure_t *st, const char *path, buf_t *b)
         buf_adds(b, st->fm.title);
     else if (st_ready(st) && st->nheadings && st->headings[0].level == 0)
         st_heading_text(st, &st->headings[0], b);
-    if (!b->n) {
-        const char *s = strrchr(path, '/');
-        buf_adds(b, s && s[1] ? s + 1 : path);
-    }
+    (void)path; /* no title: the reader and the library show the file name */
 }
 
 /* Carry the memory of identity prev over to m->id, re-anchored. */
@@ -56,6 +53,36 @@ static void carry_over(memory_t *m, const char *prev)
     store_drop_orphan(m->S, prev);
 }
 
+/* The identity of the file: the stored one for its path when its size and
+ * mtime are unchanged, else hashed from the text. */
+static void identify(store_t *S, const doc_t *d, const char *abs, char id[48])
+{
+    struct stat sb;
+    long long mtime = -1;
+    if (strcmp(abs, "-") && stat(abs, &sb) == 0)
+        mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    if (mtime < 0 || store_id_for_path(S, abs, d->src_len, mtime, id) < 0)
+        ident_of(d->text, d->len, id);
+}
+
+int mem_lookup(store_t *S, const char *path, docinfo_t *info)
+{
+    char *abs = absolute(path);
+    int r = store_info_for_path(S, abs, info);
+    if (r < 0) { /* not seen at this path: by content */
+        doc_t d;
+        doc_opts_t o = {0};
+        if (doc_open(&d, path, &o) == DOC_OK) {
+            char id[48];
+            identify(S, &d, abs, id);
+            r = store_info_for_id(S, id, info);
+        }
+        doc_close(&d);
+    }
+    free(abs);
+    return r;
+}
+
 void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
               const char *path, int touch)
 {
@@ -63,15 +90,13 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
     m->S = S;
     m->st = st;
     m->path = absolute(path);
+    identify(S, d, m->path, m->id);
+    if (!S)
+        return;
     struct stat sb;
     long long mtime = -1;
     if (strcmp(m->path, "-") && stat(m->path, &sb) == 0)
         mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-    /* an unchanged file keeps the identity stored for its path */
-    if (mtime < 0 || store_id_for_path(S, m->path, d->src_len, mtime, m->id) < 0)
-        ident_of(d->text, d->len, m->id);
-    if (!S)
-        return;
     buf_t t = {0};
     title_of(st, m->path, &t);
     char prev[48];
@@ -107,6 +132,12 @@ int mem_save_position(memory_t *m, size_t off)
 {
     if (!m->S)
         return -1;
+    if (st_ready(m->st)) { /* the title, once the structure is known */
+        buf_t t = {0};
+        title_of(m->st, m->path, &t);
+        store_set_title(m->S, m->id, t.p);
+        buf_free(&t);
+    }
     anchor_t a;
     anchor_make(m->st, off, &a);
     return store_set_position(m->S, m->id, &a);

@@ -39,5 +39,8 @@ size_t mem_bookmarks(memory_t *m, bookmark_t **v);
 int mem_set_bookmark(memory_t *m, const char *name, const char *note, size_t off);
 int mem_rename(memory_t *m, const char *from, const char *to);
 int mem_delete(memory_t *m, const char *name);
+/* What the store knows of the file at path (by its content, so a copy or a
+ * renamed file is known too), without recording anything; 0 or -1. */
+int mem_lookup(store_t *S, const char *path, docinfo_t *info);
 
 #endif

@@ -533,3 +533,24 @@ int store_info_for_path(store_t *S, const char *path, docinfo_t *d)
     sqlite3_finalize(q);
     return r;
 }
+
+int store_info_for_id(store_t *S, const char *id, docinfo_t *d)
+{
+    if (!S)
+        return -1;
+    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.id=?", "s", id);
+    int r = -1;
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        info_row(q, d);
+        r = 0;
+    }
+    sqlite3_finalize(q);
+    return r;
+}
+
+void store_set_title(store_t *S, const char *id, const char *title)
+{
+    if (S && run(S, stmt(S, "UPDATE documents SET title=? WHERE id=? AND"
+                            " title IS NOT ?", "sss", title, id, title)) < 0)
+        failed(S);
+}

@@ -80,7 +80,9 @@ int store_forget(store_t *S, const char *id);
 void store_drop_orphan(store_t *S, const char *id);
 /* Documents read (touched), most recent first; *v is malloc'ed. */
 size_t store_recent(store_t *S, docinfo_t **v);
-/* What the store knows of the document last seen at path. */
+/* What the store knows of the document last seen at path; of identity id. */
 int store_info_for_path(store_t *S, const char *path, docinfo_t *d);
+int store_info_for_id(store_t *S, const char *id, docinfo_t *d);
+void store_set_title(store_t *S, const char *id, const char *title);
 
 #endif

@@ -278,14 +278,15 @@ static long long now_ms(void)
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Save where the reader is, when it moved since the last save. */
-static void save_position(tui_t *T)
+/* Save where the reader is (unless forced: only when it moved since the
+ * last save). */
+static void save_position(tui_t *T, int force)
 {
     if (!T->loaded || !T->S)
         return;
     size_t top = view_top(&T->V);
     T->last_save = now_ms();
-    if (top == T->saved_top)
+    if (top == T->saved_top && !force)
         return;
     mem_save_position(&T->mem, top);
     T->saved_top = top;
@@ -298,7 +299,7 @@ static void unload(tui_t *T)
 {
     if (!T->loaded)
         return;
-    save_position(T);
+    save_position(T, 1);
     mem_close(&T->mem);
     view_free(&T->V);
     st_free(&T->st);
@@ -360,10 +361,11 @@ static void remember(tui_t *T, int i)
     }
     T->saved_top = view_top(&T->V);
     T->last_save = now_ms();
-    if (T->mem.moved || !exact) {
-        size_t k = strlen(T->msg);
-        snprintf(T->msg + k, sizeof T->msg - k, "%sbookmark moved: text changed",
-                 k ? "; " : "");
+    if (T->mem.moved || !exact) { /* first: the status line may cut it */
+        char was[sizeof T->msg];
+        snprintf(was, sizeof was, "%s", T->msg);
+        snprintf(T->msg, sizeof T->msg, "bookmark moved: text changed%s%.400s",
+                 was[0] ? "; " : "", was);
     }
 }
 
@@ -1388,7 +1390,7 @@ static void reader(tui_t *T)
         do {
             r = get_wch(&ch);
             if (r == ERR && now_ms() - T->last_save >= 5000)
-                save_position(T); /* every few seconds while reading */
+                save_position(T, 0); /* every few seconds while reading */
             /* the structure or the reading time arrived: redraw */
             if (r == ERR && !term_quit &&
                 ((!T->title && st_ready(&T->st)) ||
@@ -1748,11 +1750,9 @@ static void lib_walk(library_t *L, store_t *S, const char *dir, int depth)
             if (S_ISDIR(sb.st_mode)) {
                 lib_walk(L, S, p.p, depth + 1);
             } else if (S_ISREG(sb.st_mode) && has_ext(p.p)) {
-                char *abs = realpath(p.p, NULL);
                 docinfo_t info;
-                int known = abs && store_info_for_path(S, abs, &info) == 0;
+                int known = S && mem_lookup(S, p.p, &info) == 0;
                 lib_add(L, p.p, known ? &info : NULL);
-                free(abs);
             }
         }
         buf_free(&p);
@@ -1818,7 +1818,15 @@ static void lib_item(tui_t *T, int i, buf_t *left, char *right, size_t rn)
     const libent_t *e = &LIB->v[LIB->shown[i]];
     buf_adds(left, e->title);
     buf_adds(left, "  ");
-    text_sanitize(left, e->path, strlen(e->path));
+    /* under DIR: the path from there */
+    const char *p = e->path;
+    size_t dl = LIB->dir ? strlen(LIB->dir) : 0;
+    if (dl && !strncmp(p, LIB->dir, dl)) {
+        p += dl;
+        while (*p == '/')
+            p++;
+    }
+    text_sanitize(left, p, strlen(p));
     char when[32], size[32], prog[16];
     ago(e->last_read, when, sizeof when);
     if (e->size >= 1 << 20)
@@ -1903,11 +1911,9 @@ int tui_library(const char *dir, const tui_opts_t *o)
             char *yes = prompt(T, q, 0);
             T->bg = NULL;
             if (yes && (yes[0] == 'y' || yes[0] == 'Y')) {
-                char *abs = realpath(e->path, NULL);
                 docinfo_t info;
-                if (store_info_for_path(T->S, abs ? abs : e->path, &info) == 0)
+                if (mem_lookup(T->S, e->path, &info) == 0)
                     store_forget(T->S, info.id);
-                free(abs);
                 lib_load(&L, T->S);
             }
             free(yes);

@@ -39,7 +39,7 @@ for t in build/tests/test_*; do
         [ -x "$bin" ] && check "$(basename "$bin")" "$bin"
     done
 done
-for script in tests/cli.sh tests/golden.sh tests/e2e.sh; do
+for script in tests/cli.sh tests/golden.sh tests/e2e.sh tests/state.sh; do
     for bin in ./juan build/juan-san; do
         check "$script ($bin)" env JUAN="$bin" bash "$script"
     done

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The reader's memory, end to end (tmux): resume at another width, bookmarks
+# that survive an edit above them, a renamed file, the library views, a
+# damaged database, a state directory that cannot be written, and the
+# --bookmarks / --forget / --no-state / --from-start options. Every state
+# directory is a temporary one. JUAN names the binary (default ./juan).
+# Last line: "state: N passed, M failed".
+cd "$(dirname "$0")/.." || exit 2
+JUAN=$(realpath "${JUAN:-./juan}")
+export LC_ALL=C.UTF-8
+T=$(mktemp -d)
+chmod 755 "$T"
+SOCK="juan-state-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+export JUAN_STATE_DIR="$T/state"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() {
+    fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'
+}
+screen() { tm capture-pane -p -t e 2>/dev/null; }
+screen_e() { tm capture-pane -e -p -t e 2>/dev/null; }
+row() { screen | sed -n "$(($1 + 1))p" | sed 's/ *$//'; }
+toprow() {
+    if screen_e | head -1 | grep -q $'\e\\[1;4m'; then row 1; else row 0; fi
+}
+keys() { tm send-keys -t e "$@"; }
+text() { tm send-keys -t e -l "$@"; }
+poll() {
+    local i
+    for ((i = 0; i < 200; i++)); do "$@" && return 0; sleep 0.05; done
+    return 1
+}
+has() { screen | grep -qF -- "$1"; }
+wait_for() { poll has "$1"; }
+top_starts() { [[ "$(toprow | sed 's/^ *//')" == "$1"* ]]; }
+# run W H ARGS...: juan in a fresh session; returns when its status shows
+run() {
+    local w=$1 h=$2
+    shift 2
+    tm kill-server 2>/dev/null
+    rm -f "$T/rc"
+    local cmd="cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow"
+    for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+    tm new-session -d -s e -x "$w" -y "$h" "$cmd 2>>$T/stderr; echo \$? >$T/rc; sleep 60"
+    wait_for "%" || wait_for "Enter reads"
+}
+quit() { keys q; poll test -s "$T/rc"; }
+
+cp samples/interview.txt "$T/doc.txt"
+# the turn that } reaches after n presses, as the text that starts it
+nth_turn() {
+    local o
+    o=$("$JUAN" --speakers --json "$1" | grep -oE '"turn_offsets": \[[0-9, ]*\]' |
+        grep -oE '[0-9]+' | sort -n | sed -n "$2p")
+    tail -c +$((o + 1)) "$1" | head -1 | cut -c1-8
+}
+
+# ---- resume at another width -------------------------------------------------
+t5=$(nth_turn "$T/doc.txt" 5)
+run 80 24 "$T/doc.txt"
+for i in 1 2 3 4 5; do keys "}"; done
+poll top_starts "$t5" && ok || bad "} x5 to [$t5]"
+quit
+[ "$(cat "$T/rc")" = 0 ] && ok || bad "quit: status 0"
+run 50 20 "$T/doc.txt"
+poll top_starts "$t5" && ok || bad "reopened at 50 columns: the same top line [$t5]"
+wait_for "resumed at" && ok || bad "status: resumed at"
+pct=$(screen | grep -oE 'resumed at [0-9]+%')
+[[ "$(row 19)" == *"(§"* ]] && ok || bad "the status names the section"
+quit
+run 80 24 --from-start "$T/doc.txt"
+poll top_starts "$(head -1 "$T/doc.txt" | cut -c1-6)" && ok || bad "--from-start: the top"
+quit
+# --from-start does not forget: the next plain open resumes (quit saved the top, though)
+run 80 24 "$T/doc.txt"
+wait_for "resumed at" && ok || bad "resumed after --from-start"
+quit
+
+# ---- bookmarks and marks survive a paragraph inserted above ------------------
+t3=$(nth_turn "$T/doc.txt" 3)
+t7=$(nth_turn "$T/doc.txt" 7)
+run 80 24 --from-start "$T/doc.txt"
+keys "}" "}" "}"; poll top_starts "$t3" && ok || bad "} x3"
+keys M; wait_for "bookmark name:" && ok || bad "M asks for a name"
+text "要点"; keys Enter; wait_for "note (optional):" && ok || bad "M asks for a note"
+text "记下来"; keys Enter; wait_for "bookmark 要点 set" && ok || bad "bookmark set"
+keys "}" "}" "}" "}"; poll top_starts "$t7" && ok || bad "} x4"
+keys m a; wait_for "mark a set" && ok || bad "ma"
+quit
+out=$("$JUAN" --bookmarks "$T/doc.txt")
+[[ "$out" == *"要点"*"“${t3:0:4}"*"记下来"* && "$out" == *"'a"*"“${t7:0:4}"* && "$out" == position* ]] && ok ||
+    bad "--bookmarks: $out"
+"$JUAN" --bookmarks --json "$T/doc.txt" | grep -q '"name": "要点", "note": "记下来", "offset": ' && ok || bad "--bookmarks --json"
+{ printf '新加的一段话，放在最前面，让后面的字节都挪了位置。\n\n'; cat samples/interview.txt; } >"$T/doc.txt"
+run 80 24 "$T/doc.txt"
+wait_for "bookmark moved: text changed" && ok || bad "status: bookmark moved"
+keys B; wait_for "Bookmarks:" && wait_for "要点" && ok || bad "B lists the bookmark"
+# the bookmarks are in document order: 要点 (turn 3) first
+keys Enter; poll top_starts "$t3" && ok || bad "B, Enter: the bookmark is on its sentence"
+keys g "'" a; poll top_starts "$t7" && ok || bad "'a: the mark is on its sentence"
+# rename and delete in the panel
+keys B; wait_for "Bookmarks:"; keys r; wait_for "new name:"; text "重点"; keys Enter
+wait_for "重点" && ok || bad "r renames"
+keys j d; wait_for "delete this bookmark?"; text y; keys Enter
+poll test "$(screen | grep -c "'a")" = 0 && ok || bad "d deletes"
+keys Escape
+quit
+out=$("$JUAN" --bookmarks "$T/doc.txt")
+[[ "$out" == *"重点"* && "$out" != *"'a"* ]] && ok || bad "after rename and delete: $out"
+
+# ---- a renamed file keeps its memory; a copy shares it --------------------------
+mv "$T/doc.txt" "$T/renamed.txt"
+run 80 24 "$T/renamed.txt"
+wait_for "resumed at" && ok || bad "renamed: resumed"
+quit
+cp "$T/renamed.txt" "$T/copy.txt"
+[[ "$("$JUAN" --bookmarks "$T/copy.txt")" == *"重点"* ]] && ok || bad "a copy shares the bookmarks"
+
+# ---- the library views --------------------------------------------------------------
+mkdir -p "$T/lib/sub"
+cp "$T/renamed.txt" "$T/lib/a.txt"
+cp samples/essay.md "$T/lib/sub/essay.md"
+cp samples/japanese.txt "$T/lib/b.txt"
+printf 'not a text\n' >"$T/lib/c.bin"
+run 100 20 "$T/lib"
+wait_for "Library of" && ok || bad "juan DIR: the library"
+wait_for "深夜のサーバールーム" && wait_for "在终端里读长文" && ok || bad "titles listed"
+! has "c.bin" && ok || bad "only .txt/.md/.markdown"
+# sorted by path: a.txt, b.txt, sub/essay.md
+[ "$(screen | grep -nE 'a\.txt|b\.txt|essay\.md' | cut -d: -f1 | tr '\n' ' ')" = "2 3 4 " ] && ok || bad "sorted by path"
+screen | grep "a.txt" | grep -qE '[0-9]+%' && ok || bad "progress of a read document"
+screen | grep "b.txt" | grep -q ' - ' && ok || bad "an unread document has no progress"
+keys j Enter; wait_for "min left" && ok || bad "Enter reads"
+keys q; wait_for "Library of" && ok || bad "q comes back to the list"
+keys /; text "essay"; keys Enter
+wait_for "filter: essay" && ! has "b.txt" && has "essay.md" && ok || bad "/ filters"
+keys /; keys C-u Enter
+wait_for "b.txt" && ok || bad "an empty filter shows all"
+b_read() { screen | grep "b.txt" | grep -qE '[0-9]+%'; }
+b_unread() { ! b_read; }
+poll b_read && ok || bad "b.txt read: its progress"
+keys j d; wait_for "(y/n)" && text y && keys Enter
+poll b_unread && ok || bad "d forgets (progress gone)"
+quit
+run 100 20
+wait_for "Recently read" && ok || bad "bare juan: recently read"
+has "新加的一段话" && ! has "lib/b.txt" && ok || bad "the documents read are listed (b.txt was forgotten)"
+mv "$T/copy.txt" "$T/gone.txt"
+quit
+run 100 20
+screen | grep -qE "missing" && ok || bad "a missing file is marked"
+quit
+
+# ---- a damaged database ------------------------------------------------------------
+head -c 8192 /dev/urandom >"$JUAN_STATE_DIR/state.db"
+run 80 24 samples/japanese.txt
+wait_for "was damaged: set aside as" && ok || bad "damaged: the warning"
+ls "$JUAN_STATE_DIR" | grep -q '^state.db.corrupt-' && ok || bad "the damaged file is kept"
+keys j m b; wait_for "mark b set" && ok || bad "the new store works"
+quit
+[ "$(cat "$T/rc")" = 0 ] && ok || bad "damaged: status 0"
+
+# ---- a state directory that cannot be written ------------------------------------
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    mkdir -p "$T/ro"
+    chmod 555 "$T/ro"
+    tm kill-server 2>/dev/null
+    tm new-session -d -s e -x 80 -y 24 "cd $(pwd) && setpriv --reuid=65534 --regid=65534 --clear-groups env TERM=screen HOME=/nonexistent JUAN_STATE_DIR=$T/ro/state $JUAN --ambiguous=narrow samples/japanese.txt; echo rc=\$?; sleep 60"
+    wait_for "cannot make $T/ro/state: Permission denied" && ok || bad "read-only: the warning"
+    keys j; sleep 0.2; ! has "cannot make" && ok || bad "read-only: warned once"
+    keys m c; wait_for "mark c set" && ok || bad "read-only: the reader works"
+    keys q; wait_for "rc=0" && ok || bad "read-only: status 0"
+fi
+
+# ---- --no-state, --forget, --state-dir ------------------------------------------
+S2="$T/other"
+"$JUAN" --no-state --bookmarks samples/japanese.txt >/dev/null 2>"$T/err"; [ $? = 2 ] && ok || bad "--no-state --bookmarks: status 2"
+run 80 24 --no-state "$T/renamed.txt"
+! has "resumed at" && ok || bad "--no-state: no resume"
+quit
+out=$("$JUAN" --forget "$T/renamed.txt"); [ "$out" = "forgot $T/renamed.txt" ] && ok || bad "--forget: $out"
+[ -z "$("$JUAN" --bookmarks "$T/renamed.txt")" ] && ok || bad "--forget forgot"
+"$JUAN" --state-dir "$S2" --bookmarks samples/japanese.txt >/dev/null && [ -f "$S2/state.db" ] && ok || bad "--state-dir"
+[ "$(stat -c %a "$S2")" = 700 ] && [ "$(stat -c %a "$S2/state.db")" = 600 ] && ok || bad "modes 0700 and 0600"
+
+echo "state: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
