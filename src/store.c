@@ -42,6 +42,14 @@ static long long now_s(void)
     return (long long)time(NULL);
 }
 
+/* Microseconds: which path was seen last, also within a second. */
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 /* mkdir -p, the last component with `mode`. */
 static int make_dirs(const char *dir, mode_t mode)
 {
@@ -331,7 +339,7 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
                       "INSERT INTO paths(path,doc,size,seen) VALUES(?,?,?,?)"
                       " ON CONFLICT(path) DO UPDATE SET doc=excluded.doc,"
                       " size=excluded.size, seen=excluded.seen",
-                      "ssii", path, id, (long long)size, t));
+                      "ssii", path, id, (long long)size, now_us()));
     return commit(S, ok);
 }
 
