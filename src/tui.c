@@ -36,7 +36,7 @@ typedef struct tui {
     const tui_opts_t *o;
     char **files;
     int nfiles, cur, rc;
-    size_t *filepos; /* the top of each file left with :n / :p */
+    size_t *filepos; /* 1 + the top of each file left with :n / :p (0: none) */
     /* the open document */
     doc_t d;
     structure_t st;
@@ -340,8 +340,8 @@ static void remember(tui_t *T, int i)
     size_t off = 0;
     int exact = 1;
     if (T->filepos[i]) {
-        view_goto(&T->V, T->filepos[i]);
-    } else if (!T->o->from_start && mem_position(&T->mem, &off, &exact)) {
+        view_goto(&T->V, T->filepos[i] - 1);
+    } else if (!T->o->from_start && mem_position(&T->mem, &off, &exact) && off > 0) {
         view_goto(&T->V, off);
         st_wait(&T->st);
         buf_t sec = {0};
@@ -1272,7 +1272,7 @@ static void switch_file(tui_t *T, int dir)
         snprintf(T->msg, sizeof T->msg, dir > 0 ? "no next file" : "no previous file");
         return;
     }
-    T->filepos[T->cur] = view_top(&T->V);
+    T->filepos[T->cur] = view_top(&T->V) + 1;
     char err[300];
     while (i >= 0 && i < T->nfiles) {
         if (load(T, i, err, sizeof err) == 0)

@@ -72,10 +72,12 @@ pct=$(screen | grep -oE 'resumed at [0-9]+%')
 quit
 run 80 24 --from-start "$T/doc.txt"
 poll top_starts "$(head -1 "$T/doc.txt" | cut -c1-6)" && ok || bad "--from-start: the top"
+! has "resumed at" && ok || bad "--from-start: no resume message"
+keys "}"; t1=$(nth_turn "$T/doc.txt" 1); poll top_starts "$t1" && ok || bad "} after --from-start"
 quit
-# --from-start does not forget: the next plain open resumes (quit saved the top, though)
+# and the position is saved as usual
 run 80 24 "$T/doc.txt"
-wait_for "resumed at" && ok || bad "resumed after --from-start"
+wait_for "resumed at" && poll top_starts "$t1" && ok || bad "resumed after --from-start"
 quit
 
 # ---- bookmarks and marks survive a paragraph inserted above ------------------
