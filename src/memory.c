@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -83,44 +84,96 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info)
     return r;
 }
 
+/* Record the document (its identity known) and carry memory over. */
+static void finish(memory_t *m)
+{
+    store_t *S = m->S;
+    const doc_t *d = m->d;
+    struct stat sb;
+    long long mtime = -1;
+    if (strcmp(m->path, "-") && stat(m->path, &sb) == 0)
+        mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    buf_t t = {0};
+    title_of(m->st, m->path, &t);
+    char prev[48];
+    /* standard input is remembered by its content alone */
+    store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
+                   m->touch, prev);
+    if (mtime >= 0)
+        store_set_mtime(S, m->path, mtime);
+    if (prev[0] && strcmp(m->path, "-"))
+        carry_over(m, prev);
+    buf_free(&t);
+}
+
+static void *hash_thread(void *arg)
+{
+    memory_t *m = arg;
+    ident_of(m->d->text, m->d->len, m->id);
+    m->hashed = 1;
+    return NULL;
+}
+
 void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
               const char *path, int touch)
 {
     memset(m, 0, sizeof *m);
     m->S = S;
     m->st = st;
+    m->d = d;
+    m->touch = touch;
     m->path = absolute(path);
-    identify(S, d, m->path, m->id);
-    if (!S)
+    if (!S) {
+        ident_of(d->text, d->len, m->id);
         return;
+    }
     struct stat sb;
     long long mtime = -1;
     if (strcmp(m->path, "-") && stat(m->path, &sb) == 0)
         mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-    buf_t t = {0};
-    title_of(st, m->path, &t);
-    char prev[48];
-    if (strcmp(m->path, "-")) {
-        store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len, touch, prev);
-        if (mtime >= 0)
-            store_set_mtime(S, m->path, mtime);
-        if (prev[0])
-            carry_over(m, prev);
-    } else {
-        /* standard input: remembered by content alone */
-        store_doc_seen(S, m->id, "-", t.p, d->encoding, d->src_len, d->len, touch, prev);
+    if (mtime >= 0 && store_id_for_path(S, m->path, d->src_len, mtime, m->id) == 0) {
+        finish(m); /* unchanged since last time: no hashing */
+        return;
     }
-    buf_free(&t);
+    /* a large text is hashed on a thread: the first screen does not wait */
+    if (d->len > MEM_HASH_ASYNC && pthread_create(&m->thread, NULL, hash_thread, m) == 0) {
+        m->pending = 1;
+        return;
+    }
+    ident_of(d->text, d->len, m->id);
+    finish(m);
+}
+
+int mem_poll(memory_t *m)
+{
+    if (!m->pending || !m->hashed)
+        return 0;
+    mem_wait(m);
+    return 1;
+}
+
+void mem_wait(memory_t *m)
+{
+    if (!m->pending)
+        return;
+    pthread_join(m->thread, NULL);
+    m->pending = 0;
+    finish(m);
 }
 
 void mem_close(memory_t *m)
 {
+    if (m->pending) { /* nothing to record of a document barely opened */
+        pthread_join(m->thread, NULL);
+        m->pending = 0;
+    }
     free(m->path);
     memset(m, 0, sizeof *m);
 }
 
 int mem_position(memory_t *m, size_t *off, int *exact)
 {
+    mem_wait(m);
     anchor_t a;
     if (!m->S || store_get_position(m->S, m->id, &a) < 0)
         return 0;
@@ -130,6 +183,7 @@ int mem_position(memory_t *m, size_t *off, int *exact)
 
 int mem_save_position(memory_t *m, size_t off)
 {
+    mem_wait(m);
     if (!m->S)
         return -1;
     if (st_ready(m->st)) { /* the title, once the structure is known */
@@ -145,6 +199,7 @@ int mem_save_position(memory_t *m, size_t off)
 
 size_t mem_bookmarks(memory_t *m, bookmark_t **v)
 {
+    mem_wait(m);
     size_t n = store_bookmarks(m->S, m->id, v);
     for (size_t i = 0; i < n; i++) {
         int exact;
@@ -155,6 +210,7 @@ size_t mem_bookmarks(memory_t *m, bookmark_t **v)
 
 int mem_set_bookmark(memory_t *m, const char *name, const char *note, size_t off)
 {
+    mem_wait(m);
     if (!m->S)
         return -1;
     bookmark_t b;
@@ -167,10 +223,12 @@ int mem_set_bookmark(memory_t *m, const char *name, const char *note, size_t off
 
 int mem_rename(memory_t *m, const char *from, const char *to)
 {
+    mem_wait(m);
     return store_rename_bookmark(m->S, m->id, from, to);
 }
 
 int mem_delete(memory_t *m, const char *name)
 {
+    mem_wait(m);
     return store_delete_bookmark(m->S, m->id, name);
 }

@@ -18,17 +18,32 @@
 #include "store.h"
 #include "structure.h"
 
+#include <pthread.h>
+
+#define MEM_HASH_ASYNC (8u << 20) /* texts larger are hashed on a thread */
+
 typedef struct {
     store_t *S;
     const structure_t *st;
+    const doc_t *d;
     char id[48];
     char *path;  /* absolute */
     int moved;   /* bookmarks (and position) that did not land exactly */
+    int touch;
+    int pending; /* the identity is being hashed (mem_poll, mem_wait) */
+    _Atomic int hashed;
+    pthread_t thread;
 } memory_t;
 
 void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
               const char *path, int touch);
 void mem_close(memory_t *m);
+/* A large text's identity is hashed on a thread (the reader's first screen
+ * does not wait): mem_poll() says, without waiting, whether it has just
+ * become known (then the memory is ready); mem_wait() waits for it. Every
+ * other function waits by itself. */
+int mem_poll(memory_t *m);
+void mem_wait(memory_t *m);
 /* Where the reader left off: 1 and *off (*exact: 1 if the text there is
  * unchanged), or 0. */
 int mem_position(memory_t *m, size_t *off, int *exact);

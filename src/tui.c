@@ -80,6 +80,7 @@ typedef struct tui {
     memory_t mem;
     size_t saved_top;
     long long last_save;
+    int keys_since_open;
     char warn[512];   /* the store's warning, shown once */
 } tui_t;
 
@@ -324,9 +325,22 @@ static long section_at(const structure_t *st, size_t end);
 
 /* The memory of the document just opened: marks, and where it was left
  * (unless --from-start, or this session already left it elsewhere). */
+static void recall(tui_t *T, int i);
+
 static void remember(tui_t *T, int i)
 {
     mem_open(&T->mem, T->S, &T->d, &T->st, T->files[i], 1);
+    T->keys_since_open = 0;
+    if (T->filepos[i])
+        view_goto(&T->V, T->filepos[i] - 1);
+    if (!T->mem.pending)
+        recall(T, i);
+}
+
+/* The marks, and where the document was left (once its identity is
+ * known; not when the reader moved meanwhile). */
+static void recall(tui_t *T, int i)
+{
     bookmark_t *v;
     size_t n = mem_bookmarks(&T->mem, &v);
     for (size_t k = 0; k < n; k++) {
@@ -339,9 +353,8 @@ static void remember(tui_t *T, int i)
     free(v);
     size_t off = 0;
     int exact = 1;
-    if (T->filepos[i]) {
-        view_goto(&T->V, T->filepos[i] - 1);
-    } else if (!T->o->from_start && mem_position(&T->mem, &off, &exact) && off > 0) {
+    if (!T->filepos[i] && !T->keys_since_open && !T->o->from_start &&
+        mem_position(&T->mem, &off, &exact) && off > 0) {
         view_goto(&T->V, off);
         st_wait(&T->st);
         buf_t sec = {0};
@@ -1391,6 +1404,10 @@ static void reader(tui_t *T)
             r = get_wch(&ch);
             if (r == ERR && now_ms() - T->last_save >= 5000)
                 save_position(T, 0); /* every few seconds while reading */
+            if (r == ERR && mem_poll(&T->mem)) { /* a large file's identity */
+                recall(T, T->cur);
+                draw(T);
+            }
             /* the structure or the reading time arrived: redraw */
             if (r == ERR && !term_quit &&
                 ((!T->title && st_ready(&T->st)) ||
@@ -1403,6 +1420,7 @@ static void reader(tui_t *T)
             break;
         int key = key_of(r, ch);
         T->msg[0] = 0;
+        T->keys_since_open++;
         if (key == K(KEY_RESIZE)) {
             geometry(T, T->width);
             continue;

@@ -155,6 +155,16 @@ run 100 20
 screen | grep -qE "missing" && ok || bad "a missing file is marked"
 quit
 
+# ---- a large file (hashed on a thread): resumed once its identity is known
+for i in $(seq 800); do cat samples/interview.txt; done >"$T/big.txt"
+run 80 24 "$T/big.txt"
+keys 5 0 %; wait_for "50%" && ok || bad "big: 50%"
+top=$(toprow)
+quit
+run 60 24 "$T/big.txt"
+wait_for "resumed at 50%" && ok || bad "big: resumed at 50%"
+quit
+
 # ---- a damaged database ------------------------------------------------------------
 head -c 8192 /dev/urandom >"$JUAN_STATE_DIR/state.db"
 run 80 24 samples/japanese.txt
