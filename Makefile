@@ -10,7 +10,7 @@ CC ?= cc
 PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1
 DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
 	libopencc-dev libsqlite3-dev libpcre2-dev libmd4c-dev libyaml-dev \
-	pkg-config tmux
+	pkg-config tmux sqlite3
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -48,6 +48,7 @@ deps:
 	done; \
 	[ -e /usr/include/unilbrk.h ] || missing="$$missing libunistring"; \
 	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	if [ -n "$$missing" ]; then \
 	  echo "juan: missing build dependencies:$$missing" >&2; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; \

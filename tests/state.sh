@@ -165,6 +165,31 @@ run 60 24 "$T/big.txt"
 wait_for "resumed at 50%" && ok || bad "big: resumed at 50%"
 quit
 
+# ---- SIGTERM saves the position
+t6=$(nth_turn "$T/renamed.txt" 6)
+run 80 24 --from-start "$T/renamed.txt"
+for i in 1 2 3 4 5 6; do keys "}"; done
+poll top_starts "$t6" && ok || bad "} x6"
+pkill -TERM -f "^$JUAN --ambiguous=narrow --from-start $T/renamed.txt"
+poll test -s "$T/rc" && [ "$(cat "$T/rc")" = 0 ] && ok || bad "SIGTERM: a clean exit"
+run 50 24 "$T/renamed.txt"
+poll top_starts "$t6" && ok || bad "SIGTERM saved the position"
+quit
+
+# ---- two readers of one document and one store at once
+tm kill-server 2>/dev/null
+rm -f "$T/rc1" "$T/rc2"
+for k in 1 2; do
+    tm new-session -d -s "r$k" -x 80 -y 24 "cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow $T/renamed.txt; echo \$? >$T/rc$k; sleep 60"
+done
+sleep 0.5
+for i in $(seq 30); do tm send-keys -t r1 j m a; tm send-keys -t r2 k m b "}"; done
+tm send-keys -t r1 q; tm send-keys -t r2 q
+poll test -s "$T/rc1" && poll test -s "$T/rc2" && [ "$(cat "$T/rc1")$(cat "$T/rc2")" = 00 ] && ok || bad "two readers: both exit 0"
+[ "$(sqlite3 "$JUAN_STATE_DIR/state.db" 'PRAGMA integrity_check')" = ok ] && ok || bad "two readers: integrity"
+out=$("$JUAN" --bookmarks "$T/renamed.txt")
+[[ "$out" == *"'a"* && "$out" == *"'b"* ]] && ok || bad "two readers: both marks kept: $out"
+
 # ---- a damaged database ------------------------------------------------------------
 head -c 8192 /dev/urandom >"$JUAN_STATE_DIR/state.db"
 run 80 24 samples/japanese.txt
