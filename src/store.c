@@ -527,12 +527,14 @@ size_t store_recent(store_t *S, docinfo_t **v)
     return n;
 }
 
-int store_info_for_path(store_t *S, const char *path, docinfo_t *d)
+/* One document's row: where is "d.id=?" or the like, with one string. */
+static int info_one(store_t *S, const char *where, const char *arg, docinfo_t *d)
 {
     if (!S)
         return -1;
-    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.id=(SELECT doc FROM paths WHERE path=?)",
-                           "s", path);
+    char sql[512];
+    snprintf(sql, sizeof sql, INFO_COLS " WHERE %s", where);
+    sqlite3_stmt *q = stmt(S, sql, "s", arg);
     int r = -1;
     if (q && sqlite3_step(q) == SQLITE_ROW) {
         info_row(q, d);
@@ -542,18 +544,14 @@ int store_info_for_path(store_t *S, const char *path, docinfo_t *d)
     return r;
 }
 
+int store_info_for_path(store_t *S, const char *path, docinfo_t *d)
+{
+    return info_one(S, "d.id=(SELECT doc FROM paths WHERE path=?)", path, d);
+}
+
 int store_info_for_id(store_t *S, const char *id, docinfo_t *d)
 {
-    if (!S)
-        return -1;
-    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.id=?", "s", id);
-    int r = -1;
-    if (q && sqlite3_step(q) == SQLITE_ROW) {
-        info_row(q, d);
-        r = 0;
-    }
-    sqlite3_finalize(q);
-    return r;
+    return info_one(S, "d.id=?", id, d);
 }
 
 void store_set_title(store_t *S, const char *id, const char *title)

@@ -4,25 +4,9 @@
 # pane for what it expects (10 s timeout), never a fixed sleep alone.
 # JUAN names the binary (default ./juan). Last line: "e2e: N passed, M failed".
 cd "$(dirname "$0")/.." || exit 2
-JUAN=$(realpath "${JUAN:-./juan}")
-export LC_ALL=C.UTF-8
-if ! command -v tmux >/dev/null; then
-    echo "e2e: tmux is missing (make deps installs it)"
-    echo "e2e: 0 passed, 1 failed"
-    exit 1
-fi
-T=$(mktemp -d)
-SOCK="juan-e2e-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-pass=0 fail=0 nstart=0
-# never the user's state: positions and bookmarks go under $T
-export JUAN_STATE_DIR="$T/state"
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'
-    [ -s "$T/stderr" ] && { echo "  stderr:"; tail -15 "$T/stderr" | sed 's/^/  ! /'; }
-}
+NAME=e2e
+. tests/tmux.sh
+nstart=0
 
 # start [VAR=VALUE...] W H ARGS...: a new session running juan ARGS in
 # the environment given (exit status kept in $T/rc)
@@ -41,57 +25,6 @@ start() {
     cmd+=" 2>>$T/stderr; echo \$? >$T/rc"
     tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd"
     wait_for '%'
-}
-screen() { tm capture-pane -p -t e 2>/dev/null; }
-screen_e() { tm capture-pane -e -p -t e 2>/dev/null; }
-row() { screen | sed -n "$(($1 + 1))p" | sed 's/ *$//'; }
-# the first row of text: row 0, or row 1 under a sticky header (bold underline)
-toprow() {
-    if screen_e | head -1 | grep -q $'\e\\[1;4m'; then row 1; else row 0; fi
-}
-keys() { tm send-keys -t e "$@"; }
-text() { tm send-keys -t e -l "$@"; }
-# wait_for TEXT [ROW]: until the screen (or the row) contains TEXT
-wait_for() {
-    local i
-    for ((i = 0; i < 200; i++)); do
-        if [ -n "${2:-}" ]; then
-            [[ "$(row "$2")" == *"$1"* ]] && return 0
-        else
-            screen | grep -qF -- "$1" && return 0
-        fi
-        sleep 0.05
-    done
-    return 1
-}
-# wait_top TEXT: until the first text row starts (after the margin) with TEXT
-wait_top() {
-    local i
-    for ((i = 0; i < 200; i++)); do
-        [[ "$(toprow | sed 's/^ *//')" == "$1"* ]] && return 0
-        sleep 0.05
-    done
-    return 1
-}
-# until the screen differs from $1
-wait_change() {
-    local i
-    for ((i = 0; i < 200; i++)); do
-        [ "$(screen)" != "$1" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
-# absent TEXT [ROW]: after a moment, the screen (row) does not show TEXT
-absent() {
-    sleep 0.3
-    if [ -n "${2:-}" ]; then [[ "$(row "$2")" != *"$1"* ]]; else ! screen | grep -qF -- "$1"; fi
-}
-# poll CMD...: until CMD succeeds (10 s)
-poll() {
-    local i
-    for ((i = 0; i < 200; i++)); do "$@" && return 0; sleep 0.05; done
-    return 1
 }
 row_is() { [ "$(row "$1")" = "$2" ]; }
 has_e() { screen_e | grep -q "$1"; }
@@ -372,5 +305,4 @@ start 80 24 --ambiguous=wide samples/interview.txt
 wait_for "ambiguous-width" 23 && ok || bad "--ambiguous=wide: the notice"
 keys j; absent "ambiguous-width" 23 && ok || bad "the notice clears"
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+done_tests

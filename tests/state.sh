@@ -6,35 +6,10 @@
 # directory is a temporary one. JUAN names the binary (default ./juan).
 # Last line: "state: N passed, M failed".
 cd "$(dirname "$0")/.." || exit 2
-JUAN=$(realpath "${JUAN:-./juan}")
-export LC_ALL=C.UTF-8
-T=$(mktemp -d)
-chmod 755 "$T"
-SOCK="juan-state-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-export JUAN_STATE_DIR="$T/state"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'
-}
-screen() { tm capture-pane -p -t e 2>/dev/null; }
-screen_e() { tm capture-pane -e -p -t e 2>/dev/null; }
-row() { screen | sed -n "$(($1 + 1))p" | sed 's/ *$//'; }
-toprow() {
-    if screen_e | head -1 | grep -q $'\e\\[1;4m'; then row 1; else row 0; fi
-}
-keys() { tm send-keys -t e "$@"; }
-text() { tm send-keys -t e -l "$@"; }
-poll() {
-    local i
-    for ((i = 0; i < 200; i++)); do "$@" && return 0; sleep 0.05; done
-    return 1
-}
-has() { screen | grep -qF -- "$1"; }
-wait_for() { poll has "$1"; }
-top_starts() { [[ "$(toprow | sed 's/^ *//')" == "$1"* ]]; }
+NAME=state
+. tests/tmux.sh
+has() { shows "$1"; }
+
 # run W H ARGS...: juan in a fresh session; returns when its status shows
 run() {
     local w=$1 h=$2
@@ -222,5 +197,4 @@ out=$("$JUAN" --forget "$T/renamed.txt"); [ "$out" = "forgot $T/renamed.txt" ] &
 "$JUAN" --state-dir "$S2" --bookmarks samples/japanese.txt >/dev/null && [ -f "$S2/state.db" ] && ok || bad "--state-dir"
 [ "$(stat -c %a "$S2")" = 700 ] && [ "$(stat -c %a "$S2/state.db")" = 600 ] && ok || bad "modes 0700 and 0600"
 
-echo "state: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+done_tests

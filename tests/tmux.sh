@@ -1,0 +1,54 @@
+# tests/tmux.sh: what the tmux-driven tests share (sourced by e2e.sh and
+# state.sh). The caller sets NAME (its label) and may set T (a scratch
+# directory) before sourcing; it gets a private tmux server (tm), a session
+# "e" to drive, screen readers, polling waits (10 s; never a fixed sleep
+# alone) and ok/bad counters. Every reader started here keeps its state
+# under $T, never in the user's.
+JUAN=$(realpath "${JUAN:-./juan}")
+export LC_ALL=C.UTF-8
+if ! command -v tmux >/dev/null; then
+    echo "$NAME: tmux is missing (make deps installs it)"
+    echo "$NAME: 0 passed, 1 failed"
+    exit 1
+fi
+T=$(mktemp -d)
+chmod 755 "$T"
+SOCK="juan-$NAME-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+export JUAN_STATE_DIR="$T/state"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() {
+    fail=$((fail + 1)); echo "FAIL: $*"; echo "  screen:"; screen | sed 's/^/  | /'
+    [ -s "$T/stderr" ] && { echo "  stderr:"; tail -15 "$T/stderr" | sed 's/^/  ! /'; }
+}
+done_tests() {
+    echo "$NAME: $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+}
+screen() { tm capture-pane -p -t e 2>/dev/null; }
+screen_e() { tm capture-pane -e -p -t e 2>/dev/null; }
+row() { screen | sed -n "$(($1 + 1))p" | sed 's/ *$//'; }
+# the first row of text: row 0, or row 1 under a sticky header (bold underline)
+toprow() {
+    if screen_e | head -1 | grep -q $'\e\\[1;4m'; then row 1; else row 0; fi
+}
+keys() { tm send-keys -t e "$@"; }
+text() { tm send-keys -t e -l "$@"; }
+# poll CMD...: until CMD succeeds
+poll() {
+    local i
+    for ((i = 0; i < 200; i++)); do "$@" && return 0; sleep 0.05; done
+    return 1
+}
+# shows TEXT [ROW]: the screen (or the row) contains TEXT
+shows() {
+    if [ -n "${2:-}" ]; then [[ "$(row "$2")" == *"$1"* ]]; else screen | grep -qF -- "$1"; fi
+}
+wait_for() { poll shows "$@"; }
+# absent TEXT [ROW]: after a moment, the screen (row) does not show TEXT
+absent() { sleep 0.3; ! shows "$@"; }
+# the first text row starts (after the margin) with TEXT
+top_starts() { [[ "$(toprow | sed 's/^ *//')" == "$1"* ]]; }
+wait_top() { poll top_starts "$1"; }
