@@ -207,6 +207,16 @@ static void anchors(void)
     size_t at = anchor_resolve(&st, &a, &exact);
     CHECK(!exact && at == (size_t)(strstr(b.p, "第二段") - b.p));
     st_free(&st);
+    /* the paragraph above deleted: the same sentence */
+    buf_t del = {0};
+    const char *first = strstr(v1, "第一段");
+    buf_add(&del, v1, (size_t)(first - v1));
+    buf_adds(&del, strstr(v1, "第二段"));
+    st_build(&st, del.p, del.n, FMT_TEXT, NULL);
+    at = anchor_resolve(&st, &a, &exact);
+    CHECK(!exact && at == (size_t)(strstr(del.p, "第二段") - del.p));
+    st_free(&st);
+    buf_free(&del);
     /* the sentence rewritten: the same distance into the same section */
     const char *v3 = "标题\n\n前言。\n\n01 第一节\n\n第一段文字，说的是一件事。\n\n改写了的第二段。\n\n02 第二节\n\n第三段。\n";
     st_build(&st, v3, strlen(v3), FMT_TEXT, NULL);
