@@ -273,7 +273,7 @@ wait_for "<U+009B>" && wait_for "<U+202E>" && ok || bad "C1 and bidi shown as <U
 for how in C-c TERM q SEGV; do
     tm kill-server 2>/dev/null
     tm new-session -d -s e -x 60 -y 10 "cd $(pwd); TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
-    wait_for "%"
+    wait_for "min left" 9
     if [ "$how" = TERM ] || [ "$how" = SEGV ]; then
         pkill -"$how" -f "^$JUAN samples/japanese.txt" || true
     else

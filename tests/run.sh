@@ -24,7 +24,7 @@ check() {
     shift
     "$@" >"$out" 2>&1
     rc=$?
-    grep -E 'FAIL|ERROR|runtime error|Sanitizer' "$out" | head -20
+    grep -E -A14 'FAIL|ERROR|runtime error|Sanitizer' "$out" | grep -v '^  | *$' | head -60
     tail -1 "$out" | sed "s|^|$label |"
     tally "$out"
     # a crash or sanitizer report without a failed check still fails
