@@ -32,6 +32,15 @@ static const short speaker_colors[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
                                        COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
 #define NSPCOL 6
 
+/* A search as typed: scopes, then the query. */
+typedef struct {
+    char *raw;        /* the query after its scopes and prefixes */
+    int speaker;      /* @NAME: only NAME's turns (-1: any) */
+    int has_sec;      /* #N or #title: only that section */
+    size_t sec_lo, sec_hi;
+    query_t q;        /* compiled; q.q NULL for @NAME alone */
+} tquery_t;
+
 typedef struct tui {
     const tui_opts_t *o;
     char **files;
@@ -60,15 +69,13 @@ typedef struct tui {
     int has_jump;
     char msg[512];
     /* search */
-    char *query;     /* the last search (bytes) */
-    size_t qn;
-    int qdir, qscope; /* direction; speaker scope (-1: none) */
+    tquery_t lastq;  /* the last search */
+    int qdir;        /* its direction */
     int has_query;
+    tquery_t hlt;    /* what the prompt is typing */
+    int hl_active;   /* highlight hlt (in the prompt), else last */
     match_t last;    /* the last match gone to */
     int has_last;
-    const char *hl;  /* the query highlighted now */
-    size_t hln;
-    int hlscope;
     char *hist[NHIST];
     int nhist;
     match_t *mv;
@@ -81,6 +88,7 @@ typedef struct tui {
     size_t saved_top;
     long long last_save;
     int keys_since_open;
+    search_t srch;   /* the open document, for searching */
     char warn[512];   /* the store's warning, shown once */
 } tui_t;
 
@@ -302,6 +310,7 @@ static void unload(tui_t *T)
         return;
     save_position(T, 1);
     mem_close(&T->mem);
+    search_free(&T->srch);
     view_free(&T->V);
     st_free(&T->st);
     doc_close(&T->d);
@@ -406,6 +415,7 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
+    search_init(&T->srch, T->d.text, T->d.len);
     T->loaded = 1;
     remember(T, i);
     return 0;
@@ -509,24 +519,21 @@ static void draw_status(tui_t *T, const pline_t *top)
     attrset(A_NORMAL);
 }
 
-/* Matches of the highlighted query on the page. */
+static int in_scope(tui_t *T, const tquery_t *Q, size_t off);
+
+/* Matches on the page of the query typed (in the prompt) or searched. */
 static size_t page_matches(tui_t *T)
 {
     const page_t *P = &T->V.page;
-    if (!T->hl || !T->hln || P->n == 0)
+    tquery_t *Q = T->hl_active ? &T->hlt : T->has_query ? &T->lastq : NULL;
+    if (!Q || !Q->q.q || P->n == 0)
         return 0;
     size_t lo = P->v[0].start, hi = P->v[P->n - 1].end + 1;
-    size_t n = search_range(T->st.text, T->st.len, T->hl, T->hln, lo, hi, &T->mv, &T->mcap);
-    if (T->hlscope < 0)
-        return n;
-    size_t k = 0; /* scoped: only the speaker's turns */
-    for (size_t i = 0; i < n; i++) {
-        st_cursor_t c;
-        block_t b;
-        if (st_at(&T->st, T->mv[i].a, &c, &b) && b.speaker == T->hlscope &&
-            (b.flags & (BF_TURN | BF_CONT)))
+    size_t n = search_range(&T->srch, &Q->q, lo, hi, &T->mv, &T->mcap);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (in_scope(T, Q, T->mv[i].a))
             T->mv[k++] = T->mv[i];
-    }
     return k;
 }
 
@@ -651,7 +658,7 @@ static void next_turn(tui_t *T, int dir)
 /* ---- search ------------------------------------------------------------- */
 
 /* Is a match in the scope (speaker k's turns; -1: anywhere)? */
-static int in_scope(tui_t *T, size_t off, int k)
+static int in_speaker(tui_t *T, size_t off, int k)
 {
     if (k < 0)
         return 1;
@@ -661,24 +668,115 @@ static int in_scope(tui_t *T, size_t off, int k)
            (b.flags & (BF_TURN | BF_CONT));
 }
 
-/* Split "@NAME rest" into the speaker and the query; returns the speaker
- * index, -1 without @, -2 when NAME is no speaker. */
-static int parse_scope(tui_t *T, const char *s, size_t n, const char **q, size_t *qn)
+/* Is a match at off inside the query's scopes (and the filter)? */
+static int in_scope(tui_t *T, const tquery_t *Q, size_t off)
 {
-    *q = s;
-    *qn = n;
-    if (n == 0 || s[0] != '@')
+    if (Q->has_sec && (off < Q->sec_lo || off >= Q->sec_hi))
+        return 0;
+    return in_speaker(T, off, Q->speaker) && (!T->filter || in_speaker(T, off, T->focus));
+}
+
+static void tquery_free(tquery_t *Q)
+{
+    free(Q->raw);
+    query_free(&Q->q);
+    memset(Q, 0, sizeof *Q);
+    Q->speaker = -1;
+}
+
+static int is_blank_at(const char *s, size_t n, size_t i)
+{
+    return s[i] == ' ' || (n - i >= 3 && !memcmp(s + i, "\u3000", 3));
+}
+
+/* The section #N (1-based, among the headings) or #TITLE (a heading whose
+ * text holds TITLE): its range. */
+static int find_section(tui_t *T, const char *t, size_t n, size_t *lo, size_t *hi)
+{
+    st_wait(&T->st);
+    const structure_t *st = &T->st;
+    long want = -1, k = 0, found = -1;
+    char *end;
+    char tmp[32];
+    if (n < sizeof tmp) {
+        memcpy(tmp, t, n);
+        tmp[n] = 0;
+        long v = strtol(tmp, &end, 10);
+        if (n && *end == 0 && v > 0)
+            want = v;
+    }
+    buf_t b = {0};
+    for (size_t i = 0; i < st->nheadings && found < 0; i++) {
+        if (st->headings[i].level == 0)
+            continue;
+        k++;
+        st_heading_text(st, &st->headings[i], &b);
+        if (want > 0 ? k == want : memmem(b.p, b.n, t, n) != NULL)
+            found = (long)i;
+    }
+    buf_free(&b);
+    if (found < 0)
         return -1;
-    size_t e = 1;
-    while (e < n && s[e] != ' ' && !(n - e >= 3 && !memcmp(s + e, "\u3000", 3)))
-        e++;
-    size_t r = e;
-    while (r < n && (s[r] == ' ' || (n - r >= 3 && !memcmp(s + r, "\u3000", 3))))
-        r += s[r] == ' ' ? 1 : 3;
-    *q = s + r;
-    *qn = n - r;
-    int k = st_speaker_find(&T->st, s + 1, e - 1);
-    return k < 0 ? -2 : k;
+    *lo = st->headings[found].start;
+    *hi = st->len;
+    for (size_t i = (size_t)found + 1; i < st->nheadings; i++)
+        if (st->headings[i].level > 0 && st->headings[i].level <= st->headings[found].level) {
+            *hi = st->headings[i].start;
+            break;
+        }
+    return 0;
+}
+
+/* Parse "[@NAME] [#N|#TITLE] [re:]query" into Q; 0, or -1 with err. */
+static int parse_query(tui_t *T, const char *s, size_t n, tquery_t *Q, char *err, size_t en)
+{
+    tquery_free(Q);
+    err[0] = 0;
+    size_t i = 0;
+    while (i < n && (s[i] == '@' || s[i] == '#')) {
+        size_t e = i + 1;
+        while (e < n && !is_blank_at(s, n, e))
+            e++;
+        if (s[i] == '@') {
+            Q->speaker = st_speaker_find(&T->st, s + i + 1, e - i - 1);
+            if (Q->speaker < 0) {
+                buf_t b = {0};
+                buf_add(&b, "", 0);
+                text_sanitize(&b, s + i + 1, e - i - 1);
+                snprintf(err, en, "no speaker named %s", b.p);
+                buf_free(&b);
+                return -1;
+            }
+        } else {
+            if (find_section(T, s + i + 1, e - i - 1, &Q->sec_lo, &Q->sec_hi) < 0) {
+                buf_t b = {0};
+                buf_add(&b, "", 0);
+                text_sanitize(&b, s + i + 1, e - i - 1);
+                snprintf(err, en, "no section %s", b.p);
+                buf_free(&b);
+                return -1;
+            }
+            Q->has_sec = 1;
+        }
+        i = e;
+        while (i < n && is_blank_at(s, n, i))
+            i += s[i] == ' ' ? 1 : 3;
+    }
+    int flags = T->o->search_flags;
+    if (n - i >= 3 && !memcmp(s + i, "re:", 3)) {
+        flags |= SEARCH_REGEX;
+        i += 3;
+    }
+    Q->raw = xmalloc(n - i + 1);
+    memcpy(Q->raw, s + i, n - i);
+    Q->raw[n - i] = 0;
+    if (i == n) {
+        if (Q->speaker >= 0)
+            return 0; /* @NAME alone: its turns */
+        snprintf(err, en, "empty search");
+        return -1;
+    }
+    return query_set(&Q->q, s + i, n - i, flags, err, en);
 }
 
 /* Go to the next match (dir > 0) or the previous one of the last search,
@@ -699,8 +797,8 @@ static void search_go(tui_t *T, int dir)
     int onscreen = T->has_last && T->last.a >= top && T->last.a < pend + 1;
     if (onscreen)
         from = dir > 0 ? T->last.a + 1 : T->last.a;
-    if (T->qn == 0) { /* @NAME alone: its turns */
-        const speaker_t *p = &T->st.speakers[T->qscope];
+    if (!T->lastq.q.q) { /* @NAME alone: its turns */
+        const speaker_t *p = &T->st.speakers[T->lastq.speaker];
         long found = next_offset(p->turn_offsets, p->turns, s, e, dir);
         if (found < 0 && p->turns) {
             found = dir > 0 ? 0 : (long)p->turns - 1;
@@ -714,17 +812,15 @@ static void search_go(tui_t *T, int dir)
     match_t m;
     int wrapped = 0;
     for (;;) {
-        int ok = search_find(T->st.text, T->st.len, T->query, T->qn, from, dir, &m);
-        while (ok && !(in_scope(T, m.a, T->qscope) &&
-                       (!T->filter || in_scope(T, m.a, T->focus))))
-            ok = search_find(T->st.text, T->st.len, T->query, T->qn,
-                             dir > 0 ? m.a + 1 : m.a, dir, &m);
+        int ok = search_find(&T->srch, &T->lastq.q, from, dir, &m);
+        while (ok && !in_scope(T, &T->lastq, m.a))
+            ok = search_find(&T->srch, &T->lastq.q, dir > 0 ? m.a + 1 : m.a, dir, &m);
         if (ok)
             break;
         if (wrapped) {
             buf_t b = {0};
             buf_add(&b, "", 0);
-            text_sanitize(&b, T->query, T->qn);
+            text_sanitize(&b, T->lastq.raw, strlen(T->lastq.raw));
             snprintf(T->msg, sizeof T->msg, "not found: %s", b.p);
             buf_free(&b);
             return;
@@ -771,12 +867,9 @@ static size_t gb_next(const char *s, size_t n, size_t i)
 
 static void set_highlight(tui_t *T, const char *s, size_t n)
 {
-    const char *q;
-    size_t qn;
-    int k = parse_scope(T, s, n, &q, &qn);
-    T->hl = k == -2 ? NULL : q;
-    T->hln = k == -2 ? 0 : qn;
-    T->hlscope = k;
+    char err[256];
+    if (parse_query(T, s, n, &T->hlt, err, sizeof err) < 0)
+        query_free(&T->hlt.q); /* nothing to show while it is invalid */
 }
 
 /* Read a query after `lead` ('/' or '?') on the status line. Returns a
@@ -787,9 +880,7 @@ static char *prompt(tui_t *T, const char *label, int search)
     buf_add(&b, "", 0);
     size_t cur = 0;
     int hpos = T->nhist;
-    const char *old_hl = T->hl;
-    size_t old_hln = T->hln;
-    int old_scope = T->hlscope;
+    T->hl_active = search;
     for (;;) {
         if (search)
             set_highlight(T, b.p, b.n);
@@ -812,7 +903,7 @@ static char *prompt(tui_t *T, const char *label, int search)
         if (term_quit) {
             curs_set(0);
             buf_free(&b);
-            T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
+            T->hl_active = 0;
             return NULL;
         }
         if (r == ERR)
@@ -867,7 +958,7 @@ static char *prompt(tui_t *T, const char *label, int search)
         if (ch == 27) { /* Esc */
             curs_set(0);
             buf_free(&b);
-            T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
+            T->hl_active = 0;
             return NULL;
         }
         if (ch == '\r' || ch == '\n')
@@ -901,8 +992,7 @@ static char *prompt(tui_t *T, const char *label, int search)
     }
 done:
     curs_set(0);
-    /* the highlight pointed into b: back to the last search's */
-    T->hl = old_hl, T->hln = old_hln, T->hlscope = old_scope;
+    T->hl_active = 0; /* back to the last search's highlight */
     if (b.n && search) {
         if (T->nhist == NHIST) {
             free(T->hist[0]);
@@ -925,31 +1015,21 @@ static void do_search(tui_t *T, int dir)
             T->qdir = dir, search_go(T, dir);
         return;
     }
-    const char *q;
-    size_t qn;
-    int k = parse_scope(T, s, strlen(s), &q, &qn);
-    if (k == -2) {
-        buf_t b = {0};
-        buf_add(&b, "", 0);
-        text_sanitize(&b, s + 1, strcspn(s + 1, " "));
-        snprintf(T->msg, sizeof T->msg, "no speaker named %s", b.p);
-        buf_free(&b);
+    char err[300];
+    tquery_t Q;
+    memset(&Q, 0, sizeof Q);
+    Q.speaker = -1;
+    if (parse_query(T, s, strlen(s), &Q, err, sizeof err) < 0) {
+        snprintf(T->msg, sizeof T->msg, "%s", err);
+        tquery_free(&Q);
         free(s);
-        T->hl = NULL;
         return;
     }
-    free(T->query);
-    T->query = xmalloc(qn + 1);
-    memcpy(T->query, q, qn);
-    T->query[qn] = 0;
-    T->qn = qn;
-    T->qscope = k;
+    tquery_free(&T->lastq);
+    T->lastq = Q;
     T->qdir = dir;
     T->has_query = 1;
     T->has_last = 0;
-    T->hl = T->query;
-    T->hln = T->qn;
-    T->hlscope = k;
     free(s);
     search_go(T, dir);
 }
@@ -1375,6 +1455,7 @@ static void tui_init(tui_t *T, const tui_opts_t *o)
     T->o = o;
     T->focus = -1;
     T->col = T->width = o->width;
+    T->lastq.speaker = T->hlt.speaker = -1;
     if (!o->no_state)
         T->S = store_open(o->state_dir, T->warn, sizeof T->warn);
 }
@@ -1382,7 +1463,8 @@ static void tui_init(tui_t *T, const tui_opts_t *o)
 static void tui_free(tui_t *T)
 {
     unload(T);
-    free(T->query);
+    tquery_free(&T->lastq);
+    tquery_free(&T->hlt);
     free(T->mv);
     for (int k = 0; k < T->nhist; k++)
         free(T->hist[k]);

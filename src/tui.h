@@ -24,6 +24,7 @@ typedef struct {
     const char *state_dir; /* NULL: the default (store) */
     int no_state;  /* keep no positions or bookmarks */
     int from_start; /* do not resume */
+    int search_flags; /* SEARCH_EXACT, SEARCH_NO_TCSC */
     doc_opts_t dopt;
 } tui_opts_t;
 
