@@ -4,6 +4,7 @@
 #include "layout.h"
 #include "memory.h"
 #include "report.h"
+#include "search.h"
 #include "structure.h"
 #include "term.h"
 #include "text.h"
@@ -57,6 +58,9 @@ static void usage(FILE *f)
           "      --ambiguous=W     narrow or wide: how the terminal draws East Asian\n"
           "                        ambiguous characters (“ ” … —); skips the probe\n"
           "      --from-start      open at the top, not where you left off\n"
+          "      --exact           search byte for byte (no folding)\n"
+          "      --no-tc-sc        search folding case and width, not traditional\n"
+          "                        and simplified characters\n"
           "      --state-dir=DIR   keep positions and bookmarks in DIR/state.db\n"
           "                        (default: $JUAN_STATE_DIR, else\n"
           "                        $XDG_STATE_HOME/juan, else ~/.local/state/juan)\n"
@@ -175,7 +179,8 @@ int main(int argc, char **argv)
     enum {
         OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
         OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS, OPT_STATE_DIR,
-        OPT_NO_STATE, OPT_FROM_START, OPT_BOOKMARKS, OPT_FORGET
+        OPT_NO_STATE, OPT_FROM_START, OPT_BOOKMARKS, OPT_FORGET, OPT_EXACT,
+        OPT_NO_TCSC
     };
     static const struct option opts[] = {
         {"dump", no_argument, NULL, OPT_DUMP},
@@ -195,6 +200,8 @@ int main(int argc, char **argv)
         {"from-start", no_argument, NULL, OPT_FROM_START},
         {"bookmarks", no_argument, NULL, OPT_BOOKMARKS},
         {"forget", no_argument, NULL, OPT_FORGET},
+        {"exact", no_argument, NULL, OPT_EXACT},
+        {"no-tc-sc", no_argument, NULL, OPT_NO_TCSC},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -203,7 +210,7 @@ int main(int argc, char **argv)
     int color = -1; /* auto */
     int ambiguous = AMBI_UNKNOWN;
     const char *state_dir = NULL;
-    int no_state = 0, from_start = 0;
+    int no_state = 0, from_start = 0, search_flags = 0;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
@@ -237,6 +244,12 @@ int main(int argc, char **argv)
             break;
         case OPT_FROM_START:
             from_start = 1;
+            break;
+        case OPT_EXACT:
+            search_flags |= SEARCH_EXACT;
+            break;
+        case OPT_NO_TCSC:
+            search_flags |= SEARCH_NO_TCSC;
             break;
         case OPT_AMBIGUOUS:
             if (!strcmp(optarg, "narrow"))
@@ -337,7 +350,7 @@ int main(int argc, char **argv)
                          .format = format, .color = color == 1 || (color < 0 && !no_color),
                          .ambiguous = ambiguous, .dopt = dopt,
                          .state_dir = state_dir, .no_state = no_state,
-                         .from_start = from_start};
+                         .from_start = from_start, .search_flags = search_flags};
         int r = library ? tui_library(nfiles ? files[0] : NULL, &to)
                         : tui_run(files, nfiles, &to);
         if (r >= 0)

@@ -243,6 +243,27 @@ keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
 keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
 
+# folded search: simplified finds traditional; --no-tc-sc and --exact do not
+start 80 24 --color=never samples/traditional.txt
+keys /; text "旧书店"; keys Enter
+poll has_e $'\e\\[7m舊書店' && ok || bad "/旧书店 highlights 舊書店"
+keys /; text "re:陌生.?人"; keys Enter
+wait_top "二、書頁裡的陌生人" && ok || bad "re: regex on the folded text"
+keys /; text "re:a(b"; keys Enter
+wait_for "invalid regex: missing closing parenthesis" 23 && ok || bad "an invalid regex: its message"
+keys g /; text "#3 慢"; keys Enter
+wait_for "§ 三、關於慢" 23 && ok || bad "#3: the match in section 3"
+keys g /; text "#最後 书"; keys Enter
+wait_for "§ 四、最後一場雨" 23 && ok || bad "#TITLE: the match in that section"
+keys /; text "#九 x"; keys Enter; wait_for "no section 九" 23 && ok || bad "#unknown"
+for opt in --no-tc-sc --exact; do
+    start 80 24 "$opt" samples/traditional.txt
+    keys /; text "旧书店"; keys Enter
+    wait_for "not found: 旧书店" 23 && ok || bad "$opt: simplified does not find traditional"
+done
+start 80 24 --exact --color=never samples/traditional.txt
+keys /; text "舊書店"; keys Enter; poll has_e $'\e\\[7m舊書店' && ok || bad "--exact finds the same bytes"
+
 # ---- :n / :p ------------------------------------------------------------------
 start 80 24 samples/interview.txt samples/japanese.txt
 keys : n; wait_for "2/2" 23 && ok || bad ":n: the second file"
