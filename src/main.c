@@ -3,6 +3,7 @@
 #include "dump.h"
 #include "layout.h"
 #include "memory.h"
+#include "grep.h"
 #include "report.h"
 #include "search.h"
 #include "structure.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
           "       juan --dump [-w N] [OPTION]... FILE...\n"
           "       juan --outline|--speakers|--bookmarks [--json] FILE...\n"
           "       juan --forget FILE...\n"
+          "       juan --grep [-E] [-c] [--json] QUERY FILE|DIR...\n"
           "Read Chinese and Japanese essays and interviews in the terminal.\n"
           "\n"
           "Modes:\n"
@@ -39,7 +41,12 @@ static void usage(FILE *f)
           "      --bookmarks       print the saved position and bookmarks: name,\n"
           "                        percent, section, quote, note\n"
           "      --forget          forget the position and bookmarks of FILE\n"
-          "      --json            --outline, --speakers and --bookmarks as JSON\n"
+          "      --grep            print the matches of QUERY: path:line:section:\n"
+          "                        context (exit 0: found, 1: none, 2: error)\n"
+          "  -E                    --grep: QUERY is a regular expression (PCRE2)\n"
+          "  -c                    --grep: print counts\n"
+          "      --json            --outline, --speakers, --bookmarks and --grep as\n"
+          "                        JSON\n"
           "\n"
           "Options:\n"
           "  -w, --width=N         line width in cells, 10-1000 (default: the\n"
@@ -180,7 +187,7 @@ int main(int argc, char **argv)
         OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
         OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS, OPT_STATE_DIR,
         OPT_NO_STATE, OPT_FROM_START, OPT_BOOKMARKS, OPT_FORGET, OPT_EXACT,
-        OPT_NO_TCSC
+        OPT_NO_TCSC, OPT_GREP
     };
     static const struct option opts[] = {
         {"dump", no_argument, NULL, OPT_DUMP},
@@ -201,6 +208,7 @@ int main(int argc, char **argv)
         {"bookmarks", no_argument, NULL, OPT_BOOKMARKS},
         {"forget", no_argument, NULL, OPT_FORGET},
         {"exact", no_argument, NULL, OPT_EXACT},
+        {"grep", no_argument, NULL, OPT_GREP},
         {"no-tc-sc", no_argument, NULL, OPT_NO_TCSC},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -210,11 +218,11 @@ int main(int argc, char **argv)
     int color = -1; /* auto */
     int ambiguous = AMBI_UNKNOWN;
     const char *state_dir = NULL;
-    int no_state = 0, from_start = 0, search_flags = 0;
+    int no_state = 0, from_start = 0, search_flags = 0, grep = 0, count = 0;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "w:e:hV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "w:e:hVEc", opts, NULL)) != -1) {
         switch (c) {
         case OPT_DUMP:
         case OPT_OUTLINE:
@@ -247,6 +255,15 @@ int main(int argc, char **argv)
             break;
         case OPT_EXACT:
             search_flags |= SEARCH_EXACT;
+            break;
+        case OPT_GREP:
+            grep = 1;
+            break;
+        case 'E':
+            search_flags |= SEARCH_REGEX;
+            break;
+        case 'c':
+            count = 1;
             break;
         case OPT_NO_TCSC:
             search_flags |= SEARCH_NO_TCSC;
@@ -320,8 +337,35 @@ int main(int argc, char **argv)
             try_help();
         }
     }
+    if (grep) {
+        if (mode >= 0) {
+            msg("--grep excludes the other modes");
+            try_help();
+        }
+        if (optind >= argc) {
+            msg("--grep needs a QUERY and a FILE or DIR");
+            try_help();
+        }
+        const char *query = argv[optind++];
+        if (optind >= argc) {
+            msg("--grep needs a FILE or DIR after the query");
+            try_help();
+        }
+        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+        grep_opts_t go = {.flags = search_flags, .count = count, .json = json,
+                          .color = color == 1 || (color < 0 && isatty(STDOUT_FILENO) &&
+                                                  !(nc && *nc) && !(term && !strcmp(term, "dumb"))),
+                          .format = format, .dopt = dopt};
+        static char gbuf[1 << 16];
+        setvbuf(stdout, gbuf, _IOFBF, sizeof gbuf);
+        return grep_run(query, argv + optind, argc - optind, &go, stdout);
+    }
+    if ((search_flags & SEARCH_REGEX) || count) {
+        msg("-E and -c go with --grep");
+        try_help();
+    }
     if (json && mode != MODE_OUTLINE && mode != MODE_SPEAKERS && mode != MODE_BOOKMARKS) {
-        msg("--json goes with --outline, --speakers or --bookmarks");
+        msg("--json goes with --outline, --speakers, --bookmarks or --grep");
         try_help();
     }
     int nomode = mode < 0, reader = nomode && isatty(STDOUT_FILENO);

@@ -1,5 +1,6 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "tui.h"
+#include "files.h"
 #include "layout.h"
 #include "memory.h"
 #include "readtime.h"
@@ -11,8 +12,6 @@
 #include "view.h"
 
 #include <curses.h>
-#include <dirent.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistr.h>
 #include <errno.h>
@@ -1740,18 +1739,6 @@ typedef struct {
 
 static library_t *LIB; /* for the list's item function */
 
-static int has_ext(const char *p)
-{
-    const char *d = strrchr(p, '.');
-    return d && (!strcasecmp(d, ".txt") || !strcasecmp(d, ".md") ||
-                 !strcasecmp(d, ".markdown"));
-}
-
-static int cmp_path(const void *a, const void *b)
-{
-    return strcmp(((const libent_t *)a)->path, ((const libent_t *)b)->path);
-}
-
 /* A title without opening the whole file: the front matter's title: line,
  * else the first non-blank line (UTF-8 only), else the file name. */
 static void quick_title(const char *path, buf_t *t)
@@ -1828,38 +1815,6 @@ static void lib_add(library_t *L, const char *path, const docinfo_t *info)
     buf_free(&t);
 }
 
-static void lib_walk(library_t *L, store_t *S, const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d || depth > 32) {
-        if (d)
-            closedir(d);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        buf_t p = {0};
-        buf_adds(&p, dir);
-        if (p.n && p.p[p.n - 1] != '/')
-            buf_addc(&p, '/');
-        buf_adds(&p, de->d_name);
-        struct stat sb;
-        if (lstat(p.p, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
-                lib_walk(L, S, p.p, depth + 1);
-            } else if (S_ISREG(sb.st_mode) && has_ext(p.p)) {
-                docinfo_t info;
-                int known = S && mem_lookup(S, p.p, &info) == 0;
-                lib_add(L, p.p, known ? &info : NULL);
-            }
-        }
-        buf_free(&p);
-    }
-    closedir(d);
-}
-
 static void lib_free(library_t *L)
 {
     for (size_t i = 0; i < L->n; i++) {
@@ -1877,8 +1832,14 @@ static void lib_load(library_t *L, store_t *S)
 {
     lib_free(L);
     if (L->dir) {
-        lib_walk(L, S, L->dir, 0);
-        qsort(L->v, L->n, sizeof *L->v, cmp_path);
+        char **v;
+        size_t n = files_under(L->dir, &v);
+        for (size_t i = 0; i < n; i++) {
+            docinfo_t info;
+            int known = S && mem_lookup(S, v[i], &info) == 0;
+            lib_add(L, v[i], known ? &info : NULL);
+        }
+        files_free(v, n);
     } else {
         docinfo_t *v;
         size_t n = store_recent(S, &v);

@@ -184,6 +184,31 @@ if [ -f "$s0" ] && [ -f "$s4" ]; then
     eq "seed 004 no speakers" "$("$JUAN" --speakers "$s4")" ""
 fi
 
+# --grep: folded matches, path:line:section: context, grep's exit codes
+run --grep 旧书店 samples/traditional.txt; eq "grep rc" "$rc" 0
+eq "grep first" "$(head -1 <<<"$out")" "samples/traditional.txt:1:: 雨天與舊書店"
+eq "grep section" "$(sed -n 2p <<<"$out")" "samples/traditional.txt:3:一、巷口的舊書店: 一、巷口的舊書店"
+case "$(sed -n 3p <<<"$out")" in "samples/traditional.txt:4:一、巷口的舊書店: …"*"舊書店"*"…") ok ;; *) bad "grep context cut with …" ;; esac
+run --grep -c 书 samples/traditional.txt; eq "grep -c one file" "$out" "32"
+run --grep -c 書 samples/traditional.txt samples/traditional.big5.txt samples/traditional.gb18030.txt
+eq "grep -c three encodings" "$out" $'samples/traditional.txt:32\nsamples/traditional.big5.txt:32\nsamples/traditional.gb18030.txt:32'
+run --grep --exact -c 书 samples/traditional.txt; eq "grep --exact: no folding" "$out" "0"; eq "grep --exact rc 1" "$rc" 1
+run --grep --no-tc-sc -c 书 samples/traditional.txt; eq "grep --no-tc-sc" "$out" "0"
+run --grep -c ＤＥＥＰ samples/mixed.txt; [ "$out" != 0 ] && ok || bad "grep folds width and case"
+run --grep nosuchthing samples; eq "grep nothing rc" "$rc" 1; eq "grep nothing out" "$out" ""
+run --grep -E 'a(b' samples; eq "grep bad regex rc" "$rc" 2
+eq "grep bad regex msg" "$err" "juan: invalid regex: missing closing parenthesis (at 3)"
+run --grep -E '陌生.?人' samples/traditional.txt; eq "grep -E rc" "$rc" 0
+run --grep 陌生人 "$T/missing.txt" samples/traditional.txt; eq "grep error rc" "$rc" 2
+case "$out" in *"traditional.txt:9:"*) ok ;; *) bad "grep goes on after an error" ;; esac
+run --grep -c 陌生人 samples; case "$out" in *"samples/traditional.txt:"[1-9]*) ok ;; *) bad "grep DIR: $out" ;; esac
+run --grep --json 陌生人 samples/traditional.txt
+case "$out" in *'"line": 9, "offset": '*'"section": "二、書頁裡的陌生人", "match": "陌生人"'*) ok ;; *) bad "grep --json: $out" ;; esac
+printf 'a\033[31mred\033[0m 陌生人\n' >"$T/esc-grep.txt"
+"$JUAN" --grep 陌生人 "$T/esc-grep.txt" >"$T/g.out"; no_raw_controls "$T/g.out" && ok || bad "grep output is terminal-safe"
+run --grep; eq "grep no query rc" "$rc" 2
+run -c x samples/japanese.txt; eq "-c without --grep" "$rc" 2
+
 # on a terminal the reader can't use, juan prints instead (script gives a pty)
 if command -v script >/dev/null; then
     out=$(TERM=dumb script -qec "$(realpath "$JUAN") samples/japanese.txt" /dev/null 2>&1 | tr -d '\r')

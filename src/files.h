@@ -1,0 +1,15 @@
+/* files: the documents under a directory.
+ *
+ * Contract: files_under() lists the regular files named *.txt, *.md or
+ * *.markdown (any case) under dir, recursively (hidden entries and
+ * symbolic links skipped, at most 32 levels), sorted by path (byte order).
+ * Each path is dir + "/" + the relative path; the list is malloc'ed
+ * (files_free). No output. */
+#ifndef JUAN_FILES_H
+#define JUAN_FILES_H
+#include <stddef.h>
+
+size_t files_under(const char *dir, char ***out);
+void files_free(char **v, size_t n);
+
+#endif

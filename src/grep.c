@@ -1,0 +1,240 @@
+#include "grep.h"
+#include "doc.h"
+#include "files.h"
+#include "structure.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unigbrk.h>
+
+#define CONTEXT_CHARS 20
+
+static void json_str(FILE *out, const char *s, size_t n)
+{
+    putc('"', out);
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int k = text_decode(s + i, n - i, &c);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", (int)c);
+        else if (c < 0x20 || c == 0x7F)
+            fprintf(out, "\\u%04x", (unsigned)c);
+        else if (c == 0xFFFD && k < 3)
+            fputs("\xEF\xBF\xBD", out);
+        else
+            fwrite(s + i, 1, (size_t)k, out);
+        i += (size_t)k;
+    }
+    putc('"', out);
+}
+
+static void safe(FILE *out, const char *s, size_t n)
+{
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    text_sanitize(&b, s, n);
+    fwrite(b.p, 1, b.n, out);
+    buf_free(&b);
+}
+
+/* The context around [a, b): its line, cut at grapheme boundaries about
+ * CONTEXT_CHARS characters either side; cut_l, cut_r: text was left out. */
+static void context(const char *t, size_t len, size_t a, size_t b, size_t *ca,
+                    size_t *cb, int *cut_l, int *cut_r)
+{
+    size_t ls = a, le = b;
+    while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r')
+        ls--;
+    while (le < len && t[le] != '\n' && t[le] != '\r')
+        le++;
+    /* characters either side, then out to grapheme boundaries */
+    size_t s = a;
+    for (int k = 0; k < CONTEXT_CHARS && s > ls; k++) {
+        s--;
+        while (s > ls && ((unsigned char)t[s] & 0xC0) == 0x80)
+            s--;
+    }
+    size_t e = b;
+    for (int k = 0; k < CONTEXT_CHARS && e < le; k++) {
+        uint32_t c;
+        e += (size_t)text_decode(t + e, le - e, &c);
+    }
+    size_t n = le - ls;
+    char *br = xmalloc(n + 1);
+    u8_grapheme_breaks((const uint8_t *)t + ls, n, br);
+    while (s > ls && !br[s - ls])
+        s--;
+    while (e < le && !br[e - ls])
+        e++;
+    free(br);
+    *ca = s;
+    *cb = e;
+    *cut_l = s > ls;
+    *cut_r = e < le;
+}
+
+/* The section (heading of level > 0) holding off: its title into b. */
+static void section_of(const structure_t *st, size_t off, buf_t *b)
+{
+    b->n = 0;
+    buf_add(b, "", 0);
+    long h = -1;
+    size_t lo = 0, hi = st->nheadings;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->headings[mid].start <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0;)
+        if (st->headings[i].level > 0) {
+            h = (long)i;
+            break;
+        }
+    if (h >= 0)
+        st_heading_text(st, &st->headings[h], b);
+}
+
+/* Search one document; returns its match count, or -1 on an error. */
+static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
+                      int many, int *first_json, FILE *out)
+{
+    doc_t d;
+    int r = doc_open(&d, path, &o->dopt);
+    if (r != DOC_OK) {
+        if (r == DOC_ERR_SYS)
+            msg("%s: %s", safe_path(path), strerror(errno));
+        else if (r == DOC_ERR_BINARY)
+            msg("%s: binary file (use --force to search it)", safe_path(path));
+        else
+            msg("%s: cannot convert from encoding '%s'", safe_path(path),
+                safe_path(o->dopt.encoding));
+        doc_close(&d);
+        return -1;
+    }
+    structure_t st;
+    st_build(&st, d.text, d.len, o->format, path);
+    search_t S;
+    search_init(&S, d.text, d.len);
+    long count = 0;
+    size_t line = 1, line_at = 0, from = 0;
+    match_t m;
+    buf_t sec = {0};
+    while (search_find(&S, Q, from, 1, &m)) {
+        count++;
+        from = m.a + 1;
+        if (o->count)
+            continue;
+        for (; line_at < m.a; line_at++) /* lines: LF, CRLF, CR */
+            if (d.text[line_at] == '\n' ||
+                (d.text[line_at] == '\r' && (line_at + 1 >= d.len || d.text[line_at + 1] != '\n')))
+                line++;
+        section_of(&st, m.a, &sec);
+        size_t ca, cb;
+        int cl, cr;
+        context(d.text, d.len, m.a, m.b, &ca, &cb, &cl, &cr);
+        if (o->json) {
+            fputs(*first_json ? "\n  {\"file\": " : ",\n  {\"file\": ", out);
+            *first_json = 0;
+            json_str(out, path, strlen(path));
+            fprintf(out, ", \"line\": %zu, \"offset\": %zu, \"end\": %zu, \"section\": ",
+                    line, m.a, m.b);
+            json_str(out, sec.p, sec.n);
+            fputs(", \"match\": ", out);
+            json_str(out, d.text + m.a, m.b - m.a);
+            fputs(", \"context\": ", out);
+            json_str(out, d.text + ca, cb - ca);
+            fputs("}", out);
+            continue;
+        }
+        safe(out, path, strlen(path));
+        fprintf(out, ":%zu:", line);
+        safe(out, sec.p, sec.n);
+        fputs(": ", out);
+        if (cl)
+            fputs("…", out);
+        safe(out, d.text + ca, m.a - ca);
+        if (o->color)
+            fputs("\x1b[1;31m", out);
+        safe(out, d.text + m.a, m.b - m.a);
+        if (o->color)
+            fputs("\x1b[0m", out);
+        safe(out, d.text + m.b, cb - m.b);
+        if (cr)
+            fputs("…", out);
+        putc('\n', out);
+    }
+    if (o->count && !o->json) {
+        if (many) {
+            safe(out, path, strlen(path));
+            putc(':', out);
+        }
+        fprintf(out, "%ld\n", count);
+    } else if (o->count) {
+        fputs(*first_json ? "\n  {\"file\": " : ",\n  {\"file\": ", out);
+        *first_json = 0;
+        json_str(out, path, strlen(path));
+        fprintf(out, ", \"count\": %ld}", count);
+    }
+    buf_free(&sec);
+    search_free(&S);
+    st_free(&st);
+    doc_close(&d);
+    return count;
+}
+
+int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE *out)
+{
+    query_t Q;
+    memset(&Q, 0, sizeof Q);
+    char err[300];
+    if (query_set(&Q, query, strlen(query), o->flags, err, sizeof err) < 0) {
+        msg("%s", err);
+        return 2;
+    }
+    /* the documents: files as given, directories' text files */
+    char **list = NULL;
+    size_t nl = 0, cap = 0;
+    int rc_err = 0;
+    for (int i = 0; i < n; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            char **v;
+            size_t k = files_under(paths[i], &v);
+            grow(&list, &cap, nl + k + 1, sizeof *list);
+            memcpy(list + nl, v, k * sizeof *v);
+            nl += k;
+            free(v);
+        } else {
+            grow(&list, &cap, nl + 1, sizeof *list);
+            list[nl++] = xstrdup(paths[i]);
+        }
+    }
+    int many = nl > 1 || (n == 1 && nl == 1 && strcmp(list[0], paths[0]));
+    long total = 0;
+    int first = 1;
+    if (o->json)
+        fputs("[", out);
+    for (size_t i = 0; i < nl; i++) {
+        long c = grep_file(list[i], &Q, o, many, &first, out);
+        if (c < 0)
+            rc_err = 1;
+        else
+            total += c;
+    }
+    if (o->json)
+        fputs(first ? "]\n" : "\n]\n", out);
+    files_free(list, nl);
+    query_free(&Q);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (errno != EPIPE)
+            msg("write error: %s", strerror(errno));
+        return 2;
+    }
+    return rc_err ? 2 : total ? 0 : 1;
+}

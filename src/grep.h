@@ -1,0 +1,30 @@
+/* grep: `juan --grep QUERY FILE|DIR...` — matches printed one per line.
+ *
+ * Contract: searches each FILE, and the .txt/.md/.markdown files under
+ * each DIR (files), with the search module (folded unless SEARCH_EXACT;
+ * SEARCH_REGEX for -E), and prints `path:line:section: …context…` per
+ * match: the context is the match's line cut at grapheme boundaries about
+ * 20 characters either side, terminal-safe, the match in bold red when
+ * colour is on; -c prints counts (`path:N` for several files), --json an
+ * array of {file, line, offset, end, section, match, context} (or {file,
+ * count}). Returns grep's exit status: 0 something matched, 1 nothing did,
+ * 2 an error (a file that cannot be read, an invalid regex). */
+#ifndef JUAN_GREP_H
+#define JUAN_GREP_H
+#include "doc.h"
+#include "search.h"
+#include <stdio.h>
+
+typedef struct {
+    int flags;  /* SEARCH_* */
+    int count;  /* -c */
+    int json;
+    int color;
+    int format; /* FMT_* */
+    doc_opts_t dopt;
+} grep_opts_t;
+
+int grep_run(const char *query, char **paths, int n, const grep_opts_t *o,
+             FILE *out);
+
+#endif
