@@ -17,6 +17,7 @@ void norm_init(norm_t *N, int flags)
 void norm_reset(norm_t *N)
 {
     N->out.n = 0;
+    N->nseg = 0;
     if (N->out.p)
         N->out.p[0] = '\0';
 }
@@ -26,7 +27,7 @@ void norm_free(norm_t *N)
     if (N->cc)
         opencc_close((opencc_t)N->cc);
     buf_free(&N->out);
-    free(N->map);
+    free(N->seg);
     free(N->t2s);
     free(N->gb);
     memset(N, 0, sizeof *N);
@@ -76,22 +77,48 @@ static uint32_t t2s(norm_t *N, uint32_t c)
     return r;
 }
 
-static void emit(norm_t *N, uint32_t c, size_t src)
+static void emit(norm_t *N, uint32_t c)
 {
     uint8_t b[4];
     utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)c, b);
-    grow(&N->map, &N->mcap, N->out.n + (size_t)k + 1, sizeof *N->map);
-    for (utf8proc_ssize_t i = 0; i < k; i++)
-        N->map[N->out.n + (size_t)i] = src;
     buf_add(&N->out, b, (size_t)k);
+}
+
+static void push(norm_t *N, size_t fold, size_t src, uint32_t flen, uint32_t slen)
+{
+    grow(&N->seg, &N->scap, N->nseg + 1, sizeof *N->seg);
+    N->seg[N->nseg++] = (nseg_t){fold, src, flen, slen};
+}
+
+/* The cluster at src (slen bytes) was folded to out[fold..out.n): one
+ * character to one of the same length continues a linear segment. */
+static void mapped(norm_t *N, size_t fold, size_t src, size_t slen, int one_to_one)
+{
+    size_t flen = N->out.n - fold;
+    if (one_to_one && flen == slen) {
+        const nseg_t *l = N->nseg ? &N->seg[N->nseg - 1] : NULL;
+        if (!l || l->flen || src - l->src != fold - l->fold)
+            push(N, fold, src, 0, 0);
+        return;
+    }
+    push(N, fold, src, (uint32_t)flen, (uint32_t)slen);
 }
 
 /* Fold one cluster s[0..n) at document offset src. */
 static void cluster(norm_t *N, const char *s, size_t n, size_t src)
 {
+    size_t fold = N->out.n;
     if (n == 1 && (unsigned char)s[0] < 0x80) { /* ASCII: lower case */
         char c = s[0];
-        emit(N, (uint32_t)(c >= 'A' && c <= 'Z' ? c + 32 : c), src);
+        emit(N, (uint32_t)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+        mapped(N, fold, src, 1, 1);
+        return;
+    }
+    uint32_t c0;
+    if ((size_t)text_decode(s, n, &c0) == n && c0 >= 0x3400 && c0 <= 0x9FFF &&
+        !(c0 >= 0x4DC0 && c0 <= 0x4DFF)) { /* one ideograph: NFKC keeps it */
+        emit(N, (N->flags & NORM_TCSC) ? t2s(N, c0) : c0);
+        mapped(N, fold, src, n, 1);
         return;
     }
     utf8proc_int32_t buf[64];
@@ -99,19 +126,23 @@ static void cluster(norm_t *N, const char *s, size_t n, size_t src)
                                             buf, 64,
                                             UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
                                                 UTF8PROC_CASEFOLD);
-    if (k < 0 || k > 64) { /* invalid UTF-8, or too long: byte by byte */
-        for (size_t i = 0; i < n;) {
+    if (k < 0 || k > 64) { /* invalid UTF-8, or too long: U+FFFD each */
+        int chars = 0;
+        for (size_t i = 0; i < n; chars++) {
             uint32_t c;
             i += (size_t)text_decode(s + i, n - i, &c);
-            emit(N, c, src);
+            emit(N, c);
         }
+        mapped(N, fold, src, n, 0);
+        (void)chars;
         return;
     }
     k = utf8proc_normalize_utf32(buf, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     for (utf8proc_ssize_t i = 0; i < k; i++) {
         uint32_t c = (uint32_t)buf[i];
-        emit(N, (N->flags & NORM_TCSC) ? t2s(N, c) : c, src);
+        emit(N, (N->flags & NORM_TCSC) ? t2s(N, c) : c);
     }
+    mapped(N, fold, src, n, k == 1 && (size_t)text_decode(s, n, &c0) == n);
 }
 
 void norm_add(norm_t *N, const char *s, size_t n, size_t base)
@@ -125,6 +156,47 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
         cluster(N, s + a, i - a, base + a);
         a = i;
     }
-    grow(&N->map, &N->mcap, N->out.n + 1, sizeof *N->map);
-    N->map[N->out.n] = base + n;
+    /* the end: folded out.n is source base + n */
+    const nseg_t *l = N->nseg ? &N->seg[N->nseg - 1] : NULL;
+    if (!l || l->flen || base + n - l->src != N->out.n - l->fold)
+        push(N, N->out.n, base + n, 0, 0);
+}
+
+size_t norm_src(const norm_t *N, size_t i)
+{
+    size_t lo = 0, hi = N->nseg; /* the last segment starting at or before i */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (N->seg[mid].fold <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    const nseg_t *g = &N->seg[lo - 1];
+    if (!g->flen)
+        return g->src + (i - g->fold);
+    return i < g->fold + g->flen ? g->src : g->src + g->slen;
+}
+
+size_t norm_fold(const norm_t *N, size_t off)
+{
+    size_t lo = 0, hi = N->nseg; /* the last segment starting at or before off */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (N->seg[mid].src <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    const nseg_t *g = &N->seg[lo - 1];
+    size_t f;
+    if (!g->flen)
+        f = g->fold + (off - g->src);
+    else
+        f = off == g->src ? g->fold : g->fold + g->flen;
+    return f < N->out.n ? f : N->out.n;
 }

@@ -5,10 +5,14 @@
  * NFKC with case folding (utf8proc: ＡＢＣ → abc, ① → 1, ｶﾞ → ガ,
  * ß → ss; marks are never stripped, so ガ stays ガ), then, with NORM_TCSC,
  * each character folded from traditional to simplified (OpenCC t2s, one
- * character at a time: 創新 → 创新). N->map[i] is the document offset of
- * the cluster that byte i of N->out came from, and N->map[N->out.n] the
- * end of the last one, so a match [a, b) of the folded text is the
- * original range [map[a], map[b]). Queries are folded the same way.
+ * character at a time: 創新 → 创新). norm_src(N, i) is the document
+ * offset of folded byte i (at a character boundary: the start of the
+ * cluster it came from; at N->out.n: the end of the text), so a match
+ * [a, b) of the folded text is the original range [src(a), src(b)).
+ * norm_fold() goes the other way. The map is kept as segments: one per
+ * run of clusters folded to the same length (most CJK text: t2s keeps 3
+ * bytes) and one per cluster that changes length (ＡＢＣ, ß), so it costs
+ * little beside the folded text. Queries are folded the same way.
  * Invalid UTF-8 folds to U+FFFD. No curses, no output. (Groundwork of the
  * search issue; the reader's search is still exact.) */
 #ifndef JUAN_NORM_H
@@ -20,9 +24,16 @@
 enum { NORM_TCSC = 1 };
 
 typedef struct {
+    size_t fold, src; /* the segment starts at folded byte fold = source src */
+    uint32_t flen;    /* 0: linear (byte for byte) to the next segment;
+                         else one cluster folded to flen bytes from slen */
+    uint32_t slen;
+} nseg_t;
+
+typedef struct {
     buf_t out;
-    size_t *map;
-    size_t mcap;
+    nseg_t *seg;
+    size_t nseg, scap;
     int flags;
     /* private */
     void *cc;        /* OpenCC t2s, opened on first use */
@@ -36,5 +47,9 @@ void norm_init(norm_t *N, int flags);
 void norm_reset(norm_t *N); /* empty out and map, keep the caches */
 void norm_add(norm_t *N, const char *s, size_t n, size_t base);
 void norm_free(norm_t *N);
+/* Folded byte i (0..out.n) -> document offset; document offset -> the
+ * first folded byte at or after it. */
+size_t norm_src(const norm_t *N, size_t i);
+size_t norm_fold(const norm_t *N, size_t off);
 
 #endif

@@ -154,20 +154,6 @@ static int prev_in(query_t *S, const char *hay, size_t hn, size_t i, size_t *a, 
     return 0;
 }
 
-/* The folded offset of the first folded byte from document offset off on. */
-static size_t to_folded(const norm_t *N, size_t off)
-{
-    size_t lo = 0, hi = N->out.n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (N->map[mid] < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)
 {
     if (!Q->q)
@@ -175,15 +161,15 @@ int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)
     norm_t *N = folded(S, Q->flags);
     const char *hay = N ? N->out.p : S->text;
     size_t hn = N ? N->out.n : S->len;
-    size_t i = N ? to_folded(N, from) : (from < S->len ? from : S->len);
+    size_t i = N ? norm_fold(N, from) : (from < S->len ? from : S->len);
     size_t a, b;
     int ok = dir > 0 ? next_in(Q, hay, hn, i, &a, &b) : prev_in(Q, hay, hn, i, &a, &b);
     if (!ok)
         return 0;
-    m->a = N ? N->map[a] : a;
-    m->b = N ? N->map[b] : b;
+    m->a = N ? norm_src(N, a) : a;
+    m->b = N ? norm_src(N, b) : b;
     if (m->b <= m->a) /* inside one cluster's folding (ß → ss, "s") */
-        m->b = N ? N->map[to_folded(N, m->a + 1)] : m->a + 1;
+        m->b = N ? norm_src(N, norm_fold(N, m->a + 1)) : m->a + 1;
     return 1;
 }
 

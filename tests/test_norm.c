@@ -35,9 +35,10 @@ static void finds(const char *orig, const char *query, int flags)
     CHECK_MSG(m != NULL, "[%s] finds [%s] (folded [%s] in [%s])", query, orig, Q.out.p, N.out.p);
     if (m) {
         size_t a = (size_t)(m - N.out.p), b = a + Q.out.n;
-        CHECK_MSG(N.map[a] == 1000 + at && N.map[b] == 1000 + end,
-                  "[%s]: highlight %zu-%zu, want %zu-%zu", orig, N.map[a] - 1000,
-                  N.map[b] - 1000, at, end);
+        CHECK_MSG(norm_src(&N, a) == 1000 + at && norm_src(&N, b) == 1000 + end,
+                  "[%s]: highlight %zu-%zu, want %zu-%zu", orig, norm_src(&N, a) - 1000,
+                  norm_src(&N, b) - 1000, at, end);
+        CHECK(norm_fold(&N, 1000 + at) == a && norm_fold(&N, 1000 + end) == b);
     }
     norm_free(&N);
     norm_free(&Q);
@@ -80,8 +81,8 @@ int main(void)
     CHECK_STR(N.out.p, "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
     int mono = 1;
     for (size_t i = 1; i <= N.out.n; i++)
-        mono &= N.map[i] >= N.map[i - 1];
-    CHECK(mono && N.map[N.out.n] == 4);
+        mono &= norm_src(&N, i) >= norm_src(&N, i - 1);
+    CHECK(mono && norm_src(&N, N.out.n) == 4);
     norm_free(&N);
     return T_DONE("test_norm");
 }
