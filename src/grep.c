@@ -1,4 +1,5 @@
 #include "grep.h"
+#include "anchor.h"
 #include "doc.h"
 #include "files.h"
 #include "structure.h"
@@ -121,6 +122,11 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
     st_build(&st, d.text, d.len, o->format, path);
     search_t S;
     search_init(&S, d.text, d.len);
+    if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
+        char id[48];
+        ident_of(d.text, d.len, id);
+        search_use_index(&S, id);
+    }
     long count = 0;
     size_t line = 1, line_at = 0, from = 0;
     match_t m;

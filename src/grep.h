@@ -8,7 +8,9 @@
  * colour is on; -c prints counts (`path:N` for several files), --json an
  * array of {file, line, offset, end, section, match, context} (or {file,
  * count}). Returns grep's exit status: 0 something matched, 1 nothing did,
- * 2 an error (a file that cannot be read, an invalid regex). */
+ * 2 an error (a file that cannot be read, an invalid regex). Each
+ * document's folded form comes from its persistent index (sindex), made
+ * on the first search, unless no_index. */
 #ifndef JUAN_GREP_H
 #define JUAN_GREP_H
 #include "doc.h"
@@ -21,6 +23,7 @@ typedef struct {
     int json;
     int color;
     int format; /* FMT_* */
+    int no_index; /* search without the persistent index */
     doc_opts_t dopt;
 } grep_opts_t;
 

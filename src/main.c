@@ -3,7 +3,9 @@
 #include "dump.h"
 #include "layout.h"
 #include "memory.h"
+#include "anchor.h"
 #include "grep.h"
+#include "sindex.h"
 #include "report.h"
 #include "search.h"
 #include "structure.h"
@@ -65,6 +67,8 @@ static void usage(FILE *f)
           "      --ambiguous=W     narrow or wide: how the terminal draws East Asian\n"
           "                        ambiguous characters (“ ” … —); skips the probe\n"
           "      --from-start      open at the top, not where you left off\n"
+          "      --index           build the search index of FILE ahead of time\n"
+          "      --no-index        search without the persistent index\n"
           "      --exact           search byte for byte (no folding)\n"
           "      --no-tc-sc        search folding case and width, not traditional\n"
           "                        and simplified characters\n"
@@ -116,7 +120,7 @@ static int terminal_width(void)
     return 80;
 }
 
-enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS, MODE_BOOKMARKS, MODE_FORGET };
+enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS, MODE_BOOKMARKS, MODE_FORGET, MODE_INDEX };
 
 /* Show one file in `mode`; returns 0 or 2. */
 static int process_file(const char *path, const doc_opts_t *dopt,
@@ -148,7 +152,25 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             report_outline(&st, path, json, out);
         else if (mode == MODE_SPEAKERS)
             report_speakers(&st, path, json, out);
-        else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
+        else if (mode == MODE_INDEX) {
+            search_t S;
+            search_init(&S, d.text, d.len);
+            char id[48];
+            ident_of(d.text, d.len, id);
+            search_use_index(&S, id);
+            search_prepare(&S, 0);
+            char *ip = sindex_path(id, NORM_TCSC);
+            if (S.loaded)
+                fprintf(out, "%s: index up to date\n", safe_path(path));
+            else if (S.saved)
+                fprintf(out, "%s: indexed\n", safe_path(path));
+            else {
+                msg("%s: cannot write the index %s", safe_path(path), ip ? safe_path(ip) : "");
+                rc = 2;
+            }
+            free(ip);
+            search_free(&S);
+        } else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
             memory_t m;
             mem_open(&m, S, &d, &st, path, 0);
             if (mode == MODE_BOOKMARKS)
@@ -187,7 +209,7 @@ int main(int argc, char **argv)
         OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
         OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS, OPT_STATE_DIR,
         OPT_NO_STATE, OPT_FROM_START, OPT_BOOKMARKS, OPT_FORGET, OPT_EXACT,
-        OPT_NO_TCSC, OPT_GREP
+        OPT_NO_TCSC, OPT_GREP, OPT_INDEX, OPT_NO_INDEX
     };
     static const struct option opts[] = {
         {"dump", no_argument, NULL, OPT_DUMP},
@@ -209,6 +231,8 @@ int main(int argc, char **argv)
         {"forget", no_argument, NULL, OPT_FORGET},
         {"exact", no_argument, NULL, OPT_EXACT},
         {"grep", no_argument, NULL, OPT_GREP},
+        {"index", no_argument, NULL, OPT_INDEX},
+        {"no-index", no_argument, NULL, OPT_NO_INDEX},
         {"no-tc-sc", no_argument, NULL, OPT_NO_TCSC},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -219,6 +243,7 @@ int main(int argc, char **argv)
     int ambiguous = AMBI_UNKNOWN;
     const char *state_dir = NULL;
     int no_state = 0, from_start = 0, search_flags = 0, grep = 0, count = 0;
+    int no_index = 0;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
@@ -228,11 +253,13 @@ int main(int argc, char **argv)
         case OPT_OUTLINE:
         case OPT_SPEAKERS:
         case OPT_BOOKMARKS:
+        case OPT_INDEX:
         case OPT_FORGET: {
             int m = c == OPT_DUMP ? MODE_DUMP
                     : c == OPT_OUTLINE ? MODE_OUTLINE
                     : c == OPT_SPEAKERS ? MODE_SPEAKERS
-                    : c == OPT_BOOKMARKS ? MODE_BOOKMARKS : MODE_FORGET;
+                    : c == OPT_BOOKMARKS ? MODE_BOOKMARKS
+                    : c == OPT_INDEX ? MODE_INDEX : MODE_FORGET;
             if (mode >= 0 && mode != m) {
                 msg("--dump, --outline, --speakers, --bookmarks and --forget "
                     "exclude each other");
@@ -258,6 +285,9 @@ int main(int argc, char **argv)
             break;
         case OPT_GREP:
             grep = 1;
+            break;
+        case OPT_NO_INDEX:
+            no_index = 1;
             break;
         case 'E':
             search_flags |= SEARCH_REGEX;
@@ -355,7 +385,7 @@ int main(int argc, char **argv)
         grep_opts_t go = {.flags = search_flags, .count = count, .json = json,
                           .color = color == 1 || (color < 0 && isatty(STDOUT_FILENO) &&
                                                   !(nc && *nc) && !(term && !strcmp(term, "dumb"))),
-                          .format = format, .dopt = dopt};
+                          .format = format, .dopt = dopt, .no_index = no_index};
         static char gbuf[1 << 16];
         setvbuf(stdout, gbuf, _IOFBF, sizeof gbuf);
         return grep_run(query, argv + optind, argc - optind, &go, stdout);
@@ -394,7 +424,8 @@ int main(int argc, char **argv)
                          .format = format, .color = color == 1 || (color < 0 && !no_color),
                          .ambiguous = ambiguous, .dopt = dopt,
                          .state_dir = state_dir, .no_state = no_state,
-                         .from_start = from_start, .search_flags = search_flags};
+                         .from_start = from_start, .search_flags = search_flags,
+                         .no_index = no_index};
         int r = library ? tui_library(nfiles ? files[0] : NULL, &to)
                         : tui_run(files, nfiles, &to);
         if (r >= 0)

@@ -1,5 +1,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "search.h"
+#include "sindex.h"
 #include "util.h"
 
 #include <pcre2.h>
@@ -40,6 +41,13 @@ static norm_t *folded(search_t *S, int flags)
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
     if (!S->built[k]) {
         norm_init(&S->N[k], k ? 0 : NORM_TCSC);
+        char *ipath = S->id[0] ? sindex_path(S->id, S->N[k].flags) : NULL;
+        if (ipath && sindex_load(ipath, S->len, &S->N[k]) == 0) {
+            S->built[k] = 1;
+            S->loaded++;
+            free(ipath);
+            return &S->N[k];
+        }
         /* a line at a time: clusters never span a line end */
         size_t a = 0;
         while (a < S->len) {
@@ -51,8 +59,21 @@ static norm_t *folded(search_t *S, int flags)
         if (S->len == 0)
             norm_add(&S->N[k], "", 0, 0);
         S->built[k] = 1;
+        if (ipath && sindex_save(ipath, S->len, &S->N[k]) == 0)
+            S->saved++;
+        free(ipath);
     }
     return &S->N[k];
+}
+
+void search_use_index(search_t *S, const char *id)
+{
+    snprintf(S->id, sizeof S->id, "%s", id);
+}
+
+void search_prepare(search_t *S, int flags)
+{
+    folded(S, flags);
 }
 
 int query_set(query_t *S, const char *q, size_t n, int flags, char *err,

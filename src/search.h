@@ -25,6 +25,9 @@ typedef struct {
 typedef struct {
     const char *text;
     size_t len;
+    char id[48];      /* the content identity, when an index may be used */
+    int loaded;       /* folded forms read from an index (for tests) */
+    int saved;        /* folded forms written to one */
     /* private */
     norm_t N[2];      /* the folded document: [0] with t2s, [1] without */
     int built[2];
@@ -39,6 +42,11 @@ typedef struct {
 } query_t;
 
 void search_init(search_t *S, const char *text, size_t len);
+/* Keep the folded forms in the persistent index of identity id (sindex):
+ * read from it when it is sound, else made and written to it. */
+void search_use_index(search_t *S, const char *id);
+/* Make the folded form for flags now (for --index). */
+void search_prepare(search_t *S, int flags);
 void search_free(search_t *S);
 /* Make the query (flags: SEARCH_*). Returns 0, or -1 with a message in
  * err (an invalid regex, an empty query). */

@@ -729,6 +729,10 @@ static int find_section(tui_t *T, const char *t, size_t n, size_t *lo, size_t *h
 /* Parse "[@NAME] [#N|#TITLE] [re:]query" into Q; 0, or -1 with err. */
 static int parse_query(tui_t *T, const char *s, size_t n, tquery_t *Q, char *err, size_t en)
 {
+    if (!T->srch.id[0] && !T->o->no_index) { /* the first search: its index */
+        mem_wait(&T->mem);
+        search_use_index(&T->srch, T->mem.id);
+    }
     tquery_free(Q);
     err[0] = 0;
     size_t i = 0;

@@ -25,6 +25,7 @@ typedef struct {
     int no_state;  /* keep no positions or bookmarks */
     int from_start; /* do not resume */
     int search_flags; /* SEARCH_EXACT, SEARCH_NO_TCSC */
+    int no_index;  /* search without the persistent index */
     doc_opts_t dopt;
 } tui_opts_t;
 

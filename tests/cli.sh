@@ -209,6 +209,33 @@ printf 'a\033[31mred\033[0m 陌生人\n' >"$T/esc-grep.txt"
 run --grep; eq "grep no query rc" "$rc" 2
 run -c x samples/japanese.txt; eq "-c without --grep" "$rc" 2
 
+# the search index: made on the first search, reused, rebuilt when the
+# text changes or the file is damaged; --no-index and --index
+export JUAN_CACHE_DIR="$T/cache"
+cp samples/traditional.txt "$T/idx.txt"
+run --grep -c 书 "$T/idx.txt"; eq "index: first search" "$out" 32
+idx=$(ls "$T/cache"/*.t2s.idx 2>/dev/null | head -1)
+[ -n "$idx" ] && ok || bad "index: a file in the cache"
+[ "$(stat -c %a "$T/cache")" = 700 ] && ok || bad "index: cache directory 0700"
+ino=$(stat -c %i "$idx")
+run --grep -c 书 "$T/idx.txt"; eq "index: second search" "$out" 32
+[ "$(stat -c %i "$idx")" = "$ino" ] && ok || bad "index: reused, not rebuilt"
+printf 'garbage' | dd of="$idx" bs=1 seek=100 conv=notrunc 2>/dev/null
+run --grep -c 书 "$T/idx.txt"; eq "index: damaged, still right" "$out" 32
+[ "$(stat -c %i "$idx")" != "$ino" ] && ok || bad "index: damaged one rebuilt"
+truncate -s 200 "$idx"
+run --grep -c 书 "$T/idx.txt"; eq "index: truncated, still right" "$out" 32
+[ "$(stat -c %s "$idx")" -gt 200 ] && ok || bad "index: truncated one rebuilt"
+printf '又一本書。\n' >>"$T/idx.txt"
+run --grep -c 书 "$T/idx.txt"; eq "index: the edit is seen" "$out" 33
+[ "$(ls "$T/cache"/*.t2s.idx | wc -l)" = 2 ] && ok || bad "index: a new one for the new text"
+rm -rf "$T/cache"
+run --grep --no-index -c 书 "$T/idx.txt"; eq "--no-index" "$out" 33
+[ ! -e "$T/cache" ] && ok || bad "--no-index writes no index"
+run --index "$T/idx.txt"; eq "--index" "$out" "$T/idx.txt: indexed"
+run --index "$T/idx.txt"; eq "--index again" "$out" "$T/idx.txt: index up to date"
+unset JUAN_CACHE_DIR
+
 # on a terminal the reader can't use, juan prints instead (script gives a pty)
 if command -v script >/dev/null; then
     out=$(TERM=dumb script -qec "$(realpath "$JUAN") samples/japanese.txt" /dev/null 2>&1 | tr -d '\r')

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.." || exit 2
 export LC_ALL=C.UTF-8
 # never the user's state: the reader's positions and bookmarks go here
 JUAN_STATE_DIR=$(mktemp -d)
-export JUAN_STATE_DIR
+JUAN_CACHE_DIR=$(mktemp -d)
+export JUAN_STATE_DIR JUAN_CACHE_DIR
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 pass=0 fail=0
@@ -17,7 +18,7 @@ tally() { # reads "...: N passed, M failed" lines from a file
     pass=$((pass + p)); fail=$((fail + f))
 }
 out=$(mktemp)
-trap 'rm -f "$out"; rm -rf "$JUAN_STATE_DIR"' EXIT
+trap 'rm -f "$out"; rm -rf "$JUAN_STATE_DIR" "$JUAN_CACHE_DIR"' EXIT
 # check LABEL CMD...: run one test program, show its failures and summary
 check() {
     local label=$1 rc

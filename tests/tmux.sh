@@ -16,7 +16,7 @@ chmod 755 "$T"
 SOCK="juan-$NAME-$$"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-export JUAN_STATE_DIR="$T/state"
+export JUAN_STATE_DIR="$T/state" JUAN_CACHE_DIR="$T/cache"
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() {
