@@ -118,8 +118,8 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
         doc_close(&d);
         return -1;
     }
-    structure_t st;
-    st_build(&st, d.text, d.len, o->format, path);
+    structure_t st; /* for section titles: built at the first match shown */
+    int have_st = 0;
     search_t S;
     search_init(&S, d.text, d.len);
     if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
@@ -140,6 +140,10 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
             if (d.text[line_at] == '\n' ||
                 (d.text[line_at] == '\r' && (line_at + 1 >= d.len || d.text[line_at + 1] != '\n')))
                 line++;
+        if (!have_st) {
+            st_build(&st, d.text, d.len, o->format, path);
+            have_st = 1;
+        }
         section_of(&st, m.a, &sec);
         size_t ca, cb;
         int cl, cr;
@@ -189,7 +193,8 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
     }
     buf_free(&sec);
     search_free(&S);
-    st_free(&st);
+    if (have_st)
+        st_free(&st);
     doc_close(&d);
     return count;
 }

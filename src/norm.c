@@ -87,7 +87,7 @@ static void emit(norm_t *N, uint32_t c)
 static void push(norm_t *N, size_t fold, size_t src, uint32_t flen, uint32_t slen)
 {
     grow(&N->seg, &N->scap, N->nseg + 1, sizeof *N->seg);
-    N->seg[N->nseg++] = (nseg_t){fold, src, flen, slen};
+    N->seg[N->nseg++] = (nseg_t){(uint32_t)fold, (uint32_t)src, flen, slen};
 }
 
 /* The cluster at src (slen bytes) was folded to out[fold..out.n): one

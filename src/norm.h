@@ -24,7 +24,8 @@
 enum { NORM_TCSC = 1 };
 
 typedef struct {
-    size_t fold, src; /* the segment starts at folded byte fold = source src */
+    uint32_t fold, src; /* the segment starts at folded byte fold = source
+                           src (texts under 4 GiB: search folds no larger) */
     uint32_t flen;    /* 0: linear (byte for byte) to the next segment;
                          else one cluster folded to flen bytes from slen */
     uint32_t slen;

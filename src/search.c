@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,8 @@ void search_free(search_t *S)
  * for an exact search. */
 static norm_t *folded(search_t *S, int flags)
 {
-    if (flags & SEARCH_EXACT)
-        return NULL;
+    if ((flags & SEARCH_EXACT) || S->len >= UINT32_MAX / 2)
+        return NULL; /* texts of 2 GiB and more are searched as they are */
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
     if (!S->built[k]) {
         norm_init(&S->N[k], k ? 0 : NORM_TCSC);

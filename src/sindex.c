@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #define MAGIC "JUANIDX\n"
-#define VERSION 1
+#define VERSION 2 /* segments of four uint32 */
 
 typedef struct {
     char magic[8];
@@ -106,6 +107,7 @@ int sindex_load(const char *path, size_t text_len, norm_t *N)
 
 int sindex_save(const char *path, size_t text_len, const norm_t *N)
 {
+
     char *dir = xstrdup(path);
     char *slash = strrchr(dir, '/');
     if (slash)
