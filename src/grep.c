@@ -1,4 +1,5 @@
 #include "grep.h"
+#include "report.h"
 #include "anchor.h"
 #include "doc.h"
 #include "files.h"
@@ -13,34 +14,6 @@
 #include <unigbrk.h>
 
 #define CONTEXT_CHARS 20
-
-static void json_str(FILE *out, const char *s, size_t n)
-{
-    putc('"', out);
-    for (size_t i = 0; i < n;) {
-        uint32_t c;
-        int k = text_decode(s + i, n - i, &c);
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", (int)c);
-        else if (c < 0x20 || c == 0x7F)
-            fprintf(out, "\\u%04x", (unsigned)c);
-        else if (c == 0xFFFD && k < 3)
-            fputs("\xEF\xBF\xBD", out);
-        else
-            fwrite(s + i, 1, (size_t)k, out);
-        i += (size_t)k;
-    }
-    putc('"', out);
-}
-
-static void safe(FILE *out, const char *s, size_t n)
-{
-    buf_t b = {0};
-    buf_add(&b, "", 0);
-    text_sanitize(&b, s, n);
-    fwrite(b.p, 1, b.n, out);
-    buf_free(&b);
-}
 
 /* The context around [a, b): its line, cut at grapheme boundaries about
  * CONTEXT_CHARS characters either side; cut_l, cut_r: text was left out. */
@@ -151,44 +124,44 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
         if (o->json) {
             fputs(*first_json ? "\n  {\"file\": " : ",\n  {\"file\": ", out);
             *first_json = 0;
-            json_str(out, path, strlen(path));
+            report_json_str(out, path, strlen(path));
             fprintf(out, ", \"line\": %zu, \"offset\": %zu, \"end\": %zu, \"section\": ",
                     line, m.a, m.b);
-            json_str(out, sec.p, sec.n);
+            report_json_str(out, sec.p, sec.n);
             fputs(", \"match\": ", out);
-            json_str(out, d.text + m.a, m.b - m.a);
+            report_json_str(out, d.text + m.a, m.b - m.a);
             fputs(", \"context\": ", out);
-            json_str(out, d.text + ca, cb - ca);
+            report_json_str(out, d.text + ca, cb - ca);
             fputs("}", out);
             continue;
         }
-        safe(out, path, strlen(path));
+        report_safe(out, path, strlen(path));
         fprintf(out, ":%zu:", line);
-        safe(out, sec.p, sec.n);
+        report_safe(out, sec.p, sec.n);
         fputs(": ", out);
         if (cl)
             fputs("…", out);
-        safe(out, d.text + ca, m.a - ca);
+        report_safe(out, d.text + ca, m.a - ca);
         if (o->color)
             fputs("\x1b[1;31m", out);
-        safe(out, d.text + m.a, m.b - m.a);
+        report_safe(out, d.text + m.a, m.b - m.a);
         if (o->color)
             fputs("\x1b[0m", out);
-        safe(out, d.text + m.b, cb - m.b);
+        report_safe(out, d.text + m.b, cb - m.b);
         if (cr)
             fputs("…", out);
         putc('\n', out);
     }
     if (o->count && !o->json) {
         if (many) {
-            safe(out, path, strlen(path));
+            report_safe(out, path, strlen(path));
             putc(':', out);
         }
         fprintf(out, "%ld\n", count);
     } else if (o->count) {
         fputs(*first_json ? "\n  {\"file\": " : ",\n  {\"file\": ", out);
         *first_json = 0;
-        json_str(out, path, strlen(path));
+        report_json_str(out, path, strlen(path));
         fprintf(out, ", \"count\": %ld}", count);
     }
     buf_free(&sec);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* A JSON string: valid UTF-8, escapes for quotes, backslash, controls. */
-static void json_str(FILE *out, const char *s, size_t n)
+void report_json_str(FILE *out, const char *s, size_t n)
 {
     putc('"', out);
     for (size_t i = 0; i < n;) {
@@ -26,7 +26,7 @@ static void json_str(FILE *out, const char *s, size_t n)
     putc('"', out);
 }
 
-static void safe(FILE *out, const char *s, size_t n)
+void report_safe(FILE *out, const char *s, size_t n)
 {
     buf_t b = {0};
     text_sanitize(&b, s, n);
@@ -78,11 +78,11 @@ void report_outline(const structure_t *st, const char *path, int json,
     buf_t hb = {0};
     if (json) {
         fputs("{\"file\": ", out);
-        json_str(out, path, strlen(path));
+        report_json_str(out, path, strlen(path));
         fputs(", \"title\": ", out);
         if (title) {
             fputs("{\"title\": ", out);
-            json_str(out, title, tlen);
+            report_json_str(out, title, tlen);
             fprintf(out, ", \"level\": 0, \"line\": %zu, \"offset\": %zu, "
                          "\"percent\": %.1f}",
                     tline, toff, pct(st, toff));
@@ -95,7 +95,7 @@ void report_outline(const structure_t *st, const char *path, int json,
             st_heading_text(st, h, &hb);
             fputs(i > h0 ? ",\n  " : "\n  ", out);
             fputs("{\"title\": ", out);
-            json_str(out, hb.p, hb.n);
+            report_json_str(out, hb.p, hb.n);
             fprintf(out, ", \"level\": %d, \"line\": %zu, \"offset\": %zu, "
                          "\"percent\": %.1f}",
                     h->level, h->line, h->start, pct(st, h->start));
@@ -103,7 +103,7 @@ void report_outline(const structure_t *st, const char *path, int json,
         fputs(st->nheadings > h0 ? "\n]}\n" : "]}\n", out);
     } else {
         if (title) {
-            safe(out, title, tlen);
+            report_safe(out, title, tlen);
             fprintf(out, "  %zu  %.0f%%\n", tline, pct(st, toff));
         }
         for (size_t i = h0; i < st->nheadings; i++) {
@@ -111,7 +111,7 @@ void report_outline(const structure_t *st, const char *path, int json,
             st_heading_text(st, h, &hb);
             for (int k = 0; k < h->level; k++)
                 fputs("  ", out);
-            safe(out, hb.p, hb.n);
+            report_safe(out, hb.p, hb.n);
             fprintf(out, "  %zu  %.0f%%\n", h->line, pct(st, h->start));
         }
     }
@@ -124,7 +124,7 @@ void report_speakers(const structure_t *st, const char *path, int json,
 {
     if (json) {
         fputs("{\"file\": ", out);
-        json_str(out, path, strlen(path));
+        report_json_str(out, path, strlen(path));
         fputs(", \"speakers\": [", out);
     }
     size_t wmax = 0;
@@ -139,7 +139,7 @@ void report_speakers(const structure_t *st, const char *path, int json,
                                         : 0.0;
         if (json) {
             fputs(k ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
-            json_str(out, st->text + p->name_off, p->name_len);
+            report_json_str(out, st->text + p->name_off, p->name_len);
             fprintf(out, ", \"turns\": %zu, \"chars\": %zu, \"share\": %.1f, "
                          "\"first_line\": %zu, \"turn_offsets\": [",
                     p->turns, p->chars, share, p->first_line);
@@ -147,7 +147,7 @@ void report_speakers(const structure_t *st, const char *path, int json,
                 fprintf(out, i ? ", %zu" : "%zu", p->turn_offsets[i]);
             fputs("]}", out);
         } else {
-            safe(out, st->text + p->name_off, p->name_len);
+            report_safe(out, st->text + p->name_off, p->name_len);
             size_t w = text_width(st->text + p->name_off, p->name_len);
             fprintf(out, "%*s  %zu turns  %zu chars  %.1f%%  line %zu\n",
                     (int)(wmax - w), "", p->turns, p->chars, share,
@@ -165,19 +165,19 @@ static void place(const structure_t *st, const anchor_t *a, size_t off,
     if (json) {
         fprintf(out, "\"offset\": %zu, \"percent\": %.1f, \"section\": ", off,
                 pct(st, off));
-        json_str(out, a->section, strlen(a->section));
+        report_json_str(out, a->section, strlen(a->section));
         fputs(", \"quote\": ", out);
-        json_str(out, a->quote, strlen(a->quote));
+        report_json_str(out, a->quote, strlen(a->quote));
         return;
     }
     fprintf(out, "  %3.0f%%  ", pct(st, off));
     if (a->section[0]) {
         fputs("§", out);
-        safe(out, a->section, strlen(a->section));
+        report_safe(out, a->section, strlen(a->section));
         fputs("  ", out);
     }
     fputs("“", out);
-    safe(out, a->quote, strlen(a->quote));
+    report_safe(out, a->quote, strlen(a->quote));
     fputs("”", out);
 }
 
@@ -194,7 +194,7 @@ void report_bookmarks(memory_t *m, const char *path, int json, FILE *out)
     size_t n = mem_bookmarks(m, &v);
     if (json) {
         fputs("{\"file\": ", out);
-        json_str(out, path, strlen(path));
+        report_json_str(out, path, strlen(path));
         fputs(", \"position\": ", out);
         if (has) {
             fputs("{", out);
@@ -206,9 +206,9 @@ void report_bookmarks(memory_t *m, const char *path, int json, FILE *out)
         fputs(", \"bookmarks\": [", out);
         for (size_t i = 0; i < n; i++) {
             fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
-            json_str(out, v[i].name, strlen(v[i].name));
+            report_json_str(out, v[i].name, strlen(v[i].name));
             fputs(", \"note\": ", out);
-            json_str(out, v[i].note, strlen(v[i].note));
+            report_json_str(out, v[i].note, strlen(v[i].note));
             fputs(", ", out);
             place(st, &v[i].at, v[i].at.offset, 1, out);
             fputs("}", out);
@@ -221,11 +221,11 @@ void report_bookmarks(memory_t *m, const char *path, int json, FILE *out)
             putc('\n', out);
         }
         for (size_t i = 0; i < n; i++) {
-            safe(out, v[i].name, strlen(v[i].name));
+            report_safe(out, v[i].name, strlen(v[i].name));
             place(st, &v[i].at, v[i].at.offset, 0, out);
             if (v[i].note[0]) {
                 fputs("  — ", out);
-                safe(out, v[i].note, strlen(v[i].note));
+                report_safe(out, v[i].note, strlen(v[i].note));
             }
             putc('\n', out);
         }

@@ -20,6 +20,10 @@ void report_outline(const structure_t *st, const char *path, int json,
 void report_speakers(const structure_t *st, const char *path, int json,
                      FILE *out);
 
+/* A JSON string of s[0..n) (valid UTF-8, controls escaped); s[0..n) made
+ * terminal-safe (text_sanitize). */
+void report_json_str(FILE *out, const char *s, size_t n);
+void report_safe(FILE *out, const char *s, size_t n);
 /* The saved position and bookmarks: name, percent, section, quote, note. */
 void report_bookmarks(memory_t *m, const char *path, int json, FILE *out);
 
