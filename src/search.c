@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,49 @@ void query_free(query_t *Q)
     memset(Q, 0, sizeof *Q);
 }
 
+struct prep_job {
+    pthread_t thread;
+    search_t *S;
+    int flags;
+};
+
+static norm_t *folded(search_t *S, int flags);
+
+static void *prep_thread(void *arg)
+{
+    struct prep_job *j = arg;
+    folded(j->S, j->flags);
+    return NULL;
+}
+
+/* Wait for a folding on a thread, if one runs. */
+static void join_job(search_t *S)
+{
+    struct prep_job *j = S->job;
+    if (!j)
+        return;
+    pthread_join(j->thread, NULL);
+    free(j);
+    S->job = NULL;
+}
+
+void search_prepare_async(search_t *S, int flags)
+{
+    if (S->job || (flags & SEARCH_EXACT))
+        return;
+    struct prep_job *j = xmalloc(sizeof *j);
+    j->S = S;
+    j->flags = flags;
+    S->job = j;
+    if (pthread_create(&j->thread, NULL, prep_thread, j) != 0) {
+        free(j);
+        S->job = NULL;
+    }
+}
+
 void search_free(search_t *S)
 {
+    join_job(S);
     for (int i = 0; i < 2; i++)
         norm_free(&S->N[i]);
     memset(S, 0, sizeof *S);
@@ -74,6 +116,7 @@ void search_use_index(search_t *S, const char *id)
 
 void search_prepare(search_t *S, int flags)
 {
+    join_job(S);
     folded(S, flags);
 }
 
@@ -180,6 +223,7 @@ int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)
 {
     if (!Q->q)
         return 0;
+    join_job(S);
     norm_t *N = folded(S, Q->flags);
     const char *hay = N ? N->out.p : S->text;
     size_t hn = N ? N->out.n : S->len;

@@ -31,6 +31,7 @@ typedef struct {
     /* private */
     norm_t N[2];      /* the folded document: [0] with t2s, [1] without */
     int built[2];
+    void *job;        /* a folding on a thread (search_prepare_async) */
 } search_t;
 
 /* A query, folded and compiled. */
@@ -45,8 +46,10 @@ void search_init(search_t *S, const char *text, size_t len);
 /* Keep the folded forms in the persistent index of identity id (sindex):
  * read from it when it is sound, else made and written to it. */
 void search_use_index(search_t *S, const char *id);
-/* Make the folded form for flags now (for --index). */
+/* Make the folded form for flags now (for --index), or on a thread (the
+ * reader, on opening: a search waits for it only if it comes first). */
 void search_prepare(search_t *S, int flags);
+void search_prepare_async(search_t *S, int flags);
 void search_free(search_t *S);
 /* Make the query (flags: SEARCH_*). Returns 0, or -1 with a message in
  * err (an invalid regex, an empty query). */

@@ -349,6 +349,10 @@ static void remember(tui_t *T, int i)
  * known; not when the reader moved meanwhile). */
 static void recall(tui_t *T, int i)
 {
+    if (!T->o->no_index && !T->srch.id[0]) { /* fold for search meanwhile */
+        search_use_index(&T->srch, T->mem.id);
+        search_prepare_async(&T->srch, T->o->search_flags);
+    }
     bookmark_t *v;
     size_t n = mem_bookmarks(&T->mem, &v);
     for (size_t k = 0; k < n; k++) {

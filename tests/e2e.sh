@@ -243,6 +243,14 @@ keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
 keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
 
+# the search index is made in the background on opening, without a search
+start JUAN_CACHE_DIR="$T/cache.bg" 80 24 samples/traditional.txt
+has_index() { ls "$T/cache.bg"/*.t2s.idx >/dev/null 2>&1; }
+poll has_index && ok || bad "the index is made on opening"
+start JUAN_CACHE_DIR="$T/cache.none" 80 24 --no-index samples/traditional.txt
+keys /; text "书"; keys Enter; wait_for "书" 23 || true
+absent "no such" 23; [ ! -e "$T/cache.none" ] && ok || bad "--no-index: no index made"
+
 # folded search: simplified finds traditional; --no-tc-sc and --exact do not
 start 80 24 --color=never samples/traditional.txt
 keys /; text "旧书店"; keys Enter
