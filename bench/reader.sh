@@ -7,8 +7,12 @@ set -u
 JUAN=$(realpath "${JUAN:-./juan}")
 S="juan-bench-$$"
 tm() { tmux -L "$S" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null' EXIT
-tm new-session -d -s b -x 80 -y 24 "exec env TERM=screen $JUAN --ambiguous=narrow $(printf %q "$1")"
+# a first opening: no memory of the file, no index (and never the user's)
+JUAN_STATE_DIR=$(mktemp -d)
+JUAN_CACHE_DIR=$(mktemp -d)
+export JUAN_STATE_DIR JUAN_CACHE_DIR
+trap 'tm kill-server 2>/dev/null; rm -rf "$JUAN_STATE_DIR" "$JUAN_CACHE_DIR"' EXIT
+tm new-session -d -s b -x 80 -y 24 "exec env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR JUAN_CACHE_DIR=$JUAN_CACHE_DIR $JUAN --ambiguous=narrow $(printf %q "$1")"
 until tm capture-pane -p -t b 2>/dev/null | tail -1 | grep -q '%'; do sleep 0.002; done
 if [ "${2:-}" = G ]; then
     tm send-keys -t b G

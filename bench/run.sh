@@ -9,6 +9,8 @@ RUNS=${RUNS:-5}
 OUT=bench/out
 mkdir -p "$OUT"
 export LC_ALL=C.UTF-8
+# never the user's state or cache
+export JUAN_STATE_DIR="$OUT/state" JUAN_CACHE_DIR="$OUT/cache"
 
 sudo_cmd() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 if ! command -v w3m >/dev/null; then
@@ -106,7 +108,7 @@ fi
 # search for a string that does not occur, against less (/string, then q,
 # in a pty): without an index, and with the index built ahead
 if command -v less >/dev/null && command -v script >/dev/null; then
-    export JUAN_CACHE_DIR="$OUT/cache"
+    rm -rf "$OUT/cache"
     LESS_CMD="printf q | script -qc 'less -p nosuchthing_zz $IN' /dev/null >/dev/null"
     # (grep's status 1, nothing found, is the expected one)
     row "search, no index" sh -c "./juan --grep --no-index -c nosuchthing_zz '$IN' >/dev/null; [ \$? = 1 ]" -- sh -c "$LESS_CMD"
