@@ -8,16 +8,6 @@
 
 #define QUOTE_CHARS 32
 
-/* The section (heading of level > 0) holding off, or -1. */
-static long section_of(const structure_t *st, size_t off)
-{
-    long h = -1;
-    for (size_t i = 0; i < st->nheadings && st->headings[i].start <= off; i++)
-        if (st->headings[i].level > 0)
-            h = (long)i;
-    return h;
-}
-
 void anchor_make(const structure_t *st, size_t off, anchor_t *a)
 {
     memset(a, 0, sizeof a->quote);
@@ -46,8 +36,7 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a)
     a->quote[e - off] = '\0';
     a->section[0] = '\0';
     a->section_off = 0;
-    st_wait(st);
-    long h = section_of(st, off);
+    long h = st_section_at(st, off);
     if (h >= 0) {
         buf_t t = {0};
         st_heading_text(st, &st->headings[h], &t);

@@ -51,25 +51,12 @@ static void context(const char *t, size_t len, size_t a, size_t b, size_t *ca,
     *cut_r = e < le;
 }
 
-/* The section (heading of level > 0) holding off: its title into b. */
+/* The title of the section holding off into b ("" if none). */
 static void section_of(const structure_t *st, size_t off, buf_t *b)
 {
     b->n = 0;
     buf_add(b, "", 0);
-    long h = -1;
-    size_t lo = 0, hi = st->nheadings;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (st->headings[mid].start <= off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i-- > 0;)
-        if (st->headings[i].level > 0) {
-            h = (long)i;
-            break;
-        }
+    long h = st_section_at(st, off);
     if (h >= 0)
         st_heading_text(st, &st->headings[h], b);
 }

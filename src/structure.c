@@ -756,3 +756,19 @@ int st_speaker_find(const structure_t *st, const char *name, size_t n)
             return (int)k;
     return -1;
 }
+
+long st_section_at(const structure_t *st, size_t off)
+{
+    st_wait(st);
+    size_t lo = 0, hi = st->nheadings; /* the first heading after off */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->headings[mid].start <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo > 0 && st->headings[lo - 1].level == 0)
+        lo--;
+    return lo ? (long)lo - 1 : -1;
+}

@@ -134,6 +134,9 @@ int st_ready(const structure_t *st);
 /* The speaker named name[0..n) (as speakers are told apart: 暗涌: and
  * 暗涌： are one), or -1. Waits for a background build. */
 int st_speaker_find(const structure_t *st, const char *name, size_t n);
+/* The section holding byte off: the index of the last heading of level > 0
+ * starting at or before it, or -1. Waits for a background build. */
+long st_section_at(const structure_t *st, size_t off);
 /* The visible text of heading h (Markdown: its spans, markup left out),
  * into b (cleared first; NUL-terminated). */
 void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b);

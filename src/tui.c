@@ -329,8 +329,6 @@ static void unload(tui_t *T)
     T->loaded = 0;
 }
 
-static long section_at(const structure_t *st, size_t end);
-
 /* The memory of the document just opened: marks, and where it was left
  * (unless --from-start, or this session already left it elsewhere). */
 static void recall(tui_t *T, int i);
@@ -371,7 +369,7 @@ static void recall(tui_t *T, int i)
         st_wait(&T->st);
         buf_t sec = {0};
         buf_add(&sec, "", 0);
-        long h = section_at(&T->st, off + 1);
+        long h = st_section_at(&T->st, off);
         if (h >= 0) {
             buf_t t = {0};
             st_heading_text(&T->st, &T->st.headings[h], &t);
@@ -440,23 +438,6 @@ static void geometry(tui_t *T, int width)
     }
 }
 
-/* Index of the section (heading of level > 0) that holds the line
- * [start, end), or -1. */
-static long section_at(const structure_t *st, size_t end)
-{
-    size_t lo = 0, hi = st->nheadings;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (st->headings[mid].start < end)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    while (lo > 0 && st->headings[lo - 1].level == 0)
-        lo--;
-    return lo ? (long)lo - 1 : -1;
-}
-
 static void speaker_name(const tui_t *T, int k, buf_t *b)
 {
     const speaker_t *p = &T->st.speakers[k];
@@ -495,7 +476,7 @@ static void draw_status(tui_t *T, const pline_t *top)
     } else {
         title_fallback(T, &b);
         if (st_ready(&T->st) && top) {
-            long h = section_at(&T->st, top->end > top->start ? top->end : top->start + 1);
+            long h = st_section_at(&T->st, top->end > top->start ? top->end - 1 : top->start);
             if (h >= 0) {
                 buf_t t = {0};
                 st_heading_text(&T->st, &T->st.headings[h], &t);
@@ -557,7 +538,7 @@ static void draw(tui_t *T)
     long h = -1;
     T->sticky = 0;
     if (top && st_ready(&T->st)) {
-        h = section_at(&T->st, top->end > top->start ? top->end : top->start + 1);
+        h = st_section_at(&T->st, top->end > top->start ? top->end - 1 : top->start);
         if (h >= 0 && T->st.headings[h].end <= top->start)
             T->sticky = 1;
     }
@@ -1174,7 +1155,7 @@ static void outline_panel(tui_t *T)
     T->outline = outline_items(T, &n);
     size_t s, e;
     top_range(T, &s, &e);
-    long cur = section_at(&T->st, e > s ? e : s + 1);
+    long cur = st_section_at(&T->st, e > s ? e - 1 : s);
     list_t L = {.title = "Outline: Enter jumps, Esc closes", .n = n, .sel = 0, .mark = -1};
     for (int i = 0; i < n; i++)
         if ((long)T->outline[i] == cur)
