@@ -54,16 +54,22 @@ static void carry_over(memory_t *m, const char *prev)
     store_drop_orphan(m->S, prev);
 }
 
-/* The identity of the file: the stored one for its path when its size and
- * mtime are unchanged, else hashed from the text. */
-static void identify(store_t *S, const doc_t *d, const char *abs, char id[48])
+/* The modification time of the file at abs in nanoseconds, or -1
+ * (standard input, or no such file). */
+static long long mtime_of(const char *abs)
 {
     struct stat sb;
-    long long mtime = -1;
-    if (strcmp(abs, "-") && stat(abs, &sb) == 0)
-        mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-    if (mtime < 0 || store_id_for_path(S, abs, d->src_len, mtime, id) < 0)
-        ident_of(d->text, d->len, id);
+    if (!strcmp(abs, "-") || stat(abs, &sb) != 0)
+        return -1;
+    return (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+}
+
+/* The identity stored for the file at abs when its size and mtime are
+ * unchanged since it was recorded: 0, or -1. */
+static int cached_id(store_t *S, const doc_t *d, const char *abs, long long mtime,
+                     char id[48])
+{
+    return mtime < 0 ? -1 : store_id_for_path(S, abs, d->src_len, mtime, id);
 }
 
 int mem_lookup(store_t *S, const char *path, docinfo_t *info)
@@ -75,7 +81,8 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info)
         doc_opts_t o = {0};
         if (doc_open(&d, path, &o) == DOC_OK) {
             char id[48];
-            identify(S, &d, abs, id);
+            if (cached_id(S, &d, abs, mtime_of(abs), id) < 0)
+                ident_of(d.text, d.len, id);
             r = store_info_for_id(S, id, info);
         }
         doc_close(&d);
@@ -89,18 +96,14 @@ static void finish(memory_t *m)
 {
     store_t *S = m->S;
     const doc_t *d = m->d;
-    struct stat sb;
-    long long mtime = -1;
-    if (strcmp(m->path, "-") && stat(m->path, &sb) == 0)
-        mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
     buf_t t = {0};
     title_of(m->st, m->path, &t);
     char prev[48];
     /* standard input is remembered by its content alone */
     store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
                    m->touch, prev);
-    if (mtime >= 0)
-        store_set_mtime(S, m->path, mtime);
+    if (m->mtime >= 0)
+        store_set_mtime(S, m->path, m->mtime);
     if (prev[0] && strcmp(m->path, "-"))
         carry_over(m, prev);
     buf_free(&t);
@@ -127,11 +130,8 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
         ident_of(d->text, d->len, m->id);
         return;
     }
-    struct stat sb;
-    long long mtime = -1;
-    if (strcmp(m->path, "-") && stat(m->path, &sb) == 0)
-        mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-    if (mtime >= 0 && store_id_for_path(S, m->path, d->src_len, mtime, m->id) == 0) {
+    m->mtime = mtime_of(m->path);
+    if (cached_id(S, d, m->path, m->mtime, m->id) == 0) {
         finish(m); /* unchanged since last time: no hashing */
         return;
     }

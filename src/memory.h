@@ -30,6 +30,7 @@ typedef struct {
     char *path;  /* absolute */
     int moved;   /* bookmarks (and position) that did not land exactly */
     int touch;
+    long long mtime; /* of the file when opened (-1: none) */
     int pending; /* the identity is being hashed (mem_poll, mem_wait) */
     _Atomic int hashed;
     pthread_t thread;

@@ -162,19 +162,26 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
         push(N, N->out.n, base + n, 0, 0);
 }
 
-size_t norm_src(const norm_t *N, size_t i)
+/* The last segment starting at or before key, on the folded side or the
+ * source side; NULL if none. */
+static const nseg_t *seg_at(const norm_t *N, size_t key, int source)
 {
-    size_t lo = 0, hi = N->nseg; /* the last segment starting at or before i */
+    size_t lo = 0, hi = N->nseg;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (N->seg[mid].fold <= i)
+        if ((source ? N->seg[mid].src : N->seg[mid].fold) <= key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == 0)
+    return lo ? &N->seg[lo - 1] : NULL;
+}
+
+size_t norm_src(const norm_t *N, size_t i)
+{
+    const nseg_t *g = seg_at(N, i, 0);
+    if (!g)
         return 0;
-    const nseg_t *g = &N->seg[lo - 1];
     if (!g->flen)
         return g->src + (i - g->fold);
     return i < g->fold + g->flen ? g->src : g->src + g->slen;
@@ -182,17 +189,9 @@ size_t norm_src(const norm_t *N, size_t i)
 
 size_t norm_fold(const norm_t *N, size_t off)
 {
-    size_t lo = 0, hi = N->nseg; /* the last segment starting at or before off */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (N->seg[mid].src <= off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
+    const nseg_t *g = seg_at(N, off, 1);
+    if (!g)
         return 0;
-    const nseg_t *g = &N->seg[lo - 1];
     size_t f;
     if (!g->flen)
         f = g->fold + (off - g->src);
