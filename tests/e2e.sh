@@ -15,7 +15,7 @@ start() {
     while [[ "$1" == [A-Z]*=* ]]; do envs+=" $(printf %q "$1")"; shift; done
     local w=$1 h=$2
     shift 2
-    tm kill-server 2>/dev/null
+    tm_reset
     rm -f "$T/rc"
     # a state directory of its own for each start, unless the test names one
     nstart=$((nstart + 1))
@@ -300,8 +300,10 @@ wait_for "<U+009B>" && wait_for "<U+202E>" && ok || bad "C1 and bidi shown as <U
 
 # Ctrl-C, SIGTERM, q, a crash: the terminal is restored (stty after juan)
 for how in C-c TERM q SEGV; do
-    tm kill-server 2>/dev/null
-    tm new-session -d -s e -x 60 -y 10 "cd $(pwd); TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
+    tm_reset
+    # the shell around juan traps SIGINT (its child keeps the default), so
+    # Ctrl-C, sent to the whole foreground group, tests juan and not bash
+    tm new-session -d -s e -x 60 -y 10 "cd $(pwd); trap 'echo shell:INT' INT; TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
     wait_for "min left" 9
     if [ "$how" = TERM ] || [ "$how" = SEGV ]; then
         pkill -"$how" -f "^$JUAN samples/japanese.txt" || true
@@ -313,17 +315,17 @@ for how in C-c TERM q SEGV; do
 done
 
 # standard input: cmd | juan, juan -
-tm kill-server 2>/dev/null
+tm_reset
 tm new-session -d -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; echo rc=\$?; sleep 30"
 wait_for "$jt" && ok || bad "cmd | juan shows the text"
 keys j; expect_top "cmd | juan: j from the terminal" "$("$JUAN" --dump -w 72 samples/japanese.txt | sed -n 2p | sed 's/^ *//' | cut -c1-6)"
 keys q; wait_for "rc=0" && ok || bad "cmd | juan: q quits"
-tm kill-server 2>/dev/null
+tm_reset
 tm new-session -d -s e -x 80 -y 24 "cd $(pwd); JUAN_STATE_DIR=$T/state.dash TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
 wait_for "$jt" && ok || bad "juan - shows the text"
 
 # the ambiguous-width probe leaves nothing behind on the screen
-tm kill-server 2>/dev/null
+tm_reset
 tm new-session -d -s e -x 60 -y 10 "cd $(pwd); echo before; TERM=screen $JUAN samples/japanese.txt; echo after; sleep 30"
 wait_for "%" 9; keys q; wait_for "after"
 [ "$(screen | grep -v '^$' | tr '\n' ' ')" = "before after " ] && ok || bad "the probe left output behind"

@@ -14,7 +14,7 @@ has() { shows "$1"; }
 run() {
     local w=$1 h=$2
     shift 2
-    tm kill-server 2>/dev/null
+    tm_reset
     rm -f "$T/rc"
     local cmd="cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
@@ -152,7 +152,7 @@ poll top_starts "$t6" && ok || bad "SIGTERM saved the position"
 quit
 
 # ---- two readers of one document and one store at once
-tm kill-server 2>/dev/null
+tm_reset
 rm -f "$T/rc1" "$T/rc2"
 for k in 1 2; do
     tm new-session -d -s "r$k" -x 80 -y 24 "cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow $T/renamed.txt; echo \$? >$T/rc$k; sleep 60"
@@ -178,7 +178,7 @@ quit
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     mkdir -p "$T/ro"
     chmod 555 "$T/ro"
-    tm kill-server 2>/dev/null
+    tm_reset
     tm new-session -d -s e -x 80 -y 24 "cd $(pwd) && setpriv --reuid=65534 --regid=65534 --clear-groups env TERM=screen HOME=/nonexistent JUAN_STATE_DIR=$T/ro/state $JUAN --ambiguous=narrow samples/japanese.txt; echo rc=\$?; sleep 60"
     wait_for "cannot make $T/ro/state: Permission denied" && ok || bad "read-only: the warning"
     keys j; sleep 0.2; ! has "cannot make" && ok || bad "read-only: warned once"

@@ -15,6 +15,13 @@ T=$(mktemp -d)
 chmod 755 "$T"
 SOCK="juan-$NAME-$$"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+# a new server for the next session: kill-server returns before the server
+# is gone, and a session started meanwhile dies with it
+tm_reset() {
+    tm kill-server 2>/dev/null
+    local i
+    for ((i = 0; i < 200; i++)); do tm ls >/dev/null 2>&1 || return 0; sleep 0.02; done
+}
 trap 'tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 export JUAN_STATE_DIR="$T/state" JUAN_CACHE_DIR="$T/cache"
 pass=0 fail=0
