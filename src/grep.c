@@ -1,4 +1,5 @@
 #include "grep.h"
+#include "memory.h"
 #include "report.h"
 #include "anchor.h"
 #include "doc.h"
@@ -84,8 +85,9 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
     search_init(&S, d.text, d.len);
     if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
         char id[48];
-        ident_of(d.text, d.len, id);
+        mem_ident(path, &d, id);
         search_use_index(&S, id);
+        search_prepare(&S, o->flags); /* made by the first search */
     }
     long count = 0;
     size_t line = 1, line_at = 0, from = 0;

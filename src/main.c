@@ -156,14 +156,14 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             search_t S;
             search_init(&S, d.text, d.len);
             char id[48];
-            ident_of(d.text, d.len, id);
+            mem_ident(path, &d, id);
             search_use_index(&S, id);
             search_prepare(&S, 0);
             char *ip = sindex_path(id, NORM_TCSC);
-            if (S.loaded)
-                fprintf(out, "%s: index up to date\n", safe_path(path));
-            else if (S.saved)
+            if (S.saved)
                 fprintf(out, "%s: indexed\n", safe_path(path));
+            else if (S.loaded)
+                fprintf(out, "%s: index up to date\n", safe_path(path));
             else {
                 msg("%s: cannot write the index %s", safe_path(path), ip ? safe_path(ip) : "");
                 rc = 2;

@@ -1,4 +1,5 @@
 #include "memory.h"
+#include "sindex.h"
 #include "anchor.h"
 #include "util.h"
 
@@ -70,6 +71,23 @@ static int cached_id(store_t *S, const doc_t *d, const char *abs, long long mtim
                      char id[48])
 {
     return mtime < 0 ? -1 : store_id_for_path(S, abs, d->src_len, mtime, id);
+}
+
+void mem_ident(const char *path, const doc_t *d, char id[48])
+{
+    char *abs = absolute(path);
+    long long mt = mtime_of(abs);
+    buf_t key = {0};
+    buf_adds(&key, abs);
+    buf_addc(&key, '\t');
+    buf_adds(&key, d->encoding ? d->encoding : "");
+    if (mt < 0 || sindex_known_id(key.p, (long long)d->src_len, mt, id) < 0) {
+        ident_of(d->text, d->len, id);
+        if (mt >= 0)
+            sindex_remember_id(key.p, (long long)d->src_len, mt, id);
+    }
+    buf_free(&key);
+    free(abs);
 }
 
 int mem_lookup(store_t *S, const char *path, docinfo_t *info)

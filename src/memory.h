@@ -58,5 +58,9 @@ int mem_delete(memory_t *m, const char *name);
 /* What the store knows of the file at path (by its content, so a copy or a
  * renamed file is known too), without recording anything; 0 or -1. */
 int mem_lookup(store_t *S, const char *path, docinfo_t *info);
+/* The identity of document d read from path, without the store (--grep,
+ * --index): kept beside the search indexes by path, encoding, size and
+ * modification time, so an unchanged file is hashed once. */
+void mem_ident(const char *path, const doc_t *d, char id[48]);
 
 #endif

@@ -2,10 +2,26 @@
 #include "text.h"
 
 #include <opencc/opencc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
 #include <unigbrk.h>
 #include <utf8proc.h>
+
+/* Process-wide caches, shared by every norm_t and thread: OpenCC's t2s
+ * (opened once) and, per folding, what each code point folds to when it
+ * is a cluster of its own. Filled under mu; read without it (an entry is
+ * one 64-bit word, stored once with release order). */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static opencc_t g_cc;
+static int g_cc_state; /* 0 not tried, 1 open, -1 failed */
+static uint32_t *g_t2s; /* BMP cache: 0 unknown, else the folded character */
+
+enum { NCP = 0x40000 }; /* code points with an entry */
+/* entry: byte 0 kind, byte 1 folded length, bytes 2..7 the folded bytes */
+enum { K_UNKNOWN = 0, K_LINEAR = 1, K_OTHER = 2, K_SLOW = 3, K_SAME = 4 };
+static uint64_t *g_tab[2];
 
 void norm_init(norm_t *N, int flags)
 {
@@ -24,11 +40,8 @@ void norm_reset(norm_t *N)
 
 void norm_free(norm_t *N)
 {
-    if (N->cc)
-        opencc_close((opencc_t)N->cc);
     buf_free(&N->out);
     free(N->seg);
-    free(N->t2s);
     free(N->gb);
     memset(N, 0, sizeof *N);
 }
@@ -40,25 +53,29 @@ static int cjk(uint32_t c)
 }
 
 /* Traditional -> simplified for one character (itself when OpenCC gives
- * anything but one character). */
-static uint32_t t2s(norm_t *N, uint32_t c)
+ * anything but one character). Takes mu. */
+static uint32_t t2s(uint32_t c)
 {
     if (!cjk(c))
         return c;
-    if (c < 0x10000 && N->t2s && N->t2s[c])
-        return N->t2s[c];
-    if (!N->cc && !N->cc_failed) {
+    if (c < 0x10000) {
+        uint32_t *t = __atomic_load_n(&g_t2s, __ATOMIC_ACQUIRE);
+        uint32_t r = t ? __atomic_load_n(&t[c], __ATOMIC_RELAXED) : 0;
+        if (r)
+            return r;
+    }
+    pthread_mutex_lock(&mu);
+    if (!g_cc_state) {
         opencc_t cc = opencc_open("t2s.json");
-        if (cc == (opencc_t)-1)
-            N->cc_failed = 1;
-        else
-            N->cc = cc;
+        g_cc_state = cc == (opencc_t)-1 ? -1 : 1;
+        if (g_cc_state > 0)
+            g_cc = cc;
     }
     uint32_t r = c;
-    if (N->cc) {
+    if (g_cc_state > 0) {
         uint8_t in[8];
         utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)c, in);
-        char *o = opencc_convert_utf8((opencc_t)N->cc, (const char *)in, (size_t)k);
+        char *o = opencc_convert_utf8(g_cc, (const char *)in, (size_t)k);
         if (o) {
             uint32_t d;
             size_t on = strlen(o);
@@ -69,11 +86,12 @@ static uint32_t t2s(norm_t *N, uint32_t c)
         }
     }
     if (c < 0x10000) {
-        if (!N->t2s)
-            N->t2s = calloc(0x10000, sizeof *N->t2s);
-        if (N->t2s)
-            N->t2s[c] = r;
+        if (!g_t2s)
+            __atomic_store_n(&g_t2s, calloc(0x10000, sizeof *g_t2s), __ATOMIC_RELEASE);
+        if (g_t2s)
+            __atomic_store_n(&g_t2s[c], r, __ATOMIC_RELAXED);
     }
+    pthread_mutex_unlock(&mu);
     return r;
 }
 
@@ -90,14 +108,23 @@ static void push(norm_t *N, size_t fold, size_t src, uint32_t flen, uint32_t sle
     N->seg[N->nseg++] = (nseg_t){(uint32_t)fold, (uint32_t)src, flen, slen};
 }
 
-/* The cluster at src (slen bytes) was folded to out[fold..out.n): one
- * character to one of the same length continues a linear segment. */
-static void mapped(norm_t *N, size_t fold, size_t src, size_t slen, int one_to_one)
+/* Does the last segment run on linearly to folded byte fold = source src? */
+static int linear_to(const norm_t *N, size_t fold, size_t src)
+{
+    const nseg_t *l = N->nseg ? &N->seg[N->nseg - 1] : NULL;
+    return l && src >= (size_t)l->src + l->slen && fold >= (size_t)l->fold + l->flen &&
+           src - l->src - l->slen == fold - l->fold - l->flen;
+}
+
+/* The cluster at src (slen bytes, s) was folded to out[fold..out.n): one
+ * character to one of the same length, or bytes unchanged, continues a
+ * linear segment. */
+static void mapped(norm_t *N, const char *s, size_t fold, size_t src, size_t slen,
+                   int one_to_one)
 {
     size_t flen = N->out.n - fold;
-    if (one_to_one && flen == slen) {
-        const nseg_t *l = N->nseg ? &N->seg[N->nseg - 1] : NULL;
-        if (!l || l->flen || src - l->src != fold - l->fold)
+    if (flen == slen && (one_to_one || !memcmp(N->out.p + fold, s, slen))) {
+        if (!linear_to(N, fold, src))
             push(N, fold, src, 0, 0);
         return;
     }
@@ -111,14 +138,14 @@ static void cluster(norm_t *N, const char *s, size_t n, size_t src)
     if (n == 1 && (unsigned char)s[0] < 0x80) { /* ASCII: lower case */
         char c = s[0];
         emit(N, (uint32_t)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-        mapped(N, fold, src, 1, 1);
+        mapped(N, s, fold, src, 1, 1);
         return;
     }
     uint32_t c0;
     if ((size_t)text_decode(s, n, &c0) == n && c0 >= 0x3400 && c0 <= 0x9FFF &&
         !(c0 >= 0x4DC0 && c0 <= 0x4DFF)) { /* one ideograph: NFKC keeps it */
-        emit(N, (N->flags & NORM_TCSC) ? t2s(N, c0) : c0);
-        mapped(N, fold, src, n, 1);
+        emit(N, (N->flags & NORM_TCSC) ? t2s(c0) : c0);
+        mapped(N, s, fold, src, n, 1);
         return;
     }
     utf8proc_int32_t buf[64];
@@ -127,25 +154,30 @@ static void cluster(norm_t *N, const char *s, size_t n, size_t src)
                                             UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
                                                 UTF8PROC_CASEFOLD);
     if (k < 0 || k > 64) { /* invalid UTF-8, or too long: U+FFFD each */
-        int chars = 0;
-        for (size_t i = 0; i < n; chars++) {
+        for (size_t i = 0; i < n;) {
             uint32_t c;
             i += (size_t)text_decode(s + i, n - i, &c);
             emit(N, c);
         }
-        mapped(N, fold, src, n, 0);
-        (void)chars;
+        mapped(N, s, fold, src, n, 0);
         return;
     }
     k = utf8proc_normalize_utf32(buf, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     for (utf8proc_ssize_t i = 0; i < k; i++) {
         uint32_t c = (uint32_t)buf[i];
-        emit(N, (N->flags & NORM_TCSC) ? t2s(N, c) : c);
+        emit(N, (N->flags & NORM_TCSC) ? t2s(c) : c);
     }
-    mapped(N, fold, src, n, k == 1 && (size_t)text_decode(s, n, &c0) == n);
+    mapped(N, s, fold, src, n, k == 1 && (size_t)text_decode(s, n, &c0) == n);
 }
 
-void norm_add(norm_t *N, const char *s, size_t n, size_t base)
+/* The end of norm_add: folded out.n is source base + n. */
+static void close_map(norm_t *N, size_t end)
+{
+    if (!linear_to(N, N->out.n, end))
+        push(N, N->out.n, end, 0, 0);
+}
+
+void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base)
 {
     grow(&N->gb, &N->gbcap, n + 1, 1);
     u8_grapheme_breaks((const uint8_t *)s, n, N->gb);
@@ -156,10 +188,217 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
         cluster(N, s + a, i - a, base + a);
         a = i;
     }
-    /* the end: folded out.n is source base + n */
-    const nseg_t *l = N->nseg ? &N->seg[N->nseg - 1] : NULL;
-    if (!l || l->flen || base + n - l->src != N->out.n - l->fold)
-        push(N, N->out.n, base + n, 0, 0);
+    close_map(N, base + n);
+}
+
+/* A well-formed UTF-8 character at p (before e): its length, or 0. */
+static inline int dec(const unsigned char *p, const unsigned char *e, uint32_t *c)
+{
+    unsigned b = p[0];
+    if (b < 0x80) {
+        *c = b;
+        return 1;
+    }
+    if (b >= 0xE0 && b < 0xF0) {
+        if (e - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        uint32_t v = ((b & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *c = v;
+        return 3;
+    }
+    if (b >= 0xC2 && b < 0xE0) {
+        if (e - p < 2 || (p[1] & 0xC0) != 0x80)
+            return 0;
+        *c = ((b & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+        return 2;
+    }
+    if (b >= 0xF0 && b <= 0xF4) {
+        if (e - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+            (p[3] & 0xC0) != 0x80)
+            return 0;
+        uint32_t v = ((b & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
+                     (p[3] & 0x3Fu);
+        if (v < 0x10000 || v > 0x10FFFF)
+            return 0;
+        *c = v;
+        return 4;
+    }
+    return 0;
+}
+
+/* Make the entry of c for folding flags f (under mu). A character is
+ * "simple" when its grapheme-break class keeps it apart from a simple
+ * neighbour (Other, controls, Hangul syllables): between two simple
+ * characters there is always a cluster boundary, so it folds alone. */
+static uint64_t make_entry(int f, uint32_t c)
+{
+    int g = uc_graphemeclusterbreak_property(c);
+    if (g != GBP_OTHER && g != GBP_CONTROL && g != GBP_CR && g != GBP_LF && g != GBP_LV &&
+        g != GBP_LVT)
+        return K_SLOW;
+    norm_t T;
+    norm_init(&T, f ? NORM_TCSC : 0);
+    uint8_t s[4];
+    int sl = (int)utf8proc_encode_char((utf8proc_int32_t)c, s);
+    cluster(&T, (const char *)s, (size_t)sl, 0);
+    uint64_t e = K_SLOW;
+    if (T.out.n >= 1 && T.out.n <= 6) {
+        uint32_t d;
+        int one = text_decode(T.out.p, T.out.n, &d) == (int)T.out.n;
+        int lin = (int)T.out.n == sl && (one || !memcmp(T.out.p, s, (size_t)sl));
+        int same = (int)T.out.n == sl && !memcmp(T.out.p, s, (size_t)sl);
+        e = (uint64_t)(same ? K_SAME : lin ? K_LINEAR : K_OTHER) | (uint64_t)T.out.n << 8;
+        for (size_t i = 0; i < T.out.n; i++)
+            e |= (uint64_t)(unsigned char)T.out.p[i] << (16 + 8 * i);
+    }
+    norm_free(&T);
+    return e;
+}
+
+/* Make and store the entry of c (the first time c is seen). */
+static __attribute__((noinline)) uint64_t entry_make(int f, uint32_t c)
+{
+    uint64_t e = make_entry(f, c); /* outside mu: t2s() takes it */
+    pthread_mutex_lock(&mu);
+    uint64_t *t = g_tab[f];
+    if (!t) {
+        t = calloc(NCP, sizeof *t);
+        if (t)
+            __atomic_store_n(&g_tab[f], t, __ATOMIC_RELEASE);
+    }
+    if (t)
+        __atomic_store_n(&t[c], e, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&mu);
+    return e;
+}
+
+static inline uint64_t entry(int f, uint32_t c)
+{
+    if (c >= NCP)
+        return K_SLOW;
+    const uint64_t *t = __atomic_load_n(&g_tab[f], __ATOMIC_ACQUIRE);
+    uint64_t e = t ? __atomic_load_n(&t[c], __ATOMIC_ACQUIRE) : 0;
+    return e ? e : entry_make(f, c);
+}
+
+/* The length of the cluster at s (n bytes left, n > 0). */
+static size_t cluster_len(norm_t *N, const char *s, size_t n)
+{
+    for (size_t w = 32;; w *= 4) {
+        size_t m = w < n ? w : n;
+        grow(&N->gb, &N->gbcap, m + 1, 1);
+        u8_grapheme_breaks((const uint8_t *)s, m, N->gb);
+        for (size_t i = 1; i < m; i++)
+            if (N->gb[i])
+                return i;
+        if (m == n)
+            return n;
+    }
+}
+
+/* Append s[from..to) (unchanged by folding) to the output. */
+static void flush(norm_t *N, const char *s, size_t from, size_t to)
+{
+    if (to > from)
+        buf_add(&N->out, s + from, to - from);
+}
+
+void norm_add(norm_t *N, const char *s, size_t n, size_t base)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    int f = (N->flags & NORM_TCSC) ? 1 : 0;
+    int lin = linear_to(N, N->out.n, base);
+    size_t i = 0, run = SIZE_MAX; /* a run of characters folded to themselves */
+    if (N->out.cap < N->out.n + n + n / 4 + 16)
+        grow(&N->out.p, &N->out.cap, N->out.n + n + n / 4 + 16, 1);
+    uint32_t c = 0;
+    int l = n ? dec(p, e, &c) : 0;
+    uint64_t ce = l ? entry(f, c) : K_SLOW;
+    while (i < n) {
+        size_t j = i + (size_t)l;
+        uint32_t c2 = 0;
+        int l2 = 0;
+        uint64_t ce2 = K_SLOW;
+        if ((ce & 0xFF) != K_SLOW && j < n) {
+            if (p[j] < 0x80) {
+                c2 = p[j];
+                l2 = 1;
+            } else {
+                l2 = dec(p + j, e, &c2);
+            }
+            ce2 = l2 ? entry(f, c2) : K_SLOW;
+        }
+        if ((ce & 0xFF) == K_SAME && (j >= n || (ce2 & 0xFF) != K_SLOW)) {
+            if (run == SIZE_MAX) {
+                if (!lin)
+                    push(N, N->out.n, base + i, 0, 0);
+                lin = 1;
+                run = i;
+            }
+            i = j, c = c2, l = l2, ce = ce2;
+            continue;
+        }
+        if (run != SIZE_MAX) {
+            flush(N, s, run, i);
+            run = SIZE_MAX;
+        }
+        if ((ce & 0xFF) == K_SLOW || (j < n && (ce2 & 0xFF) == K_SLOW)) {
+            size_t k = cluster_len(N, s + i, n - i);
+            cluster(N, s + i, k, base + i);
+            lin = linear_to(N, N->out.n, base + i + k);
+            i += k;
+            l = i < n ? dec(p + i, e, &c) : 0;
+            ce = l ? entry(f, c) : K_SLOW;
+            continue;
+        }
+        size_t fl = (size_t)(ce >> 8 & 0xFF);
+        if (N->out.n + 8 > N->out.cap)
+            grow(&N->out.p, &N->out.cap, N->out.n + 8 + (n - i) + (n - i) / 4, 1);
+        if ((ce & 0xFF) == K_LINEAR) {
+            if (!lin)
+                push(N, N->out.n, base + i, 0, 0);
+        } else {
+            push(N, N->out.n, base + i, (uint32_t)fl, (uint32_t)l);
+        }
+        lin = 1; /* a segment runs on linearly after its cluster */
+        unsigned char *o = (unsigned char *)N->out.p + N->out.n;
+        uint64_t b = ce >> 16;
+        for (size_t k = 0; k < fl; k++)
+            o[k] = (unsigned char)(b >> (8 * k));
+        N->out.n += fl;
+        i = j, c = c2, l = l2, ce = ce2;
+    }
+    if (run != SIZE_MAX)
+        flush(N, s, run, n);
+    if (N->out.p)
+        N->out.p[N->out.n] = '\0';
+    close_map(N, base + n);
+}
+
+size_t norm_boundary(const char *s, size_t n, size_t off, int flags)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    int f = (flags & NORM_TCSC) ? 1 : 0;
+    if (off >= n)
+        return n;
+    for (int step = 0; step < 256; step++) {
+        for (int k = 0; k < 3 && off > 0 && (p[off] & 0xC0) == 0x80; k++)
+            off--;
+        if (off == 0 || p[off - 1] == '\n')
+            return off;
+        size_t q = off - 1;
+        for (int k = 0; k < 3 && q > 0 && (p[q] & 0xC0) == 0x80; k++)
+            q--;
+        uint32_t c, c0;
+        int l = dec(p + off, e, &c), l0 = dec(p + q, e, &c0);
+        if (l && l0 && q + (size_t)l0 == off && (entry(f, c) & 0xFF) != K_SLOW &&
+            (entry(f, c0) & 0xFF) != K_SLOW)
+            return off;
+        off = q;
+    }
+    return off;
 }
 
 /* The last segment starting at or before key, on the folded side or the
@@ -182,9 +421,9 @@ size_t norm_src(const norm_t *N, size_t i)
     const nseg_t *g = seg_at(N, i, 0);
     if (!g)
         return 0;
-    if (!g->flen)
-        return g->src + (i - g->fold);
-    return i < g->fold + g->flen ? g->src : g->src + g->slen;
+    if (i < (size_t)g->fold + g->flen) /* inside the cluster: its start */
+        return g->src;
+    return g->src + g->slen + (i - g->fold - g->flen);
 }
 
 size_t norm_fold(const norm_t *N, size_t off)
@@ -193,9 +432,9 @@ size_t norm_fold(const norm_t *N, size_t off)
     if (!g)
         return 0;
     size_t f;
-    if (!g->flen)
-        f = g->fold + (off - g->src);
-    else
+    if (off < (size_t)g->src + g->slen)
         f = off == g->src ? g->fold : g->fold + g->flen;
+    else
+        f = g->fold + g->flen + (off - g->src - g->slen);
     return f < N->out.n ? f : N->out.n;
 }

@@ -10,11 +10,12 @@
  * cluster it came from; at N->out.n: the end of the text), so a match
  * [a, b) of the folded text is the original range [src(a), src(b)).
  * norm_fold() goes the other way. The map is kept as segments: one per
- * run of clusters folded to the same length (most CJK text: t2s keeps 3
- * bytes) and one per cluster that changes length (ＡＢＣ, ß), so it costs
- * little beside the folded text. Queries are folded the same way.
- * Invalid UTF-8 folds to U+FFFD. No curses, no output. (Groundwork of the
- * search issue; the reader's search is still exact.) */
+ * cluster that changes length (ＡＢＣ, ß, ，) followed by the run of
+ * clusters folded to the same length (most CJK text: t2s keeps 3 bytes),
+ * so it costs little beside the folded text. Queries are folded the same way.
+ * Invalid UTF-8 folds to U+FFFD. Thread-safe: the OpenCC converter and
+ * the per-character caches are shared by every norm_t. No curses, no
+ * output. */
 #ifndef JUAN_NORM_H
 #define JUAN_NORM_H
 #include "util.h"
@@ -26,8 +27,8 @@ enum { NORM_TCSC = 1 };
 typedef struct {
     uint32_t fold, src; /* the segment starts at folded byte fold = source
                            src (texts under 4 GiB: search folds no larger) */
-    uint32_t flen;    /* 0: linear (byte for byte) to the next segment;
-                         else one cluster folded to flen bytes from slen */
+    uint32_t flen;    /* a cluster of slen bytes folded to flen (0, 0:
+                         none), then byte for byte to the next segment */
     uint32_t slen;
 } nseg_t;
 
@@ -37,9 +38,6 @@ typedef struct {
     size_t nseg, scap;
     int flags;
     /* private */
-    void *cc;        /* OpenCC t2s, opened on first use */
-    int cc_failed;
-    uint32_t *t2s;   /* BMP cache: 0 unknown, else the folded character */
     char *gb;
     size_t gbcap;
 } norm_t;
@@ -48,6 +46,15 @@ void norm_init(norm_t *N, int flags);
 void norm_reset(norm_t *N); /* empty out and map, keep the caches */
 void norm_add(norm_t *N, const char *s, size_t n, size_t base);
 void norm_free(norm_t *N);
+/* norm_add the plain way (libunistring's breaks over the whole input, then
+ * one cluster at a time): the oracle that norm_add's fast path, a table
+ * of per-character foldings used between characters that always stand
+ * alone, is tested against. Safe to call from several threads. */
+void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base);
+/* A grapheme-cluster boundary at or before byte off of s[0..n) (off
+ * itself when it is one), where folding may start: after a line feed, or
+ * between two characters that always stand alone. */
+size_t norm_boundary(const char *s, size_t n, size_t off, int flags);
 /* Folded byte i (0..out.n) -> document offset; document offset -> the
  * first folded byte at or after it. */
 size_t norm_src(const norm_t *N, size_t i);

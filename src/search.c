@@ -5,16 +5,37 @@
 
 #include <pcre2.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum {
+    FIRST_PIECE = 64 << 10, /* a search folds this much first ... */
+    MAX_PIECE = 4 << 20,    /* ... doubling up to this */
+    OVERLAP = 4096          /* folded past a piece, for matches across its end */
+};
+
+static int nflags(int flags) { return (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC; }
 
 void search_init(search_t *S, const char *text, size_t len)
 {
     memset(S, 0, sizeof *S);
     S->text = text;
     S->len = len;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    S->nthreads = n < 1 ? 1 : n > SEARCH_THREADS ? SEARCH_THREADS : (int)n;
+    for (int i = 0; i < SEARCH_THREADS; i++)
+        norm_init(&S->sc[i], 0);
+    for (int u = 0; u < 2; u++)
+        norm_init(&S->rf[u], 0);
+}
+
+void search_use_index(search_t *S, const char *id)
+{
+    snprintf(S->id, sizeof S->id, "%s", id);
 }
 
 void query_free(query_t *Q)
@@ -27,148 +48,58 @@ void query_free(query_t *Q)
     memset(Q, 0, sizeof *Q);
 }
 
-struct prep_job {
-    pthread_t thread;
-    search_t *S;
-    int flags;
-};
-
-static norm_t *folded(search_t *S, int flags);
-
-static void *prep_thread(void *arg)
+int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t errn)
 {
-    struct prep_job *j = arg;
-    folded(j->S, j->flags);
-    return NULL;
-}
-
-/* Wait for a folding on a thread, if one runs. */
-static void join_job(search_t *S)
-{
-    struct prep_job *j = S->job;
-    if (!j)
-        return;
-    pthread_join(j->thread, NULL);
-    free(j);
-    S->job = NULL;
-}
-
-void search_prepare_async(search_t *S, int flags)
-{
-    if (S->job || (flags & SEARCH_EXACT))
-        return;
-    struct prep_job *j = xmalloc(sizeof *j);
-    j->S = S;
-    j->flags = flags;
-    S->job = j;
-    if (pthread_create(&j->thread, NULL, prep_thread, j) != 0) {
-        free(j);
-        S->job = NULL;
-    }
-}
-
-void search_free(search_t *S)
-{
-    join_job(S);
-    for (int i = 0; i < 2; i++)
-        norm_free(&S->N[i]);
-    memset(S, 0, sizeof *S);
-}
-
-/* The folded document of the current flags (made on first use), or NULL
- * for an exact search. */
-static norm_t *folded(search_t *S, int flags)
-{
-    if ((flags & SEARCH_EXACT) || S->len >= UINT32_MAX / 2)
-        return NULL; /* texts of 2 GiB and more are searched as they are */
-    int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
-    if (!S->built[k]) {
-        norm_init(&S->N[k], k ? 0 : NORM_TCSC);
-        char *ipath = S->id[0] ? sindex_path(S->id, S->N[k].flags) : NULL;
-        if (ipath && sindex_load(ipath, S->len, &S->N[k]) == 0) {
-            S->built[k] = 1;
-            S->loaded++;
-            free(ipath);
-            return &S->N[k];
-        }
-        /* a line at a time: clusters never span a line end */
-        size_t a = 0;
-        while (a < S->len) {
-            const char *nl = memchr(S->text + a, '\n', S->len - a);
-            size_t e = nl ? (size_t)(nl - S->text) + 1 : S->len;
-            norm_add(&S->N[k], S->text + a, e - a, a);
-            a = e;
-        }
-        if (S->len == 0)
-            norm_add(&S->N[k], "", 0, 0);
-        S->built[k] = 1;
-        if (ipath && sindex_save(ipath, S->len, &S->N[k]) == 0)
-            S->saved++;
-        free(ipath);
-    }
-    return &S->N[k];
-}
-
-void search_use_index(search_t *S, const char *id)
-{
-    snprintf(S->id, sizeof S->id, "%s", id);
-}
-
-void search_prepare(search_t *S, int flags)
-{
-    join_job(S);
-    folded(S, flags);
-}
-
-int query_set(query_t *S, const char *q, size_t n, int flags, char *err,
-              size_t errn)
-{
-    query_free(S);
-    S->flags = flags;
+    query_free(Q);
+    Q->flags = flags;
     err[0] = '\0';
     if (n == 0) {
         snprintf(err, errn, "empty query");
         return -1;
     }
     if (flags & SEARCH_EXACT) {
-        S->q = xmalloc(n + 1);
-        memcpy(S->q, q, n);
-        S->q[n] = '\0';
-        S->qn = n;
+        Q->q = xmalloc(n + 1);
+        memcpy(Q->q, q, n);
+        Q->q[n] = '\0';
+        Q->qn = n;
     } else {
-        norm_t Q;
-        norm_init(&Q, (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC);
-        norm_add(&Q, q, n, 0);
-        S->q = xstrdup(Q.out.p);
-        S->qn = Q.out.n;
-        norm_free(&Q);
+        norm_t N;
+        norm_init(&N, nflags(flags));
+        norm_add(&N, q, n, 0);
+        Q->q = xstrdup(N.out.p);
+        Q->qn = N.out.n;
+        norm_free(&N);
+        if (!(flags & SEARCH_REGEX))
+            Q->ngrams = sindex_grams(Q->q, Q->qn, Q->grams);
     }
     if (flags & SEARCH_REGEX) {
         int code;
         PCRE2_SIZE at;
-        S->re = pcre2_compile((PCRE2_SPTR)S->q, S->qn, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+        Q->re = pcre2_compile((PCRE2_SPTR)Q->q, Q->qn, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
                               &code, &at, NULL);
-        if (!S->re) {
+        if (!Q->re) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(code, msg, sizeof msg);
             snprintf(err, errn, "invalid regex: %s (at %zu)", (const char *)msg, (size_t)at);
-            query_free(S);
+            query_free(Q);
             return -1;
         }
-        S->md = pcre2_match_data_create_from_pattern(S->re, NULL);
+        Q->md = pcre2_match_data_create_from_pattern(Q->re, NULL);
     }
     return 0;
 }
 
-/* First match at or after byte i of hay; 1 and [*a, *b) or 0. */
-static int next_in(query_t *S, const char *hay, size_t hn, size_t i, size_t *a, size_t *b)
+/* First match at or after byte i of hay; 1 and [*a, *b) or 0. md: the
+ * caller's match data (one per thread). */
+static int next_in(const query_t *Q, void *md, const char *hay, size_t hn, size_t i,
+                   size_t *a, size_t *b)
 {
-    if (S->re) {
+    if (Q->re) {
         while (i <= hn) {
-            int rc = pcre2_match(S->re, (PCRE2_SPTR)hay, hn, i, 0, S->md, NULL);
+            int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, i, 0, md, NULL);
             if (rc < 0)
                 return 0;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(S->md);
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             if (ov[1] > ov[0]) { /* empty matches find nothing */
                 *a = ov[0];
                 *b = ov[1];
@@ -180,74 +111,400 @@ static int next_in(query_t *S, const char *hay, size_t hn, size_t i, size_t *a, 
         }
         return 0;
     }
-    if (S->qn > hn || i > hn - S->qn)
+    if (Q->qn > hn || i > hn - Q->qn)
         return 0;
-    const char *p = memmem(hay + i, hn - i, S->q, S->qn);
+    const char *p = memmem(hay + i, hn - i, Q->q, Q->qn);
     if (!p)
         return 0;
     *a = (size_t)(p - hay);
-    *b = *a + S->qn;
+    *b = *a + Q->qn;
     return 1;
 }
 
-/* Last match starting before byte i of hay. */
-static int prev_in(query_t *S, const char *hay, size_t hn, size_t i, size_t *a, size_t *b)
+/* A folded match [x, y) of N as document bytes. */
+static match_t to_doc(const norm_t *N, size_t x, size_t y)
 {
-    if (S->re) { /* forward from the start; the last one before i */
-        size_t x, y, at = 0;
-        int found = 0;
-        while (next_in(S, hay, hn, at, &x, &y) && x < i) {
-            *a = x, *b = y, found = 1;
-            at = x + 1;
+    match_t m = {norm_src(N, x), norm_src(N, y)};
+    if (m.b <= m.a) /* inside one cluster's folding (ß → ss, "s") */
+        m.b = norm_src(N, norm_fold(N, m.a + 1));
+    return m;
+}
+
+/* Matches of Q in the folded hay of N (a piece or a whole index) starting
+ * in document bytes [lo, hi): the first (dir > 0) or the last. fa, fb:
+ * the folded range to look in. */
+static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
+                   size_t lo, size_t hi, int dir, match_t *m)
+{
+    size_t i = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa, x, y;
+    int found = 0;
+    while (next_in(Q, md, N->out.p, fb, i, &x, &y)) {
+        match_t t = to_doc(N, x, y);
+        if (t.a >= hi)
+            break;
+        if (t.a >= lo) {
+            *m = t;
+            found = 1;
+            if (dir > 0)
+                break;
         }
-        return found;
+        i = x + 1;
+        while (i < fb && ((unsigned char)N->out.p[i] & 0xC0) == 0x80)
+            i++;
     }
-    if (S->qn == 0 || S->qn > hn)
-        return 0;
-    size_t k = i < hn - S->qn + 1 ? i : hn - S->qn + 1;
-    while (k > 0) {
-        const char *p = memrchr(hay, S->q[0], k);
-        if (!p)
-            return 0;
-        k = (size_t)(p - hay);
-        if (!memcmp(p, S->q, S->qn)) {
-            *a = k;
-            *b = k + S->qn;
+    return found;
+}
+
+/* ---- without an index: pieces folded as the search goes --------------- */
+
+typedef struct {
+    const search_t *S;
+    const query_t *Q;
+    norm_t *N;
+    size_t a, b, e; /* folded: document bytes [a, e); its own: [a, b) */
+    size_t lo, hi; /* matches starting in [lo, hi) */
+    int dir, found;
+    match_t m;
+    pthread_t th;
+} piece_t;
+
+static void *piece_run(void *arg)
+{
+    piece_t *p = arg;
+    norm_reset(p->N);
+    p->N->flags = nflags(p->Q->flags);
+    norm_add(p->N, p->S->text + p->a, p->e - p->a, p->a);
+    void *md = p->Q->re ? pcre2_match_data_create_from_pattern(p->Q->re, NULL) : NULL;
+    p->found = find_in(p->Q, md, p->N, 0, p->N->out.n, p->lo, p->hi, p->dir, &p->m);
+    if (md)
+        pcre2_match_data_free(md);
+    return NULL;
+}
+
+/* A boundary at or after x where a piece may end (a line end near x, else
+ * a cluster boundary), beyond `after`. */
+static size_t piece_end(const search_t *S, int fl, size_t x, size_t after)
+{
+    if (x >= S->len)
+        return S->len;
+    size_t span = S->len - x < 4096 ? S->len - x : 4096;
+    const char *nl = memchr(S->text + x, '\n', span);
+    if (nl)
+        return (size_t)(nl - S->text) + 1;
+    size_t b = norm_boundary(S->text, S->len, x, fl);
+    if (b <= after) { /* no boundary found near: the next character */
+        b = x;
+        while (b < S->len && ((unsigned char)S->text[b] & 0xC0) == 0x80)
+            b++;
+    }
+    return b;
+}
+
+/* The piece kept from an earlier search that holds match starts at a. */
+static int kept(const search_t *S, int fl, size_t a)
+{
+    for (int u = 0; u < SEARCH_THREADS; u++)
+        if (S->pb[u] && S->pfl[u] == fl && S->pa[u] <= a && a < S->pb[u])
+            return u;
+    return -1;
+}
+
+static void keep(search_t *S, int u, int fl, size_t a, size_t b)
+{
+    S->pa[u] = a;
+    S->pb[u] = b;
+    S->pfl[u] = fl;
+}
+
+static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, match_t *m)
+{
+    int fl = nflags(Q->flags), t;
+    size_t a = from, size = FIRST_PIECE;
+    size_t over = OVERLAP + 4 * Q->qn;
+    int reused = 0;
+    while (a < bound && (t = kept(S, fl, a)) >= 0) {
+        size_t hi = S->pb[t] < bound ? S->pb[t] : bound;
+        if (find_in(Q, Q->md, &S->sc[t], 0, S->sc[t].out.n, from, hi, 1, m))
             return 1;
+        a = S->pb[t];
+        reused = 1;
+    }
+    if (!reused)
+        a = norm_boundary(S->text, S->len, from, fl);
+    while (a < bound && a < S->len) {
+        piece_t w[SEARCH_THREADS];
+        int nt = bound - a > (size_t)S->nthreads * size ? S->nthreads : 1, k = 0;
+        size_t x = a;
+        for (; k < nt && x < S->len; k++) {
+            size_t b = piece_end(S, fl, x + size < S->len ? x + size : S->len, x);
+            size_t e = piece_end(S, fl, b + over < S->len ? b + over : S->len, b);
+            w[k] = (piece_t){.S = S, .Q = Q, .N = &S->sc[k], .a = x, .b = b, .e = e,
+                             .lo = from, .hi = b < bound ? b : bound, .dir = 1};
+            S->pb[k] = 0;
+            x = b;
         }
+        for (int t = 1; t < k; t++)
+            if (pthread_create(&w[t].th, NULL, piece_run, &w[t]) != 0)
+                piece_run(&w[t]), w[t].th = 0;
+        piece_run(&w[0]);
+        for (int t = 1; t < k; t++)
+            if (w[t].th)
+                pthread_join(w[t].th, NULL);
+        for (int t = 0; t < k; t++)
+            keep(S, t, fl, w[t].a, w[t].b);
+        for (int t = 0; t < k; t++)
+            if (w[t].found) {
+                *m = w[t].m;
+                return 1;
+            }
+        a = x;
+        if (size < MAX_PIECE)
+            size *= 2;
     }
     return 0;
 }
 
-int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)
+static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, match_t *m)
+{
+    int fl = nflags(Q->flags);
+    size_t b = from < S->len ? from : S->len, size = FIRST_PIECE;
+    size_t over = OVERLAP + 4 * Q->qn;
+    while (b > bound) {
+        size_t a = norm_boundary(S->text, S->len, b > size ? b - size : 0, fl);
+        if (a < bound)
+            a = norm_boundary(S->text, S->len, bound, fl);
+        size_t e = piece_end(S, fl, b + over < S->len ? b + over : S->len, b);
+        piece_t w = {.S = S, .Q = Q, .N = &S->sc[0], .a = a, .b = b, .e = e,
+                     .lo = bound, .hi = b, .dir = -1};
+        S->pb[0] = 0;
+        piece_run(&w);
+        keep(S, 0, fl, a, b);
+        if (w.found) {
+            *m = w.m;
+            return 1;
+        }
+        if (a == 0 || a <= bound || a >= b)
+            break;
+        b = a;
+        if (size < MAX_PIECE)
+            size *= 2;
+    }
+    return 0;
+}
+
+/* ---- with an index ------------------------------------------------------ */
+
+struct build_job {
+    pthread_t thread;
+    search_t *S;
+    int k;
+    volatile int cancel, done;
+};
+
+static int build(search_t *S, int k, volatile int *cancel);
+
+/* The index of folding k when there is a sound one (opened on first use;
+ * one made on a thread is taken once the thread is done). */
+static sindex_t *index_of(search_t *S, int k)
+{
+    struct build_job *j = S->job;
+    if (j && j->k == k && __atomic_load_n(&j->done, __ATOMIC_ACQUIRE)) {
+        pthread_join(j->thread, NULL);
+        free(j);
+        S->job = NULL;
+        S->tried[k] = 0;
+    }
+    if (!S->ix[k] && !S->tried[k] && S->id[0] && S->len < UINT32_MAX / 2) {
+        S->tried[k] = 1;
+        char *path = sindex_path(S->id, k ? 0 : NORM_TCSC);
+        if (path && (S->ix[k] = sindex_open(path, S->len, k ? 0 : NORM_TCSC)))
+            S->loaded++;
+        free(path);
+    }
+    return S->ix[k];
+}
+
+/* A damaged block: the index is dropped (searches go on without it) and
+ * made again by the next search_prepare. */
+static void drop(search_t *S, int k)
+{
+    for (int u = 0; u < 2; u++)
+        if (S->rfix[u] == S->ix[k])
+            S->rfk[u] = 0, S->rfix[u] = NULL;
+    sindex_close(S->ix[k]);
+    S->ix[k] = NULL;
+    S->tried[k] = 0;
+    char *path = sindex_path(S->id, k ? 0 : NORM_TCSC);
+    if (path)
+        unlink(path);
+    free(path);
+}
+
+/* Block k of the index folded again, for its exact map; NULL when it
+ * does not fold to what the index holds (the index is then not used). */
+static const norm_t *refold(search_t *S, sindex_t *ix, size_t k)
+{
+    for (int u = 0; u < 2; u++)
+        if (S->rfix[u] == ix && S->rfk[u] == k + 1) {
+            S->rflast = u;
+            return &S->rf[u];
+        }
+    int u = !S->rfk[0] ? 0 : !S->rfk[1] ? 1 : S->rflast ^ 1; /* keep the one just used */
+    S->rflast = u;
+    size_t sa, sb, fa, fb, tn;
+    sindex_block(ix, k, &sa, &sb, &fa, &fb);
+    const char *t = sindex_text(ix, &tn);
+    norm_t *N = &S->rf[u];
+    norm_reset(N);
+    N->flags = S->rffl;
+    norm_add(N, S->text + sa, sb - sa, sa);
+    S->rfix[u] = ix;
+    S->rfk[u] = k + 1;
+    if (N->out.n != fb - fa || memcmp(N->out.p, t + fa, fb - fa)) {
+        S->rfk[u] = 0;
+        return NULL;
+    }
+    return N;
+}
+
+/* Document offset -> folded offset of the index (-1: damaged). */
+static long long ix_fold(search_t *S, sindex_t *ix, size_t off)
+{
+    size_t k = sindex_find_block(ix, off, 0), sa, sb, fa, fb;
+    sindex_block(ix, k, &sa, &sb, &fa, &fb);
+    if (off >= sb)
+        return (long long)fb;
+    const norm_t *N = refold(S, ix, k);
+    return N ? (long long)(fa + norm_fold(N, off)) : -1;
+}
+
+/* Folded offset of the index -> document offset (-1: damaged). */
+static long long ix_src(search_t *S, sindex_t *ix, size_t x)
+{
+    size_t k = sindex_find_block(ix, x, 1), sa, sb, fa, fb;
+    sindex_block(ix, k, &sa, &sb, &fa, &fb);
+    if (x >= fb)
+        return (long long)sb;
+    const norm_t *N = refold(S, ix, k);
+    return N ? (long long)norm_src(N, x - fa) : -1;
+}
+
+/* Matches in the index's folded text t[wa..we) starting before `until`
+ * whose document start is in [lo, hi): the first (dir > 0) or the last.
+ * 1 found, 0 not, -1 damaged. */
+static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, size_t wa,
+                   size_t we, size_t until, size_t lo, size_t hi, int dir, match_t *m)
+{
+    size_t i = wa, x, y;
+    int found = 0;
+    while (next_in(Q, Q->md, t, we, i, &x, &y) && x < until) {
+        long long a = ix_src(S, ix, x), b = ix_src(S, ix, y);
+        if (a < 0 || b < 0)
+            return -1;
+        if ((size_t)a >= hi)
+            break;
+        if ((size_t)a >= lo) {
+            m->a = (size_t)a;
+            m->b = (size_t)b;
+            if (m->b <= m->a) { /* inside one cluster's folding */
+                long long f = ix_fold(S, ix, m->a + 1), e = f < 0 ? -1 : ix_src(S, ix, (size_t)f);
+                if (e < 0)
+                    return -1;
+                m->b = (size_t)e;
+            }
+            found = 1;
+            if (dir > 0)
+                break;
+        }
+        i = x + 1;
+        while (i < we && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return found;
+}
+
+/* 1 found, 0 not, -1 the index is damaged. */
+static int index_find(search_t *S, sindex_t *ix, const query_t *Q, size_t from, size_t bound,
+                      int dir, match_t *m)
+{
+    size_t lo = dir > 0 ? from : bound, hi = dir > 0 ? bound : from, tn;
+    const char *t = sindex_text(ix, &tn);
+    size_t nb = sindex_blocks(ix);
+    if (!nb || lo >= hi)
+        return 0;
+    size_t ka = sindex_find_block(ix, lo, 0), kb = sindex_find_block(ix, hi - 1, 0);
+    size_t sa, sb, fa, fb;
+    if (Q->re) { /* every block from lo to hi and the next: a regex has no grams */
+        for (size_t k = ka; k <= kb + 1; k++)
+            if (!sindex_block_ok(ix, k))
+                return -1;
+        sindex_block(ix, ka, &sa, &sb, &fa, &fb);
+        size_t wa = fa;
+        sindex_block(ix, kb + 1 < nb ? kb + 1 : kb, &sa, &sb, &fa, &fb);
+        return ix_scan(S, ix, Q, t, wa, fb, fb, lo, hi, dir, m);
+    }
+    for (size_t i = 0; i <= kb - ka; i++) {
+        size_t k = dir > 0 ? ka + i : kb - i;
+        if (!sindex_may_have(ix, k, Q->grams, Q->ngrams))
+            continue;
+        if (!sindex_block_ok(ix, k) || !sindex_block_ok(ix, k + 1))
+            return -1;
+        sindex_block(ix, k, &sa, &sb, &fa, &fb);
+        size_t we = fb + Q->qn < tn ? fb + Q->qn : tn;
+        int r = ix_scan(S, ix, Q, t, fa, we, fb, lo, hi, dir, m);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
+                       match_t *m)
 {
     if (!Q->q)
         return 0;
-    join_job(S);
-    norm_t *N = folded(S, Q->flags);
-    const char *hay = N ? N->out.p : S->text;
-    size_t hn = N ? N->out.n : S->len;
-    size_t i = N ? norm_fold(N, from) : (from < S->len ? from : S->len);
-    size_t a, b;
-    int ok = dir > 0 ? next_in(Q, hay, hn, i, &a, &b) : prev_in(Q, hay, hn, i, &a, &b);
-    if (!ok)
-        return 0;
-    m->a = N ? norm_src(N, a) : a;
-    m->b = N ? norm_src(N, b) : b;
-    if (m->b <= m->a) /* inside one cluster's folding (ß → ss, "s") */
-        m->b = N ? norm_src(N, norm_fold(N, m->a + 1)) : m->a + 1;
-    return 1;
+    if (from > S->len)
+        from = S->len;
+    if (bound > S->len)
+        bound = S->len;
+    if (Q->flags & SEARCH_EXACT || S->len >= UINT32_MAX / 2) {
+        /* bytes as they are (and texts of 2 GiB and more) */
+        norm_t raw = {.out = {(char *)S->text, S->len, S->len}};
+        nseg_t one = {0, 0, 0, 0};
+        raw.seg = &one;
+        raw.nseg = 1;
+        query_t E = *Q;
+        if (!(Q->flags & SEARCH_EXACT)) { /* too large to fold: as typed */
+            E.re = NULL;
+        }
+        size_t lo = dir > 0 ? from : bound, hi = dir > 0 ? bound : from;
+        return find_in(&E, Q->md, &raw, 0, S->len, lo, hi, dir, m);
+    }
+    int k = (Q->flags & SEARCH_NO_TCSC) ? 1 : 0;
+    sindex_t *ix = index_of(S, k);
+    if (ix) {
+        S->rffl = nflags(Q->flags);
+        int r = index_find(S, ix, Q, from, bound, dir, m);
+        if (r >= 0)
+            return r;
+        drop(S, k);
+    }
+    return dir > 0 ? stream_fwd(S, Q, from, bound, m) : stream_bwd(S, Q, from, bound, m);
 }
 
-size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi,
-                    match_t **v, size_t *cap)
+int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)
+{
+    return search_find_within(S, Q, from, dir > 0 ? S->len : 0, dir, m);
+}
+
+size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi, match_t **v, size_t *cap)
 {
     size_t n = 0;
     if (!Q->q)
         return 0;
     size_t from = lo > 256 ? lo - 256 : 0; /* a match may start before lo */
     match_t m;
-    while (from < hi && search_find(S, Q, from, 1, &m) && m.a < hi) {
+    while (from < hi && search_find_within(S, Q, from, hi, 1, &m)) {
         if (m.b > lo) {
             grow(v, cap, n + 1, sizeof **v);
             (*v)[n++] = m;
@@ -255,4 +512,158 @@ size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi,
         from = m.a + 1;
     }
     return n;
+}
+
+/* ---- making the index --------------------------------------------------- */
+
+enum { MAX_ROWS = MAX_PIECE / SIX_BLOCK + 2 };
+
+typedef struct {
+    const search_t *S;
+    norm_t *N;
+    int fl;
+    size_t a, b;                     /* document bytes folded */
+    size_t rows, sa[MAX_ROWS + 1], fa[MAX_ROWS + 1]; /* its blocks */
+    pthread_t th;
+} fold_t;
+
+/* Fold [a, b) as blocks of about SIX_BLOCK document bytes. */
+static void *fold_run(void *arg)
+{
+    fold_t *f = arg;
+    norm_reset(f->N);
+    f->rows = 0;
+    size_t x = f->a;
+    while (x < f->b && f->rows < MAX_ROWS) {
+        size_t y = f->rows + 1 == MAX_ROWS ? f->b
+                   : piece_end(f->S, f->fl, x + SIX_BLOCK < f->b ? x + SIX_BLOCK : f->b, x);
+        if (y > f->b)
+            y = f->b;
+        f->sa[f->rows] = x;
+        f->fa[f->rows] = f->N->out.n;
+        f->rows++;
+        norm_add(f->N, f->S->text + x, y - x, x);
+        x = y;
+    }
+    f->sa[f->rows] = f->b;
+    f->fa[f->rows] = f->N->out.n;
+    return NULL;
+}
+
+/* Fold the whole text into the index file of folding k; 0 or -1. */
+static int build(search_t *S, int k, volatile int *cancel)
+{
+    int fl = k ? 0 : NORM_TCSC;
+    char *path = sindex_path(S->id, fl);
+    sindex_w *w = path ? sindex_create(path, S->len, fl) : NULL;
+    free(path);
+    if (!w)
+        return -1;
+    norm_t P[SEARCH_THREADS];
+    fold_t *f = xmalloc(SEARCH_THREADS * sizeof *f);
+    for (int t = 0; t < S->nthreads; t++)
+        norm_init(&P[t], fl);
+    int ok = 1;
+    size_t a = 0;
+    while (ok && a < S->len && !(cancel && *cancel)) {
+        int n = 0;
+        for (; n < S->nthreads && a < S->len; n++) {
+            size_t b = piece_end(S, fl, a + MAX_PIECE < S->len ? a + MAX_PIECE : S->len, a);
+            f[n] = (fold_t){.S = S, .N = &P[n], .fl = fl, .a = a, .b = b};
+            a = b;
+        }
+        for (int t = 1; t < n; t++)
+            if (pthread_create(&f[t].th, NULL, fold_run, &f[t]) != 0)
+                fold_run(&f[t]), f[t].th = 0;
+        fold_run(&f[0]);
+        for (int t = 1; t < n; t++)
+            if (f[t].th)
+                pthread_join(f[t].th, NULL);
+        for (int t = 0; t < n && ok; t++)
+            for (size_t r = 0; r < f[t].rows && ok; r++)
+                ok = sindex_put(w, f[t].sa[r], f[t].sa[r + 1], P[t].out.p + f[t].fa[r],
+                                f[t].fa[r + 1] - f[t].fa[r]) == 0;
+    }
+    for (int t = 0; t < S->nthreads; t++)
+        norm_free(&P[t]);
+    free(f);
+    if (!ok || (cancel && *cancel)) {
+        sindex_abort(w);
+        return -1;
+    }
+    return sindex_finish(w);
+}
+
+static void join_job(search_t *S, int cancel)
+{
+    struct build_job *j = S->job;
+    if (!j)
+        return;
+    if (cancel)
+        j->cancel = 1;
+    pthread_join(j->thread, NULL);
+    S->tried[j->k] = 0;
+    free(j);
+    S->job = NULL;
+}
+
+void search_prepare(search_t *S, int flags)
+{
+    join_job(S, 0);
+    if ((flags & SEARCH_EXACT) || !S->id[0] || S->len >= UINT32_MAX / 2)
+        return;
+    int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
+    if (index_of(S, k))
+        return;
+    if (build(S, k, NULL) == 0) {
+        S->saved++;
+        S->tried[k] = 0;
+        index_of(S, k);
+    }
+}
+
+static void *build_thread(void *arg)
+{
+    struct build_job *j = arg;
+#ifdef SYS_gettid
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10); /* behind the reader */
+#endif
+    int k = j->k, fl = k ? 0 : NORM_TCSC;
+    char *path = sindex_path(j->S->id, fl);
+    sindex_t *ix = path ? sindex_open(path, j->S->len, fl) : NULL;
+    free(path);
+    if (ix)
+        sindex_close(ix);
+    else if (build(j->S, k, &j->cancel) == 0)
+        j->S->saved++;
+    __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+void search_prepare_async(search_t *S, int flags)
+{
+    int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
+    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] || S->len >= UINT32_MAX / 2)
+        return;
+    struct build_job *j = xmalloc(sizeof *j);
+    memset(j, 0, sizeof *j);
+    j->S = S;
+    j->k = k;
+    S->job = j;
+    if (pthread_create(&j->thread, NULL, build_thread, j) != 0) {
+        free(j);
+        S->job = NULL;
+    }
+}
+
+void search_free(search_t *S)
+{
+    join_job(S, 1);
+    for (int k = 0; k < 2; k++)
+        sindex_close(S->ix[k]);
+    for (int i = 0; i < SEARCH_THREADS; i++)
+        norm_free(&S->sc[i]);
+    for (int u = 0; u < 2; u++)
+        norm_free(&S->rf[u]);
+    memset(S, 0, sizeof *S);
 }

@@ -1,28 +1,75 @@
-/* sindex: the persistent search index of a document — its folded text and
- * the map back (norm) — so that a search after the first, also after a
- * restart, does not fold the document again.
+/* sindex: the persistent search index of a document: its folded text in
+ * blocks of about 64 KiB of the document, each with where it starts on
+ * both sides (the offset map at block level: within a block the exact map
+ * is made again by folding that block), a checksum and a Bloom filter of
+ * the characters and character pairs that start in it, so that a search
+ * reads only the blocks that may hold its query, also after a restart.
  *
  * Contract: one file per document content and folding,
  * CACHE/IDENTITY.FORM.idx, CACHE being $JUAN_CACHE_DIR, else
  * $XDG_CACHE_HOME/juan, else ~/.cache/juan (made mode 0700). The file has
  * a magic number, a format version, the folding flags, the text's length,
- * the sizes of its parts and a 64-bit checksum of them; a file that is
- * stale, truncated or corrupt is not trusted (sindex_load fails and the
- * caller rebuilds, overwriting it). Written to a temporary file, fsync'ed
- * and renamed into place. Failures to write are silent (the search works
- * without). No curses, no output. */
+ * the offsets and sizes of its parts and a checksum of everything but the
+ * folded text, which is checked a block at a time before a block is used
+ * (sindex_block_ok). A file that is stale, truncated or corrupt is never
+ * trusted: sindex_open fails (the caller rebuilds, overwriting it).
+ * Written to a temporary file, fsync'ed and renamed into place; the index
+ * is mapped, not read. sindex_known_id/sindex_remember_id keep, beside the
+ * indexes, a file's identity by path, size and modification time, so that
+ * an unchanged file is not hashed again. No curses, no output. */
 #ifndef JUAN_SINDEX_H
 #define JUAN_SINDEX_H
 #include "norm.h"
 #include <stddef.h>
+#include <stdint.h>
+
+enum {
+    SIX_BLOCK = 65536,  /* document bytes per block (about) */
+    SIX_BLOOM = 16384,  /* bytes of Bloom filter per block */
+    SIX_REACH = 64,     /* a block's filter also holds what starts in the
+                           first SIX_REACH bytes of the next one */
+    SIX_GRAMS = 32      /* at most this many grams per query */
+};
+
+typedef struct sindex sindex_t;
+typedef struct sindex_w sindex_w;
 
 /* The index file for identity id and norm flags (malloc'ed), or NULL when
  * there is no cache directory. */
 char *sindex_path(const char *id, int flags);
-/* Load into N (norm_init'ed with flags); 0, or -1 (absent, stale,
- * damaged: N is left empty). */
-int sindex_load(const char *path, size_t text_len, norm_t *N);
-/* Save N for a text of text_len bytes; 0 or -1. */
-int sindex_save(const char *path, size_t text_len, const norm_t *N);
+
+/* Open (map and check) the index at path for a text of text_len bytes
+ * folded with flags; NULL when absent, stale or damaged. */
+sindex_t *sindex_open(const char *path, size_t text_len, int flags);
+void sindex_close(sindex_t *ix);
+size_t sindex_blocks(const sindex_t *ix);
+/* Block k: document bytes [*sa, *sb) folded to out[*fa, *fb). */
+void sindex_block(const sindex_t *ix, size_t k, size_t *sa, size_t *sb, size_t *fa,
+                  size_t *fb);
+/* The block holding document offset off (dir 0) or folded offset off (1). */
+size_t sindex_find_block(const sindex_t *ix, size_t off, int folded);
+/* The whole folded text. */
+const char *sindex_text(const sindex_t *ix, size_t *n);
+/* Is block k's folded text sound? Checked once. */
+int sindex_block_ok(sindex_t *ix, size_t k);
+/* May block k hold a match of the query whose grams are g[0..ng)? */
+int sindex_may_have(const sindex_t *ix, size_t k, const uint64_t *g, size_t ng);
+
+/* The grams (hashed characters and pairs) of the first SIX_REACH bytes of
+ * a folded query, for sindex_may_have; returns how many (<= SIX_GRAMS). */
+size_t sindex_grams(const char *q, size_t n, uint64_t *g);
+
+/* Write an index: create, put the blocks in order (document bytes
+ * [sa, sb) folded to f[0..fn)), then finish (0: in place) or abort
+ * (nothing left). */
+sindex_w *sindex_create(const char *path, size_t text_len, int flags);
+int sindex_put(sindex_w *w, size_t sa, size_t sb, const char *f, size_t fn);
+int sindex_finish(sindex_w *w);
+void sindex_abort(sindex_w *w);
+
+/* The identity recorded for the file at path (absolute) when its size and
+ * modification time (ns) are still those recorded: 0, else -1. */
+int sindex_known_id(const char *path, long long size, long long mtime, char id[48]);
+void sindex_remember_id(const char *path, long long size, long long mtime, const char *id);
 
 #endif

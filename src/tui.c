@@ -799,10 +799,12 @@ static void search_go(tui_t *T, int dir)
     }
     match_t m;
     int wrapped = 0;
+    size_t bound = dir > 0 ? T->st.len : 0, start = from;
     for (;;) {
-        int ok = search_find(&T->srch, &T->lastq.q, from, dir, &m);
+        int ok = search_find_within(&T->srch, &T->lastq.q, from, bound, dir, &m);
         while (ok && !in_scope(T, &T->lastq, m.a))
-            ok = search_find(&T->srch, &T->lastq.q, dir > 0 ? m.a + 1 : m.a, dir, &m);
+            ok = search_find_within(&T->srch, &T->lastq.q, dir > 0 ? m.a + 1 : m.a, bound, dir,
+                                    &m);
         if (ok)
             break;
         if (wrapped) {
@@ -813,8 +815,9 @@ static void search_go(tui_t *T, int dir)
             buf_free(&b);
             return;
         }
-        wrapped = 1;
+        wrapped = 1; /* the rest, up to where the search started */
         from = dir > 0 ? 0 : T->st.len;
+        bound = dir > 0 ? start + 1 : start;
     }
     if (wrapped)
         snprintf(T->msg, sizeof T->msg, dir > 0 ? "search hit bottom, continuing at top"

@@ -45,6 +45,55 @@ static void finds(const char *orig, const char *query, int flags)
     buf_free(&doc);
 }
 
+/* norm_add's fast path (per-character table between characters that
+ * always stand alone) against norm_add_ref (libunistring's breaks, one
+ * cluster at a time): the same folded text and the same map, for random
+ * strings of the characters that make clusters and foldings hard. */
+static void differential(void)
+{
+    static const char *pool[] = {
+        "a", "Z", " ", "\n", "\r", "\r\n", "\t", "e\xCC\x81", "\xCC\x81", "\xCC\x88",
+        "創", "新", "书", "書", "，", "：", "。", "ＡＢ", "①", "ｶ", "ﾞ", "ガ", "カ", "\xE3\x82\x99",
+        "ß", "ﬁ", "Ǆ", "Ⅻ", "\xEF\xB7\xBA" /* U+FDFA */, "\xF0\x9F\x91\x8D" /* 👍 */,
+        "\xE2\x80\x8D" /* ZWJ */, "\xF0\x9F\x87\xA8" /* RI C */, "\xF0\x9F\x87\xB3" /* RI N */,
+        "\xEA\xB0\x80" /* 가 */, "\xE1\x84\x80" /* jamo L */, "\xE1\x85\xA1" /* jamo V */,
+        "\xE1\x86\xA8" /* jamo T */, "\xD8\x80" /* U+0600 prepend */, "\xE0\xA4\x95" /* क */,
+        "\xE0\xA5\x8D" /* virama */, "\xE0\xA4\xBF" /* ि */, "\xFF", "\xE5\x89", "\x00",
+        "\xF0\xA0\x80\x80" /* U+20000 */, "\xEF\xBC\xA1", "\xE2\x80\xAE" /* RLO */, "İ",
+    };
+    size_t np = sizeof pool / sizeof *pool;
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int round = 0; round < 4000 && bad < 5; round++) {
+        buf_t s = {0};
+        int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+        for (int k = 0; k < len; k++)
+            buf_adds(&s, pool[((seed = seed * 1103515245u + 12345u) >> 16) % np]);
+        if (!s.p)
+            continue;
+        for (int fl = 0; fl <= NORM_TCSC; fl += NORM_TCSC) {
+            norm_t A, B;
+            norm_init(&A, fl);
+            norm_init(&B, fl);
+            norm_add(&A, s.p, s.n, 7);
+            norm_add_ref(&B, s.p, s.n, 7);
+            int same = A.out.n == B.out.n && !memcmp(A.out.p, B.out.p, A.out.n);
+            for (size_t i = 0; same && i <= A.out.n; i++)
+                same = norm_src(&A, i) == norm_src(&B, i);
+            for (size_t i = 7; same && i <= 7 + s.n; i++)
+                same = norm_fold(&A, i) == norm_fold(&B, i);
+            if (!same)
+                bad++;
+            CHECK_MSG(same, "fast and reference folding differ on a %zu-byte string (round %d)", s.n,
+                      round);
+            norm_free(&A);
+            norm_free(&B);
+        }
+        buf_free(&s);
+    }
+    CHECK_MSG(bad == 0, "differential: %d strings differ", bad);
+}
+
 int main(void)
 {
     text_init_locale();
@@ -84,5 +133,6 @@ int main(void)
         mono &= norm_src(&N, i) >= norm_src(&N, i - 1);
     CHECK(mono && norm_src(&N, N.out.n) == 4);
     norm_free(&N);
+    differential();
     return T_DONE("test_norm");
 }
