@@ -84,6 +84,7 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
             query_free(Q);
             return -1;
         }
+        pcre2_jit_compile(Q->re, PCRE2_JIT_COMPLETE); /* when it can: else interpreted */
         Q->md = pcre2_match_data_create_from_pattern(Q->re, NULL);
     }
     return 0;
@@ -134,8 +135,30 @@ static match_t to_doc(const norm_t *N, size_t x, size_t y)
  * in document bytes [lo, hi): the first (dir > 0) or the last. fa, fb:
  * the folded range to look in. */
 static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
+                   size_t lo, size_t hi, int dir, match_t *m);
+
+/* The last match: forward through windows growing back from hi. */
+static int find_last(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
+                     size_t lo, size_t hi, match_t *m)
+{
+    size_t top = norm_fold(N, hi), start = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa;
+    for (size_t w = 4096;; w *= 4) {
+        size_t i = top > start + w ? top - w : start;
+        while (i > start && ((unsigned char)N->out.p[i] & 0xC0) == 0x80)
+            i--;
+        size_t l2 = norm_src(N, i) > lo ? norm_src(N, i) : lo;
+        if (find_in(Q, md, N, i, fb, l2, hi, 0, m))
+            return 1;
+        if (i == start)
+            return 0;
+    }
+}
+
+static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
                    size_t lo, size_t hi, int dir, match_t *m)
 {
+    if (dir < 0)
+        return find_last(Q, md, N, fa, fb, lo, hi, m);
     size_t i = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa, x, y;
     int found = 0;
     while (next_in(Q, md, N->out.p, fb, i, &x, &y)) {
@@ -146,7 +169,7 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
             *m = t;
             found = 1;
             if (dir > 0)
-                break;
+                break; /* dir 0: the last */
         }
         i = x + 1;
         while (i < fb && ((unsigned char)N->out.p[i] & 0xC0) == 0x80)
@@ -269,6 +292,13 @@ static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     int fl = nflags(Q->flags);
     size_t b = from < S->len ? from : S->len, size = FIRST_PIECE;
     size_t over = OVERLAP + 4 * Q->qn;
+    int t;
+    while (b > bound && (t = kept(S, fl, b - 1)) >= 0) { /* pieces folded before */
+        size_t lo = S->pa[t] > bound ? S->pa[t] : bound;
+        if (find_in(Q, Q->md, &S->sc[t], 0, S->sc[t].out.n, lo, b, -1, m))
+            return 1;
+        b = S->pa[t];
+    }
     while (b > bound) {
         size_t a = norm_boundary(S->text, S->len, b > size ? b - size : 0, fl);
         if (a < bound)
@@ -390,11 +420,30 @@ static long long ix_src(search_t *S, sindex_t *ix, size_t x)
 }
 
 /* Matches in the index's folded text t[wa..we) starting before `until`
- * whose document start is in [lo, hi): the first (dir > 0) or the last.
- * 1 found, 0 not, -1 damaged. */
+ * whose document start is in [lo, hi): the first (dir > 0) or the last
+ * (dir 0: of those from wa on). 1 found, 0 not, -1 damaged. */
 static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, size_t wa,
                    size_t we, size_t until, size_t lo, size_t hi, int dir, match_t *m)
 {
+    long long f = ix_fold(S, ix, lo);
+    if (f < 0)
+        return -1;
+    if ((size_t)f > wa)
+        wa = (size_t)f;
+    if (dir < 0) { /* the last: windows growing back from hi */
+        long long top = ix_fold(S, ix, hi);
+        if (top < 0)
+            return -1;
+        size_t e = (size_t)top < until ? (size_t)top : until;
+        for (size_t w = 4096;; w *= 4) {
+            size_t i = e > wa + w ? e - w : wa;
+            while (i > wa && ((unsigned char)t[i] & 0xC0) == 0x80)
+                i--;
+            int r = ix_scan(S, ix, Q, t, i, we, until, lo, hi, 0, m);
+            if (r || i == wa)
+                return r;
+        }
+    }
     size_t i = wa, x, y;
     int found = 0;
     while (next_in(Q, Q->md, t, we, i, &x, &y) && x < until) {
@@ -407,7 +456,7 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
             m->a = (size_t)a;
             m->b = (size_t)b;
             if (m->b <= m->a) { /* inside one cluster's folding */
-                long long f = ix_fold(S, ix, m->a + 1), e = f < 0 ? -1 : ix_src(S, ix, (size_t)f);
+                long long g = ix_fold(S, ix, m->a + 1), e = g < 0 ? -1 : ix_src(S, ix, (size_t)g);
                 if (e < 0)
                     return -1;
                 m->b = (size_t)e;

@@ -3,9 +3,14 @@
  * deepseek), without t2s, exact, regex on the folded text, an invalid regex
  * refused with PCRE2's message. */
 #include "search.h"
+#include "sindex.h"
 #include "t.h"
 #include "text.h"
 #include "util.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static search_t S;
 static query_t Q;
@@ -26,9 +31,171 @@ static int find(size_t from, int dir, size_t *a, size_t *b)
     return 1;
 }
 
+/* A generated document of ~500 KB: CJK in both forms, full-width
+ * punctuation, Latin words, combining marks, short lines and one line of
+ * 100 KB, so that pieces and index blocks end in every kind of place. */
+static char *make_doc(size_t *n)
+{
+    static const char *pool[] = {
+        "创", "新", "創", "新", "书", "書", "，", "。", "：", "的", "是", "在", "ß", "ss",
+        "DeepSeek", "ＤｅｅｐＳｅｅｋ", " ", "e\xCC\x81", "ｶﾞ", "ガ", "①", "a", "Z", "梁文鋒",
+        "\xF0\x9F\x91\x8D\xE2\x80\x8D\xF0\x9F\x94\xA5", "\xEA\xB0\x80", "\t",
+    };
+    size_t np = sizeof pool / sizeof *pool;
+    unsigned seed = 99;
+    buf_t b = {0};
+    while (b.n < 400000) {
+        int line = (b.n > 200000 && b.n < 210000) ? 100000 : 20 + (int)((seed >> 16) % 400);
+        size_t start = b.n;
+        while (b.n - start < (size_t)line) {
+            seed = seed * 1103515245u + 12345u;
+            buf_adds(&b, pool[(seed >> 16) % np]);
+        }
+        buf_adds(&b, (seed >> 20) % 3 ? "\n" : "\r\n");
+    }
+    *n = b.n;
+    return b.p;
+}
+
+/* Every match of q in doc: the oracle (the whole text folded the plain way,
+ * memmem, mapped back) against this search, forwards and backwards. */
+static void same_matches(const char *doc, size_t n, const char *q, int flags, const char *what)
+{
+    norm_t N, F;
+    norm_init(&N, (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC);
+    norm_init(&F, N.flags);
+    norm_add_ref(&N, doc, n, 0);
+    norm_add_ref(&F, q, strlen(q), 0);
+    match_t *want = NULL, *got = NULL;
+    size_t nw = 0, wc = 0, ng = 0, gc = 0;
+    for (const char *p = N.out.p; (p = memmem(p, N.out.n - (size_t)(p - N.out.p), F.out.p, F.out.n));
+         p++) {
+        size_t x = (size_t)(p - N.out.p);
+        match_t m = {norm_src(&N, x), norm_src(&N, x + F.out.n)};
+        if (m.b <= m.a)
+            m.b = norm_src(&N, norm_fold(&N, m.a + 1));
+        if (nw && want[nw - 1].a == m.a)
+            continue; /* two folded starts in one cluster: one match */
+        grow(&want, &wc, nw + 1, sizeof *want);
+        want[nw++] = m;
+    }
+    CHECK(set(q, flags) == 0);
+    match_t m;
+    size_t from = 0;
+    while (search_find(&S, &Q, from, 1, &m)) {
+        grow(&got, &gc, ng + 1, sizeof *got);
+        got[ng++] = m;
+        from = m.a + 1;
+    }
+    int same = ng == nw;
+    for (size_t i = 0; same && i < nw; i++)
+        same = got[i].a == want[i].a && got[i].b == want[i].b;
+    CHECK_MSG(same, "%s: [%s] forwards: %zu matches, want %zu (first difference at %zu)", what, q,
+              ng, nw, ng < nw ? ng : nw);
+    size_t k = nw, at = n;
+    int back = 1;
+    while (search_find(&S, &Q, at, -1, &m)) {
+        back &= k > 0 && m.a == want[k - 1].a; /* (ß: more than one end) */
+        k = k ? k - 1 : 0;
+        at = m.a;
+        if (!back)
+            break;
+    }
+    CHECK_MSG(back && k == 0, "%s: [%s] backwards differ", what, q);
+    free(want);
+    free(got);
+    norm_free(&N);
+    norm_free(&F);
+}
+
+static const char *queries[] = {"创新", "創新", "ss", "deepseek", "，", "a", "书的", "梁文锋",
+                                "ガ", "é", "zzqqzz"};
+
+static void big_document(void)
+{
+    size_t n;
+    char *doc = make_doc(&n);
+    char dir[] = "/tmp/juan-test-idx-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    setenv("JUAN_CACHE_DIR", dir, 1);
+    /* without an index: pieces folded as the search goes */
+    search_init(&S, doc, n);
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        same_matches(doc, n, queries[i], 0, "no index");
+    same_matches(doc, n, "創新", SEARCH_NO_TCSC, "no index, no t2s");
+    /* bounded: nothing past the bound, nothing before it backwards */
+    match_t m, m2;
+    CHECK(set("创新", 0) == 0 && search_find(&S, &Q, 0, 1, &m));
+    CHECK(!search_find_within(&S, &Q, 0, m.a, 1, &m2));
+    CHECK(search_find_within(&S, &Q, 0, m.a + 1, 1, &m2) && m2.a == m.a);
+    CHECK(!search_find_within(&S, &Q, m.a, m.a, -1, &m2));
+    search_free(&S);
+
+    /* with an index: made once, then reused */
+    search_init(&S, doc, n);
+    search_use_index(&S, "test-doc");
+    search_prepare(&S, 0);
+    CHECK(S.saved == 1 && S.loaded == 1);
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        same_matches(doc, n, queries[i], 0, "index");
+    search_free(&S);
+    char *path = sindex_path("test-doc", NORM_TCSC);
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && (size_t)sb.st_size < 2 * n);
+    search_init(&S, doc, n);
+    search_use_index(&S, "test-doc");
+    search_prepare(&S, 0);
+    CHECK_MSG(S.saved == 0 && S.loaded == 1, "the index reused, not made again");
+    search_free(&S);
+
+    /* a damaged block of folded text: found when read, the index dropped,
+     * the answers still right; made again by the next prepare */
+    FILE *f = fopen(path, "r+b");
+    CHECK(f && fseek(f, 128 + 250000, SEEK_SET) == 0 && fputc('#', f) != EOF && fclose(f) == 0);
+    search_init(&S, doc, n);
+    search_use_index(&S, "test-doc");
+    search_prepare(&S, 0);
+    CHECK(S.loaded == 1 && S.saved == 0); /* the header and filters are sound */
+    same_matches(doc, n, "创新", 0, "damaged block");
+    CHECK_MSG(access(path, F_OK) != 0, "a damaged index is removed");
+    search_prepare(&S, 0);
+    CHECK(S.saved == 1);
+    search_free(&S);
+    /* damaged filters, truncated, or made for another text: made again */
+    const long cuts[] = {-100, -5000000};
+    for (int i = 0; i < 2; i++) {
+        CHECK(stat(path, &sb) == 0);
+        if (i == 0) {
+            f = fopen(path, "r+b");
+            CHECK(f && fseek(f, cuts[0], SEEK_END) == 0 && fputc('#', f) != EOF && fclose(f) == 0);
+        } else {
+            CHECK(truncate(path, sb.st_size / 2) == 0);
+        }
+        search_init(&S, doc, n);
+        search_use_index(&S, "test-doc");
+        search_prepare(&S, 0);
+        CHECK_MSG(S.saved == 1, "%s index made again", i ? "a truncated" : "a damaged");
+        same_matches(doc, n, "deepseek", 0, i ? "after truncation" : "after damage");
+        search_free(&S);
+    }
+    search_init(&S, doc, n - 1); /* the same identity, another length */
+    search_use_index(&S, "test-doc");
+    search_prepare(&S, 0);
+    CHECK_MSG(S.saved == 1, "an index of another text is not used");
+    search_free(&S);
+    unlink(path);
+    char *pd = xstrdup(path);
+    *strrchr(pd, '/') = 0;
+    rmdir(pd);
+    free(pd);
+    free(path);
+    free(doc);
+}
+
 int main(void)
 {
     text_init_locale();
+    big_document();
     const char *t = "创新，再创新。创创新";
     size_t n = strlen(t), a, b;
     search_init(&S, t, n);
