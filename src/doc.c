@@ -150,6 +150,11 @@ size_t doc_src_offset(const doc_t *d, size_t off)
     return d->bom + enc_src_offset(&d->conv, d->encoding, off);
 }
 
+int doc_mapped(const doc_t *d)
+{
+    return d->map && !d->converted && d->text == (const char *)d->map + d->bom;
+}
+
 void doc_close(doc_t *d)
 {
     if (d->map)

@@ -46,6 +46,9 @@ enum {
 
 int doc_open(doc_t *d, const char *path, const doc_opts_t *o);
 void doc_close(doc_t *d);
+/* Is the text the file's own bytes, from offset d->bom on (mapped, not
+ * converted)? */
+int doc_mapped(const doc_t *d);
 /* Offset in the source file of text offset off. */
 size_t doc_src_offset(const doc_t *d, size_t off);
 /* Does the text look binary (many control characters or replacements in

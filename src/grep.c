@@ -83,6 +83,8 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
     int have_st = 0;
     search_t S;
     search_init(&S, d.text, d.len);
+    if (doc_mapped(&d))
+        search_use_file(&S, path, d.bom);
     if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
         char id[48];
         mem_ident(path, &d, id);

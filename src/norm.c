@@ -22,6 +22,8 @@ enum { NCP = 0x40000 }; /* code points with an entry */
 /* entry: byte 0 kind, byte 1 folded length, bytes 2..7 the folded bytes */
 enum { K_UNKNOWN = 0, K_LINEAR = 1, K_OTHER = 2, K_SLOW = 3, K_SAME = 4 };
 static uint64_t *g_tab[2];
+static uint64_t *g_same[2];   /* bit c: c folds to itself and stands alone */
+static uint64_t *g_simple[2]; /* bit c: c stands alone (its entry is known) */
 
 void norm_init(norm_t *N, int flags)
 {
@@ -104,7 +106,8 @@ static void emit(norm_t *N, uint32_t c)
 
 static void push(norm_t *N, size_t fold, size_t src, uint32_t flen, uint32_t slen)
 {
-    grow(&N->seg, &N->scap, N->nseg + 1, sizeof *N->seg);
+    if (N->nseg + 1 > N->scap)
+        grow(&N->seg, &N->scap, N->nseg + 1, sizeof *N->seg);
     N->seg[N->nseg++] = (nseg_t){(uint32_t)fold, (uint32_t)src, flen, slen};
 }
 
@@ -270,6 +273,16 @@ static __attribute__((noinline)) uint64_t entry_make(int f, uint32_t c)
     }
     if (t)
         __atomic_store_n(&t[c], e, __ATOMIC_RELEASE);
+    for (int b = 0; b < 2; b++) {
+        uint64_t **pm = b ? &g_simple[f] : &g_same[f], *m = *pm;
+        if (!m) {
+            m = calloc(NCP / 64, sizeof *m);
+            if (m)
+                __atomic_store_n(pm, m, __ATOMIC_RELEASE);
+        }
+        if (m && (b ? (e & 0xFF) != K_SLOW : (e & 0xFF) == K_SAME))
+            __atomic_fetch_or(&m[c >> 6], 1ull << (c & 63), __ATOMIC_RELEASE);
+    }
     pthread_mutex_unlock(&mu);
     return e;
 }
@@ -299,10 +312,97 @@ static size_t cluster_len(norm_t *N, const char *s, size_t n)
 }
 
 /* Append s[from..to) (unchanged by folding) to the output. */
-static void flush(norm_t *N, const char *s, size_t from, size_t to)
+static inline void flush(norm_t *N, const char *s, size_t from, size_t to)
 {
-    if (to > from)
-        buf_add(&N->out, s + from, to - from);
+    if (N->out.n + (to - from) + 1 > N->out.cap)
+        grow(&N->out.p, &N->out.cap, N->out.n + (to - from) + 1, 1);
+    memcpy(N->out.p + N->out.n, s + from, to - from);
+    N->out.n += to - from;
+}
+
+/* A 1- or 3-byte character at p[r] (4 bytes readable): its length, or 0. */
+static inline size_t dec13(const unsigned char *p, size_t r, uint32_t *c)
+{
+    uint32_t w = (uint32_t)p[r] | (uint32_t)p[r + 1] << 8 | (uint32_t)p[r + 2] << 16;
+    if (!(w & 0x80)) {
+        *c = w & 0x7F;
+        return 1;
+    }
+    if ((w & 0xC0C0F0) != 0x8080E0)
+        return 0;
+    *c = (w & 0x0F) << 12 | (w >> 2 & 0xFC0) | (w >> 16 & 0x3F);
+    return *c >= 0x800 ? 3 : 0;
+}
+
+static inline int bit(const uint64_t *m, uint32_t c)
+{
+    return (int)(__atomic_load_n(&m[c >> 6], __ATOMIC_RELAXED) >> (c & 63) & 1);
+}
+
+/* The bulk of CJK and Latin text: characters of 1 or 3 bytes whose
+ * folding is known, each followed by one that stands alone, folded from
+ * the tables alone. From *pi; returns with *pi where it stopped. */
+static void fast_run(norm_t *N, const unsigned char *p, size_t n, size_t base, size_t *pi,
+                     int *plin, int f)
+{
+    const uint64_t *same = __atomic_load_n(&g_same[f], __ATOMIC_ACQUIRE);
+    const uint64_t *simple = __atomic_load_n(&g_simple[f], __ATOMIC_ACQUIRE);
+    const uint64_t *tab = __atomic_load_n(&g_tab[f], __ATOMIC_ACQUIRE);
+    size_t r = *pi, l, l2 = 0, j;
+    uint32_t c, c2 = 0;
+    if (!same || !simple || !tab || r + 4 > n || !(l = dec13(p, r, &c)))
+        return;
+    if (N->out.n + 2 * (n - r) + 16 > N->out.cap)
+        grow(&N->out.p, &N->out.cap, N->out.n + 2 * (n - r) + 16, 1);
+    unsigned char *const o0 = (unsigned char *)N->out.p;
+    unsigned char *o = o0 + N->out.n;
+    int lin = *plin;
+    for (;;) {
+        if (bit(same, c)) {
+            if (!lin) {
+                N->out.n = (size_t)(o - o0);
+                push(N, N->out.n, base + r, 0, 0);
+                lin = 1;
+            }
+            for (;;) { /* c folds to itself: copy while the next one does too */
+                j = r + l;
+                if (j + 4 > n || !(l2 = dec13(p, j, &c2)) || !bit(same, c2))
+                    break;
+                memcpy(o, p + r, 4);
+                o += l;
+                r = j;
+                c = c2;
+                l = l2;
+            }
+            if (j + 4 > n || !l2 || !bit(simple, c2))
+                break; /* c is left to the caller, with what follows it */
+            memcpy(o, p + r, 4);
+            o += l;
+        } else if (bit(simple, c)) {
+            j = r + l;
+            if (j + 4 > n || !(l2 = dec13(p, j, &c2)) || !bit(simple, c2))
+                break;
+            uint64_t ce = __atomic_load_n(&tab[c], __ATOMIC_RELAXED);
+            size_t fl = (size_t)(ce >> 8 & 0xFF);
+            N->out.n = (size_t)(o - o0);
+            if ((ce & 0xFF) != K_LINEAR)
+                push(N, N->out.n, base + r, (uint32_t)fl, (uint32_t)l);
+            else if (!lin)
+                push(N, N->out.n, base + r, 0, 0);
+            lin = 1;
+            for (size_t k = 0; k < fl; k++)
+                o[k] = (unsigned char)(ce >> (16 + 8 * k));
+            o += fl;
+        } else {
+            break;
+        }
+        r = j;
+        c = c2;
+        l = l2;
+    }
+    N->out.n = (size_t)(o - o0);
+    *plin = lin;
+    *pi = r;
 }
 
 void norm_add(norm_t *N, const char *s, size_t n, size_t base)
@@ -313,21 +413,20 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
     size_t i = 0, run = SIZE_MAX; /* a run of characters folded to themselves */
     if (N->out.cap < N->out.n + n + n / 4 + 16)
         grow(&N->out.p, &N->out.cap, N->out.n + n + n / 4 + 16, 1);
-    uint32_t c = 0;
-    int l = n ? dec(p, e, &c) : 0;
-    uint64_t ce = l ? entry(f, c) : K_SLOW;
     while (i < n) {
+        if (run != SIZE_MAX) {
+            flush(N, s, run, i);
+            run = SIZE_MAX;
+        }
+        fast_run(N, p, n, base, &i, &lin, f);
+        if (i >= n)
+            break;
+        uint32_t c = 0, c2 = 0;
+        int l = dec(p + i, e, &c), l2 = 0;
+        uint64_t ce = l ? entry(f, c) : K_SLOW, ce2 = K_SLOW;
         size_t j = i + (size_t)l;
-        uint32_t c2 = 0;
-        int l2 = 0;
-        uint64_t ce2 = K_SLOW;
         if ((ce & 0xFF) != K_SLOW && j < n) {
-            if (p[j] < 0x80) {
-                c2 = p[j];
-                l2 = 1;
-            } else {
-                l2 = dec(p + j, e, &c2);
-            }
+            l2 = dec(p + j, e, &c2);
             ce2 = l2 ? entry(f, c2) : K_SLOW;
         }
         if ((ce & 0xFF) == K_SAME && (j >= n || (ce2 & 0xFF) != K_SLOW)) {
@@ -337,7 +436,7 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
                 lin = 1;
                 run = i;
             }
-            i = j, c = c2, l = l2, ce = ce2;
+            i = j;
             continue;
         }
         if (run != SIZE_MAX) {
@@ -349,8 +448,6 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
             cluster(N, s + i, k, base + i);
             lin = linear_to(N, N->out.n, base + i + k);
             i += k;
-            l = i < n ? dec(p + i, e, &c) : 0;
-            ce = l ? entry(f, c) : K_SLOW;
             continue;
         }
         size_t fl = (size_t)(ce >> 8 & 0xFF);
@@ -368,7 +465,7 @@ void norm_add(norm_t *N, const char *s, size_t n, size_t base)
         for (size_t k = 0; k < fl; k++)
             o[k] = (unsigned char)(b >> (8 * k));
         N->out.n += fl;
-        i = j, c = c2, l = l2, ce = ce2;
+        i = j;
     }
     if (run != SIZE_MAX)
         flush(N, s, run, n);

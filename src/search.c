@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 enum {
     FIRST_PIECE = 64 << 10, /* a search folds this much first ... */
-    MAX_PIECE = 4 << 20,    /* ... doubling up to this */
+    MAX_PIECE = 1 << 20,    /* ... doubling up to this */
     OVERLAP = 4096          /* folded past a piece, for matches across its end */
 };
 
@@ -31,6 +32,32 @@ void search_init(search_t *S, const char *text, size_t len)
         norm_init(&S->sc[i], 0);
     for (int u = 0; u < 2; u++)
         norm_init(&S->rf[u], 0);
+    S->fd = -1;
+}
+
+void search_use_file(search_t *S, const char *path, size_t off)
+{
+    if (S->fd >= 0)
+        close(S->fd);
+    S->fd = open(path, O_RDONLY | O_CLOEXEC);
+    S->fd_off = off;
+}
+
+/* Document bytes [a, e), read from the file into *buf when there is one
+ * (and it still has them), else the text itself. */
+static const char *bytes(const search_t *S, char **buf, size_t *cap, size_t a, size_t e)
+{
+    if (S->fd < 0 || e - a < 4096)
+        return S->text + a;
+    grow(buf, cap, e - a, 1);
+    size_t got = 0;
+    while (got < e - a) {
+        ssize_t r = pread(S->fd, *buf + got, e - a - got, (off_t)(S->fd_off + a + got));
+        if (r <= 0)
+            return S->text + a; /* changed under us: what was loaded */
+        got += (size_t)r;
+    }
+    return *buf;
 }
 
 void search_use_index(search_t *S, const char *id)
@@ -181,9 +208,10 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
 /* ---- without an index: pieces folded as the search goes --------------- */
 
 typedef struct {
-    const search_t *S;
+    search_t *S;
     const query_t *Q;
     norm_t *N;
+    int slot;
     size_t a, b, e; /* folded: document bytes [a, e); its own: [a, b) */
     size_t lo, hi; /* matches starting in [lo, hi) */
     int dir, found;
@@ -196,7 +224,8 @@ static void *piece_run(void *arg)
     piece_t *p = arg;
     norm_reset(p->N);
     p->N->flags = nflags(p->Q->flags);
-    norm_add(p->N, p->S->text + p->a, p->e - p->a, p->a);
+    norm_add(p->N, bytes(p->S, &p->S->rb[p->slot], &p->S->rbcap[p->slot], p->a, p->e),
+             p->e - p->a, p->a);
     void *md = p->Q->re ? pcre2_match_data_create_from_pattern(p->Q->re, NULL) : NULL;
     p->found = find_in(p->Q, md, p->N, 0, p->N->out.n, p->lo, p->hi, p->dir, &p->m);
     if (md)
@@ -261,7 +290,7 @@ static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
         for (; k < nt && x < S->len; k++) {
             size_t b = piece_end(S, fl, x + size < S->len ? x + size : S->len, x);
             size_t e = piece_end(S, fl, b + over < S->len ? b + over : S->len, b);
-            w[k] = (piece_t){.S = S, .Q = Q, .N = &S->sc[k], .a = x, .b = b, .e = e,
+            w[k] = (piece_t){.S = S, .Q = Q, .N = &S->sc[k], .slot = k, .a = x, .b = b, .e = e,
                              .lo = from, .hi = b < bound ? b : bound, .dir = 1};
             S->pb[k] = 0;
             x = b;
@@ -281,8 +310,7 @@ static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
                 return 1;
             }
         a = x;
-        if (size < MAX_PIECE)
-            size *= 2;
+        size = size < MAX_PIECE / 4 ? size * 4 : MAX_PIECE;
     }
     return 0;
 }
@@ -304,7 +332,7 @@ static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
         if (a < bound)
             a = norm_boundary(S->text, S->len, bound, fl);
         size_t e = piece_end(S, fl, b + over < S->len ? b + over : S->len, b);
-        piece_t w = {.S = S, .Q = Q, .N = &S->sc[0], .a = a, .b = b, .e = e,
+        piece_t w = {.S = S, .Q = Q, .N = &S->sc[0], .slot = 0, .a = a, .b = b, .e = e,
                      .lo = bound, .hi = b, .dir = -1};
         S->pb[0] = 0;
         piece_run(&w);
@@ -570,6 +598,8 @@ enum { MAX_ROWS = MAX_PIECE / SIX_BLOCK + 2 };
 typedef struct {
     const search_t *S;
     norm_t *N;
+    char *buf;   /* the builder's own read buffer */
+    size_t cap;
     int fl;
     size_t a, b;                     /* document bytes folded */
     size_t rows, sa[MAX_ROWS + 1], fa[MAX_ROWS + 1]; /* its blocks */
@@ -583,6 +613,7 @@ static void *fold_run(void *arg)
     norm_reset(f->N);
     f->rows = 0;
     size_t x = f->a;
+    const char *t = bytes(f->S, &f->buf, &f->cap, f->a, f->b); /* t[0]: offset a */
     while (x < f->b && f->rows < MAX_ROWS) {
         size_t y = f->rows + 1 == MAX_ROWS ? f->b
                    : piece_end(f->S, f->fl, x + SIX_BLOCK < f->b ? x + SIX_BLOCK : f->b, x);
@@ -591,7 +622,7 @@ static void *fold_run(void *arg)
         f->sa[f->rows] = x;
         f->fa[f->rows] = f->N->out.n;
         f->rows++;
-        norm_add(f->N, f->S->text + x, y - x, x);
+        norm_add(f->N, t + (x - f->a), y - x, x);
         x = y;
     }
     f->sa[f->rows] = f->b;
@@ -610,6 +641,7 @@ static int build(search_t *S, int k, volatile int *cancel)
         return -1;
     norm_t P[SEARCH_THREADS];
     fold_t *f = xmalloc(SEARCH_THREADS * sizeof *f);
+    memset(f, 0, SEARCH_THREADS * sizeof *f);
     for (int t = 0; t < S->nthreads; t++)
         norm_init(&P[t], fl);
     int ok = 1;
@@ -618,7 +650,7 @@ static int build(search_t *S, int k, volatile int *cancel)
         int n = 0;
         for (; n < S->nthreads && a < S->len; n++) {
             size_t b = piece_end(S, fl, a + MAX_PIECE < S->len ? a + MAX_PIECE : S->len, a);
-            f[n] = (fold_t){.S = S, .N = &P[n], .fl = fl, .a = a, .b = b};
+            f[n].S = S, f[n].N = &P[n], f[n].fl = fl, f[n].a = a, f[n].b = b;
             a = b;
         }
         for (int t = 1; t < n; t++)
@@ -635,6 +667,8 @@ static int build(search_t *S, int k, volatile int *cancel)
     }
     for (int t = 0; t < S->nthreads; t++)
         norm_free(&P[t]);
+    for (int t = 0; t < SEARCH_THREADS; t++)
+        free(f[t].buf);
     free(f);
     if (!ok || (cancel && *cancel)) {
         sindex_abort(w);
@@ -714,5 +748,10 @@ void search_free(search_t *S)
         norm_free(&S->sc[i]);
     for (int u = 0; u < 2; u++)
         norm_free(&S->rf[u]);
+    for (int k = 0; k < SEARCH_THREADS; k++)
+        free(S->rb[k]);
+    if (S->fd >= 0)
+        close(S->fd);
     memset(S, 0, sizeof *S);
+    S->fd = -1;
 }

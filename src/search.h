@@ -41,6 +41,11 @@ typedef struct {
     int pfl[SEARCH_THREADS];
     int nthreads;
     void *job;        /* an index made on a thread */
+    int fd;           /* the file the text is, read with pread (faster than
+                         faulting in a mapping), or -1 */
+    size_t fd_off;
+    char *rb[SEARCH_THREADS];
+    size_t rbcap[SEARCH_THREADS];
     norm_t rf[2];     /* index blocks folded again for their exact map */
     size_t rfk[2];    /* which (block + 1), of which index */
     void *rfix[2];
@@ -58,6 +63,9 @@ typedef struct {
 } query_t;
 
 void search_init(search_t *S, const char *text, size_t len);
+/* The text is the bytes of the file at path from offset off on (a
+ * document mapped as it is): searches read it rather than the mapping. */
+void search_use_file(search_t *S, const char *path, size_t off);
 /* Use the persistent index of identity id (sindex) when there is one. */
 void search_use_index(search_t *S, const char *id);
 /* Open the index for flags, making it first when there is none (--index,

@@ -417,6 +417,8 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
     search_init(&T->srch, T->d.text, T->d.len);
+    if (doc_mapped(&T->d))
+        search_use_file(&T->srch, path, T->d.bom);
     T->loaded = 1;
     remember(T, i);
     return 0;
