@@ -62,8 +62,24 @@ static void section_of(const structure_t *st, size_t off, buf_t *b)
         st_heading_text(st, &st->headings[h], b);
 }
 
+/* Context on one output line: a line break inside it (a match across a
+ * soft line break) shown as a space, the rest made terminal-safe. */
+static void one_line(FILE *out, const char *s, size_t n)
+{
+    size_t a = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\n' && s[i] != '\r')
+            continue;
+        report_safe(out, s + a, i - a);
+        if (s[i] == '\n' || i + 1 >= n || s[i + 1] != '\n')
+            putc(' ', out);
+        a = i + 1;
+    }
+    report_safe(out, s + a, n - a);
+}
+
 /* Search one document; returns its match count, or -1 on an error. */
-static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
+static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
                       int many, int *first_json, FILE *out)
 {
     doc_t d;
@@ -79,6 +95,8 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
         doc_close(&d);
         return -1;
     }
+    /* Markdown: the query that also matches across soft line breaks */
+    query_t *Q = &Qs[Qs[1].q && st_is_markdown(d.text, d.len, o->format, path)];
     structure_t st; /* for section titles: built at the first match shown */
     int have_st = 0;
     search_t S;
@@ -132,13 +150,13 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
         fputs(": ", out);
         if (cl)
             fputs("…", out);
-        report_safe(out, d.text + ca, m.a - ca);
+        one_line(out, d.text + ca, m.a - ca);
         if (o->color)
             fputs("\x1b[1;31m", out);
-        report_safe(out, d.text + m.a, m.b - m.a);
+        one_line(out, d.text + m.a, m.b - m.a);
         if (o->color)
             fputs("\x1b[0m", out);
-        report_safe(out, d.text + m.b, cb - m.b);
+        one_line(out, d.text + m.b, cb - m.b);
         if (cr)
             fputs("…", out);
         putc('\n', out);
@@ -165,13 +183,15 @@ static long grep_file(const char *path, query_t *Q, const grep_opts_t *o,
 
 int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE *out)
 {
-    query_t Q;
-    memset(&Q, 0, sizeof Q);
+    query_t Q[2]; /* as given; for Markdown, across soft line breaks */
+    memset(Q, 0, sizeof Q);
     char err[300];
-    if (query_set(&Q, query, strlen(query), o->flags, err, sizeof err) < 0) {
+    if (query_set(&Q[0], query, strlen(query), o->flags, err, sizeof err) < 0) {
         msg("%s", err);
         return 2;
     }
+    if (!(o->flags & (SEARCH_REGEX | SEARCH_EXACT)))
+        query_set(&Q[1], query, strlen(query), o->flags | SEARCH_SOFTBR, err, sizeof err);
     /* the documents: files as given, directories' text files */
     char **list = NULL;
     size_t nl = 0, cap = 0;
@@ -196,7 +216,7 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     if (o->json)
         fputs("[", out);
     for (size_t i = 0; i < nl; i++) {
-        long c = grep_file(list[i], &Q, o, many, &first, out);
+        long c = grep_file(list[i], Q, o, many, &first, out);
         if (c < 0)
             rc_err = 1;
         else
@@ -205,7 +225,8 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     if (o->json)
         fputs(first ? "]\n" : "\n]\n", out);
     files_free(list, nl);
-    query_free(&Q);
+    query_free(&Q[0]);
+    query_free(&Q[1]);
     if (fflush(out) != 0 || ferror(out)) {
         if (errno != EPIPE)
             msg("write error: %s", strerror(errno));

@@ -1,6 +1,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "search.h"
 #include "sindex.h"
+#include "text.h"
 #include "util.h"
 
 #include <pcre2.h>
@@ -75,6 +76,34 @@ void query_free(query_t *Q)
     memset(Q, 0, sizeof *Q);
 }
 
+/* The folded query as a pattern that also matches across soft line
+ * breaks (SEARCH_SOFTBR): 1 when it differs from the literal. */
+static int soft_pattern(query_t *Q)
+{
+    buf_t p = {0};
+    const unsigned char *s = (const unsigned char *)Q->q;
+    for (size_t i = 0; i < Q->qn;) {
+        uint32_t c;
+        int l = text_decode((const char *)s + i, Q->qn - i, &c);
+        i += (size_t)l;
+        if (c == ' ' || c == '\t') {
+            while (i < Q->qn && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            buf_adds(&p, "\\s+");
+            continue;
+        }
+        char e[24];
+        snprintf(e, sizeof e, "\\x{%X}", (unsigned)c);
+        buf_adds(&p, e);
+        if (i < Q->qn && s[i] != ' ' && s[i] != '\t')
+            buf_adds(&p, "(?:[ \\t]*\\r?\\n[ \\t]*(?:>[ \\t]*)*)?");
+    }
+    free(Q->q);
+    Q->q = p.p ? p.p : xstrdup("");
+    Q->qn = p.n;
+    return 1;
+}
+
 int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t errn)
 {
     query_free(Q);
@@ -96,8 +125,11 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
         Q->q = xstrdup(N.out.p);
         Q->qn = N.out.n;
         norm_free(&N);
+        int soft = (flags & SEARCH_SOFTBR) && !(flags & SEARCH_REGEX);
         if (!(flags & SEARCH_REGEX))
-            Q->ngrams = sindex_grams(Q->q, Q->qn, Q->grams);
+            Q->ngrams = sindex_grams(Q->q, Q->qn, !soft, Q->grams);
+        if (soft && soft_pattern(Q))
+            flags |= SEARCH_REGEX; /* compiled below; Q->flags keeps the query's */
     }
     if (flags & SEARCH_REGEX) {
         int code;

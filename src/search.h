@@ -7,6 +7,10 @@
  * traditional and simplified apart, SEARCH_EXACT matches bytes as they
  * are. SEARCH_REGEX compiles the query with PCRE2 (UTF mode, on the
  * folded text); an invalid pattern is refused with PCRE2's message.
+ * SEARCH_SOFTBR (Markdown, where a line break inside a paragraph is
+ * joined when shown) lets a plain query match across one: between two of
+ * its characters a line break (and the next line's indentation or quote
+ * marks), and a space in it matches any run of white space.
  * Without an index the document is folded piece by piece from where the
  * search starts, on every core, and nothing of it is kept; with one
  * (sindex: made by search_prepare, or on a thread by
@@ -18,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { SEARCH_NO_TCSC = 1, SEARCH_EXACT = 2, SEARCH_REGEX = 4 };
+enum { SEARCH_NO_TCSC = 1, SEARCH_EXACT = 2, SEARCH_REGEX = 4, SEARCH_SOFTBR = 8 };
 enum { SEARCH_THREADS = 4 };
 
 typedef struct {

@@ -110,7 +110,7 @@ static int dec(const unsigned char *s, size_t n, uint32_t *c)
     return l;
 }
 
-size_t sindex_grams(const char *q, size_t n, uint64_t *g)
+size_t sindex_grams(const char *q, size_t n, int pairs, uint64_t *g)
 {
     const unsigned char *s = (const unsigned char *)q;
     size_t ng = 0, i = 0;
@@ -118,7 +118,7 @@ size_t sindex_grams(const char *q, size_t n, uint64_t *g)
         uint32_t c, d;
         int l = dec(s + i, n - i, &c);
         g[ng++] = gram(c, UNI);
-        if (i + (size_t)l < n) {
+        if (pairs && i + (size_t)l < n) {
             dec(s + i + l, n - i - (size_t)l, &d);
             g[ng++] = gram(c, d);
         }

@@ -55,9 +55,10 @@ int sindex_block_ok(sindex_t *ix, size_t k);
 /* May block k hold a match of the query whose grams are g[0..ng)? */
 int sindex_may_have(const sindex_t *ix, size_t k, const uint64_t *g, size_t ng);
 
-/* The grams (hashed characters and pairs) of the first SIX_REACH bytes of
- * a folded query, for sindex_may_have; returns how many (<= SIX_GRAMS). */
-size_t sindex_grams(const char *q, size_t n, uint64_t *g);
+/* The grams (hashed characters, and pairs unless !pairs) of the first
+ * SIX_REACH bytes of a folded query, for sindex_may_have; returns how many
+ * (<= SIX_GRAMS). */
+size_t sindex_grams(const char *q, size_t n, int pairs, uint64_t *g);
 
 /* Write an index: create, put the blocks in order (document bytes
  * [sa, sb) folded to f[0..fn)), then finish (0: in place) or abort

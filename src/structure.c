@@ -505,6 +505,16 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
     }
 }
 
+int st_is_markdown(const char *text, size_t len, int format, const char *path)
+{
+    if (format == FMT_AUTO)
+        format = (path && (ends_with(path, ".md") || ends_with(path, ".markdown")))
+                         || fm_present(text, len)
+                     ? FMT_MARKDOWN
+                     : FMT_TEXT;
+    return format == FMT_MARKDOWN;
+}
+
 /* The common start of a build: text, format, front matter. */
 static void st_build_format(structure_t *st, const char *text, size_t len,
                             int format, const char *path)
@@ -512,12 +522,7 @@ static void st_build_format(structure_t *st, const char *text, size_t len,
     memset(st, 0, sizeof *st);
     st->text = text;
     st->len = len;
-    if (format == FMT_AUTO)
-        format = (path && (ends_with(path, ".md") || ends_with(path, ".markdown")))
-                         || fm_present(text, len)
-                     ? FMT_MARKDOWN
-                     : FMT_TEXT;
-    st->markdown = format == FMT_MARKDOWN;
+    st->markdown = st_is_markdown(text, len, format, path);
     if (st->markdown && fm_parse(text, len, &st->fm))
         st->has_fm = 1;
 }

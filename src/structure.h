@@ -115,6 +115,9 @@ typedef struct {
     struct st_job *job;     /* private: a build still running */
 } structure_t;
 
+/* Is the text Markdown (format, or for FMT_AUTO path's ending or leading
+ * front matter)? */
+int st_is_markdown(const char *text, size_t len, int format, const char *path);
 /* Build the structure of text; format FMT_AUTO decides by `path`'s
  * ending (.md, .markdown) or leading front matter. */
 void st_build(structure_t *st, const char *text, size_t len, int format,

@@ -756,6 +756,8 @@ static int parse_query(tui_t *T, const char *s, size_t n, tquery_t *Q, char *err
     if (n - i >= 3 && !memcmp(s + i, "re:", 3)) {
         flags |= SEARCH_REGEX;
         i += 3;
+    } else if (T->st.markdown) { /* across the line breaks joined when shown */
+        flags |= SEARCH_SOFTBR;
     }
     Q->raw = xmalloc(n - i + 1);
     memcpy(Q->raw, s + i, n - i);

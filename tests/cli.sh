@@ -195,6 +195,12 @@ eq "grep -c three encodings" "$out" $'samples/traditional.txt:32\nsamples/tradit
 run --grep --exact -c 书 samples/traditional.txt; eq "grep --exact: no folding" "$out" "0"; eq "grep --exact rc 1" "$rc" 1
 run --grep --no-tc-sc -c 书 samples/traditional.txt; eq "grep --no-tc-sc" "$out" "0"
 run --grep -c ＤＥＥＰ samples/mixed.txt; [ "$out" != 0 ] && ok || bad "grep folds width and case"
+# Markdown: a soft line break (joined when shown) is matched across; a line
+# break in plain text is not (each line is a paragraph there)
+run --grep '价格，访谈还' samples/essay.md
+case "$out" in "samples/essay.md:14:"*"的价格， 访谈还停在"*) ok ;; *) bad "grep across a soft line break: $out" ;; esac
+printf '价格，\n访谈还停在第二段。\n' >"$T/plain.txt"
+run --grep -c '价格，访谈还' "$T/plain.txt"; eq "plain text: no match across lines" "$out" 0
 run --grep nosuchthing samples; eq "grep nothing rc" "$rc" 1; eq "grep nothing out" "$out" ""
 run --grep -E 'a(b' samples; eq "grep bad regex rc" "$rc" 2
 eq "grep bad regex msg" "$err" "juan: invalid regex: missing closing parenthesis (at 3)"

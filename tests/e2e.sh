@@ -247,9 +247,29 @@ keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the ne
 start JUAN_CACHE_DIR="$T/cache.bg" 80 24 samples/traditional.txt
 has_index() { ls "$T/cache.bg"/*.t2s.idx >/dev/null 2>&1; }
 poll has_index && ok || bad "the index is made on opening"
+# ... and reused by the next reader (the same file, not made again), found
+# damaged and made again
+idx_ino() { stat -c %i "$T"/cache.bg/*.t2s.idx 2>/dev/null; }
+poll eval '[ -n "$(idx_ino)" ] && ! ls "$T"/cache.bg/*.idx.* >/dev/null 2>&1'
+ino=$(idx_ino)
+start JUAN_CACHE_DIR="$T/cache.bg" 80 24 --color=never samples/traditional.txt
+keys /; text "旧书店"; keys Enter
+poll has_e $'\e\\[7m舊書店' && [ "$(idx_ino)" = "$ino" ] && ok || bad "the index reused by the next reader"
+keys q
+printf 'garbage' | dd of="$(ls "$T"/cache.bg/*.t2s.idx)" bs=1 seek=100 conv=notrunc 2>/dev/null
+start JUAN_CACHE_DIR="$T/cache.bg" 80 24 --color=never samples/traditional.txt
+keys /; text "旧书店"; keys Enter
+poll has_e $'\e\\[7m舊書店' && ok || bad "a damaged index: the search still right"
+poll eval '[ -n "$(idx_ino)" ] && [ "$(idx_ino)" != "$ino" ]' && ok || bad "a damaged index made again"
 start JUAN_CACHE_DIR="$T/cache.none" 80 24 --no-index samples/traditional.txt
 keys /; text "书"; keys Enter; wait_for "书" 23 || true
 absent "no such" 23; [ ! -e "$T/cache.none" ] && ok || bad "--no-index: no index made"
+
+# Markdown: a match across a soft line break (joined on the screen) is found
+# and highlighted whole
+start 80 24 --color=never samples/essay.md
+keys /; text "价格，访谈"; keys Enter
+poll has_e $'\e\\[7m价格，访谈' && ok || bad "/ across a soft line break, highlighted"
 
 # folded search: simplified finds traditional; --no-tc-sc and --exact do not
 start 80 24 --color=never samples/traditional.txt

@@ -246,5 +246,23 @@ int main(void)
     free(v);
     query_free(&Q);
     search_free(&S);
+
+    /* Markdown soft line breaks: joined when shown, so matched across */
+    const char *md = "我们今天\n讨论創新。\n\n> 引文的第一行\n> 第二行\n\ndeep\n  seek and find\n";
+    search_init(&S, md, strlen(md));
+    CHECK(set("今天讨论", SEARCH_SOFTBR) == 0 && find(0, 1, &a, &b) &&
+          a == (size_t)(strstr(md, "今天") - md) && b == (size_t)(strstr(md, "讨论") - md) + 6);
+    CHECK(set("今天讨论创新", SEARCH_SOFTBR) == 0 && find(0, 1, &a, &b));
+    CHECK(set("今天讨论", 0) == 0 && !find(0, 1, &a, &b));
+    CHECK(set("第一行第二行", SEARCH_SOFTBR) == 0 && find(0, 1, &a, &b)); /* in a quote */
+    CHECK(set("deep seek", SEARCH_SOFTBR) == 0 && find(0, 1, &a, &b) &&
+          !strncmp(md + a, "deep\n  seek", b - a));
+    CHECK(set("seek and", SEARCH_SOFTBR) == 0 && find(0, 1, &a, &b)); /* spaces as spaces */
+    CHECK(set("创新。引文", SEARCH_SOFTBR) == 0 && !find(0, 1, &a, &b)); /* not across paragraphs */
+    CHECK(set("创新。", SEARCH_SOFTBR) == 0 && find(0, 1, &a, &b));
+    CHECK(set("第一\\E行", SEARCH_SOFTBR) == 0 && !find(0, 1, &a, &b)); /* literal, not a pattern */
+    CHECK(set("(", SEARCH_SOFTBR) == 0 && !find(0, 1, &a, &b));
+    query_free(&Q);
+    search_free(&S);
     return T_DONE("test_search");
 }
