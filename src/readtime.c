@@ -13,7 +13,7 @@ struct rt_job {
     size_t *cjk, *words; /* per chunk, summed from the end */
     pthread_t thread;
     int threaded;
-    _Atomic int done;
+    _Atomic int done, stop;
 };
 
 static int alnum(char c)
@@ -26,6 +26,8 @@ static void count(rt_t *rt)
     size_t n = rt->n;
     rt->cjk[n] = rt->words[n] = 0;
     for (size_t i = n; i-- > 0;) {
+        if (rt->stop)
+            return; /* rt_free: the count is not wanted */
         size_t a = i * RT_CHUNK, e = a + RT_CHUNK < rt->len ? a + RT_CHUNK : rt->len;
         rt->cjk[i] = rt->cjk[i + 1];
         rt->words[i] = rt->words[i + 1];
@@ -54,6 +56,7 @@ rt_t *rt_start(const char *text, size_t len)
     rt->cjk = xmalloc((rt->n + 1) * sizeof *rt->cjk);
     rt->words = xmalloc((rt->n + 1) * sizeof *rt->words);
     rt->done = 0;
+    rt->stop = 0;
     rt->threaded = pthread_create(&rt->thread, NULL, count_thread, rt) == 0;
     if (!rt->threaded)
         count(rt);
@@ -85,6 +88,7 @@ void rt_free(rt_t *rt)
 {
     if (!rt)
         return;
+    rt->stop = 1;
     if (rt->threaded)
         pthread_join(rt->thread, NULL);
     free(rt->cjk);

@@ -5,7 +5,7 @@
  * reader nothing before its first screen; rt_minutes_left() answers from
  * those counts (plus the part of one chunk) at 400 CJK characters and 230
  * words a minute, or -1 while the count is running. The text must outlive
- * the count (rt_free() waits for it). No curses, no output. */
+ * the count: rt_free() stops it and waits for it. No curses, no output. */
 #ifndef JUAN_READTIME_H
 #define JUAN_READTIME_H
 #include <stddef.h>

@@ -308,6 +308,8 @@ static void unload(tui_t *T)
     if (!T->loaded)
         return;
     save_position(T, 1);
+    rt_free(T->rt); /* every thread reading the text stops before it goes */
+    T->rt = NULL;
     mem_close(&T->mem);
     search_free(&T->srch);
     view_free(&T->V);
@@ -316,8 +318,6 @@ static void unload(tui_t *T)
     free(T->title);
     free(T->spcolor);
     free(T->turns);
-    rt_free(T->rt);
-    T->rt = NULL;
     T->title = NULL;
     T->spcolor = NULL;
     T->turns = NULL;
