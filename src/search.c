@@ -300,11 +300,65 @@ static void keep(search_t *S, int u, int fl, size_t a, size_t b)
     S->pfl[u] = fl;
 }
 
+/* A forward search without an index: workers (this thread and nthreads-1
+ * more) take the next piece in order until one holds a match and every
+ * piece before it is done. */
+typedef struct {
+    search_t *S;
+    const query_t *Q;
+    int fl;
+    size_t from, bound, over;
+    pthread_mutex_t mu;
+    size_t next, size;    /* the next piece starts at next */
+    long taken, best;     /* pieces handed out; the first with a match */
+    match_t m;
+} queue_t;
+
+typedef struct {
+    queue_t *q;
+    int slot;
+    pthread_t th;
+} worker_t;
+
+static void *worker_run(void *arg)
+{
+    worker_t *wk = arg;
+    queue_t *q = wk->q;
+    search_t *S = q->S;
+    for (;;) {
+        pthread_mutex_lock(&q->mu);
+        if (q->next >= q->bound || q->next >= S->len || (q->best >= 0 && q->taken > q->best)) {
+            pthread_mutex_unlock(&q->mu);
+            return NULL;
+        }
+        long k = q->taken++;
+        size_t a = q->next, size = q->size;
+        size_t b = piece_end(S, q->fl, a + size < S->len ? a + size : S->len, a);
+        q->next = b;
+        q->size = size < MAX_PIECE / 4 ? size * 4 : MAX_PIECE;
+        pthread_mutex_unlock(&q->mu);
+        size_t e = piece_end(S, q->fl, b + q->over < S->len ? b + q->over : S->len, b);
+        S->pb[wk->slot] = 0;
+        piece_t w = {.S = S, .Q = q->Q, .N = &S->sc[wk->slot], .slot = wk->slot, .a = a,
+                     .b = b, .e = e, .lo = q->from, .hi = b < q->bound ? b : q->bound,
+                     .dir = 1};
+        piece_run(&w);
+        keep(S, wk->slot, q->fl, a, b);
+        if (w.found) {
+            pthread_mutex_lock(&q->mu);
+            if (q->best < 0 || k < q->best) {
+                q->best = k;
+                q->m = w.m;
+            }
+            pthread_mutex_unlock(&q->mu);
+        }
+    }
+}
+
 static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, match_t *m)
 {
     int fl = nflags(Q->flags), t;
-    size_t a = from, size = FIRST_PIECE;
-    size_t over = OVERLAP + 4 * Q->qn;
+    size_t a = from;
     int reused = 0;
     while (a < bound && (t = kept(S, fl, a)) >= 0) {
         size_t hi = S->pb[t] < bound ? S->pb[t] : bound;
@@ -315,36 +369,26 @@ static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     }
     if (!reused)
         a = norm_boundary(S->text, S->len, from, fl);
-    while (a < bound && a < S->len) {
-        piece_t w[SEARCH_THREADS];
-        int nt = bound - a > (size_t)S->nthreads * size ? S->nthreads : 1, k = 0;
-        size_t x = a;
-        for (; k < nt && x < S->len; k++) {
-            size_t b = piece_end(S, fl, x + size < S->len ? x + size : S->len, x);
-            size_t e = piece_end(S, fl, b + over < S->len ? b + over : S->len, b);
-            w[k] = (piece_t){.S = S, .Q = Q, .N = &S->sc[k], .slot = k, .a = x, .b = b, .e = e,
-                             .lo = from, .hi = b < bound ? b : bound, .dir = 1};
-            S->pb[k] = 0;
-            x = b;
-        }
-        for (int t = 1; t < k; t++)
-            if (pthread_create(&w[t].th, NULL, piece_run, &w[t]) != 0)
-                piece_run(&w[t]), w[t].th = 0;
-        piece_run(&w[0]);
-        for (int t = 1; t < k; t++)
-            if (w[t].th)
-                pthread_join(w[t].th, NULL);
-        for (int t = 0; t < k; t++)
-            keep(S, t, fl, w[t].a, w[t].b);
-        for (int t = 0; t < k; t++)
-            if (w[t].found) {
-                *m = w[t].m;
-                return 1;
-            }
-        a = x;
-        size = size < MAX_PIECE / 4 ? size * 4 : MAX_PIECE;
+    if (a >= bound || a >= S->len)
+        return 0;
+    queue_t q = {.S = S, .Q = Q, .fl = fl, .from = from, .bound = bound,
+                 .over = OVERLAP + 4 * Q->qn, .next = a, .size = FIRST_PIECE, .best = -1};
+    pthread_mutex_init(&q.mu, NULL);
+    worker_t w[SEARCH_THREADS];
+    /* helpers only for a long way (a match is most often near) */
+    int nt = bound - a > 4 * (size_t)FIRST_PIECE ? S->nthreads : 1;
+    for (int i = 0; i < nt; i++) {
+        w[i] = (worker_t){.q = &q, .slot = i};
+        if (i && pthread_create(&w[i].th, NULL, worker_run, &w[i]) != 0)
+            nt = i;
     }
-    return 0;
+    worker_run(&w[0]);
+    for (int i = 1; i < nt; i++)
+        pthread_join(w[i].th, NULL);
+    pthread_mutex_destroy(&q.mu);
+    if (q.best >= 0)
+        *m = q.m;
+    return q.best >= 0;
 }
 
 static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, match_t *m)
