@@ -36,7 +36,7 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a)
     a->quote[e - off] = '\0';
     a->section[0] = '\0';
     a->section_off = 0;
-    long h = st_section_at(st, off);
+    long h = st_ready(st) ? st_section_at(st, off) : -1; /* not waited for */
     if (h >= 0) {
         buf_t t = {0};
         st_heading_text(st, &st->headings[h], &t);
@@ -95,15 +95,20 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xC2B2AE3D27D4EB4Full;
 }
 
-void ident_of(const char *text, size_t len, char id[48])
+int ident_of_stoppable(const char *text, size_t len, char id[48], const _Atomic int *stop)
 {
     uint64_t l[4] = {1, 2, 3, 4};
     size_t i = 0;
-    for (; i + 32 <= len; i += 32) {
-        for (int k = 0; k < 4; k++) {
-            uint64_t v;
-            memcpy(&v, text + i + 8 * k, 8);
-            l[k] = mix(l[k], v);
+    while (i + 32 <= len) {
+        if (stop && *stop)
+            return -1;
+        size_t e = len - i > (1u << 20) ? i + (1u << 20) : len; /* a MiB at a time */
+        for (; i + 32 <= e; i += 32) {
+            for (int k = 0; k < 4; k++) {
+                uint64_t v;
+                memcpy(&v, text + i + 8 * k, 8);
+                l[k] = mix(l[k], v);
+            }
         }
     }
     uint64_t h = mix(mix(mix(mix(len, l[0]), l[1]), l[2]), l[3]);
@@ -111,4 +116,10 @@ void ident_of(const char *text, size_t len, char id[48])
         h = mix(h, (unsigned char)text[i]);
     h ^= h >> 29;
     snprintf(id, 48, "%zu-%016" PRIx64, len, h);
+    return 0;
+}
+
+void ident_of(const char *text, size_t len, char id[48])
+{
+    ident_of_stoppable(text, len, id, NULL);
 }

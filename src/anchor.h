@@ -21,5 +21,7 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a);
 size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact);
 /* "SIZE-HASH" of text[0..len) into id[48]. */
 void ident_of(const char *text, size_t len, char id[48]);
+/* The same, giving up (-1) as soon as *stop is set; else 0. */
+int ident_of_stoppable(const char *text, size_t len, char id[48], const _Atomic int *stop);
 
 #endif

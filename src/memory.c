@@ -73,7 +73,9 @@ static int cached_id(store_t *S, const doc_t *d, const char *abs, long long mtim
     return mtime < 0 ? -1 : store_id_for_path(S, abs, d->src_len, mtime, id);
 }
 
-void mem_ident(const char *path, const doc_t *d, char id[48])
+/* The identity of d at path from the cache beside the indexes (0), else
+ * hashed and kept there when hash (-1 when !hash). */
+static int ident_by_path(const char *path, const doc_t *d, char id[48], int hash)
 {
     char *abs = absolute(path);
     long long mt = mtime_of(abs);
@@ -81,13 +83,29 @@ void mem_ident(const char *path, const doc_t *d, char id[48])
     buf_adds(&key, abs);
     buf_addc(&key, '\t');
     buf_adds(&key, d->encoding ? d->encoding : "");
+    int r = 0;
     if (mt < 0 || sindex_known_id(key.p, (long long)d->src_len, mt, id) < 0) {
-        ident_of(d->text, d->len, id);
-        if (mt >= 0)
-            sindex_remember_id(key.p, (long long)d->src_len, mt, id);
+        r = -1;
+        if (hash) {
+            ident_of(d->text, d->len, id);
+            if (mt >= 0)
+                sindex_remember_id(key.p, (long long)d->src_len, mt, id);
+            r = 0;
+        }
     }
     buf_free(&key);
     free(abs);
+    return r;
+}
+
+void mem_ident(const char *path, const doc_t *d, char id[48])
+{
+    ident_by_path(path, d, id, 1);
+}
+
+int mem_ident_known(const char *path, const doc_t *d, char id[48])
+{
+    return ident_by_path(path, d, id, 0);
 }
 
 int mem_lookup(store_t *S, const char *path, docinfo_t *info)
@@ -130,8 +148,9 @@ static void finish(memory_t *m)
 static void *hash_thread(void *arg)
 {
     memory_t *m = arg;
-    ident_of(m->d->text, m->d->len, m->id);
-    m->hashed = 1;
+    thread_background(5);
+    if (ident_of_stoppable(m->d->text, m->d->len, m->id, &m->stop) == 0)
+        m->hashed = 1;
     return NULL;
 }
 
@@ -182,6 +201,7 @@ void mem_wait(memory_t *m)
 void mem_close(memory_t *m)
 {
     if (m->pending) { /* nothing to record of a document barely opened */
+        m->stop = 1;
         pthread_join(m->thread, NULL);
         m->pending = 0;
     }

@@ -32,7 +32,7 @@ typedef struct {
     int touch;
     long long mtime; /* of the file when opened (-1: none) */
     int pending; /* the identity is being hashed (mem_poll, mem_wait) */
-    _Atomic int hashed;
+    _Atomic int hashed, stop;
     pthread_t thread;
 } memory_t;
 
@@ -62,5 +62,7 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info);
  * --index): kept beside the search indexes by path, encoding, size and
  * modification time, so an unchanged file is hashed once. */
 void mem_ident(const char *path, const doc_t *d, char id[48]);
+/* The same when it is known there without hashing: 0, else -1. */
+int mem_ident_known(const char *path, const doc_t *d, char id[48]);
 
 #endif

@@ -43,6 +43,7 @@ static void count(rt_t *rt)
 
 static void *count_thread(void *arg)
 {
+    thread_background(10);
     count(arg);
     return NULL;
 }

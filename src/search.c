@@ -784,9 +784,7 @@ void search_prepare(search_t *S, int flags)
 static void *build_thread(void *arg)
 {
     struct build_job *j = arg;
-#ifdef SYS_gettid
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10); /* behind the reader */
-#endif
+    thread_background(15); /* behind the reader and its searches */
     int k = j->k, fl = k ? 0 : NORM_TCSC;
     char *path = sindex_path(j->S->id, fl);
     sindex_t *ix = path ? sindex_open(path, j->S->len, fl) : NULL;

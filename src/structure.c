@@ -399,13 +399,19 @@ size_t count_lines(const char *t, size_t s, size_t e)
     return n;
 }
 
+/* The background build of a plain text's structure. */
+struct st_job {
+    pthread_t thread;
+    _Atomic int done, stop; /* stop: st_free, the result is not wanted */
+};
+
 static void scan_plain(scan_t *sc)
 {
     structure_t *st = sc->st;
     para_t p;
     size_t line = 1, nonblank = 0;
     int ok = para_first(st->text, st->len, &p);
-    while (ok) {
+    while (ok && !(st->job && st->job->stop)) {
         if (p.blank) {
             if (nonblank == 1 && !sc->first_blank_after)
                 sc->first_blank_after = 1;
@@ -441,11 +447,6 @@ static int ends_with(const char *s, const char *suf)
 static void st_build_format(structure_t *st, const char *text, size_t len,
                             int format, const char *path);
 
-/* The background build of a plain text's structure. */
-struct st_job {
-    pthread_t thread;
-    _Atomic int done;
-};
 
 /* Scan with a front end, then resolve. */
 static void scan_resolve(structure_t *st, void (*front)(scan_t *))
@@ -498,6 +499,7 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
     }
     st->job = xmalloc(sizeof *st->job);
     st->job->done = 0;
+    st->job->stop = 0;
     if (pthread_create(&st->job->thread, NULL, build_thread, st) != 0) {
         free(st->job);
         st->job = NULL;
@@ -536,6 +538,8 @@ void st_build(structure_t *st, const char *text, size_t len, int format,
 
 void st_free(structure_t *st)
 {
+    if (st->job)
+        st->job->stop = 1;
     st_wait(st);
     fm_free(&st->fm);
     for (size_t k = 0; k < st->nspeakers; k++)

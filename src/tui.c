@@ -307,7 +307,8 @@ static void unload(tui_t *T)
 {
     if (!T->loaded)
         return;
-    save_position(T, 1);
+    if (!T->mem.pending || view_top(&T->V) != T->saved_top)
+        save_position(T, 1); /* (not a large text left at once, unmoved) */
     rt_free(T->rt); /* every thread reading the text stops before it goes */
     T->rt = NULL;
     mem_close(&T->mem);
@@ -717,8 +718,11 @@ static int find_section(tui_t *T, const char *t, size_t n, size_t *lo, size_t *h
 static int parse_query(tui_t *T, const char *s, size_t n, tquery_t *Q, char *err, size_t en)
 {
     if (!T->srch.id[0] && !T->o->no_index) { /* the first search: its index */
-        mem_wait(&T->mem);
-        search_use_index(&T->srch, T->mem.id);
+        char id[48]; /* (a large text still being hashed: one made by --index) */
+        if (!T->mem.pending)
+            search_use_index(&T->srch, T->mem.id);
+        else if (mem_ident_known(T->d.path, &T->d, id) == 0)
+            search_use_index(&T->srch, id);
     }
     tquery_free(Q);
     err[0] = 0;

@@ -1,4 +1,8 @@
 #include "util.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "text.h"
 
 #include <stdarg.h>
@@ -89,4 +93,13 @@ const char *safe_path(const char *path)
     b.n = 0;
     text_sanitize(&b, path, strlen(path));
     return b.p ? b.p : "";
+}
+
+void thread_background(int n)
+{
+#ifdef SYS_gettid
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), n);
+#else
+    (void)n;
+#endif
 }

@@ -25,6 +25,10 @@ void buf_addc(buf_t *b, char c);
 void buf_adds(buf_t *b, const char *s);
 void buf_free(buf_t *b);
 
+/* Lower the calling thread's priority to nice n (background work that
+ * the reader must not wait behind); best effort. */
+void thread_background(int n);
+
 /* "juan: " + printf-style message + "\n" on stderr. */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A path made safe to print on a terminal (controls and bidi escaped);
