@@ -5,9 +5,12 @@
  * Usage: pty COLS ROWS SCRIPT CMD [ARG]...
  * SCRIPT is typed as it is, with \r (Enter), \e (Escape), \\ and \{; it is
  * typed at once (the program reads it when it is ready), except where it
- * holds {Q} (wait until the program has drawn something and then been
- * quiet for 30 ms) or {W=N} (the same wait, then make the terminal N
- * columns wide: SIGWINCH). */
+ * holds {Q} (wait until the program has drawn something since the keys
+ * before, or the last resize, and then been quiet for 30 ms) or {W=N}
+ * (the same wait, then make the terminal N columns wide: SIGWINCH), or
+ * {S=MS} (sleep MS milliseconds, reading its output). With PTY_REFLOW=FILE, the time from each
+ * {W=N} to the last byte of the redraw that follows it (ms) is appended
+ * to FILE, a line each. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -23,15 +26,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static int master = -1;
-static long seen; /* bytes of output read */
-
 static double now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
+
+static int master = -1;
+static long seen;    /* bytes of output read */
+static double last;  /* when the last of it came */
+
 
 /* Read what is there within ms; 0 when nothing came (or the end). */
 static int drain(int ms)
@@ -41,16 +46,20 @@ static int drain(int ms)
         return 0;
     char buf[65536];
     ssize_t n = read(master, buf, sizeof buf);
-    if (n > 0)
+    if (n > 0) {
         seen += n;
+        last = now();
+    }
     return n > 0;
 }
 
-/* Wait until the program has drawn something and then stayed quiet. */
-static void quiet(void)
+/* Wait until the program has drawn something since `since` bytes (at
+ * most 5 s) and then stayed quiet for 30 ms. */
+static void quiet(long since)
 {
-    while (!seen && drain(1000))
-        ;
+    double t = now();
+    while (seen <= since && now() - t < 5)
+        drain(100);
     while (drain(30))
         ;
 }
@@ -87,18 +96,44 @@ int main(int argc, char **argv)
         execvp(argv[4], argv + 4);
         _exit(127);
     }
-    const char *s = argv[3];
+    const char *s = argv[3], *rf = getenv("PTY_REFLOW");
     char buf[4096];
     size_t n = 0;
+    double resized = 0;
+    long mark = 0; /* output seen before the last keys or resize */
     for (; *s; s++) {
-        if (*s == '{' && (s[1] == 'Q' || (s[1] == 'W' && s[2] == '='))) {
+        if (*s == '{' && s[1] == 'S' && s[2] == '=') { /* {S=MS}: sleep, reading */
             type(buf, n);
             n = 0;
-            quiet();
+            double t = now(), ms = atof(s + 3) / 1e3;
+            while (now() - t < ms)
+                drain(5);
+            while (*s && *s != '}')
+                s++;
+            if (!*s)
+                break;
+            continue;
+        }
+        if (*s == '{' && (s[1] == 'Q' || (s[1] == 'W' && s[2] == '='))) {
+            if (n)
+                mark = seen;
+            type(buf, n);
+            n = 0;
+            quiet(mark);
+            if (resized > 0 && rf) { /* the redraw after the last resize */
+                FILE *f = fopen(rf, "a");
+                if (f) {
+                    fprintf(f, "%.1f\n", (last - resized) * 1e3);
+                    fclose(f);
+                }
+                resized = 0;
+            }
             if (s[1] == 'W') {
                 ws.ws_col = (unsigned short)atoi(s + 3);
                 ioctl(master, TIOCSWINSZ, &ws);
                 kill(pid, SIGWINCH);
+                resized = now();
+                mark = seen;
             }
             while (*s && *s != '}')
                 s++;

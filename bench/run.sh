@@ -62,86 +62,120 @@ size=$(stat -c %s "$IN")
 mb=$(awk -v s="$size" 'BEGIN{printf "%.1f", s/1e6}')
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-# row NAME JUAN_CMD... -- ANCHOR_CMD...
+cc -O2 -o "$OUT/pty" bench/pty.c -lutil || exit 1
+mkdir -p "$OUT/tmp"
+export TERM=xterm-256color
+# a first opening: state and cache of its own (the cache kept with JCACHE)
+fresh() {
+    rm -rf "$OUT/tmp"/*
+    JUAN_STATE_DIR=$(mktemp -d -p "$OUT/tmp")
+    JUAN_CACHE_DIR=${JCACHE:-$(mktemp -d -p "$OUT/tmp")}
+    export JUAN_STATE_DIR JUAN_CACHE_DIR
+}
+# row NAME TARGET: J=(juan command) A=(anchor command, or empty), each a
+# runstat or pty command printing "SECONDS PEAK_RSS_KB EXIT"; JPRE runs
+# before each juan run. A warm-up, then RUNS runs alternating; medians.
+# TARGET: conditions joined by ",": r<=X (juan/anchor time), t<=X (juan
+# seconds), d<=X (juan minus anchor, seconds), m<=X (juan peak RSS/input).
 row() {
-    local name=$1; shift
-    local jc=() ac=() seen=0
-    for a in "$@"; do
-        if [ "$a" = -- ]; then seen=1; continue; fi
-        if [ $seen = 0 ]; then jc+=("$a"); else ac+=("$a"); fi
-    done
-    "$OUT/runstat" /dev/null "${jc[@]}" >/dev/null
-    "$OUT/runstat" /dev/null "${ac[@]}" >/dev/null
+    local name=$1 target=$2
+    ${JPRE:-true}; "${J[@]}" >/dev/null
+    [ ${#A[@]} -gt 0 ] && "${A[@]}" >/dev/null
     : >"$OUT/j.t"; : >"$OUT/a.t"
     for _ in $(seq "$RUNS"); do
-        "$OUT/runstat" /dev/null "${jc[@]}" >>"$OUT/j.t"
-        "$OUT/runstat" /dev/null "${ac[@]}" >>"$OUT/a.t"
+        ${JPRE:-true}; "${J[@]}" >>"$OUT/j.t"
+        [ ${#A[@]} -gt 0 ] && "${A[@]}" >>"$OUT/a.t"
     done
     if awk '$3 != 0 {bad=1} END{exit !bad}' "$OUT/j.t" "$OUT/a.t"; then
-        echo "bench: a run failed (exit status in $OUT/j.t, $OUT/a.t)" >&2
+        echo "bench: a run of '$name' failed (exit status in $OUT/j.t, $OUT/a.t)" >&2
     fi
-    local jt at jr ar
+    local jt at=0 jr ar=0
     jt=$(awk '{print $1}' "$OUT/j.t" | median)
-    at=$(awk '{print $1}' "$OUT/a.t" | median)
     jr=$(awk '{print $2}' "$OUT/j.t" | sort -n | tail -1)
-    ar=$(awk '{print $2}' "$OUT/a.t" | sort -n | tail -1)
-    awk -v n="$name" -v jt="$jt" -v at="$at" -v jr="$jr" -v ar="$ar" -v s="$size" 'BEGIN {
-        printf "| %-22s | %8.3f s | %8.1f MB/s | %8.3f s | %8.1f MB/s | %6.2fx | %7.1f MB (%.2fx input) | %7.1f MB |\n",
-            n, jt, s/1e6/jt, at, s/1e6/at, at/jt, jr/1024, jr*1024/s, ar/1024 }'
+    if [ -s "$OUT/a.t" ]; then
+        at=$(awk '{print $1}' "$OUT/a.t" | median)
+        ar=$(awk '{print $2}' "$OUT/a.t" | sort -n | tail -1)
+    fi
+    show "$name" "$target" "$jt" "$at" "$jr" "$ar"
+}
+# show NAME TARGET JUAN_S ANCHOR_S JUAN_RSS_KB ANCHOR_RSS_KB
+show() {
+    awk -v n="$1" -v tg="$2" -v jt="$3" -v at="$4" -v jr="$5" -v ar="$6" -v s="$size" 'BEGIN {
+        r = at > 0 ? jt / at : 0; m = jr * 1024 / s; ok = "";
+        if (tg != "") {
+            ok = "yes"; k = split(tg, c, ",");
+            for (i = 1; i <= k; i++) {
+                v = substr(c[i], 4) + 0; w = substr(c[i], 1, 1);
+                x = w == "r" ? r : w == "t" ? jt : w == "d" ? jt - at : m;
+                if (x > v) ok = "NO";
+            }
+        }
+        a1 = "-"; a2 = "-"; a3 = "-";
+        if (at > 0) { a1 = sprintf("%.4f s", at); a2 = sprintf("%.3f", r) }
+        if (ar > 0) a3 = sprintf("%.1f MB", ar / 1024);
+        printf "| %-34s | %9.4f s | %9s | %7s | %7.1f MB (%.2fx) | %9s | %-18s | %-4s |\n",
+            n, jt, a1, a2, jr / 1024, m, a3, tg, ok }'
 }
 
-echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up, medians"
-echo "| row                    |   juan     |  juan rate    | compared   |  its rate     | ratio    | juan peak RSS              | its RSS    |"
-echo "|------------------------|------------|---------------|------------|---------------|----------|----------------------------|------------|"
-row "--dump -w 80 vs w3m" ./juan --dump -w 80 "$IN" -- \
-    w3m -dump -cols 80 -I UTF-8 -O UTF-8 -T text/html "$HTML"
+echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up, medians;"
+echo "terminal rows in a pseudo-terminal of 80x24 (bench/pty.c), whole process, keys typed at once"
+echo
+echo "| row                                | juan        | compared  | juan/it | juan peak RSS (x input) | its RSS   | target             | met  |"
+echo "|------------------------------------|-------------|-----------|---------|-------------------------|-----------|--------------------|------|"
+P=("$OUT/pty" 80 24)
+JR=(./juan --ambiguous=narrow)
+JPRE=fresh
+J=("${P[@]}" q "${JR[@]}" "$IN"); A=("${P[@]}" q less "$IN")
+row "open, first screen, q (vs less)" "r<=2,t<=0.05"
+J=("${P[@]}" Gq "${JR[@]}" "$IN"); A=("${P[@]}" Gq less "$IN")
+row "G, q (vs less)" ""
+A=("${P[@]}" Gq less -n "$IN")
+row "G, q (vs less -n)" "d<=0.02"
+J=("${P[@]}" '/nosuchthing_zz\rq' "${JR[@]}" "$IN"); A=("${P[@]}" '/nosuchthing_zz\rq' less "$IN")
+row "/absent, q: no index (vs less)" "r<=0.1"
+rm -rf "$OUT/cache"; JUAN_CACHE_DIR="$OUT/cache" ./juan --index "$IN" >/dev/null
+JCACHE="$OUT/cache" row "/absent, q: index built (vs less)" "t<=0.05"
+SP=$(printf '%*s' 200 '')
+J=("${P[@]}" "${SP}q" "${JR[@]}" "$IN"); A=("${P[@]}" "${SP}q" less "$IN")
+row "200 x Space, q (vs less)" "r<=1"
+RS='{Q}50%{S=700}{W=60}{W=100}{Q}q'
+: >"$OUT/rj.t"; : >"$OUT/ra.t"
+J=(env PTY_REFLOW="$OUT/rj.t" "${P[@]}" "$RS" "${JR[@]}" "$IN")
+A=(env PTY_REFLOW="$OUT/ra.t" "${P[@]}" "$RS" less "$IN")
+row "50%, resize 80>60>100, q (vs less)" ""
+rj=$(median <"$OUT/rj.t"); ra=$(median <"$OUT/ra.t")
+show "reflow after a resize (median)" "t<=0.05" "$(awk -v x="$rj" 'BEGIN{print x/1e3}')" \
+    "$(awk -v x="$ra" 'BEGIN{print x/1e3}')" 0 0
+JPRE=
+R=("$OUT/runstat" /dev/null)
+J=("${R[@]}" ./juan --dump -w 80 "$IN"); A=("${R[@]}" w3m -dump -cols 80 -I UTF-8 -O UTF-8 -T text/html "$HTML")
+row "--dump -w 80 (vs w3m -dump)" "r<=0.2"
 # laziness: the first screen of the 107 MB file against that of a 12 KB one
-row "first screen 107MB/12KB" sh -c "./juan --dump -w 80 '$IN' | head -24" -- \
-    sh -c "./juan --dump -w 80 samples/interview.txt | head -24"
-# the reader (in tmux): its first screen, and G, on 107 MB against 12 KB
-if command -v tmux >/dev/null; then
-    row "reader: first screen" bash bench/reader.sh "$IN" -- \
-        bash bench/reader.sh samples/interview.txt
-    row "reader: first screen+G" bash bench/reader.sh "$IN" G -- \
-        bash bench/reader.sh samples/interview.txt G
-fi
-# search for a string that does not occur, against less (/string, then q,
-# in a pty): without an index, and with the index built ahead
-if command -v less >/dev/null && command -v script >/dev/null; then
-    rm -rf "$OUT/cache"
-    LESS_CMD="printf q | script -qc 'less -p nosuchthing_zz $IN' /dev/null >/dev/null"
-    # (grep's status 1, nothing found, is the expected one)
-    row "search, no index" sh -c "./juan --grep --no-index -c nosuchthing_zz '$IN' >/dev/null; [ \$? = 1 ]" -- sh -c "$LESS_CMD"
-    ./juan --index "$IN" >/dev/null
-    row "search, index built" sh -c "./juan --grep -c nosuchthing_zz '$IN' >/dev/null; [ \$? = 1 ]" -- sh -c "$LESS_CMD"
-    isize=$(du -b "$OUT"/cache/*.t2s.idx 2>/dev/null | sort -n | tail -1 | cut -f1)
-    awk -v i="${isize:-0}" -v s="$size" 'BEGIN { printf "index size: %.1f MB, %.2fx the text\n", i/1e6, i/s }'
-fi
-# index build: a fresh index each run (juan alone)
-solo_pre() { rm -f "$OUT"/cache/*.idx; }
-# solo NAME CMD...: juan alone (no anchor does this); median and peak RSS
-solo() {
-    local name=$1; shift
-    "$OUT/runstat" /dev/null "$@" >/dev/null
-    : >"$OUT/j.t"
-    for _ in $(seq "$RUNS"); do
-        [ -n "${PRE:-}" ] && $PRE
-        "$OUT/runstat" /dev/null "$@" >>"$OUT/j.t"
-    done
-    local jt jr
-    jt=$(awk '{print $1}' "$OUT/j.t" | median)
-    jr=$(awk '{print $2}' "$OUT/j.t" | sort -n | tail -1)
-    awk -v n="$name" -v jt="$jt" -v jr="$jr" -v s="$size" 'BEGIN {
-        printf "| %-22s | %8.3f s | %8.1f MB/s | %10s | %13s | %8s | %7.1f MB (%.2fx input) | %10s |\n",
-            n, jt, s/1e6/jt, "-", "-", "-", jr/1024, jr*1024/s, "-" }'
-}
-PRE=solo_pre solo "index build (--index)" ./juan --index "$IN"
-solo "--outline (structure)" ./juan --outline "$IN"
-solo "--speakers (structure)" ./juan --speakers "$IN"
-echo "ratio = compared time / juan time. Targets: --dump >= 5x w3m; juan peak RSS <= 2x input;"
-echo "first screen of 107 MB about the cost of 12 KB (ratio near 1; rates are per 107 MB), also in the reader;"
-echo "--outline on the 107 MB file <= 1 s. Search (issue 6): first time <= 0.1x less, with the index <= 50 ms;"
-echo "index build >= 50 MB/s, index <= 2.5x the text; counts equal the reference."
+J=("${R[@]}" sh -c "./juan --dump -w 80 '$IN' | head -24"); A=("${R[@]}" sh -c "./juan --dump -w 80 samples/interview.txt | head -24")
+row "--dump | head -24 (vs 12 KB file)" ""
+J=("${R[@]}" ./juan --outline "$IN"); A=()
+row "--outline" "t<=1"
+J=("${R[@]}" ./juan --speakers "$IN"); A=()
+row "--speakers" ""
+Q=且听下回分解
+J=("${R[@]}" ./juan --grep --no-index -c "$Q" "$IN"); A=("${R[@]}" grep -c "$Q" "$IN")
+row "--grep -c, no index (vs grep -c)" ""
+jc=$(./juan --grep --no-index -c "$Q" "$IN"); gc=$(grep -c "$Q" "$IN")
+LESS_ABSENT=("${P[@]}" '/nosuchthing_zz\rq' less "$IN")
+J=("${R[@]}" sh -c "./juan --grep --no-index -c nosuchthing_zz '$IN'; [ \$? = 1 ]"); A=("${LESS_ABSENT[@]}")
+row "--grep absent, no index (vs less)" "r<=0.1"
+J=("${R[@]}" sh -c "JUAN_CACHE_DIR='$OUT/cache' ./juan --grep -c nosuchthing_zz '$IN'; [ \$? = 1 ]")
+row "--grep absent, index (vs less)" "t<=0.05"
+J=("${R[@]}" sh -c "rm -f '$OUT'/cache/*.idx; JUAN_CACHE_DIR='$OUT/cache' ./juan --index '$IN'"); A=()
+row "--index (index build)" "t<=$(awk -v s="$size" 'BEGIN{printf "%.3f", s/50e6}')"
+isize=$(du -b "$OUT"/cache/*.t2s.idx 2>/dev/null | sort -n | tail -1 | cut -f1)
+echo
+echo "--grep -c $Q: juan $jc, grep -c $gc ($([ "$jc" = "$gc" ] && echo same || echo DIFFERENT))."
+awk -v i="${isize:-0}" -v s="$size" 'BEGIN { printf "Index size: %.1f MB, %.2fx the text (target <= 2.5x: %s). ", i/1e6, i/s, i/s <= 2.5 ? "met" : "NOT met" }'
+echo "Index build target: >= 50 MB/s."
+echo "Peak RSS while reading (the terminal rows): target <= 1.5x the file, mapped pages included."
+echo "juan/it: time ratio, lower is better; --dump's target (>= 5x w3m's throughput) is juan/it <= 0.2."
+
 # counts: juan --grep -c against grep -o | wc -l on the text folded by
 # bench/fold (utf8proc NFKC + case folding of whole lines, OpenCC t2s per
 # character: written apart from juan's norm)

@@ -23,5 +23,8 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact);
 void ident_of(const char *text, size_t len, char id[48]);
 /* The same, giving up (-1) as soon as *stop is set; else 0. */
 int ident_of_stoppable(const char *text, size_t len, char id[48], const _Atomic int *stop);
+/* The same for the len bytes of file fd from offset off (read with pread:
+ * no page faults on a mapping); -1 when stopped or short of bytes. */
+int ident_of_fd(int fd, size_t off, size_t len, char id[48], const _Atomic int *stop);
 
 #endif

@@ -3,6 +3,7 @@
 #include "anchor.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -132,6 +133,8 @@ static void finish(memory_t *m)
 {
     store_t *S = m->S;
     const doc_t *d = m->d;
+    if (!S)
+        return; /* no store: the identity is all (for the search index) */
     buf_t t = {0};
     title_of(m->st, m->path, &t);
     char prev[48];
@@ -149,7 +152,13 @@ static void *hash_thread(void *arg)
 {
     memory_t *m = arg;
     thread_background(5);
-    if (ident_of_stoppable(m->d->text, m->d->len, m->id, &m->stop) == 0)
+    int fd = doc_mapped(m->d) ? open(m->d->path, O_RDONLY | O_CLOEXEC) : -1;
+    int r = fd >= 0 ? ident_of_fd(fd, m->d->bom, m->d->len, m->id, &m->stop) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (r < 0 && !m->stop) /* (the file changed meanwhile: what was loaded) */
+        r = ident_of_stoppable(m->d->text, m->d->len, m->id, &m->stop);
+    if (r == 0)
         m->hashed = 1;
     return NULL;
 }
@@ -163,12 +172,9 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
     m->d = d;
     m->touch = touch;
     m->path = absolute(path);
-    if (!S) {
-        ident_of(d->text, d->len, m->id);
-        return;
-    }
     m->mtime = mtime_of(m->path);
-    if (cached_id(S, d, m->path, m->mtime, m->id) == 0) {
+    if (!S ? mem_ident_known(path, d, m->id) == 0
+           : cached_id(S, d, m->path, m->mtime, m->id) == 0) {
         finish(m); /* unchanged since last time: no hashing */
         return;
     }

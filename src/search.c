@@ -501,27 +501,21 @@ static const norm_t *refold(search_t *S, sindex_t *ix, size_t k)
     return N;
 }
 
-/* Document offset -> folded offset of the index (-1: damaged). */
-static long long ix_fold(search_t *S, sindex_t *ix, size_t off)
+/* An offset through the index: document -> folded (to_src 0) or folded
+ * -> document (1); -1: damaged. */
+static long long ix_map(search_t *S, sindex_t *ix, size_t x, int to_src)
 {
-    size_t k = sindex_find_block(ix, off, 0), sa, sb, fa, fb;
+    size_t k = sindex_find_block(ix, x, to_src), sa, sb, fa, fb;
     sindex_block(ix, k, &sa, &sb, &fa, &fb);
-    if (off >= sb)
-        return (long long)fb;
+    if (x >= (to_src ? fb : sb))
+        return (long long)(to_src ? sb : fb);
     const norm_t *N = refold(S, ix, k);
-    return N ? (long long)(fa + norm_fold(N, off)) : -1;
+    if (!N)
+        return -1;
+    return (long long)(to_src ? norm_src(N, x - fa) : fa + norm_fold(N, x));
 }
-
-/* Folded offset of the index -> document offset (-1: damaged). */
-static long long ix_src(search_t *S, sindex_t *ix, size_t x)
-{
-    size_t k = sindex_find_block(ix, x, 1), sa, sb, fa, fb;
-    sindex_block(ix, k, &sa, &sb, &fa, &fb);
-    if (x >= fb)
-        return (long long)sb;
-    const norm_t *N = refold(S, ix, k);
-    return N ? (long long)norm_src(N, x - fa) : -1;
-}
+#define ix_fold(S, ix, off) ix_map(S, ix, off, 0)
+#define ix_src(S, ix, x) ix_map(S, ix, x, 1)
 
 /* Matches in the index's folded text t[wa..we) starting before `until`
  * whose document start is in [lo, hi): the first (dir > 0) or the last

@@ -652,6 +652,23 @@ static void plain_at(const structure_t *st, st_cursor_t *c, const para_t *p,
 {
     c->next = p->next;
     c->start = p->start;
+    if (c->soon && st->job && !st->job->done) { /* for now: from itself */
+        if (!local_block(st, p, first, b)) {
+            b->kind = BK_PARA;
+            b->level = 0;
+        }
+        ((structure_t *)st)->provisional = 1;
+        return;
+    }
+    c->soon = 0;
+    if (local && st->soon && st->job && !st->job->done && !local_block(st, p, first, b)) {
+        /* the first paragraph that needs the structure: from here on, for now */
+        b->kind = BK_PARA;
+        b->level = 0;
+        c->soon = 1;
+        ((structure_t *)st)->provisional = 1;
+        return;
+    }
     if (!local || !st->job || !local_block(st, p, first, b)) {
         st_wait(st);
         plain_block(st, p, b);
@@ -690,9 +707,18 @@ int st_next(const structure_t *st, st_cursor_t *c, block_t *b)
     return 1;
 }
 
+/* st_at and st_prev: provisional blocks (st->soon while a build runs)? */
+static int soon(const structure_t *st)
+{
+    return st->soon && st->job && !st->job->done;
+}
+
 int st_prev(const structure_t *st, st_cursor_t *c, block_t *b)
 {
-    st_wait(st);
+    if (soon(st))
+        c->soon = 1;
+    else
+        st_wait(st);
     if (st->markdown) {
         if (c->i == 0 || c->i > st->nblocks)
             return 0;
@@ -709,8 +735,11 @@ int st_prev(const structure_t *st, st_cursor_t *c, block_t *b)
 
 int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b)
 {
-    st_wait(st);
+    int later = soon(st);
+    if (!later)
+        st_wait(st);
     memset(c, 0, sizeof *c);
+    c->soon = later;
     if (off >= st->len)
         return 0;
     if (st->markdown) {

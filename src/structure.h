@@ -111,6 +111,11 @@ typedef struct {
     size_t nturns;
     size_t title_start, title_end; /* plain text title line, if any */
     int has_title;
+    int soon;               /* set by the reader: while a build runs, st_at
+                               and st_prev (and st_next after them) decide
+                               each paragraph from itself, for now */
+    int provisional;        /* such a block was given: show it again once
+                               st_ready (and clear this) */
     size_t hcap;            /* private */
     struct st_job *job;     /* private: a build still running */
 } structure_t;
@@ -150,12 +155,14 @@ typedef struct {
     size_t i;     /* Markdown: block index */
     size_t next;  /* plain text: offset of the next paragraph */
     size_t start; /* plain text: start of the current paragraph */
+    int soon;     /* plain text: from a provisional st_at/st_prev */
 } st_cursor_t;
 int st_first(const structure_t *st, st_cursor_t *c, block_t *b);
 int st_next(const structure_t *st, st_cursor_t *c, block_t *b);
 /* The block before the cursor's (0 at the first), and the block that
  * holds byte off (0 if off >= len; in Markdown, the last block starting
- * at or before off). Both wait for a background build. */
+ * at or before off). Both wait for a background build (unless st->soon:
+ * then the block is provisional). */
 int st_prev(const structure_t *st, st_cursor_t *c, block_t *b);
 int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b);
 

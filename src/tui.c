@@ -85,6 +85,7 @@ typedef struct tui {
     store_t *S;
     memory_t mem;
     size_t saved_top;
+    int at_end;      /* placed by G: the last line stays at the bottom */
     long long last_save;
     int keys_since_open;
     search_t srch;   /* the open document, for searching */
@@ -414,6 +415,7 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     T->d = d;
     T->cur = i;
     st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
+    T->st.soon = 1; /* a jump far ahead shows the text before its structure */
     layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
@@ -546,6 +548,10 @@ static void draw(tui_t *T)
             T->sticky = 1;
     }
     T->rows = rows - T->sticky;
+    if (T->at_end && T->sticky) { /* the header takes a row: the end stays in view */
+        view_end(&T->V, T->rows);
+        view_fill(&T->V, rows);
+    }
     if (T->sticky) {
         buf_t t = {0};
         st_heading_text(&T->st, &T->st.headings[h], &t);
@@ -1489,10 +1495,20 @@ static void reader(tui_t *T)
                 recall(T, T->cur);
                 draw(T);
             }
-            /* the structure or the reading time arrived: redraw */
+            /* the structure or the reading time arrived: redraw (what
+               was shown before the structure, as it really is) */
             if (r == ERR && !term_quit &&
-                ((!T->title && st_ready(&T->st)) ||
+                ((!T->title && st_ready(&T->st)) || (T->st.provisional && st_ready(&T->st)) ||
                  (!had_time && rt_ready(T->rt)))) {
+                if (T->st.provisional) { /* again, at the same place (or the end) */
+                    const page_t *P = &T->V.page;
+                    int end = P->n && P->v[P->n - 1].end >= T->st.len;
+                    T->st.provisional = 0;
+                    if (end || T->at_end)
+                        view_end(&T->V, T->rows > 0 ? T->rows : 1);
+                    else
+                        view_goto(&T->V, view_top(&T->V));
+                }
                 draw(T);
                 had_time = 1;
             }
@@ -1501,6 +1517,8 @@ static void reader(tui_t *T)
             break;
         int key = key_of(r, ch);
         T->msg[0] = 0;
+        if (key != K(KEY_RESIZE))
+            T->at_end = 0;
         T->keys_since_open++;
         if (key == K(KEY_RESIZE)) {
             geometry(T, T->width);
@@ -1589,6 +1607,7 @@ static void reader(tui_t *T)
         case K(KEY_END):
             jump_from_here(T);
             view_end(&T->V, rows);
+            T->at_end = 1;
             break;
         case '%':
         case 'p':
@@ -1599,6 +1618,7 @@ static void reader(tui_t *T)
             if (cnt >= 100) {
                 jump_from_here(T);
                 view_end(&T->V, rows);
+                T->at_end = 1;
             } else {
                 go(T, (size_t)((double)T->st.len * (double)cnt / 100.0));
                 view_scroll(&T->V, 0, rows);

@@ -47,6 +47,17 @@ expect_top() { # NAME TEXT
 for i in $(seq -w 1 200); do echo "p$i 这是用来测试翻页的一行文字，每行都一样长。"; done >"$T/lines.txt"
 line() { sed -n "$1p" "$T/lines.txt" | cut -c1-4; }
 
+# ---- G on a large text: its end at once, as it is once the structure is known
+yes "这是一段很普通的文字，没有说话的人，也没有标题，只是很长。" | head -n 300000 >"$T/big.txt"
+cat samples/interview.txt >>"$T/big.txt"
+# (row 0: the sticky header of the last section, then the last 22 lines)
+{ echo "    06 接下来的路"; "$JUAN" --dump -w 72 "$T/big.txt" | tail -22 | sed 's/^/    /; s/ *$//'; } >"$T/want.end"
+start 80 24 "$T/big.txt"
+wait_for "0%" 23 >/dev/null; keys G
+end_is_dump() { screen | head -23 | sed 's/ *$//' >"$T/got.end"; diff -q "$T/want.end" "$T/got.end" >/dev/null; }
+poll end_is_dump && ok || { bad "G: the last screen = the end of --dump (speakers as such)"; diff "$T/want.end" "$T/got.end" | head; }
+wait_for "100%" 23 && ok || bad "G: 100% on the status line"
+
 # ---- the reader shows what --dump prints ------------------------------------
 start 80 24 samples/interview.txt
 "$JUAN" --dump -w 72 samples/interview.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -241,6 +242,29 @@ static void anchors(void)
     free(c);
     CHECK(!strcmp(i1, i2) && strcmp(i1, i3));
     CHECK(!strncmp(i1, "125-", 4) || strchr(i1, '-'));
+    /* read from a file in chunks, from an offset (a BOM), it is the same
+     * identity: sizes around the chunk (1 MiB) and group (32 B) edges */
+    const size_t sizes[] = {0, 31, 32, 33, (1u << 20) - 1, 1u << 20, (1u << 20) + 17, 3u << 20};
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/juan-test-ident-%d", (int)getpid());
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        char *t = xmalloc(n + 3);
+        for (size_t i = 0; i < n + 3; i++)
+            t[i] = (char)(i * 7 + (i >> 9));
+        FILE *f = fopen(path, "wb");
+        CHECK(f && fwrite(t, 1, n + 3, f) == n + 3 && fclose(f) == 0);
+        int fd = open(path, O_RDONLY);
+        char a1[48], a2[48];
+        ident_of(t + 3, n, a1);
+        CHECK_MSG(fd >= 0 && ident_of_fd(fd, 3, n, a2, NULL) == 0 && !strcmp(a1, a2),
+                  "ident_of_fd = ident_of for %zu bytes", n);
+        CHECK(fd >= 0 && ident_of_fd(fd, 3, n + 1, a2, NULL) < 0); /* short of bytes */
+        if (fd >= 0)
+            close(fd);
+        free(t);
+    }
+    unlink(path);
 }
 
 int main(void)
