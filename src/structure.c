@@ -467,6 +467,7 @@ static void build_plain(structure_t *st)
 static void *build_thread(void *arg)
 {
     structure_t *st = arg;
+    thread_background(5); /* behind the reader's keys and searches */
     build_plain(st);
     st->job->done = 1;
     return NULL;
