@@ -27,8 +27,10 @@ typedef struct {
 } brow_t; /* nblocks + 1 of them: the last, the ends */
 
 struct sindex {
-    unsigned char *map;
+    unsigned char *map;  /* the file, for its folded text */
     size_t size;
+    unsigned char *meta; /* the table and filters, read */
+    size_t metalen;
     const char *text;  /* folded */
     size_t n;
     const brow_t *row;
@@ -169,13 +171,15 @@ char *sindex_path(const char *id, int flags)
 
 static uint64_t align8(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
 
-static uint64_t meta_sum(const header_t *h, const unsigned char *map)
+/* The checksum of the header and of the table and filters, at meta (the
+ * file's bytes from off_table on). */
+static uint64_t meta_sum(const header_t *h, const unsigned char *meta)
 {
     header_t z = *h;
     z.sum = 0;
     uint64_t s = sum_of(0xCBF29CE484222325ull, &z, sizeof z);
-    s = sum_of(s, map + h->off_table, (size_t)((h->nblocks + 1) * sizeof(brow_t)));
-    return sum_of(s, map + h->off_bloom, (size_t)(h->nblocks * SIX_BLOOM));
+    s = sum_of(s, meta, (size_t)((h->nblocks + 1) * sizeof(brow_t)));
+    return sum_of(s, meta + (h->off_bloom - h->off_table), (size_t)(h->nblocks * SIX_BLOOM));
 }
 
 /* The header's sizes agree with each other and with a file of `size`. */
@@ -201,6 +205,32 @@ static int table_ok(const brow_t *r, size_t n, uint64_t out_len, uint64_t text_l
     return 1;
 }
 
+/* The table and the filters, read (not mapped: one pass of copying costs
+ * less than faulting in tens of MB of mapped pages) into memory asked for
+ * in huge pages; NULL on failure. */
+static unsigned char *read_meta(int fd, const header_t *h, size_t *len)
+{
+    const size_t huge = 2u << 20;
+    size_t n = (size_t)(h->size - h->off_table), want = (n + huge - 1) / huge * huge;
+    unsigned char *m = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(m, want, MADV_HUGEPAGE);
+#endif
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, m + got, n - got, (off_t)(h->off_table + got));
+        if (k <= 0) {
+            munmap(m, want);
+            return NULL;
+        }
+        got += (size_t)k;
+    }
+    *len = want;
+    return m;
+}
+
 sindex_t *sindex_open(const char *path, size_t text_len, int flags)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -209,27 +239,35 @@ sindex_t *sindex_open(const char *path, size_t text_len, int flags)
     struct stat sb;
     header_t h;
     void *map = MAP_FAILED;
+    unsigned char *meta = NULL;
+    size_t metalen = 0;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= sizeof h &&
         pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
-        sane(&h, (uint64_t)sb.st_size, text_len, flags))
+        sane(&h, (uint64_t)sb.st_size, text_len, flags) && (meta = read_meta(fd, &h, &metalen)))
         map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    if (map == MAP_FAILED)
+    if (map == MAP_FAILED) {
+        if (meta)
+            munmap(meta, metalen);
         return NULL;
+    }
     const unsigned char *m = map;
-    if (meta_sum(&h, m) != h.sum ||
-        !table_ok((const brow_t *)(m + h.off_table), (size_t)h.nblocks, h.out_len, h.text_len)) {
+    if (meta_sum(&h, meta) != h.sum ||
+        !table_ok((const brow_t *)meta, (size_t)h.nblocks, h.out_len, h.text_len)) {
         munmap(map, (size_t)sb.st_size);
+        munmap(meta, metalen);
         return NULL;
     }
     sindex_t *ix = xmalloc(sizeof *ix);
     memset(ix, 0, sizeof *ix);
     ix->map = map;
     ix->size = (size_t)sb.st_size;
+    ix->meta = meta;
+    ix->metalen = metalen;
     ix->text = (const char *)m + sizeof h;
     ix->n = (size_t)h.out_len;
-    ix->row = (const brow_t *)(m + h.off_table);
-    ix->bloom = m + h.off_bloom;
+    ix->row = (const brow_t *)meta;
+    ix->bloom = meta + (h.off_bloom - h.off_table);
     ix->nblocks = (size_t)h.nblocks;
     ix->ok = calloc(ix->nblocks + 1, 1);
     if (!ix->ok) {
@@ -244,6 +282,8 @@ void sindex_close(sindex_t *ix)
     if (!ix)
         return;
     munmap(ix->map, ix->size);
+    if (ix->meta)
+        munmap(ix->meta, ix->metalen);
     free(ix->ok);
     free(ix);
 }

@@ -410,8 +410,12 @@ static void scan_plain(scan_t *sc)
     structure_t *st = sc->st;
     para_t p;
     size_t line = 1, nonblank = 0;
-    int ok = para_first(st->text, st->len, &p);
+    int ok = para_first(st->text, st->len, &p), behind = 0;
     while (ok && !(st->job && st->job->stop)) {
+        if (!behind && st->job && __atomic_load_n(&st->soon, __ATOMIC_RELAXED)) {
+            thread_background(5); /* the reader's: behind its keys and searches */
+            behind = 1;
+        }
         if (p.blank) {
             if (nonblank == 1 && !sc->first_blank_after)
                 sc->first_blank_after = 1;
@@ -467,7 +471,6 @@ static void build_plain(structure_t *st)
 static void *build_thread(void *arg)
 {
     structure_t *st = arg;
-    thread_background(5); /* behind the reader's keys and searches */
     build_plain(st);
     st->job->done = 1;
     return NULL;

@@ -415,7 +415,8 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     T->d = d;
     T->cur = i;
     st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
-    T->st.soon = 1; /* a jump far ahead shows the text before its structure */
+    __atomic_store_n(&T->st.soon, 1, __ATOMIC_RELAXED); /* a jump far ahead shows
+                                          the text before its structure */
     layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
