@@ -65,13 +65,18 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a
 cc -O2 -o "$OUT/pty" bench/pty.c -lutil || exit 1
 mkdir -p "$OUT/tmp"
 export TERM=xterm-256color
-# a first opening: state and cache of its own (the cache kept with JCACHE)
+# a returning reader: the state directory is kept (the file's identity is
+# known), each run starts at the top (--from-start), and the cache is new
+# for every run (no index) unless JCACHE names one; FIRST=1: a first
+# opening ever, with a new state directory too
 fresh() {
     rm -rf "$OUT/tmp"/*
-    JUAN_STATE_DIR=$(mktemp -d -p "$OUT/tmp")
+    JUAN_STATE_DIR="$OUT/state"
+    [ -n "${FIRST:-}" ] && JUAN_STATE_DIR=$(mktemp -d -p "$OUT/tmp")
     JUAN_CACHE_DIR=${JCACHE:-$(mktemp -d -p "$OUT/tmp")}
     export JUAN_STATE_DIR JUAN_CACHE_DIR
 }
+rm -rf "$OUT/state"
 # row NAME TARGET: J=(juan command) A=(anchor command, or empty), each a
 # runstat or pty command printing "SECONDS PEAK_RSS_KB EXIT"; JPRE runs
 # before each juan run. A warm-up, then RUNS runs alternating; medians.
@@ -118,14 +123,16 @@ show() {
 }
 
 echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up, medians;"
-echo "terminal rows in a pseudo-terminal of 80x24 (bench/pty.c), whole process, keys typed at once"
+echo "terminal rows in a pseudo-terminal of 80x24 (bench/pty.c), whole process, keys typed at once;"
+echo "juan as a returning reader (state kept, --from-start, a new cache each run unless indexed)"
 echo
 echo "| row                                | juan        | compared  | juan/it | juan peak RSS (x input) | its RSS   | target             | met  |"
 echo "|------------------------------------|-------------|-----------|---------|-------------------------|-----------|--------------------|------|"
 P=("$OUT/pty" 80 24)
-JR=(./juan --ambiguous=narrow)
+JR=(./juan --ambiguous=narrow --from-start)
 JPRE=fresh
 J=("${P[@]}" q "${JR[@]}" "$IN"); A=("${P[@]}" q less "$IN")
+FIRST=1 row "open, q: a first opening ever" ""
 row "open, first screen, q (vs less)" "r<=2,t<=0.05"
 J=("${P[@]}" Gq "${JR[@]}" "$IN"); A=("${P[@]}" Gq less "$IN")
 row "G, q (vs less)" ""

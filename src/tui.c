@@ -86,6 +86,8 @@ typedef struct tui {
     memory_t mem;
     size_t saved_top;
     int at_end;      /* placed by G: the last line stays at the bottom */
+    long long index_at; /* when to make the search index in the background
+                           (0: done): not for a document opened and left */
     long long last_save;
     int keys_since_open;
     search_t srch;   /* the open document, for searching */
@@ -349,9 +351,10 @@ static void remember(tui_t *T, int i)
  * known; not when the reader moved meanwhile). */
 static void recall(tui_t *T, int i)
 {
-    if (!T->o->no_index && !T->srch.id[0]) { /* fold for search meanwhile */
-        search_use_index(&T->srch, T->mem.id);
-        search_prepare_async(&T->srch, T->o->search_flags);
+    if (!T->o->no_index) { /* its search index, soon */
+        if (!T->srch.id[0])
+            search_use_index(&T->srch, T->mem.id);
+        T->index_at = now_ms() + 2000;
     }
     bookmark_t *v;
     size_t n = mem_bookmarks(&T->mem, &v);
@@ -730,6 +733,8 @@ static int parse_query(tui_t *T, const char *s, size_t n, tquery_t *Q, char *err
             search_use_index(&T->srch, T->mem.id);
         else if (mem_ident_known(T->d.path, &T->d, id) == 0)
             search_use_index(&T->srch, id);
+        if (T->srch.id[0] && !T->index_at)
+            T->index_at = now_ms() + 2000;
     }
     tquery_free(Q);
     err[0] = 0;
@@ -1492,6 +1497,10 @@ static void reader(tui_t *T)
             r = get_wch(&ch);
             if (r == ERR && now_ms() - T->last_save >= 5000)
                 save_position(T, 0); /* every few seconds while reading */
+            if (r == ERR && T->index_at && now_ms() >= T->index_at && T->srch.id[0]) {
+                search_prepare_async(&T->srch, T->o->search_flags);
+                T->index_at = 0;
+            }
             if (r == ERR && mem_poll(&T->mem)) { /* a large file's identity */
                 recall(T, T->cur);
                 draw(T);
