@@ -159,7 +159,7 @@ J=("${R[@]}" ./juan --dump -w 80 "$IN"); A=("${R[@]}" w3m -dump -cols 80 -I UTF-
 row "--dump -w 80 (vs w3m -dump)" "r<=0.2"
 # laziness: the first screen of the 107 MB file against that of a 12 KB one
 J=("${R[@]}" sh -c "./juan --dump -w 80 '$IN' | head -24"); A=("${R[@]}" sh -c "./juan --dump -w 80 samples/interview.txt | head -24")
-row "--dump | head -24 (vs 12 KB file)" ""
+row "--dump, head -24 (vs 12 KB file)" ""
 J=("${R[@]}" ./juan --outline "$IN"); A=()
 row "--outline" "t<=1"
 J=("${R[@]}" ./juan --speakers "$IN"); A=()
