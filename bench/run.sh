@@ -145,6 +145,12 @@ JCACHE="$OUT/cache" row "/absent, q: index built (vs less)" "t<=0.05"
 SP=$(printf '%*s' 200 '')
 J=("${P[@]}" "${SP}q" "${JR[@]}" "$IN"); A=("${P[@]}" "${SP}q" less "$IN")
 row "200 x Space, q (vs less)" "r<=1"
+# one paragraph of 5 MB (no line break), 50 lines down
+ONE="$OUT/oneline.txt"
+[ -s "$ONE" ] || awk 'BEGIN { for (i = 0; i < 100000; i++) printf "这是一段没有换行的很长很长的文字，"; print "" }' >"$ONE"
+JS=$(printf 'j%.0s' $(seq 50))
+J=("${P[@]}" "${JS}q" "${JR[@]}" "$ONE"); A=("${P[@]}" "${JS}q" less "$ONE")
+row "5 MB paragraph: 50 x j, q (vs less)" "r<=1"
 RS='{Q}50%{S=700}{W=60}{W=100}{Q}q'
 : >"$OUT/rj.t"; : >"$OUT/ra.t"
 J=(env PTY_REFLOW="$OUT/rj.t" "${P[@]}" "$RS" "${JR[@]}" "$IN")

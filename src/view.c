@@ -34,6 +34,16 @@ static int prev_shown(const view_t *V, st_cursor_t *c, block_t *b)
 /* Render block b whose predecessor is pb (if has_pb). Filtered, a block
  * is set apart from the one shown before it as after a rule, whatever
  * the blocks left out were; the first block of the document never is. */
+/* Would b render as a? (every field render_block reads) */
+static int same_block(const block_t *a, const block_t *b)
+{
+    return a->start == b->start && a->end == b->end && a->kind == b->kind &&
+           a->level == b->level && a->quote == b->quote && a->list == b->list &&
+           a->flags == b->flags && a->speaker == b->speaker && a->prefix == b->prefix &&
+           a->heading == b->heading && a->span0 == b->span0 && a->nspan == b->nspan &&
+           !memcmp(a->mark, b->mark, sizeof a->mark);
+}
+
 static void render(view_t *V, const block_t *b, const block_t *pb, int has_pb)
 {
     block_t rule;
@@ -45,7 +55,19 @@ static void render(view_t *V, const block_t *b, const block_t *pb, int has_pb)
         rule.heading = -1;
         prev = b->start != V->first ? &rule : NULL;
     }
+    if (V->rvalid && same_block(&V->rb, b) && V->rhas_prev == (prev != NULL) &&
+        (!prev || same_block(&V->rprev, prev)) && V->rwidth == V->lo.width &&
+        V->rindent == V->lo.indent && V->rfilter == V->filter)
+        return; /* R holds it */
     render_block(&V->R, V->st, b, prev, &V->lo);
+    V->rb = *b;
+    V->rhas_prev = prev != NULL;
+    if (prev)
+        V->rprev = *prev;
+    V->rwidth = V->lo.width;
+    V->rindent = V->lo.indent;
+    V->rfilter = V->filter;
+    V->rvalid = 1;
 }
 
 static void render_top(view_t *V)

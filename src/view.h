@@ -54,6 +54,10 @@ typedef struct {
     size_t first;    /* start of the document's first block */
     size_t anchor;   /* the byte view_goto() was given */
     render_t R;
+    /* private: what R holds (rendering a block again is skipped; a
+       paragraph of megabytes is laid out once, not at every key) */
+    block_t rb, rprev;
+    int rvalid, rhas_prev, rwidth, rindent, rfilter;
 } view_t;
 
 void view_init(view_t *V, const structure_t *st, const layout_opts_t *lo);
