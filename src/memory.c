@@ -74,12 +74,11 @@ static int cached_id(store_t *S, const doc_t *d, const char *abs, long long mtim
     return mtime < 0 ? -1 : store_id_for_path(S, abs, d->src_len, mtime, id);
 }
 
-/* The identity of d at path from the cache beside the indexes (0), else
- * hashed and kept there when hash (-1 when !hash). */
-static int ident_by_path(const char *path, const doc_t *d, char id[48], int hash)
+/* The identity of d, read from abs (mtime: its modification time, < 0
+ * unknown), from the cache beside the indexes (0), else hashed and kept
+ * there when hash (-1 when !hash). */
+static int ident_by_path(const char *abs, long long mt, const doc_t *d, char id[48], int hash)
 {
-    char *abs = absolute(path);
-    long long mt = mtime_of(abs);
     buf_t key = {0};
     buf_adds(&key, abs);
     buf_addc(&key, '\t');
@@ -95,18 +94,25 @@ static int ident_by_path(const char *path, const doc_t *d, char id[48], int hash
         }
     }
     buf_free(&key);
+    return r;
+}
+
+static int ident_at(const char *path, const doc_t *d, char id[48], int hash)
+{
+    char *abs = absolute(path);
+    int r = ident_by_path(abs, mtime_of(abs), d, id, hash);
     free(abs);
     return r;
 }
 
 void mem_ident(const char *path, const doc_t *d, char id[48])
 {
-    ident_by_path(path, d, id, 1);
+    ident_at(path, d, id, 1);
 }
 
 int mem_ident_known(const char *path, const doc_t *d, char id[48])
 {
-    return ident_by_path(path, d, id, 0);
+    return ident_at(path, d, id, 0);
 }
 
 int mem_lookup(store_t *S, const char *path, docinfo_t *info)
@@ -173,7 +179,7 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
     m->touch = touch;
     m->path = absolute(path);
     m->mtime = mtime_of(m->path);
-    if (!S ? mem_ident_known(path, d, m->id) == 0
+    if (!S ? ident_by_path(m->path, m->mtime, d, m->id, 0) == 0
            : cached_id(S, d, m->path, m->mtime, m->id) == 0) {
         finish(m); /* unchanged since last time: no hashing */
         return;

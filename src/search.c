@@ -248,7 +248,6 @@ typedef struct {
     size_t lo, hi; /* matches starting in [lo, hi) */
     int dir, found;
     match_t m;
-    pthread_t th;
 } piece_t;
 
 static void *piece_run(void *arg)

@@ -47,6 +47,7 @@ struct sindex_w {
     size_t nrow, rcap;
     unsigned char *bloom;
     size_t bcap;       /* blocks of filter allocated */
+    size_t next_src;   /* where the next block must start */
     uint32_t prev;     /* the last character put: block, offset in it */
     size_t prev_k, prev_in;
     int have_prev;
@@ -418,10 +419,14 @@ int sindex_put(sindex_w *w, size_t sa, size_t sb, const char *f, size_t fn)
     if (w->failed)
         return -1;
     size_t k = w->nrow;
+    if (sa != w->next_src || sb <= sa) { /* blocks follow each other */
+        w->failed = 1;
+        return -1;
+    }
+    w->next_src = sb;
     grow(&w->row, &w->rcap, k + 2, sizeof *w->row);
     w->row[k] = (brow_t){sa, w->h.out_len, sum_of(0, f, fn)};
     w->nrow++;
-    (void)sb;
     filter(w, k);
     const unsigned char *t = (const unsigned char *)f;
     for (size_t i = 0; i < fn;) {
@@ -463,6 +468,8 @@ void sindex_abort(sindex_w *w)
 int sindex_finish(sindex_w *w)
 {
     header_t *h = &w->h;
+    if (w->next_src != h->text_len)
+        w->failed = 1; /* blocks short of the whole text */
     h->nblocks = w->nrow;
     grow(&w->row, &w->rcap, w->nrow + 1, sizeof *w->row);
     w->row[w->nrow] = (brow_t){h->text_len, h->out_len, 0};

@@ -144,6 +144,21 @@ static int put_safe(int y, int x, int xmax, const char *s, size_t n, attr_t at,
     return x;
 }
 
+/* A message quoting text from outside (a name, a query) made safe:
+ * before + text + after, into out. */
+static void say_safe(char *out, size_t on, const char *before, const char *s, size_t n,
+                     const char *after)
+{
+    buf_t b = {0};
+    buf_adds(&b, before);
+    text_sanitize(&b, s, n);
+    buf_adds(&b, after);
+    size_t k = b.n < on ? b.n : on - 1; /* (cut as snprintf would) */
+    memcpy(out, b.p, k);
+    out[k] = '\0';
+    buf_free(&b);
+}
+
 static attr_t style_attr(const tui_t *T, int style, int speaker, short *pair)
 {
     attr_t a = 0;
@@ -746,20 +761,12 @@ static int parse_query(tui_t *T, const char *s, size_t n, tquery_t *Q, char *err
         if (s[i] == '@') {
             Q->speaker = st_speaker_find(&T->st, s + i + 1, e - i - 1);
             if (Q->speaker < 0) {
-                buf_t b = {0};
-                buf_add(&b, "", 0);
-                text_sanitize(&b, s + i + 1, e - i - 1);
-                snprintf(err, en, "no speaker named %s", b.p);
-                buf_free(&b);
+                say_safe(err, en, "no speaker named ", s + i + 1, e - i - 1, "");
                 return -1;
             }
         } else {
             if (find_section(T, s + i + 1, e - i - 1, &Q->sec_lo, &Q->sec_hi) < 0) {
-                buf_t b = {0};
-                buf_add(&b, "", 0);
-                text_sanitize(&b, s + i + 1, e - i - 1);
-                snprintf(err, en, "no section %s", b.p);
-                buf_free(&b);
+                say_safe(err, en, "no section ", s + i + 1, e - i - 1, "");
                 return -1;
             }
             Q->has_sec = 1;
@@ -828,11 +835,7 @@ static void search_go(tui_t *T, int dir)
         if (ok)
             break;
         if (wrapped) {
-            buf_t b = {0};
-            buf_add(&b, "", 0);
-            text_sanitize(&b, T->lastq.raw, strlen(T->lastq.raw));
-            snprintf(T->msg, sizeof T->msg, "not found: %s", b.p);
-            buf_free(&b);
+            say_safe(T->msg, sizeof T->msg, "not found: ", T->lastq.raw, strlen(T->lastq.raw), "");
             return;
         }
         wrapped = 1; /* the rest, up to where the search started */
@@ -1292,11 +1295,9 @@ static void add_bookmark(tui_t *T)
     char *note = prompt(T, "note (optional): ", 0);
     mem_set_bookmark(&T->mem, name, note ? note : "", top);
     const char *w = store_warning(T->S);
-    buf_t b = {0};
-    buf_add(&b, "", 0);
-    text_sanitize(&b, name, strlen(name));
-    snprintf(T->msg, sizeof T->msg, "bookmark %s set%s%s", b.p, w ? ": " : "", w ? w : "");
-    buf_free(&b);
+    char after[sizeof T->msg];
+    snprintf(after, sizeof after, " set%s%s", w ? ": " : "", w ? w : "");
+    say_safe(T->msg, sizeof T->msg, "bookmark ", name, strlen(name), after);
     free(name);
     free(note);
 }
