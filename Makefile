@@ -13,8 +13,26 @@ DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
 	pkg-config tmux sqlite3
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -pthread
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
+# Start-up time (issue 7): the C libraries are linked statically when their
+# archives are there (Debian's -dev packages have them; fewer objects for
+# the dynamic loader), and the two C++ ones, OpenCC and uchardet, are not
+# linked at all: src/cxxlib.c loads them on first use, by soname.
+STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1
+DYN_PKGS = md4c
+soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
+	2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+SONAMES = -DOPENCC_SONAME='"$(call soname,opencc,opencc)"' \
+	-DUCHARDET_SONAME='"$(call soname,uchardet,uchardet)"'
+STATIC_L = $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -lunistring
+HAVE_STATIC = $(shell for l in $(patsubst -l%,%,$(filter -l%,$(STATIC_L))); do \
+	f=$$($(CC) -print-file-name=lib$$l.a); [ -f "$$f" ] || { echo no; exit; }; \
+	done; echo yes)
+PRIVATE_L = $(filter-out $(STATIC_L),$(shell pkg-config --libs --static $(STATIC_PKGS) 2>/dev/null))
+BSTATIC = -Wl,-Bstatic
+BDYNAMIC = -Wl,-Bdynamic
+PKG_LIBS = $(if $(filter yes,$(HAVE_STATIC)),$(BSTATIC) $(STATIC_L) $(BDYNAMIC),$(STATIC_L)) \
+	$(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null) -Wl,--as-needed $(PRIVATE_L) -ldl -pthread
 
 WARN = -Wall -Wextra -Werror
 CFLAGS ?= -O2

@@ -1,4 +1,5 @@
 #include "encoding.h"
+#include "cxxlib.h"
 #include "util.h"
 
 #include <errno.h>
@@ -6,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <uchardet.h>
 #include <uniconv.h>
 #include <unistr.h>
 
@@ -145,17 +145,19 @@ const char *enc_detect(const unsigned char *s, size_t n, size_t *bom)
     }
     if (ok)
         return "UTF-8";
-    uchardet_t ud = uchardet_new();
     /* the first 4 MiB are plenty for a guess */
     size_t m = n < (4u << 20) ? n : (4u << 20);
+    const cxx_uchardet_t *api = cxx_uchardet();
+    uchardet_t ud = api ? api->create() : NULL;
     const char *res = NULL;
-    if (uchardet_handle_data(ud, (const char *)s, m) == 0) {
-        uchardet_data_end(ud);
-        res = map_uchardet(uchardet_get_charset(ud), s, m);
+    if (ud && api->handle_data(ud, (const char *)s, m) == 0) {
+        api->data_end(ud);
+        res = map_uchardet(api->get_charset(ud), s, m);
     } else {
         res = map_uchardet(NULL, s, m);
     }
-    uchardet_delete(ud);
+    if (ud)
+        api->destroy(ud);
     return res;
 }
 

@@ -157,6 +157,9 @@ static void finish(memory_t *m)
 static void *hash_thread(void *arg)
 {
     memory_t *m = arg;
+    bg_gate(&m->stop);
+    if (m->stop)
+        return NULL;
     thread_background(5);
     int fd = doc_mapped(m->d) ? open(m->d->path, O_RDONLY | O_CLOEXEC) : -1;
     int r = fd >= 0 ? ident_of_fd(fd, m->d->bom, m->d->len, m->id, &m->stop) : -1;
@@ -205,7 +208,7 @@ void mem_wait(memory_t *m)
 {
     if (!m->pending)
         return;
-    pthread_join(m->thread, NULL);
+    bg_join(m->thread);
     m->pending = 0;
     finish(m);
 }
@@ -214,7 +217,7 @@ void mem_close(memory_t *m)
 {
     if (m->pending) { /* nothing to record of a document barely opened */
         m->stop = 1;
-        pthread_join(m->thread, NULL);
+        bg_stop_join(m->thread);
         m->pending = 0;
     }
     free(m->path);

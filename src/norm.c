@@ -1,7 +1,7 @@
 #include "norm.h"
+#include "cxxlib.h"
 #include "text.h"
 
-#include <opencc/opencc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
  * one 64-bit word, stored once with release order). */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static opencc_t g_cc;
+static const cxx_opencc_t *g_api;
 static int g_cc_state; /* 0 not tried, 1 open, -1 failed */
 static uint32_t *g_t2s; /* BMP cache: 0 unknown, else the folded character */
 
@@ -68,23 +69,26 @@ static uint32_t t2s(uint32_t c)
     }
     pthread_mutex_lock(&mu);
     if (!g_cc_state) {
-        opencc_t cc = opencc_open("t2s.json");
+        const cxx_opencc_t *api = cxx_opencc();
+        opencc_t cc = api ? api->open("t2s.json") : (opencc_t)-1;
         g_cc_state = cc == (opencc_t)-1 ? -1 : 1;
-        if (g_cc_state > 0)
+        if (g_cc_state > 0) {
             g_cc = cc;
+            g_api = api;
+        }
     }
     uint32_t r = c;
     if (g_cc_state > 0) {
         uint8_t in[8];
         utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)c, in);
-        char *o = opencc_convert_utf8(g_cc, (const char *)in, (size_t)k);
+        char *o = g_api->convert_utf8(g_cc, (const char *)in, (size_t)k);
         if (o) {
             uint32_t d;
             size_t on = strlen(o);
             int dn = on ? text_decode(o, on, &d) : 0;
             if (dn > 0 && (size_t)dn == on && d != 0xFFFD)
                 r = d;
-            opencc_convert_utf8_free(o);
+            g_api->convert_utf8_free(o);
         }
     }
     if (c < 0x10000) {

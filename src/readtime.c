@@ -43,8 +43,12 @@ static void count(rt_t *rt)
 
 static void *count_thread(void *arg)
 {
+    rt_t *rt = arg;
+    bg_gate(&rt->stop);
+    if (rt->stop)
+        return NULL;
     thread_background(10);
-    count(arg);
+    count(rt);
     return NULL;
 }
 
@@ -91,7 +95,7 @@ void rt_free(rt_t *rt)
         return;
     rt->stop = 1;
     if (rt->threaded)
-        pthread_join(rt->thread, NULL);
+        bg_stop_join(rt->thread);
     free(rt->cjk);
     free(rt->words);
     free(rt);

@@ -431,10 +431,11 @@ struct build_job {
     pthread_t thread;
     search_t *S;
     int k;
-    volatile int cancel, done;
+    _Atomic int cancel;
+    volatile int done;
 };
 
-static int build(search_t *S, int k, volatile int *cancel);
+static int build(search_t *S, int k, const _Atomic int *cancel);
 
 /* The index of folding k when there is a sound one (opened on first use;
  * one made on a thread is taken once the thread is done). */
@@ -700,7 +701,7 @@ static void *fold_run(void *arg)
 }
 
 /* Fold the whole text into the index file of folding k; 0 or -1. */
-static int build(search_t *S, int k, volatile int *cancel)
+static int build(search_t *S, int k, const _Atomic int *cancel)
 {
     int fl = k ? 0 : NORM_TCSC;
     char *path = sindex_path(S->id, fl);
@@ -751,9 +752,12 @@ static void join_job(search_t *S, int cancel)
     struct build_job *j = S->job;
     if (!j)
         return;
-    if (cancel)
+    if (cancel) {
         j->cancel = 1;
-    pthread_join(j->thread, NULL);
+        bg_stop_join(j->thread);
+    } else {
+        bg_join(j->thread);
+    }
     S->tried[j->k] = 0;
     free(j);
     S->job = NULL;
@@ -777,6 +781,11 @@ void search_prepare(search_t *S, int flags)
 static void *build_thread(void *arg)
 {
     struct build_job *j = arg;
+    bg_gate(&j->cancel);
+    if (j->cancel) {
+        __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+        return NULL;
+    }
     thread_background(15); /* behind the reader and its searches */
     int k = j->k, fl = k ? 0 : NORM_TCSC;
     char *path = sindex_path(j->S->id, fl);

@@ -471,6 +471,9 @@ static void build_plain(structure_t *st)
 static void *build_thread(void *arg)
 {
     structure_t *st = arg;
+    bg_gate(&st->job->stop);
+    if (st->job->stop)
+        return NULL;
     build_plain(st);
     st->job->done = 1;
     return NULL;
@@ -488,7 +491,10 @@ void st_wait(const structure_t *cst)
     structure_t *st = (structure_t *)cst; /* the job is private state */
     if (!st->job)
         return;
-    pthread_join(st->job->thread, NULL);
+    if (st->job->stop)
+        bg_stop_join(st->job->thread);
+    else
+        bg_join(st->job->thread);
     free(st->job);
     st->job = NULL;
 }

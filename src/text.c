@@ -2,6 +2,7 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unigbrk.h>
@@ -139,11 +140,20 @@ static int kind_of(uint32_t c, int *w)
  * Built once from wcwidth() and libunistring, so it agrees with them. */
 enum { T_WMASK = 0x0F, T_KSHIFT = 4, T_KMASK = 0x70, T_SIMPLE = 0x80 };
 static uint8_t bmp[0x10000];
-static int bmp_ready;
+/* filled a page of 256 code points at a time, on first use (a screen of
+ * text needs a few dozen pages: the whole table cost a millisecond at
+ * start); a page is published with release order */
+static uint8_t bmp_page[0x100];
+static pthread_mutex_t bmp_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void bmp_init(void)
+static void bmp_init(uint32_t page)
 {
-    for (uint32_t c = 0; c < 0x10000; c++) {
+    pthread_mutex_lock(&bmp_mu);
+    if (__atomic_load_n(&bmp_page[page], __ATOMIC_ACQUIRE)) {
+        pthread_mutex_unlock(&bmp_mu);
+        return;
+    }
+    for (uint32_t c = page << 8; c < (page + 1) << 8; c++) {
         int w, k;
         if (c >= 0xD800 && c <= 0xDFFF) {
             k = K_BAD;
@@ -157,12 +167,15 @@ static void bmp_init(void)
         bmp[c] = (uint8_t)((w & T_WMASK) | (k << T_KSHIFT) |
                            (simple ? T_SIMPLE : 0));
     }
-    bmp_ready = 1;
+    __atomic_store_n(&bmp_page[page], 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&bmp_mu);
 }
 
 static inline int kind_fast(uint32_t c, int *w, int *simple)
 {
     if (c < 0x10000) {
+        if (!__atomic_load_n(&bmp_page[c >> 8], __ATOMIC_ACQUIRE))
+            bmp_init(c >> 8);
         uint8_t b = bmp[c];
         *w = b & T_WMASK;
         *simple = (b & T_SIMPLE) != 0;
@@ -205,8 +218,6 @@ static inline int next_char(const char *s, size_t n, uint32_t *c, int *k,
 /* Sanitise s into b, or only measure it when b is NULL. */
 static size_t sanitize(buf_t *b, const char *s, size_t n)
 {
-    if (!bmp_ready)
-        bmp_init();
     size_t i = 0, cells = 0;
     int base = 0, marks = 0; /* a base drawn, marks on it */
     while (i < n) {
@@ -291,8 +302,6 @@ static void reserve_rest(units_t *t, size_t left)
 
 void text_units(units_t *t, const char *s, size_t n)
 {
-    if (!bmp_ready)
-        bmp_init();
     t->n = 0;
     t->disp.n = 0;
     grow(&t->u, &t->cap, n + 1, sizeof *t->u);

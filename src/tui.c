@@ -1495,7 +1495,18 @@ static void reader(tui_t *T)
         int r;
         int had_time = rt_ready(T->rt);
         do {
-            r = get_wch(&ch);
+            if (bg_held()) { /* the first screen is up: work may start once
+                                no key waits */
+                timeout(0);
+                r = get_wch(&ch);
+                timeout(200);
+                if (r == ERR) {
+                    bg_release();
+                    continue;
+                }
+            } else {
+                r = get_wch(&ch);
+            }
             if (r == ERR && now_ms() - T->last_save >= 5000)
                 save_position(T, 0); /* every few seconds while reading */
             if (r == ERR && T->index_at && now_ms() >= T->index_at && T->srch.id[0]) {
@@ -1718,6 +1729,7 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
 {
     tui_t T0, *T = &T0;
     tui_init(T, o);
+    bg_hold(); /* until the first screen is up */
     T->files = files;
     T->nfiles = nfiles;
     T->filepos = calloc((size_t)nfiles, sizeof *T->filepos);

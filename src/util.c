@@ -95,6 +95,53 @@ const char *safe_path(const char *path)
     return b.p ? b.p : "";
 }
 
+static pthread_mutex_t g_gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_gate_cv = PTHREAD_COND_INITIALIZER;
+static _Atomic int g_held;
+
+void bg_hold(void)
+{
+    pthread_mutex_lock(&g_gate_mu);
+    g_held = 1;
+    pthread_mutex_unlock(&g_gate_mu);
+}
+
+void bg_release(void)
+{
+    pthread_mutex_lock(&g_gate_mu);
+    g_held = 0;
+    pthread_cond_broadcast(&g_gate_cv);
+    pthread_mutex_unlock(&g_gate_mu);
+}
+
+int bg_held(void)
+{
+    return g_held;
+}
+
+void bg_gate(const _Atomic int *stop)
+{
+    pthread_mutex_lock(&g_gate_mu);
+    while (g_held && !(stop && *stop))
+        pthread_cond_wait(&g_gate_cv, &g_gate_mu);
+    pthread_mutex_unlock(&g_gate_mu);
+}
+
+void bg_join(pthread_t t)
+{
+    if (g_held)
+        bg_release();
+    pthread_join(t, NULL);
+}
+
+void bg_stop_join(pthread_t t)
+{
+    pthread_mutex_lock(&g_gate_mu); /* wake it if it waits at the gate */
+    pthread_cond_broadcast(&g_gate_cv);
+    pthread_mutex_unlock(&g_gate_mu);
+    pthread_join(t, NULL);
+}
+
 void thread_background(int n)
 {
 #ifdef SYS_gettid

@@ -4,6 +4,7 @@
  * print "juan: ..." to stderr with any terminal-unsafe bytes escaped. */
 #ifndef JUAN_UTIL_H
 #define JUAN_UTIL_H
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,20 @@ void buf_free(buf_t *b);
 /* Lower the calling thread's priority to nice n (background work that
  * the reader must not wait behind); best effort. */
 void thread_background(int n);
+
+/* The gate in front of background work (structure scan, identity hash,
+ * reading time, index build): such a thread calls bg_gate(&its_stop)
+ * first and waits while the gate is held and it is not stopped. The
+ * reader holds the gate until its first screen is up and no key waits, so
+ * that screen does not share the CPU, and a reader quit at once starts no
+ * work. Open unless held. bg_join(): wait for a thread's result (releases
+ * the gate); bg_stop_join(): join a thread whose stop flag is set. */
+void bg_hold(void);
+void bg_release(void);
+int bg_held(void);
+void bg_gate(const _Atomic int *stop);
+void bg_join(pthread_t t);
+void bg_stop_join(pthread_t t);
 
 /* "juan: " + printf-style message + "\n" on stderr. */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,6 +26,16 @@ for o in $("$JUAN" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
     grep -qF -- "$o" README.md && ok || bad "$o missing from README.md"
 done
 
+# start-up: the C++ libraries (OpenCC, uchardet, and libstdc++ with them)
+# are loaded when needed, not at every start (src/cxxlib.h)
+if [ "$JUAN" = ./juan ] && command -v ldd >/dev/null; then
+    ! ldd "$JUAN" | grep -qE 'libopencc|libuchardet|libstdc\+\+' && ok || bad "C++ libraries linked: $(ldd "$JUAN")"
+fi
+out=$(LC_ALL=C.UTF-8 "$JUAN" --grep -c 創新 - <<<"创新和創新"); eq "t2s folding (OpenCC loaded on use)" "$out" 2
+iconv -f UTF-8 -t BIG5 samples/traditional.txt >"$T/big5.txt"
+[ "$("$JUAN" --dump -w 60 "$T/big5.txt")" = "$("$JUAN" --dump -w 60 samples/traditional.txt)" ] && ok ||
+    bad "Big5 detected (uchardet loaded on use)"
+
 # usage errors
 for w in 9 1001 abc ""; do
     run --dump -w "$w" samples/japanese.txt

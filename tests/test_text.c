@@ -6,6 +6,7 @@
 #include "text.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +541,53 @@ static void test_grapheme_oracle(void)
     CHECK_MSG(bad == 0, "%d cluster boundaries differ from libunistring", bad);
 }
 
+/* The width table is filled a page at a time on first use, by whichever
+ * thread needs it: two threads measuring every BMP character in opposite
+ * orders must agree with each other, with a pass made afterwards, and
+ * with text_cp_width (the slow path) for ASCII, Han and kana. */
+static int lazy_w[2][0x10000];
+
+static void measure(int k)
+{
+    for (uint32_t i = 0; i < 0x10000; i++) {
+        uint32_t c = k ? 0xFFFF - i : i;
+        uint8_t u[4];
+        int n = c >= 0xD800 && c <= 0xDFFF ? 0 : u8_uctomb(u, c, 4);
+        lazy_w[k][c] = n > 0 ? (int)text_width((const char *)u, (size_t)n) : -1;
+    }
+}
+
+static void *measure_thread(void *arg)
+{
+    measure(1);
+    return arg;
+}
+
+static void test_lazy_table(void)
+{
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, measure_thread, NULL) == 0;
+    measure(0);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        measure(1);
+    int same = 1, again = 1, slow = 1;
+    for (uint32_t c = 0; c < 0x10000; c++) {
+        same &= lazy_w[0][c] == lazy_w[1][c];
+        uint8_t u[4];
+        int n = c >= 0xD800 && c <= 0xDFFF ? 0 : u8_uctomb(u, c, 4);
+        if (n > 0)
+            again &= lazy_w[0][c] == (int)text_width((const char *)u, (size_t)n);
+        if ((c >= 0x20 && c < 0x7F) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x3096))
+            slow &= lazy_w[0][c] == text_cp_width(c);
+    }
+    CHECK(same);
+    CHECK(again);
+    CHECK(slow);
+    CHECK(lazy_w[0][0x4E2D] == 2 && lazy_w[0]['a'] == 1);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -558,6 +606,7 @@ int main(void)
     check_contiguous("samples/interview.txt");
     test_display_growth();
     test_grapheme_oracle();
+    test_lazy_table();
     units_free(&T);
     return T_DONE("test_text");
 }

@@ -1,0 +1,113 @@
+/* util: the gate in front of background work; cxxlib: OpenCC and uchardet
+ * loaded on first use. */
+#include "t.h"
+#include "cxxlib.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    _Atomic int stop, started, finished;
+} job_t;
+
+static void *worker(void *arg)
+{
+    job_t *j = arg;
+    bg_gate(&j->stop);
+    if (!j->stop)
+        j->started = 1;
+    j->finished = 1;
+    return NULL;
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 30 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+static void test_gate(void)
+{
+    /* open by default: a thread runs at once */
+    job_t a = {0};
+    pthread_t t;
+    CHECK(!bg_held());
+    CHECK(pthread_create(&t, NULL, worker, &a) == 0);
+    bg_join(t);
+    CHECK(a.started && a.finished);
+
+    /* held: the thread waits; released: it runs */
+    job_t b = {0};
+    bg_hold();
+    CHECK(bg_held());
+    CHECK(pthread_create(&t, NULL, worker, &b) == 0);
+    nap();
+    CHECK(!b.finished);
+    bg_release();
+    pthread_join(t, NULL);
+    CHECK(b.started && b.finished);
+
+    /* held, then stopped: it leaves the gate without working, and the gate
+       stays held for the others */
+    job_t c = {0}, d = {0};
+    pthread_t t2;
+    bg_hold();
+    CHECK(pthread_create(&t, NULL, worker, &c) == 0);
+    CHECK(pthread_create(&t2, NULL, worker, &d) == 0);
+    nap();
+    c.stop = 1;
+    bg_stop_join(t);
+    CHECK(c.finished && !c.started);
+    CHECK(bg_held());
+    nap();
+    CHECK(!d.finished);
+
+    /* waiting for a result releases the gate */
+    bg_join(t2);
+    CHECK(d.started && !bg_held());
+}
+
+static void test_cxxlib(void)
+{
+    const cxx_opencc_t *cc = cxx_opencc();
+    CHECK(cc != NULL);
+    CHECK(cxx_opencc() == cc); /* loaded once */
+    if (cc) {
+        opencc_t h = cc->open("t2s.json");
+        CHECK(h != (opencc_t)-1);
+        if (h != (opencc_t)-1) {
+            char *o = cc->convert_utf8(h, "創新", strlen("創新"));
+            CHECK_STR(o, "创新");
+            if (o)
+                cc->convert_utf8_free(o);
+            CHECK(cc->close(h) == 0);
+        }
+    }
+    const cxx_uchardet_t *ud = cxx_uchardet();
+    CHECK(ud != NULL);
+    if (ud) {
+        uchardet_t u = ud->create();
+        /* 「繁體中文的文章，編碼是大五碼。」 in Big5, three times */
+        static const unsigned char big5[] = {
+            0xc1, 0x63, 0xc5, 0xe9, 0xa4, 0xa4, 0xa4, 0xe5, 0xaa, 0xba, 0xa4, 0xe5,
+            0xb3, 0xb9, 0xa1, 0x41, 0xbd, 0x73, 0xbd, 0x58, 0xac, 0x4f, 0xa4, 0x6a,
+            0xa4, 0xad, 0xbd, 0x58, 0xa1, 0x43};
+        for (int k = 0; k < 3; k++)
+            ud->handle_data(u, (const char *)big5, sizeof big5);
+        ud->data_end(u);
+        const char *cs = ud->get_charset(u);
+        CHECK_MSG(cs && !strcasecmp(cs, "BIG5"), "charset: %s", cs ? cs : "(null)");
+        ud->destroy(u);
+    }
+}
+
+int main(void)
+{
+    test_gate();
+    test_cxxlib();
+    return T_DONE("test_util");
+}
