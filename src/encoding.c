@@ -130,12 +130,13 @@ const char *enc_detect(const unsigned char *s, size_t n, size_t *bom)
         return "UTF-16BE";
     }
     /* UTF-8 is judged on a sample, so that opening a 100 MB file does not
-     * read all of it: up to 1 MiB from the first non-ASCII byte (an ASCII
-     * prefix is skipped for up to 4 MiB) */
+     * read all of it: up to 256 KiB from the first non-ASCII byte (an ASCII
+     * prefix is skipped for up to 4 MiB); a legacy CJK encoding fails
+     * within its first few characters */
     size_t first = 0, lim = n < (4u << 20) ? n : (4u << 20);
     while (first < lim && s[first] < 0x80)
         first++;
-    size_t end = n - first > (1u << 20) ? first + (1u << 20) : n;
+    size_t end = n - first > (256u << 10) ? first + (256u << 10) : n;
     size_t v = enc_utf8_valid_prefix(s, end);
     int ok = v == end;
     if (!ok && end < n && end - v < 4) {

@@ -191,6 +191,10 @@ store_t *store_open(const char *opt_dir, char *warn, size_t wn)
         if (rc == SQLITE_OK) {
             chmod(S->file, 0600);
             sqlite3_busy_timeout(S->db, BUSY_MS);
+            /* the write-ahead log is folded into the database by SQLite's
+               automatic checkpoints, not at every close (two fsyncs on
+               the way out of every reader) */
+            sqlite3_db_config(S->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
             rc = prepare_db(S);
             if (rc == 0)
                 return S;
