@@ -39,20 +39,22 @@ CFLAGS ?= -O2
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	$(PKG_CFLAGS) -MMD -MP
 SAN_CFLAGS = -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
 	-D_DEFAULT_SOURCE -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
 
 SRC = $(wildcard src/*.c)
 LIB_SRC = $(filter-out src/main.c,$(SRC))
 TEST_SRC = $(wildcard tests/test_*.c)
 TESTS = $(patsubst tests/%.c,%,$(TEST_SRC))
+FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
+FUZZ_TARGETS = $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 
 OBJ = $(patsubst src/%.c,build/rel/%.o,$(SRC))
 LIB_OBJ = $(patsubst src/%.c,build/rel/%.o,$(LIB_SRC))
 SAN_OBJ = $(patsubst src/%.c,build/san/%.o,$(SRC))
 SAN_LIB_OBJ = $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
 
-.PHONY: all deps check test run install uninstall bench clean golden
+.PHONY: all deps check test run install uninstall bench clean golden fuzz fuzz-deps
 .DEFAULT_GOAL := all
 
 all: deps
@@ -106,9 +108,50 @@ build/tests/%: tests/%.c tests/t.h $(LIB_OBJ) | build/tests
 build/tests/%-san: tests/%.c tests/t.h $(SAN_LIB_OBJ) | build/tests
 	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS)
 
+# the fuzz targets without libFuzzer (fuzz/standalone.c), with gcc under
+# ASan+UBSan: make check replays the seeds and tests/fuzz/TARGET/ with them
+build/tests/%-replay: fuzz/%.c fuzz/standalone.c $(SAN_LIB_OBJ) | build/tests
+	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< fuzz/standalone.c $(SAN_LIB_OBJ) $(PKG_LIBS)
+
 test-bins: juan build/juan-san build/tests/linewidth \
 	$(addprefix build/tests/,$(TESTS)) \
-	$(addsuffix -san,$(addprefix build/tests/,$(TESTS)))
+	$(addsuffix -san,$(addprefix build/tests/,$(TESTS))) \
+	$(addsuffix -replay,$(addprefix build/tests/,$(FUZZ_TARGETS)))
+
+# ---- fuzzing: libFuzzer targets (fuzz/fuzz_*.c), clang, ASan+UBSan -------------
+# `make fuzz FUZZ_SECONDS=N` runs each target for N seconds (fuzz/run.sh).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-D_DEFAULT_SOURCE -D_GNU_SOURCE $(PKG_CFLAGS) -Isrc
+FUZZ_LIB_OBJ = $(patsubst src/%.c,build/fuzz/%.o,$(LIB_SRC))
+
+build/fuzz:
+	@mkdir -p $@
+
+build/fuzz/%.o: src/%.c | build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) | build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	$(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+fuzz-deps:
+	@if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; return (int)n * 0; }' | \
+	  $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then \
+	  echo "juan: installing clang (libFuzzer)" >&2; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq >&2; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq clang >&2 || exit 1; \
+	  v=$$($(FUZZ_CC) -dumpversion | cut -d. -f1); \
+	  echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; return (int)n * 0; }' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 || \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq libclang-rt-$$v-dev >&2 || exit 1; \
+	fi
+
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory juan $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 check: deps
 	@$(MAKE) --no-print-directory test-bins

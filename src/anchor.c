@@ -53,7 +53,9 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
 {
     *exact = 0;
     size_t qn = strlen(a->quote), len = st->len;
-    if (qn && a->offset + qn <= len && !memcmp(st->text + a->offset, a->quote, qn)) {
+    /* (offset as stored: maybe anything; offset + qn must not wrap) */
+    if (qn && a->offset <= len && qn <= len - a->offset &&
+        !memcmp(st->text + a->offset, a->quote, qn)) {
         *exact = 1;
         return a->offset;
     }
@@ -77,7 +79,8 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
         buf_t t = {0};
         for (size_t i = 0; i < st->nheadings; i++) {
             st_heading_text(st, &st->headings[i], &t);
-            if (st->headings[i].level > 0 && !strcmp(t.p, a->section)) {
+            if (st->headings[i].level > 0 && !strcmp(t.p, a->section) &&
+                a->offset >= a->section_off) {
                 size_t at = st->headings[i].start + (a->offset - a->section_off);
                 buf_free(&t);
                 return at < len ? at : (len ? len - 1 : 0);
@@ -85,7 +88,9 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
         }
         buf_free(&t);
     }
-    size_t at = (size_t)(a->percent / 100.0 * (double)len);
+    double pc = a->percent; /* as stored: maybe NaN, negative, huge */
+    pc = pc > 0 ? (pc < 100 ? pc : 100) : 0;
+    size_t at = (size_t)(pc / 100.0 * (double)len);
     return at < len ? at : (len ? len - 1 : 0);
 }
 

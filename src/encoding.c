@@ -335,19 +335,21 @@ size_t enc_src_offset(const enc_result_t *r, const char *enc, size_t off)
             hi = mid;
     }
     size_t t0 = r->ck_text[lo], s0 = r->ck_src[lo];
+    /* never past the next checkpoint: an offset inside a character (a
+       U+FFFD that stands for one byte) stays monotonic */
+    size_t s1 = lo + 1 < r->nck ? r->ck_src[lo + 1] : (size_t)-1;
     if (off <= t0)
         return s0;
-    if (!strcasecmp(enc, "UTF-8"))
-        return s0 + (off - t0);
-    /* re-encode the text between the checkpoint and off */
-    size_t len = 0;
-    char *b = u8_conv_to_encoding(enc, iconveh_question_mark,
-                                  (const uint8_t *)r->text + t0, off - t0,
-                                  NULL, NULL, &len);
-    if (!b)
-        return s0;
-    free(b);
-    return s0 + len;
+    size_t len = off - t0;
+    if (strcasecmp(enc, "UTF-8")) { /* re-encode the text from the checkpoint */
+        char *b = u8_conv_to_encoding(enc, iconveh_question_mark,
+                                      (const uint8_t *)r->text + t0, off - t0,
+                                      NULL, NULL, &len);
+        if (!b)
+            return s0;
+        free(b);
+    }
+    return s0 + len < s1 ? s0 + len : s1;
 }
 
 void enc_result_free(enc_result_t *r)

@@ -2,7 +2,7 @@
  * UTF-8.
  *
  * Contract: enc_detect() never fails; it answers BOM (UTF-8, UTF-16LE/BE),
- * else UTF-8 when a sample (1 MiB from the first non-ASCII byte) is valid
+ * else UTF-8 when a sample (256 KiB from the first non-ASCII byte) is valid
  * UTF-8, else uchardet's guess mapped
  * to a superset codec (GB18030 for GB2312/GBK, CP950 for Big5, CP932 for
  * Shift_JIS, EUC-JP), else a trail-byte test between GB18030 and CP950.
@@ -34,6 +34,7 @@ int enc_convert(const char *enc, const unsigned char *s, size_t n,
                 enc_result_t *r);
 /* Source offset (relative to the converted bytes) of text offset off. */
 size_t enc_src_offset(const enc_result_t *r, const char *enc, size_t off);
+/* Frees the checkpoints; r->text is the caller's to free. */
 void enc_result_free(enc_result_t *r);
 
 /* Length of the longest prefix of s that is valid UTF-8. */

@@ -27,6 +27,7 @@ typedef struct {
     int level;           /* heading level */
     block_t cur;
     size_t last_end;     /* end of the last text seen in the source */
+    int have_src;        /* the leaf has had text from the source */
     size_t line_pos, line_no;
     size_t bcap, scap, lcap;
     uint32_t href, hlen;
@@ -62,8 +63,11 @@ static void add_span(md_t *m, const char *p, size_t n, int kind)
         sp->off = (uint32_t)(p - st->text);
         sp->len = (uint32_t)n;
         m->last_end = sp->off + n;
-        if (m->cur.nspan == 0 || m->cur.start > sp->off)
+        /* (not the first span: a block may start with literals, NUL
+           characters or entities, that have no place in the source) */
+        if (!m->have_src || m->cur.start > sp->off)
             m->cur.start = sp->off;
+        m->have_src = 1;
         m->cur.end = m->last_end;
     } else {
         sp->kind = kind == SK_TEXT ? SK_LITERAL : (uint8_t)kind;
@@ -107,6 +111,7 @@ static void begin_leaf(md_t *m, int kind)
     m->cur.heading = -1;
     m->cur.span0 = (uint32_t)m->st->nspans;
     m->cur.start = m->cur.end = m->last_end;
+    m->have_src = 0;
     if (m->list > 0) {
         int d = m->list - 1 < 32 ? m->list - 1 : 31;
         if (m->item_pending) {

@@ -232,6 +232,19 @@ static unsigned char *read_meta(int fd, const header_t *h, size_t *len)
     return m;
 }
 
+int sindex_reseal(unsigned char *f, size_t n)
+{
+    header_t h;
+    if (n < sizeof h)
+        return -1;
+    memcpy(&h, f, sizeof h);
+    if (!sane(&h, n, (size_t)h.text_len, (int)h.flags))
+        return -1;
+    h.sum = meta_sum(&h, f + h.off_table);
+    memcpy(f, &h, sizeof h);
+    return 0;
+}
+
 sindex_t *sindex_open(const char *path, size_t text_len, int flags)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -40,6 +40,28 @@ for t in build/tests/test_*; do
         [ -x "$bin" ] && check "$(basename "$bin")" "$bin"
     done
 done
+# the fuzz targets, without libFuzzer: the crashes fuzzing found
+# (tests/fuzz/TARGET/), the samples, and for the index target index files
+seeds=$(mktemp -d)
+JUAN_CACHE_DIR=$seeds/c ./juan --index samples/interview.txt >/dev/null 2>&1
+JUAN_CACHE_DIR=$seeds/c ./juan --index --no-tcsc samples/interview.txt >/dev/null 2>&1
+for f in "$seeds"/c/*.idx; do
+    case "$f" in *.t2s.idx) b=0 ;; *) b=2 ;; esac
+    { printf "\\$(printf %03o $b)"; cat "$f"; } >"$seeds/$(basename "$f").a"
+    { printf "\\$(printf %03o $((b + 1)))"; cat "$f"; } >"$seeds/$(basename "$f").b"
+    # damaged behind the checksum, resealed: the later checks must refuse it
+    { printf "\\$(printf %03o $((b + 1)))"; head -c 300 "$f"; printf 'XXXXXXXX'; tail -c +309 "$f"; } >"$seeds/$(basename "$f").c"
+done
+rm -rf "$seeds/c"
+for bin in build/tests/fuzz_*-replay; do
+    [ -x "$bin" ] || continue
+    t=$(basename "$bin" -replay)
+    extra=()
+    [ "$t" = fuzz_sindex ] && extra=("$seeds")
+    [ -d "tests/fuzz/$t" ] && extra+=("tests/fuzz/$t")
+    check "$t (replay)" "$bin" samples "${extra[@]}"
+done
+rm -rf "$seeds"
 for script in tests/cli.sh tests/golden.sh tests/e2e.sh tests/state.sh; do
     for bin in ./juan build/juan-san; do
         check "$script ($bin)" env JUAN="$bin" bash "$script"

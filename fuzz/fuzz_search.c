@@ -1,0 +1,104 @@
+/* Search: folding and queries. The fast folding equals the plain one (the
+ * oracle) byte for byte and map for map; any query compiles or is
+ * refused with a message; every match is an in-bounds range, found in
+ * order forwards, and for a plain query the matches are the oracle's
+ * (the whole text folded the plain way, memmem, mapped back), backwards
+ * too. Byte 0: flags; then the query up to the first NUL (at most 64
+ * bytes); the rest is the text. */
+#include "norm.h"
+#include "search.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REQUIRE(c) do { if (!(c)) abort(); } while (0)
+#define MAXM 256
+
+static void same_folding(const char *t, size_t n, int fl)
+{
+    norm_t A, B;
+    norm_init(&A, fl);
+    norm_init(&B, fl);
+    norm_add(&A, t, n, 0);
+    norm_add_ref(&B, t, n, 0);
+    REQUIRE(A.out.n == B.out.n && !memcmp(A.out.p, B.out.p, A.out.n));
+    for (size_t i = 0; i <= A.out.n; i++)
+        REQUIRE(norm_src(&A, i) == norm_src(&B, i));
+    for (size_t off = 0; off <= n; off++)
+        REQUIRE(norm_fold(&A, off) == norm_fold(&B, off));
+    norm_free(&A);
+    norm_free(&B);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    int flags = data[0] & (SEARCH_NO_TCSC | SEARCH_EXACT | SEARCH_REGEX | SEARCH_SOFTBR);
+    const char *q = (const char *)data + 1;
+    size_t rest = size - 1, qn = 0;
+    while (qn < rest && qn < 64 && q[qn])
+        qn++;
+    const char *text = q + qn + (qn < rest);
+    size_t n = rest - qn - (qn < rest);
+
+    same_folding(text, n, (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC);
+    same_folding(q, qn, NORM_TCSC);
+
+    query_t Q;
+    char err[256];
+    memset(&Q, 0, sizeof Q);
+    if (query_set(&Q, q, qn, flags, err, sizeof err) < 0) {
+        REQUIRE(err[0]);
+        query_free(&Q);
+        return 0;
+    }
+    search_t S;
+    search_init(&S, text, n);
+    match_t got[MAXM], m;
+    size_t ng = 0, from = 0;
+    while (ng < MAXM && from <= n && search_find(&S, &Q, from, 1, &m)) {
+        REQUIRE(m.a <= m.b && m.b <= n && m.a >= from);
+        REQUIRE(!ng || m.a > got[ng - 1].a);
+        got[ng++] = m;
+        from = m.a + 1;
+    }
+    int plain = !(flags & (SEARCH_EXACT | SEARCH_REGEX | SEARCH_SOFTBR));
+    if (plain && ng < MAXM) {
+        norm_t N, F;
+        norm_init(&N, (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC);
+        norm_init(&F, N.flags);
+        norm_add_ref(&N, text, n, 0);
+        norm_add_ref(&F, q, qn, 0);
+        size_t nw = 0;
+        match_t last = {(size_t)-1, 0};
+        for (const char *p = N.out.p; F.out.n && N.out.n >= F.out.n &&
+                                      (p = memmem(p, N.out.n - (size_t)(p - N.out.p), F.out.p, F.out.n));
+             p++) {
+            size_t x = (size_t)(p - N.out.p);
+            match_t w = {norm_src(&N, x), norm_src(&N, x + F.out.n)};
+            if (w.b <= w.a)
+                w.b = norm_src(&N, norm_fold(&N, w.a + 1));
+            if (nw && last.a == w.a)
+                continue; /* two folded starts in one cluster: one match */
+            REQUIRE(nw < ng && got[nw].a == w.a && got[nw].b == w.b);
+            last = w;
+            nw++;
+        }
+        REQUIRE(nw == ng);
+        /* backwards: the same starts */
+        size_t k = ng, at = n;
+        while (search_find(&S, &Q, at, -1, &m)) {
+            REQUIRE(k > 0 && m.a == got[k - 1].a);
+            k--;
+            at = m.a;
+        }
+        REQUIRE(k == 0);
+        norm_free(&N);
+        norm_free(&F);
+    }
+    search_free(&S);
+    query_free(&Q);
+    return 0;
+}

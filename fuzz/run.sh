@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# make fuzz: run every libFuzzer target for SECONDS, two at a time (one per
+# core), from seeds made of samples/ and tests/ (and, for the index, files
+# made by juan --index). Prints per target the executions and the coverage
+# reached; a crash leaves its input in build/fuzz/crash-TARGET-* and fails
+# (put it in tests/fuzz/TARGET/ with the fix: make check replays it).
+# Usage: fuzz/run.sh SECONDS TARGET...
+set -u
+cd "$(dirname "$0")/.." || exit 2
+secs=${1:-60}
+shift
+export LC_ALL=C.UTF-8
+B=build/fuzz
+mkdir -p "$B"
+
+# seeds: every sample and test input, whole, plus the regression inputs
+seeds() {
+    local t=$1 d="$B/seed-$1"
+    rm -rf "$d"
+    mkdir -p "$d"
+    local i=0
+    for f in samples/* tests/golden/*.txt tests/golden/*.md; do
+        [ -f "$f" ] || continue
+        i=$((i + 1))
+        case "$t" in
+        fuzz_layout) { printf '\106\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
+        fuzz_search) { printf '\000'; printf '创新'; printf '\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
+        fuzz_structure) { printf '\000'; cat "$f"; } >"$d/s$i"; { printf '\001'; cat "$f"; } >"$d/t$i" ;;
+        fuzz_sindex | fuzz_store) ;;
+        *) cp "$f" "$d/s$i" ;;
+        esac
+    done
+    if [ "$t" = fuzz_sindex ]; then
+        local c
+        c=$(mktemp -d)
+        JUAN_CACHE_DIR=$c ./juan --index samples/interview.txt >/dev/null 2>&1
+        JUAN_CACHE_DIR=$c ./juan --index --no-tcsc samples/interview.txt >/dev/null 2>&1
+        for f in "$c"/*.idx; do
+            [ -f "$f" ] || continue
+            i=$((i + 1))
+            case "$f" in *.t2s.idx) b=0 ;; *) b=2 ;; esac
+            { printf "\\$(printf %03o "$b")"; cat "$f"; } >"$d/i$i"
+            { printf "\\$(printf %03o $((b + 1)))"; cat "$f"; } >"$d/r$i"
+        done
+        rm -rf "$c"
+    fi
+    if [ "$t" = fuzz_store ]; then
+        head -c 600 samples/interview.txt >"$d/s1"
+        printf '\003\010创新\001\000\000\000\000\000\000\000\040' >"$d/s2"
+    fi
+    [ -d "tests/fuzz/$t" ] && cp tests/fuzz/"$t"/* "$d/" 2>/dev/null
+    true
+}
+
+run_one() {
+    local t=$1 log="$B/$1.log"
+    mkdir -p "$B/corpus-$t"
+    "$B/$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 -artifact_prefix="$B/crash-$t-" "$B/corpus-$t" "$B/seed-$t" >"$log" 2>&1
+    echo $? >"$B/$t.rc"
+}
+
+for t in "$@"; do seeds "$t"; done
+rm -f "$B"/crash-*
+# two at a time
+pids=()
+for t in "$@"; do
+    run_one "$t" &
+    pids+=($!)
+    if [ ${#pids[@]} -ge 2 ]; then
+        wait "${pids[0]}"
+        pids=("${pids[@]:1}")
+    fi
+done
+wait
+
+printf '| target | seconds | executions | exec/s | coverage (edges) | features | corpus | result |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+bad=0
+for t in "$@"; do
+    log="$B/$t.log"
+    execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
+    rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log")
+    last=$(grep -E '^#[0-9]+' "$log" | grep -E 'cov: ' | tail -1)
+    cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$last")
+    ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$last")
+    corp=$(sed -n 's/.*corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
+    rc=$(cat "$B/$t.rc" 2>/dev/null || echo "?")
+    res=ok
+    if [ "$rc" != 0 ]; then
+        res="CRASH (rc $rc): $(ls "$B"/crash-"$t"-* 2>/dev/null | head -1)"
+        bad=1
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$secs" "${execs:-?}" "${rate:-?}" \
+        "${cov:-?}" "${ft:-?}" "${corp:-?}" "$res"
+done
+if [ $bad -ne 0 ]; then
+    echo "fuzz: a target crashed; its log is build/fuzz/TARGET.log" >&2
+    for t in "$@"; do
+        [ "$(cat "$B/$t.rc" 2>/dev/null)" = 0 ] || grep -m1 -A25 -E 'ERROR|runtime error|deadly signal' "$B/$t.log" >&2
+    done
+fi
+exit $bad
