@@ -101,6 +101,55 @@ static void push_block(md_t *m, block_t *b)
     st->blocks[st->nblocks++] = *b;
 }
 
+/* A paragraph of more than PARA_PIECE bytes is pushed as pieces, cut
+ * where a line may break (para_cut), as a plain text's long line is: what
+ * is laid out and kept at once stays bounded. The later pieces are tight
+ * (no blank line before), without an item's marker or a turn's start. */
+static void push_pieces(md_t *m, const block_t *b)
+{
+    structure_t *st = m->st;
+    block_t cur = *b;
+    cur.nspan = 0;
+    size_t acc = 0, end = (size_t)b->span0 + b->nspan;
+    for (size_t i = b->span0; i < end; i++) {
+        span_t *sp = &st->spans[i];
+        if (acc + sp->len > PARA_PIECE && sp->kind == SK_TEXT) {
+            size_t want = sp->off + (PARA_PIECE > acc ? PARA_PIECE - acc : 0);
+            size_t cut = para_cut(st->text, want, (size_t)sp->off + sp->len);
+            if (cut > sp->off && cut < (size_t)sp->off + sp->len) {
+                /* split the span: [off, cut) ends this piece */
+                grow(&st->spans, &m->scap, st->nspans + 1, sizeof *st->spans);
+                sp = &st->spans[i];
+                memmove(sp + 2, sp + 1, (st->nspans - i - 1) * sizeof *sp);
+                st->nspans++;
+                end++;
+                sp[1] = sp[0];
+                sp[1].off = (uint32_t)cut;
+                sp[1].len = (uint32_t)(sp->off + sp->len - cut);
+                sp->len = (uint32_t)(cut - sp->off);
+                acc = PARA_PIECE; /* ends the piece below */
+            }
+        }
+        cur.nspan++;
+        acc += sp->len;
+        if (sp->kind == SK_TEXT)
+            cur.end = (size_t)sp->off + sp->len;
+        if (acc >= PARA_PIECE && i + 1 < end) {
+            push_block(m, &cur);
+            size_t at = cur.end;
+            cur = *b;
+            cur.flags = (uint8_t)((b->flags & ~(BF_ITEM | BF_TURN)) | BF_TIGHT);
+            cur.mark[0] = '\0';
+            cur.span0 = (uint32_t)(i + 1);
+            cur.nspan = 0;
+            cur.start = cur.end = at;
+            acc = 0;
+        }
+    }
+    cur.end = cur.end > b->end ? cur.end : b->end;
+    push_block(m, &cur);
+}
+
 static void begin_leaf(md_t *m, int kind)
 {
     memset(&m->cur, 0, sizeof m->cur);
@@ -228,7 +277,10 @@ static void end_leaf(md_t *m)
         it.family = multi || b->list ? -2 : 0;
     }
     it.line = line_of(m, it.start);
-    push_block(m, b);
+    if (b->kind == BK_PARA && b->end - b->start > PARA_PIECE)
+        push_pieces(m, b);
+    else
+        push_block(m, b);
     if (it.family == -2) {
         /* several lines or a list item: never a heading, maybe a turn */
         it.family = HF_NONE;

@@ -1,12 +1,20 @@
 #include "para.h"
 #include "text.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Start of the line containing off. */
 static size_t line_start(const char *t, size_t off)
 {
     size_t i = off;
+    if (i > 4096 && !(t[i] == '\n' && t[i - 1] == '\r')) {
+        /* a long line: memrchr the rest of the way */
+        const char *lf = memrchr(t, '\n', i);
+        size_t from = lf ? (size_t)(lf - t) + 1 : 0;
+        const char *cr = i > from ? memrchr(t + from, '\r', i - from) : NULL;
+        return cr ? (size_t)(cr - t) + 1 : from;
+    }
     while (i > 0) {
         char c = t[i - 1];
         if (c == '\n' || c == '\r') {
@@ -56,13 +64,154 @@ static int is_blank_line(const char *t, size_t s, size_t e)
     return text_skip_blanks(t, s, e) == e;
 }
 
+/* ---- pieces of long lines ------------------------------------------------ */
+
+enum { CUT_WINDOW = 4096 };
+
+static int cjk_letter(uint32_t c)
+{
+    return (c >= 0x3041 && c <= 0x30FF && c != 0x30FB && c != 0x30FC) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF);
+}
+
+static int small_kana(uint32_t c)
+{
+    static const uint16_t k[] = {0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083,
+                                 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3,
+                                 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7,
+                                 0x30EE, 0x30F5, 0x30F6};
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+        if (c == k[i])
+            return 1;
+    return 0;
+}
+
+static int alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* The cut at or after m, before lim (a line end, or m + CUT_WINDOW): the
+ * first place between two characters where a line may break anyway, else
+ * the first character boundary at or after m; lim if there is none. */
+static size_t cut_at(const char *t, size_t m, size_t lim)
+{
+    size_t i = m;
+    while (i < lim && ((unsigned char)t[i] & 0xC0) == 0x80)
+        i++; /* to a character start */
+    size_t first = i;
+    if (i == 0 || i >= lim)
+        return i < lim ? i : lim;
+    /* the character before i */
+    size_t j = i - 1;
+    while (j > 0 && i - j < 4 && ((unsigned char)t[j] & 0xC0) == 0x80)
+        j--;
+    uint32_t prev;
+    text_decode(t + j, i - j, &prev);
+    while (i < lim) {
+        uint32_t c;
+        int k = text_decode(t + i, lim - i, &c);
+        if ((cjk_letter(prev) && cjk_letter(c) && !small_kana(c)) ||
+            (prev == ' ' && alnum(c)))
+            return i;
+        prev = c;
+        i += (size_t)k;
+    }
+    return first;
+}
+
+static size_t end_before(const char *t, size_t len, size_t s, size_t lim, size_t *next);
+
+size_t para_cut(const char *t, size_t m, size_t lim)
+{
+    return cut_at(t, m, lim);
+}
+
+/* Piece k >= 1 of the line starting at ls (longer than ls + k *
+ * PARA_PIECE) starts at the cut after ls + k * PARA_PIECE; e: the line's
+ * end when known, else (size_t)-1. */
+static size_t piece_cut(const char *t, size_t len, size_t ls, size_t k, size_t e)
+{
+    size_t m = ls + k * PARA_PIECE, nx;
+    if (e == (size_t)-1)
+        e = end_before(t, len, m, m + CUT_WINDOW, &nx);
+    if (e <= m)
+        return e;
+    size_t lim = e - m > CUT_WINDOW ? m + CUT_WINDOW : e;
+    return cut_at(t, m, lim);
+}
+
+/* The end of line content from s, if it comes before lim: else (size_t)-1. */
+static size_t end_before(const char *t, size_t len, size_t s, size_t lim, size_t *next)
+{
+    if (lim > len)
+        lim = len;
+    size_t from = s, win = 1024; /* windows that double, as line_end */
+    for (;;) {
+        size_t to = lim - from > win ? from + win : lim;
+        const char *lf = memchr(t + from, '\n', to - from);
+        size_t e = lf ? (size_t)(lf - t) : to;
+        const char *cr = memchr(t + from, '\r', e - from);
+        if (cr) {
+            e = (size_t)(cr - t);
+            *next = (e + 1 < len && t[e + 1] == '\n') ? e + 2 : e + 1;
+            return e;
+        }
+        if (lf) {
+            *next = e + 1;
+            return e;
+        }
+        if (to == lim) {
+            if (lim < len)
+                return (size_t)-1;
+            *next = len;
+            return len;
+        }
+        from = to;
+        win *= 2;
+    }
+}
+
+/* Fill p with piece k of the line starting at ls whose piece k starts at
+ * a (k = 0: a = ls). */
+static void piece_from(const char *t, size_t len, size_t ls, size_t k, size_t a, para_t *p)
+{
+    size_t m = ls + (k + 1) * PARA_PIECE, next = 0;
+    size_t e = end_before(t, len, a, m + CUT_WINDOW, &next);
+    size_t b = piece_cut(t, len, ls, k + 1, e);
+    p->line = ls;
+    p->start = a;
+    p->blank = 0;
+    p->cont = k > 0;
+    if (e != (size_t)-1 && b >= e) { /* the line's last piece */
+        p->end = e;
+        p->next = next;
+    } else {
+        p->end = p->next = b;
+    }
+}
+
+/* Is the line starting at s longer than PARA_PIECE (cut into pieces)? */
+static int long_line(const char *t, size_t len, size_t s)
+{
+    size_t nx, e = end_before(t, len, s, s + PARA_PIECE + CUT_WINDOW, &nx);
+    return e == (size_t)-1 || e - s > PARA_PIECE;
+}
+
 /* Fill p for the paragraph whose first line starts at s. */
 static void para_from(const char *t, size_t len, size_t s, para_t *p)
 {
+    if (long_line(t, len, s)) {
+        piece_from(t, len, s, 0, s, p);
+        return;
+    }
     size_t next, e = line_end(t, len, s, &next);
     p->start = s;
     p->end = e;
     p->next = next;
+    p->cont = 0;
+    p->line = s;
     p->blank = is_blank_line(t, s, e);
     if (!p->blank)
         return;
@@ -80,6 +229,18 @@ int para_at(const char *t, size_t len, size_t off, para_t *p)
     if (off >= len)
         return 0;
     size_t s = line_start(t, off);
+    if (long_line(t, len, s)) { /* the piece holding off */
+        while (off > s && (t[off] == '\n' || t[off] == '\r'))
+            off--; /* a line end belongs to the last piece */
+        size_t k = (off - s) / PARA_PIECE;
+        size_t a = k ? piece_cut(t, len, s, k, (size_t)-1) : s;
+        if (off < a) {
+            k--;
+            a = k ? piece_cut(t, len, s, k, (size_t)-1) : s;
+        }
+        piece_from(t, len, s, k, a, p);
+        return 1;
+    }
     size_t next, e = line_end(t, len, s, &next);
     if (is_blank_line(t, s, e)) {
         /* walk back to the first blank line of the run */
@@ -107,6 +268,11 @@ int para_next(const char *t, size_t len, const para_t *cur, para_t *p)
 {
     if (cur->next >= len)
         return 0;
+    if (cur->next == cur->end && !cur->blank) { /* the next piece of the line */
+        size_t k = (cur->end - cur->line) / PARA_PIECE;
+        piece_from(t, len, cur->line, k, cur->next, p);
+        return 1;
+    }
     para_from(t, len, cur->next, p);
     return 1;
 }

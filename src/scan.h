@@ -22,6 +22,8 @@ typedef struct {
     size_t chars;        /* characters, blanks excluded */
     size_t prefix_chars; /* of which in the prefix */
     long block;          /* Markdown block index, -1 for plain text */
+    int cont;            /* a piece of a long line after its first: never a
+                            heading or a turn */
 } item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */

@@ -60,6 +60,8 @@ void classify(scan_t *sc, item_t *it)
 {
     const char *s = sc->st->text + it->start;
     size_t n = it->end - it->start;
+    if (it->cont)
+        return;
     if (it->family == 0)
         it->family = heading_family(s, n);
     if (it->family == HF_NONE)
@@ -425,6 +427,7 @@ static void scan_plain(scan_t *sc)
             it.end = text_trim_blanks(st->text, it.start, p.end);
             it.line = line;
             it.block = -1;
+            it.cont = p.cont;
             it.chars = count_chars(st->text + it.start, it.end - it.start);
             classify(sc, &it);
             feed(sc, &it);
@@ -632,6 +635,10 @@ static int local_block(const structure_t *st, const para_t *p, int first,
     b->end = p->end;
     if (p->blank) {
         b->kind = BK_BLANK;
+        return 1;
+    }
+    if (p->cont) {
+        b->kind = BK_PARA;
         return 1;
     }
     size_t cs = text_skip_blanks(st->text, p->start, p->end);

@@ -55,7 +55,7 @@ static para_t *model(const char *t, size_t len, size_t *np)
             v[n - 1].next = next;
         } else {
             grow(&v, &cap, n + 1, sizeof *v);
-            v[n++] = (para_t){s, e, next, blank};
+            v[n++] = (para_t){s, e, next, blank, 0, s};
         }
         s = next;
     }
@@ -461,6 +461,109 @@ static void test_reads_only_what_it_returns(void)
               "line into an unreadable page)", r);
 }
 
+/* Long lines are cut into pieces of about PARA_PIECE bytes: the pieces
+ * cover each line exactly, in order, the same forwards, backwards and from
+ * any offset; a cut is between two CJK letters (not before small kana) or
+ * after a space before a letter or digit, unless the 4 KiB after the
+ * multiple hold none; only the first piece of a line is not `cont`. */
+static int cjk(uint32_t c)
+{
+    return (c >= 0x3041 && c <= 0x30FF && c != 0x30FB && c != 0x30FC) ||
+           (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+static void test_pieces(void)
+{
+    buf_t b = {0};
+    const char *words[] = {"这是", "一段", "很长的", "文字，", "ゃ", "ABC ", "def ", "。", "́"};
+    unsigned seed = 7;
+    size_t line_starts[8], nl = 0;
+    /* four long lines of different shapes, and short ones around them */
+    buf_adds(&b, "第一章\n");
+    for (int L = 0; L < 4; L++) {
+        line_starts[nl++] = b.n;
+        size_t want = L == 3 ? PARA_PIECE + 100 : 300000;
+        while (b.n - line_starts[nl - 1] < want) {
+            seed = seed * 1103515245u + 12345u;
+            if (L == 2)
+                buf_adds(&b, "x"); /* nowhere to cut: character boundaries */
+            else if (L == 1)
+                buf_adds(&b, words[5 + (seed >> 16) % 2]); /* Latin words */
+            else
+                buf_adds(&b, words[(seed >> 16) % 9]);
+        }
+        buf_adds(&b, L == 1 ? "\r\n" : "\n");
+        buf_adds(&b, "短行\n\n");
+    }
+    const char *t = b.p;
+    size_t len = b.n;
+    /* forwards */
+    para_t v[64], p, q;
+    size_t n = 0;
+    int ok = para_first(t, len, &p);
+    while (ok && n < 64) {
+        v[n++] = p;
+        ok = para_next(t, len, &p, &q);
+        p = q;
+    }
+    CHECK(n < 64);
+    size_t bad_cover = 0, bad_size = 0, bad_cut = 0, bad_cont = 0, pieces = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && v[i].start != v[i - 1].next)
+            bad_cover++;
+        if (v[i].end - v[i].start > PARA_PIECE + 4096)
+            bad_size++;
+        if (v[i].cont) {
+            pieces++;
+            if (!i || v[i - 1].next != v[i].start || v[i - 1].end != v[i].start ||
+                v[i].line != v[i - 1].line)
+                bad_cont++;
+            uint32_t a = 0, c = 0;
+            size_t j = v[i].start - 1;
+            while (((unsigned char)t[j] & 0xC0) == 0x80)
+                j--;
+            text_decode(t + j, v[i].start - j, &a);
+            text_decode(t + v[i].start, len - v[i].start, &c);
+            int legal = (cjk(a) && cjk(c) && c != 0x3083) || (a == ' ' && c < 0x80 && c != ' ');
+            if (!legal && !(a == 'x' && c == 'x'))
+                bad_cut++;
+        } else if (v[i].line != v[i].start) {
+            bad_cont++;
+        }
+    }
+    CHECK_MSG(bad_cover == 0, "%zu pieces not contiguous", bad_cover);
+    CHECK_MSG(bad_size == 0, "%zu pieces too large", bad_size);
+    CHECK_MSG(bad_cut == 0, "%zu cuts at a place a line may not break", bad_cut);
+    CHECK_MSG(bad_cont == 0, "%zu pieces with a wrong cont/line", bad_cont);
+    CHECK_MSG(pieces >= 12, "only %zu pieces after the first", pieces);
+    CHECK(n && v[n - 1].next == len);
+    /* the line of PARA_PIECE + 100 bytes is two pieces */
+    size_t k3 = 0;
+    for (size_t i = 0; i < n; i++)
+        k3 += v[i].line == line_starts[3];
+    CHECK_MSG(k3 == 2, "PARA_PIECE + 100: %zu pieces", k3);
+    /* backwards: the same */
+    size_t bad_back = 0, m = n;
+    p = v[n - 1];
+    for (;;) {
+        m--;
+        if (p.start != v[m].start || p.end != v[m].end || p.next != v[m].next || p.cont != v[m].cont)
+            bad_back++;
+        if (!para_prev(t, len, &p, &q))
+            break;
+        p = q;
+    }
+    CHECK_MSG(bad_back == 0 && m == 0, "backwards: %zu differ, %zu left", bad_back, m);
+    /* from any offset: the piece holding it (a line end: the last piece) */
+    size_t bad_at = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t off = v[i].start; off < v[i].next; off += 1 + (v[i].next - v[i].start) / 7)
+            if (!para_at(t, len, off, &p) || p.start != v[i].start || p.end != v[i].end)
+                bad_at++;
+    CHECK_MSG(bad_at == 0, "para_at: %zu wrong", bad_at);
+    buf_free(&b);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -470,5 +573,6 @@ int main(void)
     test_at();
     test_walks();
     test_reads_only_what_it_returns();
+    test_pieces();
     return T_DONE("test_para");
 }

@@ -5,6 +5,7 @@
  * from src/structure.c. Every text is copied to a buffer of exactly its
  * length (no NUL) so the sanitizer build catches any read past len. */
 #include "dump.h"
+#include "para.h"
 #include "heuristics.h"
 #include "structure.h"
 #include "t.h"
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define PIECE_MAX (PARA_PIECE + 4096)
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -1213,10 +1216,60 @@ static void test_navigation(void)
     walk_back("crlf", crlf, strlen(crlf), FMT_TEXT);
 }
 
+/* A Markdown paragraph longer than PARA_PIECE is kept as pieces: in order,
+ * each bounded, the later ones tight, and their text together is the
+ * paragraph's. */
+static void test_md_pieces(void)
+{
+    buf_t b = {0};
+    buf_adds(&b, "# 标题\n\n> - ");
+    size_t para = b.n;
+    while (b.n - para < 200000)
+        buf_adds(&b, "这是一段很长的文字，**有强调**和 word ");
+    size_t pend = b.n;
+    buf_adds(&b, "\n\n结尾。\n");
+    structure_t st;
+    st_build(&st, b.p, b.n, FMT_MARKDOWN, "x.md");
+    size_t pieces = 0, bad = 0;
+    buf_t cat = {0};
+    for (size_t k = 0; k < st.nblocks; k++) {
+        const block_t *bk = &st.blocks[k];
+        if (bk->kind != BK_PARA || bk->end <= para || bk->start >= pend)
+            continue;
+        pieces++;
+        if (pieces > 1 && (!(bk->flags & BF_TIGHT) || (bk->flags & BF_ITEM) || bk->quote != 1))
+            bad++;
+        size_t n = 0;
+        for (uint32_t i = 0; i < bk->nspan; i++) {
+            const span_t *sp = &st.spans[bk->span0 + i];
+            if (sp->kind == SK_TEXT)
+                buf_add(&cat, st.text + sp->off, sp->len), n += sp->len;
+        }
+        if (n > PIECE_MAX)
+            bad++;
+    }
+    CHECK_MSG(pieces >= 3, "%zu pieces", pieces);
+    CHECK_MSG(bad == 0, "%zu pieces wrong", bad);
+    /* the text spans, stars left out, are the paragraph */
+    buf_t want = {0};
+    for (size_t i = para; i < pend; i++)
+        if (b.p[i] != '*')
+            buf_add(&want, b.p + i, 1);
+    while (want.n && want.p[want.n - 1] == ' ')
+        want.n--;
+    CHECK_MSG(cat.n == want.n && !memcmp(cat.p, want.p, cat.n), "text: %zu bytes, want %zu", cat.n,
+              want.n);
+    st_free(&st);
+    buf_free(&b);
+    buf_free(&cat);
+    buf_free(&want);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
     text_init_locale();
+    test_md_pieces();
     test_families();
     test_levels();
     test_title();
