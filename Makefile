@@ -54,7 +54,7 @@ LIB_OBJ = $(patsubst src/%.c,build/rel/%.o,$(LIB_SRC))
 SAN_OBJ = $(patsubst src/%.c,build/san/%.o,$(SRC))
 SAN_LIB_OBJ = $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
 
-.PHONY: all deps check test run install uninstall bench clean golden fuzz fuzz-deps
+.PHONY: all deps check test run install uninstall bench clean golden fuzz fuzz-deps valgrind
 .DEFAULT_GOAL := all
 
 all: deps
@@ -148,6 +148,19 @@ fuzz-deps:
 	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 || \
 	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq libclang-rt-$$v-dev >&2 || exit 1; \
 	fi
+
+# valgrind (memcheck) over the tests that do not drive curses: every unit
+# test and juan's batch modes on the samples; any error or definite leak
+# fails. PCRE2's JIT is off under it (JUAN_NO_JIT: valgrind cannot follow
+# JIT code); tests/valgrind.supp holds the loader's known false positive.
+valgrind: deps
+	@command -v valgrind >/dev/null 2>&1 || { echo "juan: installing valgrind" >&2; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq valgrind >&2 || \
+	  { $$sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq valgrind >&2; } || exit 1; }
+	@$(MAKE) --no-print-directory juan $(addprefix build/tests/,$(TESTS))
+	@bash tests/valgrind.sh
 
 fuzz: deps fuzz-deps
 	@$(MAKE) --no-print-directory juan $(addprefix build/fuzz/,$(FUZZ_TARGETS))

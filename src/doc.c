@@ -3,6 +3,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,6 +13,111 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ---- mappings that shrink: SIGBUS -------------------------------------- */
+
+enum { NMAPS = 8 };
+static struct {
+    char *volatile a;
+    volatile size_t n;
+    volatile sig_atomic_t lost;
+} g_maps[NMAPS];
+static struct sigaction g_prev_bus;
+static long g_page = 4096;
+
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+    char *p = si ? (char *)si->si_addr : NULL;
+    for (int i = 0; p && i < NMAPS; i++) {
+        char *a = g_maps[i].a;
+        size_t n = g_maps[i].n;
+        if (a && p >= a && p < a + n) {
+            /* zero pages from the fault to the end of the mapping */
+            char *pg = (char *)((uintptr_t)p & ~(uintptr_t)(g_page - 1));
+            if (mmap(pg, (size_t)(a + n - pg), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                     -1, 0) != MAP_FAILED) {
+                g_maps[i].lost = 1;
+                return; /* the read is tried again: it reads zeros */
+            }
+        }
+    }
+    if (g_prev_bus.sa_flags & SA_SIGINFO) {
+        g_prev_bus.sa_sigaction(sig, si, uc);
+    } else if (g_prev_bus.sa_handler != SIG_DFL && g_prev_bus.sa_handler != SIG_IGN) {
+        g_prev_bus.sa_handler(sig);
+    } else {
+        signal(SIGBUS, SIG_DFL);
+        raise(SIGBUS);
+    }
+}
+
+void doc_guard_signals(void)
+{
+    struct sigaction cur;
+    if (sigaction(SIGBUS, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+        cur.sa_sigaction == on_bus)
+        return;
+    long pg = sysconf(_SC_PAGESIZE);
+    if (pg > 0)
+        g_page = pg;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGBUS, &sa, &g_prev_bus);
+}
+
+static int guard(void *a, size_t n)
+{
+    doc_guard_signals();
+    for (int i = 0; i < NMAPS; i++)
+        if (!g_maps[i].a) {
+            g_maps[i].lost = 0;
+            g_maps[i].n = n;
+            g_maps[i].a = a;
+            return i;
+        }
+    return -1;
+}
+
+static void unguard(void *a)
+{
+    for (int i = 0; i < NMAPS; i++)
+        if (g_maps[i].a == a) {
+            g_maps[i].a = NULL;
+            g_maps[i].n = 0;
+        }
+}
+
+static int lost(const void *a)
+{
+    for (int i = 0; a && i < NMAPS; i++)
+        if (g_maps[i].a == a)
+            return g_maps[i].lost;
+    return 0;
+}
+
+static long long mtime_ns(const struct stat *st)
+{
+    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+int doc_changed(const doc_t *d)
+{
+    if (!d->path || !strcmp(d->path, "-"))
+        return DOC_SAME;
+    if (lost(d->map))
+        return DOC_TRUNCATED;
+    struct stat st;
+    if (stat(d->path, &st) < 0)
+        return DOC_GONE;
+    if ((unsigned long long)st.st_dev != d->dev || (unsigned long long)st.st_ino != d->ino)
+        return DOC_REPLACED;
+    if ((unsigned long long)st.st_size != d->size || mtime_ns(&st) != d->mtime_ns)
+        return DOC_MODIFIED;
+    return DOC_SAME;
+}
 
 static int read_all(int fd, char **out, size_t *n)
 {
@@ -76,6 +183,10 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         errno = EISDIR;
         goto sys;
     }
+    d->dev = (unsigned long long)st.st_dev;
+    d->ino = (unsigned long long)st.st_ino;
+    d->size = (unsigned long long)st.st_size;
+    d->mtime_ns = mtime_ns(&st);
     const unsigned char *src;
     size_t n;
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
@@ -85,6 +196,7 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
             goto sys;
         d->map = m;
         d->maplen = n;
+        guard(m, n);
         src = m;
     } else {
         if (read_all(fd, &d->owned_src, &n) < 0)
@@ -125,8 +237,10 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         d->nbad = d->conv.nbad;
         d->converted = 1;
         /* the source is no longer needed */
-        if (d->map)
+        if (d->map) {
+            unguard(d->map);
             munmap(d->map, d->maplen);
+        }
         d->map = NULL;
         free(d->owned_src);
         d->owned_src = NULL;
@@ -157,8 +271,10 @@ int doc_mapped(const doc_t *d)
 
 void doc_close(doc_t *d)
 {
-    if (d->map)
+    if (d->map) {
+        unguard(d->map);
         munmap(d->map, d->maplen);
+    }
     free(d->owned_src);
     if (d->converted)
         free(d->conv.text);

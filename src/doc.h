@@ -9,7 +9,12 @@
  * U+FFFD. Text converted from another encoding is valid UTF-8, invalid
  * source bytes having become U+FFFD. Positions everywhere in juan are byte
  * offsets into `text` (for UTF-8 files, file offsets less the BOM).
- * Loading never crashes on any input, and no valid text is lost. */
+ * Loading never crashes on any input, and no valid text is lost.
+ * A mapped file that shrinks while open would raise SIGBUS where its pages
+ * are gone: a handler puts zero pages there instead (the text keeps its
+ * length; what was lost reads as NUL) and doc_changed() says so. Other
+ * changes (appended to, replaced by rename, deleted) leave the text as it
+ * was loaded; doc_changed() compares the file with what was loaded. */
 #ifndef JUAN_DOC_H
 #define JUAN_DOC_H
 #include "encoding.h"
@@ -30,6 +35,8 @@ typedef struct {
     char *owned_src;
     enc_result_t conv;
     char encbuf[64];
+    unsigned long long dev, ino, size; /* the file as loaded */
+    long long mtime_ns;
 } doc_t;
 
 typedef struct {
@@ -44,7 +51,17 @@ enum {
     DOC_ERR_ENCODING = 3 /* opts->encoding unknown */
 };
 
+enum { DOC_SAME, DOC_MODIFIED, DOC_REPLACED, DOC_GONE, DOC_TRUNCATED };
+
 int doc_open(doc_t *d, const char *path, const doc_opts_t *o);
+/* Has the file changed since it was loaded? DOC_SAME; DOC_MODIFIED (other
+ * size or time), DOC_REPLACED (another file at the path), DOC_GONE (none),
+ * DOC_TRUNCATED (shrunk under the mapping: lost bytes read as NUL).
+ * Standard input: always DOC_SAME. */
+int doc_changed(const doc_t *d);
+/* (Re)install the SIGBUS handler after someone else's (it hands on every
+ * SIGBUS that is not a mapped document's to the handler it found). */
+void doc_guard_signals(void);
 void doc_close(doc_t *d);
 /* Is the text the file's own bytes, from offset d->bom on (mapped, not
  * converted)? */

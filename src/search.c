@@ -143,7 +143,8 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
             query_free(Q);
             return -1;
         }
-        pcre2_jit_compile(Q->re, PCRE2_JIT_COMPLETE); /* when it can: else interpreted */
+        if (!getenv("JUAN_NO_JIT")) /* (valgrind cannot follow JIT code) */
+            pcre2_jit_compile(Q->re, PCRE2_JIT_COMPLETE); /* when it can: else interpreted */
         Q->md = pcre2_match_data_create_from_pattern(Q->re, NULL);
     }
     return 0;

@@ -1,5 +1,6 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "tui.h"
+#include "anchor.h"
 #include "files.h"
 #include "layout.h"
 #include "memory.h"
@@ -86,6 +87,8 @@ typedef struct tui {
     memory_t mem;
     size_t saved_top;
     int at_end;      /* placed by G: the last line stays at the bottom */
+    int changed;     /* doc_changed() when last looked at (DOC_*) */
+    long long changed_at; /* when the file was last looked at */
     long long index_at; /* when to make the search index in the background
                            (0: done): not for a document opened and left */
     long long last_save;
@@ -491,6 +494,13 @@ static void draw_status(tui_t *T, const pline_t *top)
             memcpy(right, f.p, f.n);
         }
         buf_free(&f);
+    }
+    if (T->changed != DOC_SAME) { /* until R: the file is not what is shown */
+        const char *c = T->changed == DOC_GONE ? " [deleted]" : " [changed: R]";
+        if (strlen(right) + strlen(c) < sizeof right) {
+            memmove(right + strlen(c), right, strlen(right) + 1);
+            memcpy(right, c, strlen(c));
+        }
     }
     int rw = (int)text_width(right, strlen(right));
     buf_t b = {0};
@@ -1255,6 +1265,7 @@ static const char *const help_lines[] = {
     "< / >               narrower / wider reading column (4 cells)",
     "h  F1               this help",
     "Ctrl-L              redraw",
+    "R                   load the file again (changed on disk)",
     "q                   quit",
     "",
     "In the search prompt: Left/Right move, Backspace deletes, Ctrl-U clears,",
@@ -1388,6 +1399,52 @@ static void switch_file(tui_t *T, int dir)
     }
 }
 
+/* Look at the file every two seconds; say once when it has changed. */
+static void watch_file(tui_t *T)
+{
+    long long now = now_ms();
+    if (now - T->changed_at < 2000)
+        return;
+    T->changed_at = now;
+    int c = doc_changed(&T->d);
+    if (c == T->changed)
+        return;
+    T->changed = c;
+    static const char *const what[] = {
+        [DOC_MODIFIED] = "the file has changed on disk: R reloads it",
+        [DOC_REPLACED] = "the file was replaced on disk: R loads the new one",
+        [DOC_GONE] = "the file was deleted: what was loaded is still shown",
+        [DOC_TRUNCATED] = "the file shrank on disk: what is gone shows as NUL; R reloads it",
+    };
+    if (c != DOC_SAME)
+        snprintf(T->msg, sizeof T->msg, "%s", what[c]);
+    draw(T);
+}
+
+/* R: the file again, at the same place (found again by its words, as
+ * after a restart); what was shown stays when it cannot be loaded. */
+static void reload_file(tui_t *T)
+{
+    if (!strcmp(T->files[T->cur], "-")) {
+        snprintf(T->msg, sizeof T->msg, "standard input cannot be read again");
+        return;
+    }
+    anchor_t a;
+    anchor_make(&T->st, view_top(&T->V), &a);
+    char err[300];
+    int i = T->cur;
+    T->filepos[i] = 0;
+    if (load(T, i, err, sizeof err) < 0) {
+        snprintf(T->msg, sizeof T->msg, "%s", err);
+        return;
+    }
+    int exact;
+    view_goto(&T->V, anchor_resolve(&T->st, &a, &exact));
+    T->changed = DOC_SAME;
+    T->changed_at = now_ms();
+    snprintf(T->msg, sizeof T->msg, "reloaded%s", exact ? "" : " (the place found again by its words)");
+}
+
 static int key_of(int r, wint_t ch)
 {
     return r == KEY_CODE_YES ? (int)ch + 0x10000 : (int)ch;
@@ -1433,6 +1490,7 @@ static SCREEN *screen_start(tui_t *T, FILE **tty)
     char *rmcup = tigetstr("rmcup");
     term_rmcup(rmcup != (char *)-1 ? rmcup : NULL);
     term_guard();
+    doc_guard_signals(); /* a file that shrinks while shown: not a crash */
     set_escdelay(25);
     cbreak();
     noecho();
@@ -1513,6 +1571,8 @@ static void reader(tui_t *T)
                 search_prepare_async(&T->srch, T->o->search_flags);
                 T->index_at = 0;
             }
+            if (r == ERR && !term_quit)
+                watch_file(T);
             if (r == ERR && mem_poll(&T->mem)) { /* a large file's identity */
                 recall(T, T->cur);
                 draw(T);
@@ -1594,6 +1654,9 @@ static void reader(tui_t *T)
         switch (key) {
         case 'q':
             return;
+        case 'R':
+            reload_file(T);
+            break;
         case 'j':
         case '\r':
         case '\n':

@@ -8,24 +8,6 @@ NAME=e2e
 . tests/tmux.sh
 nstart=0
 
-# start [VAR=VALUE...] W H ARGS...: a new session running juan ARGS in
-# the environment given (exit status kept in $T/rc)
-start() {
-    local envs=""
-    while [[ "$1" == [A-Z]*=* ]]; do envs+=" $(printf %q "$1")"; shift; done
-    local w=$1 h=$2
-    shift 2
-    tm_reset
-    rm -f "$T/rc"
-    # a state directory of its own for each start, unless the test names one
-    nstart=$((nstart + 1))
-    [[ "$envs" == *JUAN_STATE_DIR=* ]] || envs+=" JUAN_STATE_DIR=$T/state.$nstart"
-    local cmd="cd $(pwd) && env TERM=screen LC_ALL=C.UTF-8$envs $JUAN"
-    for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
-    cmd+=" 2>>$T/stderr; echo \$? >$T/rc"
-    tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd"
-    wait_for '%'
-}
 row_is() { [ "$(row "$1")" = "$2" ]; }
 has_e() { screen_e | grep -q "$1"; }
 rows_e_have() { # ROW0PATTERN ROW1PATTERN: rows 0 and 1 (with attributes)

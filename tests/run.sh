@@ -62,7 +62,7 @@ for bin in build/tests/fuzz_*-replay; do
     check "$t (replay)" "$bin" samples "${extra[@]}"
 done
 rm -rf "$seeds"
-for script in tests/cli.sh tests/golden.sh tests/e2e.sh tests/state.sh; do
+for script in tests/cli.sh tests/golden.sh tests/e2e.sh tests/state.sh tests/hostile.sh; do
     for bin in ./juan build/juan-san; do
         check "$script ($bin)" env JUAN="$bin" bash "$script"
     done
