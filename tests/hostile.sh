@@ -104,6 +104,24 @@ quit
 rc_is 0 && ok || bad "evil: exit status $(cat "$T/rc")"
 : "$title0"
 
+# ---- a storm of keys: 600 from every mode (prompts, panels, counts), in a
+# fixed pseudo-random order; juan stays up and quits cleanly
+KS=(j k g G / ? n N Space b d u m a "'" a "{" "}" "[" "]" "(" ")" "<" ">" h M B Escape Enter
+    BSpace Up Down Left Right PPage NPage Home End F1 C-l 1 2 0 % R @ "#" : p C-u Tab x 创)
+start 60 16 samples/interview.txt
+seed=12345 alive=1
+for i in $(seq 600); do
+    seed=$(((seed * 1103515245 + 12345) % 2147483648))
+    keys "${KS[$((seed / 65536 % ${#KS[@]}))]}"
+    if ((i % 100 == 0)) && [ -s "$T/rc" ]; then alive=0; break; fi
+done
+[ $alive = 1 ] && [ ! -s "$T/rc" ] && ok || bad "key storm: juan exited ($(cat "$T/rc")) after $i keys"
+keys Escape Escape Escape
+sleep 0.3
+keys q
+poll test -s "$T/rc" || { keys Escape q; poll test -s "$T/rc"; }
+rc_is 0 && ok || bad "key storm: exit status $(cat "$T/rc" 2>/dev/null)"
+
 # ---- extreme sizes: each opens in bounded memory or is refused ------------------
 # a 2 GB sparse file (all NUL): refused as binary, at once
 truncate -s 2G "$T/sparse.txt"
