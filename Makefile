@@ -126,6 +126,8 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all 
 	-D_DEFAULT_SOURCE -D_GNU_SOURCE $(PKG_CFLAGS) -Isrc
 FUZZ_LIB_OBJ = $(patsubst src/%.c,build/fuzz/%.o,$(LIB_SRC))
 
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 build/fuzz:
 	@mkdir -p $@
 

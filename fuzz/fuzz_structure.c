@@ -56,10 +56,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         REQUIRE(b.span0 + b.nspan <= st.nspans);
         for (uint32_t k = 0; k < b.nspan; k++) {
             const span_t *s = &st.spans[b.span0 + k];
-            if (s->kind == SK_LITERAL)
-                REQUIRE(s->off + s->len <= st.litlen);
-            else
+            if (s->kind == SK_TEXT) /* source bytes; the others' are in st.lit */
                 REQUIRE((size_t)s->off + s->len <= n);
+            else
+                REQUIRE((size_t)s->off + s->len <= st.litlen);
         }
         fwd[nb++] = b;
     }

@@ -272,7 +272,9 @@ static void end_leaf(md_t *m)
         it.family = 100 + m->level;
         b->level = (uint8_t)m->level;
     } else {
-        it.start = raw_start(st, b->start);
+        /* (a block of literals only, a NUL character say, has no line of
+           its own: it stays where the text before it ended) */
+        it.start = m->have_src ? raw_start(st, b->start) : b->start;
         b->start = it.start;
         it.family = multi || b->list ? -2 : 0;
     }
