@@ -22,8 +22,9 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int term_probe_ambiguous(void)
+int term_probe_ambiguous(char *typed, size_t cap, size_t *ntyped)
 {
+    *ntyped = 0;
     int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return AMBI_UNKNOWN;
@@ -40,9 +41,10 @@ int term_probe_ambiguous(void)
     /* start of the line, the character, where is the cursor? then erase */
     static const char ask[] = "\r\xE2\x80\x9C\x1b[6n";
     int result = AMBI_UNKNOWN;
+    char buf[64];
+    size_t n = 0;
+    char *ans = NULL, *ans_end = NULL;
     if (write(fd, ask, sizeof ask - 1) == (ssize_t)(sizeof ask - 1)) {
-        char buf[64];
-        size_t n = 0;
         long end = now_ms() + 200;
         for (;;) {
             long left = end - now_ms();
@@ -61,10 +63,16 @@ int term_probe_ambiguous(void)
             int row, col;
             if (e && strchr(e, 'R') && sscanf(e, "\x1b[%d;%dR", &row, &col) == 2) {
                 result = col >= 3 ? AMBI_WIDE : AMBI_NARROW;
+                ans = e;
+                ans_end = strchr(e, 'R') + 1;
                 break;
             }
         }
     }
+    /* what else was read: keys typed before the reader was up */
+    for (size_t i = 0; i < n && *ntyped < cap; i++)
+        if (!ans || buf + i < ans || buf + i >= ans_end)
+            typed[(*ntyped)++] = buf[i];
     static const char erase[] = "\r\x1b[K";
     if (write(fd, erase, sizeof erase - 1) < 0) {
         /* nothing more to do */

@@ -1470,9 +1470,11 @@ static SCREEN *screen_start(tui_t *T, FILE **tty)
 {
     int amb = T->o->ambiguous;
     const char *term = getenv("TERM");
+    char typed[64];
+    size_t ntyped = 0;
     if (amb == AMBI_UNKNOWN && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
         term && strcmp(term, "dumb"))
-        amb = term_probe_ambiguous();
+        amb = term_probe_ambiguous(typed, sizeof typed, &ntyped);
     FILE *in = stdin;
     *tty = NULL;
     if (!isatty(STDIN_FILENO)) {
@@ -1498,6 +1500,8 @@ static SCREEN *screen_start(tui_t *T, FILE **tty)
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(200);
+    while (ntyped > 0) /* keys typed while the terminal was asked: kept */
+        ungetch((unsigned char)typed[--ntyped]);
     mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     setup_colors(T);

@@ -57,7 +57,7 @@ static char *run(const char *juan, const char *answer, long *startup_ms)
     if (pid == 0) {
         setenv("TERM", "xterm", 1);
         setenv("LC_ALL", "C.UTF-8", 1);
-        execl(juan, juan, "samples/interview.txt", (char *)NULL);
+        execl(juan, juan, "--from-start", "samples/interview.txt", (char *)NULL);
         _exit(127);
     }
     size_t cap = 1 << 20, n = 0;
@@ -104,6 +104,14 @@ int main(int argc, char **argv)
     CHECK_MSG(o && !strstr(o, "ambiguous-width"), "no answer: no notice");
     /* the probe waits 200 ms at most; the rest is the reader's start */
     CHECK_MSG(ms < 2000, "no answer: the reader is up after %ld ms", ms);
+    free(o);
+    /* a key typed before the answer (or with none) is not lost: G goes to
+       the end */
+    o = run(juan, "G\x1b[24;2R", &ms);
+    CHECK_MSG(o && strstr(o, "100%"), "a key typed before the answer: G went to the end");
+    free(o);
+    o = run(juan, "G", &ms);
+    CHECK_MSG(o && strstr(o, "100%"), "a key typed, no answer: G went to the end");
     free(o);
     return T_DONE("test_probe");
 }
