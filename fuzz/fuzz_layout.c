@@ -4,7 +4,8 @@
  * sanitised paragraph, less the blanks that hang at breaks), no break
  * inside a grapheme cluster, no line starting with closing punctuation or
  * small kana nor ending with opening punctuation (except at an emergency
- * break, which only a run wider than the line may cause). Byte 0: width,
+ * break, which only a run wider than the line may cause, and before a
+ * mandatory break: VT, FF, NEL, U+2028, U+2029). Byte 0: width,
  * byte 1: indent and options; the rest is cut into paragraphs at line
  * ends. */
 #include "layout.h"
@@ -67,6 +68,8 @@ static void check(const char *p, size_t n, int w, int indent, int verbatim)
             continue;
         }
         REQUIRE(u[L.v[i + 1].u0].flags & U_CLUSTER);
+        if (u[L.v[i + 1].u0].flags & U_MANDATORY)
+            continue; /* VT, FF, NEL, U+2028/9: a break no rule may move */
         REQUIRE(!in(u[L.v[i + 1].u0].cp, NO_START, sizeof NO_START / sizeof *NO_START));
         if (v->u1 > v->u0)
             REQUIRE(!in(u[v->u1 - 1].cp, NO_END, sizeof NO_END / sizeof *NO_END));
