@@ -423,6 +423,15 @@ int main(int argc, char **argv)
     int no_color = (nc && *nc) || (term && !strcmp(term, "dumb"));
     if (reader && (!term || !*term || !strcmp(term, "dumb")))
         reader = 0; /* no screen to draw on: print */
+    if (nomode && !reader && nfiles <= 1 &&
+        (nfiles == 0 || (stat(files[0], &sb) == 0 && S_ISDIR(sb.st_mode)))) {
+        /* the library cannot be printed: say why */
+        msg("%s%sthe library needs a terminal (%s); to search a directory: juan --grep "
+            "QUERY DIR",
+            nfiles ? safe_path(files[0]) : "", nfiles ? ": " : "",
+            !isatty(STDOUT_FILENO) ? "standard output is not one" : "TERM is dumb or unset");
+        return 2;
+    }
     if (reader) {
         tui_opts_t to = {.width = width ? width : 72, .indent = lopt.indent,
                          .format = format, .color = color == 1 || (color < 0 && !no_color),

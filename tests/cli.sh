@@ -55,6 +55,10 @@ eq "missing msg" "$err" "juan: $T/文件.txt: No such file or directory"
 mkdir "$T/dir"
 run --dump "$T/dir"; eq "dir rc" "$rc" 2
 eq "dir msg" "$err" "juan: $T/dir: Is a directory"
+# the library (a directory, no mode) with no terminal to draw on: why not
+run "$T/dir"; eq "library, not a tty: rc" "$rc" 2
+case "$err" in *"the library needs a terminal (standard output is not one)"*) ok ;;
+    *) bad "library, not a tty: message: $err" ;; esac
 printf 'secret\n' >"$T/noread.txt"; chmod 000 "$T/noread.txt"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     chmod 755 "$T"
