@@ -1552,10 +1552,12 @@ static void reader(tui_t *T)
     long count = -1;
     int pending = 0;
     for (;;) {
+        /* (asked before drawing: a count that ends while the page is drawn
+           is drawn again) */
+        int had_time = rt_ready(T->rt);
         draw(T);
         wint_t ch;
         int r;
-        int had_time = rt_ready(T->rt);
         do {
             if (bg_held()) { /* the first screen is up: work may start once
                                 no key waits */
@@ -1596,7 +1598,7 @@ static void reader(tui_t *T)
                         view_goto(&T->V, view_top(&T->V));
                 }
                 draw(T);
-                had_time = 1;
+                had_time = rt_ready(T->rt); /* (the structure may come first) */
             }
         } while (r == ERR && !term_quit);
         if (term_quit)
