@@ -98,6 +98,16 @@ static int lost(const void *a)
     return 0;
 }
 
+/* The source mapping, unguarded and gone. */
+static void unmap(doc_t *d)
+{
+    if (d->map) {
+        unguard(d->map);
+        munmap(d->map, d->maplen);
+        d->map = NULL;
+    }
+}
+
 static long long mtime_ns(const struct stat *st)
 {
     return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
@@ -237,11 +247,7 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         d->nbad = d->conv.nbad;
         d->converted = 1;
         /* the source is no longer needed */
-        if (d->map) {
-            unguard(d->map);
-            munmap(d->map, d->maplen);
-        }
-        d->map = NULL;
+        unmap(d);
         free(d->owned_src);
         d->owned_src = NULL;
         d->encoding = enc;
@@ -271,10 +277,7 @@ int doc_mapped(const doc_t *d)
 
 void doc_close(doc_t *d)
 {
-    if (d->map) {
-        unguard(d->map);
-        munmap(d->map, d->maplen);
-    }
+    unmap(d);
     free(d->owned_src);
     if (d->converted)
         free(d->conv.text);

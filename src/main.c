@@ -413,8 +413,9 @@ int main(int argc, char **argv)
         nfiles = 1;
     }
     struct stat sb;
-    int library = reader && (nfiles == 0 ||
-                             (nfiles == 1 && stat(files[0], &sb) == 0 && S_ISDIR(sb.st_mode)));
+    int want_library = nomode && (nfiles == 0 || (nfiles == 1 && stat(files[0], &sb) == 0 &&
+                                                  S_ISDIR(sb.st_mode)));
+    int library = reader && want_library;
     if (nfiles == 0 && !library) {
         msg("no file given");
         try_help();
@@ -423,9 +424,7 @@ int main(int argc, char **argv)
     int no_color = (nc && *nc) || (term && !strcmp(term, "dumb"));
     if (reader && (!term || !*term || !strcmp(term, "dumb")))
         reader = 0; /* no screen to draw on: print */
-    if (nomode && !reader && nfiles <= 1 &&
-        (nfiles == 0 || (stat(files[0], &sb) == 0 && S_ISDIR(sb.st_mode)))) {
-        /* the library cannot be printed: say why */
+    if (want_library && !reader) { /* the library cannot be printed: say why */
         msg("%s%sthe library needs a terminal (%s); to search a directory: juan --grep "
             "QUERY DIR",
             nfiles ? safe_path(files[0]) : "", nfiles ? ": " : "",

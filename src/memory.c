@@ -157,8 +157,7 @@ static void finish(memory_t *m)
 static void *hash_thread(void *arg)
 {
     memory_t *m = arg;
-    bg_gate(&m->stop);
-    if (m->stop)
+    if (!bg_gate(&m->stop))
         return NULL;
     thread_background(5);
     int fd = doc_mapped(m->d) ? open(m->d->path, O_RDONLY | O_CLOEXEC) : -1;

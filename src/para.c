@@ -30,14 +30,17 @@ static size_t line_start(const char *t, size_t off)
     return i;
 }
 
-/* End of the line content starting at s, and the start of the next line.
- * Reads only as far as the line end (in windows that double), so a file
- * with lone-CR line ends is not scanned to its end for every line. */
-static size_t line_end(const char *t, size_t len, size_t s, size_t *next)
+/* The end of the line content starting at s, and the start of the next
+ * line, when the end comes before lim; else (size_t)-1. Reads only as far
+ * as the line end (in windows that double), so a file with lone-CR line
+ * ends is not scanned to its end for every line. */
+static size_t end_before(const char *t, size_t len, size_t s, size_t lim, size_t *next)
 {
+    if (lim > len)
+        lim = len;
     size_t from = s, win = 1024;
     for (;;) {
-        size_t to = len - from > win ? from + win : len;
+        size_t to = lim - from > win ? from + win : lim;
         const char *lf = memchr(t + from, '\n', to - from);
         size_t e = lf ? (size_t)(lf - t) : to;
         const char *cr = memchr(t + from, '\r', e - from);
@@ -50,13 +53,21 @@ static size_t line_end(const char *t, size_t len, size_t s, size_t *next)
             *next = e + 1;
             return e;
         }
-        if (to == len) {
+        if (to == lim) {
+            if (lim < len)
+                return (size_t)-1;
             *next = len;
             return len;
         }
         from = to;
         win *= 2;
     }
+}
+
+/* The end of the line content starting at s, and the start of the next. */
+static size_t line_end(const char *t, size_t len, size_t s, size_t *next)
+{
+    return end_before(t, len, s, len, next);
 }
 
 static int is_blank_line(const char *t, size_t s, size_t e)
@@ -95,7 +106,7 @@ static int alnum(uint32_t c)
 /* The cut at or after m, before lim (a line end, or m + CUT_WINDOW): the
  * first place between two characters where a line may break anyway, else
  * the first character boundary at or after m; lim if there is none. */
-static size_t cut_at(const char *t, size_t m, size_t lim)
+size_t para_cut(const char *t, size_t m, size_t lim)
 {
     size_t i = m;
     while (i < lim && ((unsigned char)t[i] & 0xC0) == 0x80)
@@ -121,13 +132,6 @@ static size_t cut_at(const char *t, size_t m, size_t lim)
     return first;
 }
 
-static size_t end_before(const char *t, size_t len, size_t s, size_t lim, size_t *next);
-
-size_t para_cut(const char *t, size_t m, size_t lim)
-{
-    return cut_at(t, m, lim);
-}
-
 /* Piece k >= 1 of the line starting at ls (longer than ls + k *
  * PARA_PIECE) starts at the cut after ls + k * PARA_PIECE; e: the line's
  * end when known, else (size_t)-1. */
@@ -139,38 +143,7 @@ static size_t piece_cut(const char *t, size_t len, size_t ls, size_t k, size_t e
     if (e <= m)
         return e;
     size_t lim = e - m > CUT_WINDOW ? m + CUT_WINDOW : e;
-    return cut_at(t, m, lim);
-}
-
-/* The end of line content from s, if it comes before lim: else (size_t)-1. */
-static size_t end_before(const char *t, size_t len, size_t s, size_t lim, size_t *next)
-{
-    if (lim > len)
-        lim = len;
-    size_t from = s, win = 1024; /* windows that double, as line_end */
-    for (;;) {
-        size_t to = lim - from > win ? from + win : lim;
-        const char *lf = memchr(t + from, '\n', to - from);
-        size_t e = lf ? (size_t)(lf - t) : to;
-        const char *cr = memchr(t + from, '\r', e - from);
-        if (cr) {
-            e = (size_t)(cr - t);
-            *next = (e + 1 < len && t[e + 1] == '\n') ? e + 2 : e + 1;
-            return e;
-        }
-        if (lf) {
-            *next = e + 1;
-            return e;
-        }
-        if (to == lim) {
-            if (lim < len)
-                return (size_t)-1;
-            *next = len;
-            return len;
-        }
-        from = to;
-        win *= 2;
-    }
+    return para_cut(t, m, lim);
 }
 
 /* Fill p with piece k of the line starting at ls whose piece k starts at
@@ -192,21 +165,22 @@ static void piece_from(const char *t, size_t len, size_t ls, size_t k, size_t a,
     }
 }
 
-/* Is the line starting at s longer than PARA_PIECE (cut into pieces)? */
-static int long_line(const char *t, size_t len, size_t s)
+/* The end of the line starting at s (and *next), or (size_t)-1 when it is
+ * longer than PARA_PIECE (cut into pieces). */
+static size_t short_line_end(const char *t, size_t len, size_t s, size_t *next)
 {
-    size_t nx, e = end_before(t, len, s, s + PARA_PIECE + CUT_WINDOW, &nx);
-    return e == (size_t)-1 || e - s > PARA_PIECE;
+    size_t e = end_before(t, len, s, s + PARA_PIECE + CUT_WINDOW, next);
+    return e != (size_t)-1 && e - s > PARA_PIECE ? (size_t)-1 : e;
 }
 
 /* Fill p for the paragraph whose first line starts at s. */
 static void para_from(const char *t, size_t len, size_t s, para_t *p)
 {
-    if (long_line(t, len, s)) {
+    size_t next, e = short_line_end(t, len, s, &next);
+    if (e == (size_t)-1) {
         piece_from(t, len, s, 0, s, p);
         return;
     }
-    size_t next, e = line_end(t, len, s, &next);
     p->start = s;
     p->end = e;
     p->next = next;
@@ -229,7 +203,8 @@ int para_at(const char *t, size_t len, size_t off, para_t *p)
     if (off >= len)
         return 0;
     size_t s = line_start(t, off);
-    if (long_line(t, len, s)) { /* the piece holding off */
+    size_t next, e = short_line_end(t, len, s, &next);
+    if (e == (size_t)-1) { /* the piece holding off */
         while (off > s && (t[off] == '\n' || t[off] == '\r'))
             off--; /* a line end belongs to the last piece */
         size_t k = (off - s) / PARA_PIECE;
@@ -241,7 +216,6 @@ int para_at(const char *t, size_t len, size_t off, para_t *p)
         piece_from(t, len, s, k, a, p);
         return 1;
     }
-    size_t next, e = line_end(t, len, s, &next);
     if (is_blank_line(t, s, e)) {
         /* walk back to the first blank line of the run */
         while (s > 0) {

@@ -44,8 +44,7 @@ static void count(rt_t *rt)
 static void *count_thread(void *arg)
 {
     rt_t *rt = arg;
-    bg_gate(&rt->stop);
-    if (rt->stop)
+    if (!bg_gate(&rt->stop))
         return NULL;
     thread_background(10);
     count(rt);

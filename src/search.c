@@ -782,8 +782,7 @@ void search_prepare(search_t *S, int flags)
 static void *build_thread(void *arg)
 {
     struct build_job *j = arg;
-    bg_gate(&j->cancel);
-    if (j->cancel) {
+    if (!bg_gate(&j->cancel)) {
         __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
         return NULL;
     }

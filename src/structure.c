@@ -474,8 +474,7 @@ static void build_plain(structure_t *st)
 static void *build_thread(void *arg)
 {
     structure_t *st = arg;
-    bg_gate(&st->job->stop);
-    if (st->job->stop)
+    if (!bg_gate(&st->job->stop))
         return NULL;
     build_plain(st);
     st->job->done = 1;

@@ -471,6 +471,16 @@ static void speaker_name(const tui_t *T, int k, buf_t *b)
     text_sanitize(b, T->st.text + p->name_off, p->name_len);
 }
 
+/* Put p[0..n) before the string s (of cap bytes) when it fits. */
+static void prepend(char *s, size_t cap, const char *p, size_t n)
+{
+    size_t k = strlen(s);
+    if (n + k < cap) {
+        memmove(s + n, s, k + 1);
+        memcpy(s, p, n);
+    }
+}
+
 static void draw_status(tui_t *T, const pline_t *top)
 {
     int y = LINES - 1, xmax = COLS - 1; /* never the bottom-right cell */
@@ -489,18 +499,12 @@ static void draw_status(tui_t *T, const pline_t *top)
         buf_t f = {0};
         buf_adds(&f, T->filter ? " only @" : " @");
         speaker_name(T, T->focus, &f);
-        if (f.n + strlen(right) < sizeof right) {
-            memmove(right + f.n, right, strlen(right) + 1);
-            memcpy(right, f.p, f.n);
-        }
+        prepend(right, sizeof right, f.p, f.n);
         buf_free(&f);
     }
     if (T->changed != DOC_SAME) { /* until R: the file is not what is shown */
         const char *c = T->changed == DOC_GONE ? " [deleted]" : " [changed: R]";
-        if (strlen(right) + strlen(c) < sizeof right) {
-            memmove(right + strlen(c), right, strlen(right) + 1);
-            memcpy(right, c, strlen(c));
-        }
+        prepend(right, sizeof right, c, strlen(c));
     }
     int rw = (int)text_width(right, strlen(right));
     buf_t b = {0};

@@ -119,12 +119,13 @@ int bg_held(void)
     return g_held;
 }
 
-void bg_gate(const _Atomic int *stop)
+int bg_gate(const _Atomic int *stop)
 {
     pthread_mutex_lock(&g_gate_mu);
     while (g_held && !(stop && *stop))
         pthread_cond_wait(&g_gate_cv, &g_gate_mu);
     pthread_mutex_unlock(&g_gate_mu);
+    return !(stop && *stop);
 }
 
 void bg_join(pthread_t t)

@@ -40,7 +40,7 @@ void thread_background(int n);
 void bg_hold(void);
 void bg_release(void);
 int bg_held(void);
-void bg_gate(const _Atomic int *stop);
+int bg_gate(const _Atomic int *stop); /* 1: go on; 0: stopped */
 void bg_join(pthread_t t);
 void bg_stop_join(pthread_t t);
 

@@ -17,8 +17,7 @@ typedef struct {
 static void *worker(void *arg)
 {
     job_t *j = arg;
-    bg_gate(&j->stop);
-    if (!j->stop)
+    if (bg_gate(&j->stop)) /* 0 when stopped */
         j->started = 1;
     j->finished = 1;
     return NULL;
