@@ -7,9 +7,9 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 CC ?= cc
 
-PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1
+PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1 libxxhash
 DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
-	libopencc-dev libsqlite3-dev libpcre2-dev libmd4c-dev libyaml-dev \
+	libopencc-dev libsqlite3-dev libpcre2-dev libmd4c-dev libyaml-dev libxxhash-dev \
 	pkg-config tmux sqlite3
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
@@ -18,7 +18,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
 # archives are there (Debian's -dev packages have them; fewer objects for
 # the dynamic loader), and the two C++ ones, OpenCC and uchardet, are not
 # linked at all: src/cxxlib.c loads them on first use, by soname.
-STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1
+STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1 libxxhash
 DYN_PKGS = md4c
 soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
 	2>/dev/null | awk '$$1 == "SONAME" {print $$2}')

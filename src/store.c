@@ -1,4 +1,5 @@
 #include "store.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -177,7 +178,7 @@ store_t *store_open(const char *opt_dir, char *warn, size_t wn)
         free(dir);
         return NULL;
     }
-    store_t *S = calloc(1, sizeof *S);
+    store_t *S = xcalloc(1, sizeof *S);
     buf_t f = {0};
     buf_adds(&f, dir);
     buf_adds(&f, "/state.db");

@@ -1,4 +1,5 @@
 #include "term.h"
+#include "util.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,14 +14,6 @@ volatile sig_atomic_t term_quit;
 static struct termios saved_tio;
 static int saved_fd = -1;
 static char rmcup_buf[64];
-
-/* Milliseconds on a monotonic clock. */
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 int term_probe_ambiguous(char *typed, size_t cap, size_t *ntyped)
 {
@@ -45,9 +38,9 @@ int term_probe_ambiguous(char *typed, size_t cap, size_t *ntyped)
     size_t n = 0;
     char *ans = NULL, *ans_end = NULL;
     if (write(fd, ask, sizeof ask - 1) == (ssize_t)(sizeof ask - 1)) {
-        long end = now_ms() + 200;
+        long long end = now_ms() + 200;
         for (;;) {
-            long left = end - now_ms();
+            long long left = end - now_ms();
             if (left <= 0 || n >= sizeof buf - 1)
                 break;
             struct pollfd p = {.fd = fd, .events = POLLIN};

@@ -434,3 +434,11 @@ void text_count_reading(const char *s, size_t n, size_t *cjk, size_t *words)
     *cjk += c;
     *words += w;
 }
+
+const char *safe_path(const char *path)
+{
+    static buf_t b;
+    b.n = 0;
+    text_sanitize(&b, path, strlen(path));
+    return b.p ? b.p : "";
+}

@@ -59,6 +59,10 @@ int text_cp_width(uint32_t cp);
  * characters kept out). Returns the width in cells. */
 size_t text_sanitize(buf_t *b, const char *s, size_t n);
 
+/* A path made safe to print on a terminal (controls and bidi escaped);
+ * returns a static buffer valid until the next call. */
+const char *safe_path(const char *path);
+
 /* Cells of a UTF-8 string as text_sanitize would draw it. */
 size_t text_width(const char *s, size_t n);
 

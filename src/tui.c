@@ -300,13 +300,6 @@ static void need_turns(tui_t *T)
     T->have_turns = 1;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Save where the reader is (unless forced: only when it moved since the
  * last save). */
 static void save_position(tui_t *T, int force)
@@ -1805,7 +1798,7 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
     bg_hold(); /* until the first screen is up */
     T->files = files;
     T->nfiles = nfiles;
-    T->filepos = calloc((size_t)nfiles, sizeof *T->filepos);
+    T->filepos = xcalloc((size_t)nfiles, sizeof *T->filepos);
     /* the first file that opens */
     char err[300];
     int i = 0;
@@ -2104,7 +2097,7 @@ int tui_library(const char *dir, const tui_opts_t *o)
         T->files = pathv;
         T->nfiles = 1;
         free(T->filepos);
-        T->filepos = calloc(1, sizeof *T->filepos);
+        T->filepos = xcalloc(1, sizeof *T->filepos);
         char err[300];
         if (load(T, 0, err, sizeof err) == 0) {
             reader(T);

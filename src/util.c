@@ -1,14 +1,13 @@
 #include "util.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#include "text.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -19,6 +18,14 @@ static void oom(void)
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
         oom();
     return p;
@@ -87,12 +94,11 @@ void msg(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-const char *safe_path(const char *path)
+long long now_ms(void)
 {
-    static buf_t b;
-    b.n = 0;
-    text_sanitize(&b, path, strlen(path));
-    return b.p ? b.p : "";
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 static pthread_mutex_t g_gate_mu = PTHREAD_MUTEX_INITIALIZER;

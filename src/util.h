@@ -11,6 +11,7 @@
 #define JUAN_VERSION "0.1.0"
 
 void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size); /* zeroed */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Grow *p (an array of elements of `size` bytes) so that it holds at least
@@ -44,10 +45,10 @@ int bg_gate(const _Atomic int *stop); /* 1: go on; 0: stopped */
 void bg_join(pthread_t t);
 void bg_stop_join(pthread_t t);
 
+/* Milliseconds on a monotonic clock. */
+long long now_ms(void);
+
 /* "juan: " + printf-style message + "\n" on stderr. */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A path made safe to print on a terminal (controls and bidi escaped);
- * returns a static buffer valid until the next call. */
-const char *safe_path(const char *path);
 
 #endif

@@ -45,8 +45,12 @@ start 80 24 samples/interview.txt
 "$JUAN" --dump -w 72 samples/interview.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
 for i in $(seq 0 22); do row "$i"; done >"$T/got"
 if diff -q "$T/want" "$T/got" >/dev/null; then ok; else bad "first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; fi
-st=$(row 23)
-[[ "$st" == *"沈知远：算力不是护城河，耐心才是"* && "$st" == *"0%"* && "$st" == *"min left"* ]] && ok || bad "status: title, percent, time left: [$st]"
+# (the title and the time left arrive from background work: polled)
+status_full() {
+    st=$(row 23)
+    [[ "$st" == *"沈知远：算力不是护城河，耐心才是"* && "$st" == *"0%"* && "$st" == *"min left"* ]]
+}
+poll status_full && ok || bad "status: title, percent, time left: [$st]"
 
 # ---- line, screen, half-screen, top/bottom, percent -------------------------
 start 80 24 "$T/lines.txt"
