@@ -129,14 +129,18 @@ int doc_changed(const doc_t *d)
     return DOC_SAME;
 }
 
-static int read_all(int fd, char **out, size_t *n)
+/* Read fd to its end, or max bytes (0: no limit). */
+static int read_all(int fd, size_t max, char **out, size_t *n)
 {
-    size_t cap = 1 << 16, len = 0;
+    size_t cap = max && max < (1 << 16) ? max : 1 << 16, len = 0;
     char *b = xmalloc(cap);
-    for (;;) {
+    while (!max || len < max) {
         if (len == cap)
             grow(&b, &cap, cap + 1, 1);
-        ssize_t k = read(fd, b + len, cap - len);
+        size_t want = cap - len;
+        if (max && want > max - len)
+            want = max - len;
+        ssize_t k = read(fd, b + len, want);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -199,7 +203,7 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     d->mtime_ns = mtime_ns(&st);
     const unsigned char *src;
     size_t n;
-    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && !o->prefix) {
         n = (size_t)st.st_size;
         void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED)
@@ -209,7 +213,7 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         guard(m, n);
         src = m;
     } else {
-        if (read_all(fd, &d->owned_src, &n) < 0)
+        if (read_all(fd, o->prefix, &d->owned_src, &n) < 0)
             goto sys;
         src = (const unsigned char *)d->owned_src;
     }

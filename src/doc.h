@@ -42,6 +42,8 @@ typedef struct {
 typedef struct {
     const char *encoding; /* NULL: detect */
     int force;            /* load binary files too */
+    size_t prefix;        /* load only the first `prefix` bytes (a document's
+                             title, unopened): 0, the whole file */
 } doc_opts_t;
 
 enum {

@@ -826,3 +826,46 @@ long st_section_at(const structure_t *st, size_t off)
         lo--;
     return lo ? (long)lo - 1 : -1;
 }
+
+/* (temporary, until the structure work lands) */
+void st_title(const structure_t *st, buf_t *b)
+{
+    b->n = 0;
+    buf_add(b, "", 0);
+    if (st->has_fm && st->fm.title)
+        buf_adds(b, st->fm.title);
+    else if (st_ready(st) && st->nheadings && st->headings[0].level == 0)
+        st_heading_text(st, &st->headings[0], b);
+}
+
+void st_show_soon(structure_t *st)
+{
+    __atomic_store_n(&st->soon, 1, __ATOMIC_RELAXED);
+}
+
+int st_take_provisional(structure_t *st)
+{
+    if (!st->provisional || !st_ready(st))
+        return 0;
+    st->provisional = 0;
+    return 1;
+}
+
+void st_block_text(const structure_t *st, const block_t *bk, buf_t *b)
+{
+    b->n = 0;
+    buf_add(b, "", 0);
+    for (uint32_t i = bk->span0; i < bk->span0 + bk->nspan; i++) {
+        const span_t *sp = &st->spans[i];
+        if (sp->kind == SK_TEXT)
+            buf_add(b, st->text + sp->off, sp->len);
+        else if (sp->kind == SK_LITERAL)
+            buf_add(b, st->lit + sp->off, sp->len);
+        else
+            buf_addc(b, ' ');
+    }
+    if (bk->nspan)
+        return;
+    size_t s = text_skip_blanks(st->text, bk->start, bk->end);
+    buf_add(b, st->text + s, text_trim_blanks(st->text, s, bk->end) - s);
+}

@@ -149,6 +149,13 @@ long st_section_at(const structure_t *st, size_t off);
  * into b (cleared first; NUL-terminated). */
 void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b);
 void st_free(structure_t *st);
+/* (temporary, until the structure work lands) */
+void st_title(const structure_t *st, buf_t *b);
+/* The visible text of block bk (Markdown: its spans, markup left out;
+ * plain text: its source, blanks trimmed), into b (cleared first). */
+void st_block_text(const structure_t *st, const block_t *bk, buf_t *b);
+void st_show_soon(structure_t *st);
+int st_take_provisional(structure_t *st);
 
 /* Iterate blocks: an opaque cursor. */
 typedef struct {

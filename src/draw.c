@@ -1,0 +1,287 @@
+#include "draw.h"
+#include "hash.h"
+#include "reader.h"
+#include "text.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+enum { PAIR_HL = 7, PAIR_BAR = 8, PAIR_HEAD = 9 };
+static const short speaker_colors[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
+                                       COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
+#define NSPCOL 6
+
+int draw_bytes(int y, int x, int xmax, const char *s, size_t n, attr_t at, short pair)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        i += (size_t)text_decode(s + i, n - i, &cp);
+        wchar_t wc[CCHARW_MAX + 1];
+        int nw = 0;
+        wc[nw++] = (wchar_t)cp;
+        int w = wcwidth((wchar_t)cp);
+        while (i < n) {
+            uint32_t c2;
+            int k = text_decode(s + i, n - i, &c2);
+            if (wcwidth((wchar_t)c2) != 0)
+                break;
+            if (nw < CCHARW_MAX)
+                wc[nw++] = (wchar_t)c2;
+            i += (size_t)k;
+        }
+        wc[nw] = 0;
+        if (w <= 0)
+            continue;
+        if (x + w > xmax)
+            return xmax;
+        cchar_t cc;
+        setcchar(&cc, wc, at, pair, NULL);
+        mvadd_wch(y, x, &cc);
+        x += w;
+    }
+    return x;
+}
+
+int draw_safe(int y, int x, int xmax, const char *s, size_t n, attr_t at, short pair)
+{
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    text_sanitize(&b, s, n);
+    x = draw_bytes(y, x, xmax, b.p, b.n, at, pair);
+    buf_free(&b);
+    return x;
+}
+
+void draw_colors(tui_t *T)
+{
+    T->color = T->o->color && has_colors();
+    if (!T->color)
+        return;
+    start_color();
+    use_default_colors();
+    for (int i = 0; i < NSPCOL; i++)
+        init_pair((short)(i + 1), speaker_colors[i], -1);
+    init_pair(PAIR_HL, COLOR_BLACK, COLOR_YELLOW);
+    init_pair(PAIR_BAR, COLOR_BLUE, -1);
+    init_pair(PAIR_HEAD, COLOR_CYAN, -1);
+}
+
+/* Speaker colours: stable per name (a hash of it), distinct within the
+ * document while there are colours left. */
+void draw_speaker_colors(tui_t *T)
+{
+    const structure_t *st = &T->st;
+    T->spcolor = xmalloc((st->nspeakers + 1) * sizeof *T->spcolor);
+    int used[NSPCOL] = {0};
+    for (size_t i = 0; i < st->nspeakers; i++) {
+        uint64_t h = hash64(st->text + st->speakers[i].name_off, st->speakers[i].name_len);
+        int c = (int)(h % NSPCOL);
+        for (int t = 0; t < NSPCOL && used[c] && i < NSPCOL; t++)
+            c = (c + 1) % NSPCOL;
+        used[c] = 1;
+        T->spcolor[i] = (short)(c + 1);
+    }
+}
+
+void draw_speaker_name(const tui_t *T, int k, buf_t *b)
+{
+    const speaker_t *p = &T->st.speakers[k];
+    text_sanitize(b, T->st.text + p->name_off, p->name_len);
+}
+
+static attr_t style_attr(const tui_t *T, int style, int speaker, short *pair)
+{
+    attr_t a = 0;
+    *pair = 0;
+    if (style & (SP_STRONG | SP_HEADING | SP_SPEAKER))
+        a |= A_BOLD;
+    if (style & SP_EM)
+        a |= A_ITALIC;
+    if (style & SP_LINK)
+        a |= A_UNDERLINE;
+    if (style & (SP_CODE | SP_DEL))
+        a |= A_DIM;
+    if (T->color) {
+        if ((style & SP_SPEAKER) && speaker >= 0 && T->spcolor)
+            *pair = T->spcolor[speaker];
+        else if (style & SP_HEADING)
+            *pair = PAIR_HEAD;
+    }
+    return a;
+}
+
+/* Is document byte src inside one of the n matches (sorted)? *k walks. */
+static int in_match(const match_t *m, size_t n, size_t *k, size_t src)
+{
+    while (*k < n && m[*k].b <= src)
+        (*k)++;
+    return *k < n && m[*k].a <= src;
+}
+
+static void draw_line(tui_t *T, int y, const pline_t *l, const match_t *m, size_t nm)
+{
+    const page_t *P = &T->V.page;
+    int x = T->left, xmax = T->left + T->col;
+    if (xmax > COLS)
+        xmax = COLS;
+    /* leads (quote bars, markers) and indent */
+    x = draw_bytes(y, x, xmax, P->out.p + l->off, l->text - l->off, T->color ? 0 : A_DIM,
+                   T->color ? PAIR_BAR : 0);
+    uint32_t end = l->off + l->len - ((l->flags & RL_CUT) ? 3 : 0);
+    uint32_t r = l->run0, rend = l->run0 + l->nrun;
+    int style = 0;
+    size_t k = 0;
+    for (uint32_t g = l->g0; g < l->g0 + l->ng; g++) {
+        const glyph_t *q = &P->glyphs[g];
+        uint32_t ge = g + 1 < l->g0 + l->ng ? P->glyphs[g + 1].o : end;
+        while (r < rend && P->runs[r].off <= q->o)
+            style = P->runs[r++].style;
+        short pair;
+        attr_t a = style_attr(T, style, l->speaker, &pair);
+        if (nm && in_match(m, nm, &k, q->src)) {
+            a |= A_REVERSE;
+            if (T->color)
+                pair = PAIR_HL, a &= ~(attr_t)A_REVERSE;
+        }
+        x = draw_bytes(y, x, xmax, P->out.p + q->o, ge - q->o, a, pair);
+    }
+    if (l->flags & RL_CUT)
+        draw_bytes(y, x, xmax, P->out.p + end, 3, A_DIM, 0);
+}
+
+/* Put p[0..n) before the string s (of cap bytes) when it fits. */
+static void prepend(char *s, size_t cap, const char *p, size_t n)
+{
+    size_t k = strlen(s);
+    if (n + k < cap) {
+        memmove(s + n, s, k + 1);
+        memcpy(s, p, n);
+    }
+}
+
+/* The section holding the top line (-1: none, or not known yet). */
+static long top_section(const tui_t *T, const pline_t *top)
+{
+    if (!top || !st_ready(&T->st))
+        return -1;
+    return st_section_at(&T->st, top->end > top->start ? top->end - 1 : top->start);
+}
+
+static void draw_status(tui_t *T, const pline_t *top)
+{
+    int y = LINES - 1, xmax = COLS - 1; /* never the bottom-right cell */
+    attrset(A_REVERSE);
+    mvhline(y, 0, ' ', COLS - 1);
+    char right[160];
+    size_t off = top ? top->start : 0;
+    int pct = T->V.page.at_end || T->st.len == 0 ? 100 : (int)(off * 100 / T->st.len);
+    long left = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
+    if (left >= 0)
+        snprintf(right, sizeof right, " %d%%  %ld min left ", pct, left);
+    else
+        snprintf(right, sizeof right, " %d%% ", pct);
+    if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
+        buf_t f = {0};
+        buf_adds(&f, T->filter ? " only @" : " @");
+        draw_speaker_name(T, T->focus, &f);
+        prepend(right, sizeof right, f.p, f.n);
+        buf_free(&f);
+    }
+    if (T->changed != DOC_SAME) { /* until R: the file is not what is shown */
+        const char *c = T->changed == DOC_GONE ? " [deleted]" : " [changed: R]";
+        prepend(right, sizeof right, c, strlen(c));
+    }
+    int rw = (int)text_width(right, strlen(right));
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    if (T->msg[0]) {
+        buf_adds(&b, T->msg);
+    } else {
+        session_title(T, &b);
+        long h = top_section(T, top);
+        if (h >= 0) {
+            buf_t t = {0};
+            st_heading_text(&T->st, &T->st.headings[h], &t);
+            buf_adds(&b, " │ § ");
+            text_sanitize(&b, t.p, t.n);
+            buf_free(&t);
+        }
+        if (top && st_ready(&T->st) && top->speaker >= 0 && top->kind == BK_PARA) {
+            buf_adds(&b, " │ ");
+            draw_speaker_name(T, top->speaker, &b);
+        }
+        if (T->nfiles > 1) {
+            char f[32];
+            snprintf(f, sizeof f, " │ %d/%d", T->cur + 1, T->nfiles);
+            buf_adds(&b, f);
+        }
+    }
+    int lmax = xmax - rw > 1 ? xmax - rw : xmax;
+    draw_bytes(y, 1, lmax, b.p, b.n, A_REVERSE, 0);
+    buf_free(&b);
+    if (xmax - rw > 1)
+        draw_bytes(y, xmax - rw, xmax, right, strlen(right), A_REVERSE, 0);
+    attrset(A_NORMAL);
+}
+
+/* Matches on the page of the query typed (in the prompt) or searched. */
+static size_t page_matches(tui_t *T)
+{
+    const page_t *P = &T->V.page;
+    nav_query_t *Q = T->hl_active ? &T->hlt : T->has_query ? &T->lastq : NULL;
+    if (!Q || !Q->q.q || P->n == 0)
+        return 0;
+    size_t lo = P->v[0].start, hi = P->v[P->n - 1].end + 1;
+    size_t n = search_range(&T->srch, &Q->q, lo, hi, &T->mv, &T->mcap);
+    int only = T->filter ? T->focus : -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (nav_in_scope(&T->st, Q, only, T->mv[i].a))
+            T->mv[k++] = T->mv[i];
+    return k;
+}
+
+/* The sticky header: the section whose heading has scrolled away. */
+static void draw_sticky(tui_t *T, long h)
+{
+    buf_t t = {0};
+    st_heading_text(&T->st, &T->st.headings[h], &t);
+    int xmax = T->left + T->col < COLS ? T->left + T->col : COLS;
+    short pair = T->color ? PAIR_HEAD : 0;
+    mvhline(0, T->left, ' ', xmax - T->left);
+    draw_safe(0, T->left, xmax, t.p, t.n, A_BOLD | A_UNDERLINE, pair);
+    buf_free(&t);
+}
+
+void draw_page(tui_t *T)
+{
+    erase();
+    if (T->too_small) {
+        draw_bytes(0, 0, COLS, "terminal too small", 18, A_BOLD, 0);
+        refresh();
+        return;
+    }
+    session_learn(T);
+    int rows = LINES - 1;
+    view_fill(&T->V, rows);
+    const page_t *P = &T->V.page;
+    const pline_t *top = P->n ? &P->v[0] : NULL;
+    long h = top_section(T, top);
+    T->sticky = h >= 0 && T->st.headings[h].end <= top->start;
+    T->rows = rows - T->sticky;
+    if (T->at_end && T->sticky) { /* the header takes a row: the end stays in view */
+        view_end(&T->V, T->rows);
+        view_fill(&T->V, rows);
+    }
+    if (T->sticky)
+        draw_sticky(T, h);
+    size_t nm = page_matches(T);
+    for (int i = 0; i < T->rows && (size_t)i < P->n; i++)
+        draw_line(T, i + T->sticky, &P->v[i], T->mv, nm);
+    draw_status(T, top);
+    refresh();
+}

@@ -1,0 +1,100 @@
+#include "listw.h"
+#include "draw.h"
+#include "keys.h"
+#include "term.h"
+
+#include <string.h>
+
+static void list_draw(list_t *L, int first, int h)
+{
+    erase();
+    draw_bytes(0, 0, COLS - 1, L->title, strlen(L->title), A_BOLD, 0);
+    buf_t left = {0};
+    for (int i = first; i < L->n && i < first + h; i++) {
+        char right[64];
+        left.n = 0;
+        buf_add(&left, "", 0);
+        right[0] = 0;
+        L->item(L->ctx, i, &left, right, sizeof right);
+        attr_t a = (i == L->sel ? A_REVERSE : 0) | (i == L->mark ? A_BOLD : 0);
+        int y = 1 + i - first, rw = (int)strlen(right);
+        if (i == L->sel)
+            mvchgat(y, 0, COLS - 1, A_REVERSE, 0, NULL);
+        draw_bytes(y, 1, COLS - 2 - rw, left.p, left.n, a, 0);
+        if (COLS - 2 - rw > 1)
+            draw_bytes(y, COLS - 1 - rw, COLS - 1, right, (size_t)rw, a, 0);
+    }
+    buf_free(&left);
+    if (L->n == 0)
+        draw_bytes(1, 1, COLS - 1, "(none)", 6, A_DIM, 0);
+    refresh();
+}
+
+int list_run(list_t *L, int *key_out)
+{
+    int first = 0;
+    for (;;) {
+        int h = LINES - 2 > 1 ? LINES - 2 : 1;
+        if (L->sel < first)
+            first = L->sel;
+        if (L->sel >= first + h)
+            first = L->sel - h + 1;
+        list_draw(L, first, h);
+        wint_t ch;
+        int r = get_wch(&ch);
+        if (term_quit)
+            return -1;
+        if (r == ERR)
+            continue;
+        int key = key_of(r, ch);
+        switch (key) {
+        case 'j':
+        case FN(KEY_DOWN):
+            if (L->sel + 1 < L->n)
+                L->sel++;
+            break;
+        case 'k':
+        case FN(KEY_UP):
+            if (L->sel > 0)
+                L->sel--;
+            break;
+        case FN(KEY_NPAGE):
+        case ' ':
+            L->sel = L->sel + h < L->n ? L->sel + h : L->n - 1;
+            break;
+        case FN(KEY_PPAGE):
+        case 'b':
+            L->sel = L->sel > h ? L->sel - h : 0;
+            break;
+        case 'g':
+        case FN(KEY_HOME):
+            L->sel = 0;
+            break;
+        case 'G':
+        case FN(KEY_END):
+            L->sel = L->n - 1;
+            break;
+        case K_CR:
+        case K_LF:
+        case FN(KEY_ENTER):
+            return L->n ? L->sel : -1;
+        case K_ESC:
+        case 'q':
+            return -1;
+        case FN(KEY_RESIZE):
+            if (L->resize)
+                L->resize(L->ctx);
+            break;
+        default:
+            if (key > 0 && key < 128 && L->keys && strchr(L->keys, key) &&
+                (L->n || key == '/')) {
+                if (key_out)
+                    *key_out = key;
+                return L->sel;
+            }
+            break;
+        }
+        if (L->sel < 0)
+            L->sel = 0;
+    }
+}

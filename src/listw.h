@@ -1,0 +1,29 @@
+/* listw: the reader's full-screen list (outline, speakers, help,
+ * bookmarks, the library).
+ *
+ * Contract: list_run() shows L->title on the first row and L->n items
+ * below, asking item(ctx, i, ...) for each visible one: its left part
+ * (terminal-safe display bytes) and a short right part (ASCII, right
+ * aligned). j/k/arrows, Space/b/PgDn/PgUp, g/G/Home/End move the selection
+ * (L->sel, kept in the list); the item L->mark is drawn bold. Returns the
+ * chosen item on Enter, or on one of L->keys (then *key says which; '/'
+ * chooses also in an empty list); -1 on Esc, q or a signal to quit. The
+ * callbacks carry their own context: the list knows nothing of what it
+ * shows. */
+#ifndef JUAN_LISTW_H
+#define JUAN_LISTW_H
+#include "util.h"
+#include <stddef.h>
+
+typedef struct {
+    const char *title;
+    int n, sel, mark;
+    const char *keys; /* more keys that choose the item (NULL: none) */
+    void (*item)(void *ctx, int i, buf_t *left, char *right, size_t rn);
+    void (*resize)(void *ctx); /* the terminal changed size (NULL: nothing) */
+    void *ctx;
+} list_t;
+
+int list_run(list_t *L, int *key);
+
+#endif

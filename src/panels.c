@@ -1,0 +1,252 @@
+/* panels: the reader's full-screen lists over the open document — the
+ * outline, the speakers, the help screen, the bookmarks — each a list
+ * widget with its own items. */
+#include "listw.h"
+#include "reader.h"
+#include "text.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void resized(void *ctx)
+{
+    tui_t *T = ctx;
+    tui_geometry(T, T->width);
+}
+
+/* ---- outline --------------------------------------------------------------- */
+
+typedef struct {
+    tui_t *T;
+    size_t *h; /* the headings of level > 0 (indices) */
+} outline_t;
+
+static void outline_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
+{
+    outline_t *O = ctx;
+    const structure_t *st = &O->T->st;
+    const heading_t *h = &st->headings[O->h[i]];
+    for (int k = 1; k < h->level; k++)
+        buf_adds(left, "  ");
+    buf_t t = {0};
+    st_heading_text(st, h, &t);
+    text_sanitize(left, t.p, t.n);
+    buf_free(&t);
+    snprintf(right, rn, "%3.0f%%", st->len ? h->start * 100.0 / (double)st->len : 0.0);
+}
+
+void panel_outline(tui_t *T)
+{
+    st_wait(&T->st);
+    session_learn(T);
+    const structure_t *st = &T->st;
+    outline_t O = {.T = T, .h = xmalloc((st->nheadings + 1) * sizeof *O.h)};
+    int n = 0;
+    for (size_t i = 0; i < st->nheadings; i++)
+        if (st->headings[i].level > 0)
+            O.h[n++] = i;
+    size_t s, e;
+    tui_top_range(T, &s, &e);
+    long cur = st_section_at(st, e > s ? e - 1 : s);
+    list_t L = {.title = "Outline: Enter jumps, Esc closes", .n = n, .sel = 0, .mark = -1,
+                .item = outline_item, .resize = resized, .ctx = &O};
+    for (int i = 0; i < n; i++)
+        if ((long)O.h[i] == cur)
+            L.sel = L.mark = i;
+    int k = list_run(&L, NULL);
+    if (k >= 0)
+        tui_go(T, st->headings[O.h[k]].start);
+    free(O.h);
+}
+
+/* ---- speakers -------------------------------------------------------------- */
+
+static void speaker_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
+{
+    tui_t *T = ctx;
+    const speaker_t *p = &T->st.speakers[i];
+    buf_adds(left, i == T->focus ? "● " : "  ");
+    draw_speaker_name(T, i, left);
+    double share = T->st.total_chars ? p->chars * 100.0 / (double)T->st.total_chars : 0;
+    snprintf(right, rn, "%zu turns  %4.1f%%", p->turns, share);
+}
+
+void panel_speakers(tui_t *T)
+{
+    st_wait(&T->st);
+    session_learn(T);
+    list_t L = {.title = "Speakers: Enter focuses (again: unfocuses), Esc closes",
+                .n = (int)T->st.nspeakers, .sel = T->focus > 0 ? T->focus : 0,
+                .mark = T->focus, .item = speaker_item, .resize = resized, .ctx = T};
+    int k = list_run(&L, NULL);
+    if (k < 0)
+        return;
+    buf_t b = {0};
+    buf_add(&b, "", 0);
+    draw_speaker_name(T, k, &b);
+    if (k == T->focus) {
+        T->focus = -1;
+        if (T->filter) {
+            T->filter = 0;
+            view_set_filter(&T->V, -1);
+        }
+        snprintf(T->msg, sizeof T->msg, "unfocused %s", b.p);
+    } else {
+        T->focus = k;
+        if (T->filter)
+            view_set_filter(&T->V, k);
+        snprintf(T->msg, sizeof T->msg, "focused @%s: } and { go through the turns, F filters",
+                 b.p);
+    }
+    buf_free(&b);
+}
+
+/* ---- help ------------------------------------------------------------------ */
+
+static const char *const help_lines[] = {
+    "juan: keys",
+    "",
+    "j  Down  Enter      one line down",
+    "k  Up               one line up",
+    "Space  f  PgDn      one screen down (2 lines of context)",
+    "b  PgUp             one screen up",
+    "d / u               half a screen down / up",
+    "g  Home / G  End    top / bottom",
+    "N%  Np              jump to N percent (digits first)",
+    "] / [               next / previous section heading",
+    "} / {               next / previous speaker turn (of the focused speaker)",
+    "t  Tab              outline: sections; Enter jumps, Esc closes",
+    "s                   speakers; Enter focuses, Enter again unfocuses",
+    "F                   only the focused speaker's turns (and headings); again to leave",
+    "/ ?                 search forward / backward (@NAME query: NAME's turns)",
+    "n / N               next / previous match",
+    "m+letter / '+letter set / jump to a mark (kept);  ''  back to before the last jump",
+    "M                   add a bookmark (a name, CJK allowed, and a note)",
+    "B                   bookmarks: Enter jumps, r renames, d deletes",
+    ":n / :p             next / previous file",
+    "< / >               narrower / wider reading column (4 cells)",
+    "h  F1               this help",
+    "Ctrl-L              redraw",
+    "R                   load the file again (changed on disk)",
+    "q                   quit",
+    "",
+    "In the search prompt: Left/Right move, Backspace deletes, Ctrl-U clears,",
+    "Up/Down recall earlier searches, Esc cancels, Enter searches.",
+    "Mouse wheel: three lines.",
+};
+
+static void help_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
+{
+    (void)ctx;
+    (void)rn;
+    right[0] = 0;
+    buf_adds(left, help_lines[i + 1]);
+}
+
+void panel_help(tui_t *T)
+{
+    list_t L = {.title = help_lines[0],
+                .n = (int)(sizeof help_lines / sizeof *help_lines) - 1,
+                .sel = 0, .mark = -1, .item = help_item, .resize = resized, .ctx = T};
+    list_run(&L, NULL);
+}
+
+/* ---- bookmarks ------------------------------------------------------------- */
+
+static int no_state(tui_t *T)
+{
+    if (T->S)
+        return 0;
+    snprintf(T->msg, sizeof T->msg, "bookmarks are not kept (no state)");
+    return 1;
+}
+
+void bookmark_add(tui_t *T)
+{
+    if (no_state(T))
+        return;
+    size_t top = view_top(&T->V);
+    char *name = tui_prompt(T, "bookmark name: ", 0);
+    if (!name || !*name) {
+        free(name);
+        return;
+    }
+    char *note = tui_prompt(T, "note (optional): ", 0);
+    mem_set_bookmark(&T->mem, name, note ? note : "", top);
+    const char *w = store_warning(T->S);
+    char after[sizeof T->msg];
+    snprintf(after, sizeof after, " set%s%s", w ? ": " : "", w ? w : "");
+    nav_say(T->msg, sizeof T->msg, "bookmark ", name, strlen(name), after);
+    free(name);
+    free(note);
+}
+
+typedef struct {
+    tui_t *T;
+    bookmark_t *v;
+} bmlist_t;
+
+static void bookmark_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
+{
+    bmlist_t *B = ctx;
+    const bookmark_t *b = &B->v[i];
+    text_sanitize(left, b->name, strlen(b->name));
+    if (b->note[0]) {
+        buf_adds(left, " (");
+        text_sanitize(left, b->note, strlen(b->note));
+        buf_adds(left, ")");
+    }
+    buf_adds(left, "  “");
+    text_sanitize(left, b->at.quote, strlen(b->at.quote));
+    buf_adds(left, "”");
+    char sec[80] = "";
+    if (b->at.section[0]) {
+        buf_t t = {0};
+        buf_add(&t, "", 0);
+        text_sanitize(&t, b->at.section, strlen(b->at.section));
+        snprintf(sec, sizeof sec, "§%.60s  ", t.p);
+        buf_free(&t);
+    }
+    size_t len = B->T->st.len;
+    snprintf(right, rn, "%s%3d%%", sec, len ? (int)(b->at.offset * 100 / len) : 0);
+}
+
+void panel_bookmarks(tui_t *T)
+{
+    if (no_state(T))
+        return;
+    st_wait(&T->st);
+    for (;;) {
+        bmlist_t B = {.T = T};
+        size_t n = mem_bookmarks(&T->mem, &B.v);
+        list_t L = {.title = "Bookmarks: Enter jumps, r renames, d deletes, Esc closes",
+                    .n = (int)n, .sel = 0, .mark = -1, .keys = "rd",
+                    .item = bookmark_item, .resize = resized, .ctx = &B};
+        int key = 0;
+        int k = list_run(&L, &key);
+        if (k < 0) {
+            free(B.v);
+            return;
+        }
+        char name[256];
+        snprintf(name, sizeof name, "%s", B.v[k].name);
+        size_t at = B.v[k].at.offset;
+        free(B.v);
+        if (key == 'r') {
+            char *to = tui_prompt(T, "new name: ", 0);
+            if (to && *to)
+                mem_rename(&T->mem, name, to);
+            free(to);
+        } else if (key == 'd') {
+            char *yes = tui_prompt(T, "delete this bookmark? (y/n) ", 0);
+            if (yes && (yes[0] == 'y' || yes[0] == 'Y'))
+                mem_delete(&T->mem, name);
+            free(yes);
+        } else {
+            tui_go(T, at);
+            return;
+        }
+    }
+}

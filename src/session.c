@@ -1,0 +1,309 @@
+/* session: the reader's open document — loading it, its memory (where it
+ * was left, marks), the file on disk, the work done while no key comes. */
+#include "anchor.h"
+#include "reader.h"
+#include "term.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void session_init(tui_t *T, const tui_opts_t *o)
+{
+    memset(T, 0, sizeof *T);
+    T->o = o;
+    T->focus = -1;
+    T->col = T->width = o->width;
+    nav_query_init(&T->lastq);
+    nav_query_init(&T->hlt);
+    if (!o->no_state)
+        T->S = store_open(o->state_dir, T->warn, sizeof T->warn);
+}
+
+void session_free(tui_t *T)
+{
+    session_unload(T);
+    nav_query_free(&T->lastq);
+    nav_query_free(&T->hlt);
+    free(T->mv);
+    hist_free(&T->hist);
+    free(T->filepos);
+    store_close(T->S);
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
+void session_learn(tui_t *T)
+{
+    if (T->title || !st_ready(&T->st))
+        return;
+    buf_t b = {0}, s = {0};
+    st_title(&T->st, &b);
+    buf_add(&s, "", 0);
+    if (b.n)
+        text_sanitize(&s, b.p, b.n);
+    else
+        text_sanitize(&s, base_name(T->files[T->cur]), strlen(base_name(T->files[T->cur])));
+    T->title = s.p;
+    buf_free(&b);
+    draw_speaker_colors(T);
+}
+
+void session_title(tui_t *T, buf_t *b)
+{
+    if (T->title)
+        buf_adds(b, T->title);
+    else
+        text_sanitize(b, base_name(T->files[T->cur]), strlen(base_name(T->files[T->cur])));
+}
+
+void session_turns(tui_t *T)
+{
+    if (T->have_turns)
+        return;
+    st_wait(&T->st);
+    session_learn(T);
+    T->nturns = nav_turns(&T->st, &T->turns);
+    T->have_turns = 1;
+}
+
+/* Save where the reader is (unless forced: only when it moved since the
+ * last save). */
+void session_save(tui_t *T, int force)
+{
+    if (!T->loaded || !T->S)
+        return;
+    size_t top = view_top(&T->V);
+    T->last_save = now_ms();
+    if (top == T->saved_top && !force)
+        return;
+    mem_save_position(&T->mem, top);
+    T->saved_top = top;
+    const char *w = store_warning(T->S);
+    if (w)
+        snprintf(T->msg, sizeof T->msg, "%s", w);
+}
+
+void session_unload(tui_t *T)
+{
+    if (!T->loaded)
+        return;
+    if (!T->mem.pending || view_top(&T->V) != T->saved_top)
+        session_save(T, 1); /* (not a large text left at once, unmoved) */
+    rt_free(T->rt); /* every thread reading the text stops before it goes */
+    T->rt = NULL;
+    mem_close(&T->mem);
+    search_free(&T->srch);
+    view_free(&T->V);
+    st_free(&T->st);
+    doc_close(&T->d);
+    free(T->title);
+    free(T->spcolor);
+    free(T->turns);
+    T->title = NULL;
+    T->spcolor = NULL;
+    T->turns = NULL;
+    T->nturns = 0;
+    T->have_turns = 0;
+    T->focus = T->filter = -1;
+    T->marked = 0;
+    T->has_jump = T->has_last = 0;
+    T->loaded = 0;
+}
+
+/* "resumed at 43% (§title)" */
+static void say_resumed(tui_t *T, size_t off)
+{
+    buf_t sec = {0};
+    buf_add(&sec, "", 0);
+    long h = st_section_at(&T->st, off);
+    if (h >= 0) {
+        buf_t t = {0};
+        st_heading_text(&T->st, &T->st.headings[h], &t);
+        buf_adds(&sec, " (§");
+        text_sanitize(&sec, t.p, t.n > 60 ? 60 : t.n);
+        buf_adds(&sec, ")");
+        buf_free(&t);
+    }
+    snprintf(T->msg, sizeof T->msg, "resumed at %d%%%s",
+             T->st.len ? (int)(off * 100 / T->st.len) : 0, sec.p);
+    buf_free(&sec);
+}
+
+/* The marks, and where the document was left (once its identity is
+ * known; not when the reader moved meanwhile, nor with --from-start, nor
+ * when this session already left it elsewhere with :n / :p). */
+static void recall(tui_t *T, int i)
+{
+    if (!T->o->no_index) { /* its search index, soon */
+        if (!T->srch.id[0])
+            search_use_index(&T->srch, T->mem.id);
+        T->index_at = now_ms() + 2000;
+    }
+    bookmark_t *v;
+    size_t n = mem_bookmarks(&T->mem, &v);
+    for (size_t k = 0; k < n; k++) {
+        const char *nm = v[k].name;
+        if (nm[0] == '\'' && nm[1] >= 'a' && nm[1] <= 'z' && !nm[2]) {
+            T->marks[nm[1] - 'a'] = v[k].at.offset;
+            T->marked |= 1u << (nm[1] - 'a');
+        }
+    }
+    free(v);
+    size_t off = 0;
+    int exact = 1;
+    if (!T->filepos[i] && !T->keys_since_open && !T->o->from_start &&
+        mem_position(&T->mem, &off, &exact) && off > 0) {
+        view_goto(&T->V, off);
+        st_wait(&T->st);
+        say_resumed(T, off);
+    }
+    T->saved_top = view_top(&T->V);
+    T->last_save = now_ms();
+    if (T->mem.moved || !exact) { /* first: the status line may cut it */
+        char was[sizeof T->msg];
+        snprintf(was, sizeof was, "%s", T->msg);
+        snprintf(T->msg, sizeof T->msg, "bookmark moved: text changed%s%.400s",
+                 was[0] ? "; " : "", was);
+    }
+}
+
+int session_load(tui_t *T, int i, char *err, size_t errn)
+{
+    doc_t d;
+    const char *path = T->files[i];
+    int r = doc_open(&d, path, &T->o->dopt);
+    if (r != DOC_OK) {
+        if (r == DOC_ERR_SYS)
+            snprintf(err, errn, "%s: %s", safe_path(path), strerror(errno));
+        else if (r == DOC_ERR_BINARY)
+            snprintf(err, errn, "%s: binary file (use --force to view)", safe_path(path));
+        else
+            snprintf(err, errn, "%s: cannot convert from encoding '%s'", safe_path(path),
+                     safe_path(T->o->dopt.encoding));
+        doc_close(&d);
+        return -1;
+    }
+    session_unload(T);
+    T->d = d;
+    T->cur = i;
+    st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
+    st_show_soon(&T->st); /* a jump far ahead shows the text before its structure */
+    layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
+    view_init(&T->V, &T->st, &lo);
+    T->rt = rt_start(T->d.text, T->d.len);
+    search_init(&T->srch, T->d.text, T->d.len);
+    if (doc_mapped(&T->d))
+        search_use_file(&T->srch, path, T->d.bom);
+    T->loaded = 1;
+    mem_open(&T->mem, T->S, &T->d, &T->st, path, 1);
+    T->keys_since_open = 0;
+    if (T->filepos[i])
+        view_goto(&T->V, T->filepos[i] - 1);
+    if (!T->mem.pending)
+        recall(T, i);
+    return 0;
+}
+
+void session_first_search(tui_t *T)
+{
+    if (T->srch.id[0] || T->o->no_index)
+        return;
+    char id[48]; /* (a large text still being hashed: one made by --index) */
+    if (!T->mem.pending)
+        search_use_index(&T->srch, T->mem.id);
+    else if (mem_ident_known(T->d.path, &T->d, id) == 0)
+        search_use_index(&T->srch, id);
+    if (T->srch.id[0] && !T->index_at)
+        T->index_at = now_ms() + 2000;
+}
+
+/* Look at the file every two seconds; say once when it has changed. */
+static int watch(tui_t *T)
+{
+    long long now = now_ms();
+    if (now - T->changed_at < 2000)
+        return 0;
+    T->changed_at = now;
+    int c = doc_changed(&T->d);
+    if (c == T->changed)
+        return 0;
+    T->changed = c;
+    static const char *const what[] = {
+        [DOC_MODIFIED] = "the file has changed on disk: R reloads it",
+        [DOC_REPLACED] = "the file was replaced on disk: R loads the new one",
+        [DOC_GONE] = "the file was deleted: what was loaded is still shown",
+        [DOC_TRUNCATED] = "the file shrank on disk: what is gone shows as NUL; R reloads it",
+    };
+    if (c != DOC_SAME)
+        snprintf(T->msg, sizeof T->msg, "%s", what[c]);
+    return 1;
+}
+
+int session_idle(tui_t *T)
+{
+    int redraw = 0;
+    if (now_ms() - T->last_save >= 5000)
+        session_save(T, 0); /* every few seconds while reading */
+    if (T->index_at && now_ms() >= T->index_at && T->srch.id[0]) {
+        search_prepare_async(&T->srch, T->o->search_flags);
+        T->index_at = 0;
+    }
+    if (!term_quit && watch(T))
+        redraw = 1;
+    if (mem_poll(&T->mem)) { /* a large file's identity */
+        recall(T, T->cur);
+        redraw = 1;
+    }
+    return redraw;
+}
+
+/* R: the file again, at the same place (found again by its words, as
+ * after a restart); what was shown stays when it cannot be loaded. */
+void session_reload(tui_t *T)
+{
+    if (!strcmp(T->files[T->cur], "-")) {
+        snprintf(T->msg, sizeof T->msg, "standard input cannot be read again");
+        return;
+    }
+    anchor_t a;
+    anchor_make(&T->st, view_top(&T->V), &a);
+    char err[300];
+    int i = T->cur;
+    T->filepos[i] = 0;
+    if (session_load(T, i, err, sizeof err) < 0) {
+        snprintf(T->msg, sizeof T->msg, "%s", err);
+        return;
+    }
+    int exact;
+    view_goto(&T->V, anchor_resolve(&T->st, &a, &exact));
+    T->changed = DOC_SAME;
+    T->changed_at = now_ms();
+    snprintf(T->msg, sizeof T->msg, "reloaded%s",
+             exact ? "" : " (the place found again by its words)");
+}
+
+void session_switch(tui_t *T, int dir)
+{
+    int i = T->cur + dir;
+    if (i < 0 || i >= T->nfiles) {
+        snprintf(T->msg, sizeof T->msg, dir > 0 ? "no next file" : "no previous file");
+        return;
+    }
+    T->filepos[T->cur] = view_top(&T->V) + 1;
+    char err[300];
+    while (i >= 0 && i < T->nfiles) {
+        if (session_load(T, i, err, sizeof err) == 0)
+            return;
+        snprintf(T->msg, sizeof T->msg, "%s", err);
+        T->rc = 2;
+        i += dir;
+    }
+}
