@@ -130,6 +130,20 @@ run 100 20
 screen | grep -qE "missing" && ok || bad "a missing file is marked"
 quit
 
+# ---- titles of files not opened yet: decoded as the reader will; the reader's title
+mkdir -p "$T/lib2"
+cp samples/traditional.big5.txt "$T/lib2/b5.txt"
+cp samples/traditional.gb18030.txt "$T/lib2/gb.txt"
+printf -- '---\ntitle: "前言：关于这本书"\n---\n\n正文从这里开始。\n' >"$T/lib2/fm.md"
+printf '第一行就是正文，它以句号结尾。\n\n第二段。\n' >"$T/lib2/plain.txt"
+run 100 20 "$T/lib2"
+wait_for "Library of" && ok || bad "lib2: the library"
+[[ "$(screen | grep b5.txt)" == *"雨天與舊書店"* && "$(screen | grep gb.txt)" == *"雨天與舊書店"* ]] && ok ||
+    bad "a Big5 and a GB18030 file show their titles"
+[[ "$(screen | grep fm.md)" == *"前言：关于这本书"* ]] && ok || bad "front matter: its title"
+[[ "$(screen | grep plain.txt)" == *"第一行就是正文"* ]] && ok || bad "no title: the first line"
+quit
+
 # ---- a large file (hashed on a thread): resumed once its identity is known
 for i in $(seq 800); do cat samples/interview.txt; done >"$T/big.txt"
 run 80 24 "$T/big.txt"
