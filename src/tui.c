@@ -429,8 +429,7 @@ static int load(tui_t *T, int i, char *err, size_t errn)
     T->d = d;
     T->cur = i;
     st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
-    __atomic_store_n(&T->st.soon, 1, __ATOMIC_RELAXED); /* a jump far ahead shows
-                                          the text before its structure */
+    st_show_soon(&T->st); /* a jump far ahead shows the text before its structure */
     layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
@@ -1582,13 +1581,13 @@ static void reader(tui_t *T)
             }
             /* the structure or the reading time arrived: redraw (what
                was shown before the structure, as it really is) */
+            int again = r == ERR && !term_quit && st_take_provisional(&T->st);
             if (r == ERR && !term_quit &&
-                ((!T->title && st_ready(&T->st)) || (T->st.provisional && st_ready(&T->st)) ||
+                ((!T->title && st_ready(&T->st)) || again ||
                  (!had_time && rt_ready(T->rt)))) {
-                if (T->st.provisional) { /* again, at the same place (or the end) */
+                if (again) { /* again, at the same place (or the end) */
                     const page_t *P = &T->V.page;
                     int end = P->n && P->v[P->n - 1].end >= T->st.len;
-                    T->st.provisional = 0;
                     if (end || T->at_end)
                         view_end(&T->V, T->rows > 0 ? T->rows : 1);
                     else
