@@ -1,7 +1,8 @@
 /* Markdown, front matter and plain-text structure: any text builds a
  * structure whose blocks, headings and turns are in-bounds byte ranges in
  * order, walked forwards and backwards alike, and st_at lands on the
- * block holding an offset. The first byte picks the format. */
+ * block holding an offset; a block hangs only in a turn; the title is
+ * there when has_title says so. The first byte picks the format. */
 #include "structure.h"
 
 #include <stdint.h>
@@ -53,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (b.kind == BK_HEADING || b.kind == BK_TITLE)
             REQUIRE(b.heading >= 0 && (size_t)b.heading < st.nheadings);
         REQUIRE(b.speaker < (int32_t)st.nspeakers);
+        /* a hang only in a turn, and a turn's only with its speaker */
+        REQUIRE(b.hang == 0 || ((b.flags & (BF_TURN | BF_CONT)) && b.speaker >= 0));
         REQUIRE(b.span0 + b.nspan <= st.nspans);
         for (uint32_t k = 0; k < b.nspan; k++) {
             const span_t *s = &st.spans[b.span0 + k];
@@ -79,6 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             REQUIRE(b.start <= off || b.start == fwd[i].start);
         }
     }
+    buf_t t = {0};
+    REQUIRE(st_title(&st, &t) == st.has_title && t.p && strlen(t.p) <= t.n);
+    buf_free(&t);
     frontmatter_t fm;
     if (fm_parse(text, n, &fm))
         fm_free(&fm);

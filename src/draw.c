@@ -1,5 +1,4 @@
 #include "draw.h"
-#include "hash.h"
 #include "reader.h"
 #include "text.h"
 #include "util.h"
@@ -78,8 +77,7 @@ void draw_speaker_colors(tui_t *T)
     T->spcolor = xmalloc((st->nspeakers + 1) * sizeof *T->spcolor);
     int used[NSPCOL] = {0};
     for (size_t i = 0; i < st->nspeakers; i++) {
-        uint64_t h = hash64(st->text + st->speakers[i].name_off, st->speakers[i].name_len);
-        int c = (int)(h % NSPCOL);
+        int c = (int)(st->speakers[i].hash % NSPCOL);
         for (int t = 0; t < NSPCOL && used[c] && i < NSPCOL; t++)
             c = (c + 1) % NSPCOL;
         used[c] = 1;

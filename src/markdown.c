@@ -1,9 +1,9 @@
 /* markdown: the Markdown front end of the structure module: md4c
  * (CommonMark) callbacks turn the text into blocks with inline spans and
- * feed the paragraph-event scanner (see scan.h, structure.h). */
+ * feed the paragraph-event scanner (see st_int.h, structure.h). */
 #include "heuristics.h"
 #include "para.h"
-#include "scan.h"
+#include "st_int.h"
 #include "text.h"
 #include "util.h"
 
@@ -14,7 +14,7 @@
 #include <unistr.h>
 
 typedef struct {
-    scan_t *sc;
+    stx_scan_t *sc;
     structure_t *st;
     int quote, list, item_pending;
     struct {
@@ -89,7 +89,7 @@ static size_t line_of(md_t *m, size_t off)
 {
     if (off < m->line_pos) /* blocks come in order; be safe anyway */
         m->line_pos = 0, m->line_no = 1;
-    m->line_no += count_lines(m->st->text, m->line_pos, off);
+    m->line_no += stx_count_lines(m->st->text, m->line_pos, off);
     m->line_pos = off;
     return m->line_no;
 }
@@ -252,51 +252,50 @@ static void end_leaf(md_t *m)
     }
     if (b->nspan == 0)
         return;
-    item_t it = {0};
+    stx_item_t it = {0};
     it.block = (long)st->nblocks;
     it.end = b->end;
     size_t chars = 0;
-    int multi = 0;
+    int multi = 0, never_heading = 0;
     for (uint32_t i = b->span0; i < b->span0 + b->nspan; i++) {
         span_t *sp = &st->spans[i];
         if (sp->kind == SK_TEXT)
-            chars += count_chars(st->text + sp->off, sp->len);
+            chars += stx_count_chars(st->text + sp->off, sp->len);
         else if (sp->kind == SK_LITERAL)
-            chars += count_chars(st->lit + sp->off, sp->len);
+            chars += stx_count_chars(st->lit + sp->off, sp->len);
         else
             multi = 1;
     }
     it.chars = chars;
     if (b->kind == BK_HEADING) {
         it.start = b->start;
-        it.family = 100 + m->level;
+        it.family = STX_MD_H + m->level;
         b->level = (uint8_t)m->level;
     } else {
         /* (a block of literals only, a NUL character say, has no line of
            its own: it stays where the text before it ended) */
         it.start = m->have_src ? raw_start(st, b->start) : b->start;
         b->start = it.start;
-        it.family = multi || b->list ? -2 : 0;
+        never_heading = multi || b->list;
     }
     it.line = line_of(m, it.start);
     if (b->kind == BK_PARA && b->end - b->start > PARA_PIECE)
         push_pieces(m, b);
     else
         push_block(m, b);
-    if (it.family == -2) {
+    if (never_heading) {
         /* several lines or a list item: never a heading, maybe a turn */
-        it.family = HF_NONE;
         it.candidate = speaker_prefix(st->text + it.start, it.end - it.start,
                                       &it.name_off, &it.name_len,
                                       &it.prefix_len);
         if (it.candidate) {
             it.name_off += it.start;
-            it.prefix_chars = prefix_chars(st->text + it.start, it.prefix_len);
+            it.prefix_chars = stx_prefix_chars(st->text + it.start, it.prefix_len);
         }
     } else if (b->kind != BK_HEADING) {
-        classify(m->sc, &it);
+        stx_classify(m->sc, &it);
     }
-    feed(m->sc, &it);
+    stx_feed(m->sc, &it);
 }
 
 /* End the open leaf, if any; an item's mark waits for the next leaf when
@@ -356,12 +355,12 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         b.quote = (uint8_t)m->quote;
         b.speaker = -1;
         b.heading = -1;
-        item_t it = {0};
+        stx_item_t it = {0};
         it.start = it.end = m->last_end;
-        it.family = -1;
+        it.family = STX_RULE;
         it.block = (long)m->st->nblocks;
         push_block(m, &b);
-        feed(m->sc, &it);
+        stx_feed(m->sc, &it);
         break;
     }
     case MD_BLOCK_H:
@@ -534,7 +533,7 @@ static size_t fm_region(const char *t, size_t len)
     return 0;
 }
 
-void md_scan(scan_t *sc)
+void stx_scan_markdown(stx_scan_t *sc)
 {
     structure_t *st = sc->st;
     md_t m;

@@ -26,10 +26,8 @@ static void title_of(const structure_t *st, const char *path, buf_t *b)
 {
     b->n = 0;
     buf_add(b, "", 0);
-    if (st->has_fm && st->fm.title)
-        buf_adds(b, st->fm.title);
-    else if (st_ready(st) && st->nheadings && st->headings[0].level == 0)
-        st_heading_text(st, &st->headings[0], b);
+    if (st_ready(st)) /* (not before: the first screen does not wait) */
+        st_title(st, b);
     (void)path; /* no title: the reader and the library show the file name */
 }
 

@@ -1,5 +1,4 @@
 #include "render.h"
-#include "heuristics.h"
 #include "text.h"
 #include "util.h"
 
@@ -151,15 +150,6 @@ static void make_leads(render_t *R, const block_t *b, int hang)
     }
     R->lead1w = w1;
     R->lead2w = w2;
-}
-
-/* Width of a speaker prefix as drawn: markup stars are not drawn. */
-static int prefix_width(const char *s, size_t n)
-{
-    int stars = 0;
-    for (size_t i = 0; i < n; i++)
-        stars += s[i] == '*';
-    return (int)text_width(s, n) - stars;
 }
 
 /* CJK for joining lines: wide characters and CJK or general
@@ -353,33 +343,6 @@ static int prints(const structure_t *st, const block_t *b)
     return fm->title || fm->date || fm->nauthors || fm->ntags;
 }
 
-/* The text column of the turn that b starts or continues: its prefix as
- * drawn, measured from its paragraph's start (leading blanks included). */
-static int turn_hang(const structure_t *st, const block_t *b)
-{
-    if (b->flags & BF_TURN)
-        return prefix_width(st->text + b->start, b->prefix);
-    if (!(b->flags & BF_CONT))
-        return 0;
-    size_t lo = 0, hi = st->nturns;
-    while (lo < hi) { /* the last turn at or before b */
-        size_t mid = (lo + hi) / 2;
-        if (st->turn_at[mid] <= b->start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0 || st->turn_who[lo - 1] < 0)
-        return 0;
-    size_t t = st->turn_at[lo - 1];
-    /* plain text: back to the line start, over its indent */
-    size_t ps = st->markdown ? t : text_trim_blanks(st->text, 0, t);
-    size_t no, nl, pl, n = st->len - t < 512 ? st->len - t : 512;
-    if (!speaker_prefix(st->text + t, n, &no, &nl, &pl))
-        return 0;
-    return prefix_width(st->text + ps, (t - ps) + pl);
-}
-
 void render_block(render_t *R, const structure_t *st, const block_t *b,
                   const block_t *prev, const layout_opts_t *o)
 {
@@ -413,7 +376,7 @@ void render_block(render_t *R, const structure_t *st, const block_t *b,
     int style = (kind == BK_HEADING || kind == BK_TITLE) ? SP_HEADING : 0;
     /* a turn hangs at its text column, after the name; the paragraphs
      * that continue it are indented the same */
-    int hang = turn_hang(st, b);
+    int hang = b->hang;
     if (kind == BK_META) {
         meta_block(R, b->start, b->end);
     } else if (kind == BK_RULE) {

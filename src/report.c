@@ -63,17 +63,16 @@ void report_outline(const structure_t *st, const char *path, int json,
     const char *title = NULL;
     size_t tlen = 0, tline = 0, toff = 0;
     size_t h0 = 0;
-    if (st->has_fm && st->fm.title) {
-        title = st->fm.title;
-        tlen = strlen(title);
-        tline = fm_title_line(st, &toff);
-    } else if (st->nheadings && st->headings[0].level == 0) {
-        st_heading_text(st, &st->headings[0], &t);
+    if (st_title(st, &t)) {
         title = t.p;
         tlen = t.n;
-        tline = st->headings[0].line;
-        toff = st->headings[0].start;
-        h0 = 1;
+        if (st->nheadings && st->headings[0].level == 0) { /* a heading */
+            tline = st->headings[0].line;
+            toff = st->headings[0].start;
+            h0 = 1;
+        } else { /* the front matter's */
+            tline = fm_title_line(st, &toff);
+        }
     }
     buf_t hb = {0};
     if (json) {

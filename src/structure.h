@@ -11,7 +11,10 @@
  * any other) is one level deeper. A speaker is a name that starts at least
  * two paragraphs (问/答/Q/A/记者/主持人 from their first use); paragraphs
  * without a prefix that follow a turn continue it until the next turn,
- * heading or thematic break. No curses, no output. */
+ * heading or thematic break. A block carries what rendering needs of the
+ * rest of the document (a turn's hanging indent). The title has one owner:
+ * st_title(). The module's files: structure.c (this facade), st_scan.c,
+ * st_plain.c, markdown.c; st_int.h is theirs alone. No curses, no output. */
 #ifndef JUAN_STRUCTURE_H
 #define JUAN_STRUCTURE_H
 #include "frontmatter.h"
@@ -55,6 +58,11 @@ typedef struct {
     uint8_t quote;      /* block-quote depth */
     uint8_t list;       /* list depth; the item's first block has LB_ITEM */
     uint8_t flags;      /* BF_* */
+    uint16_t hang;      /* the hanging indent of the turn the block starts
+                           or continues: the cells of its speaker prefix
+                           as drawn (markup stars are not), from its
+                           paragraph's start, leading blanks included;
+                           0 outside turns */
     int32_t speaker;    /* speaker index, -1 if none */
     uint32_t prefix;    /* bytes of the speaker prefix at start (turn) */
     int32_t heading;    /* index in st->headings (BK_HEADING, BK_TITLE) */
@@ -84,6 +92,8 @@ typedef struct {
     size_t turns, chars;       /* turns started; characters spoken */
     size_t first_line;         /* source line of the first turn */
     size_t *turn_offsets;      /* start of every turn */
+    uint64_t hash;             /* hash64 of the name without its blanks
+                                  (SP, TAB, U+3000): stable per name */
 } speaker_t;
 
 typedef struct {
@@ -105,19 +115,10 @@ typedef struct {
     size_t nspans;
     char *lit;              /* literal span text */
     size_t litlen;
-    /* plain text: sorted offsets of turn starts, and their speakers */
-    size_t *turn_at;
-    int32_t *turn_who;
-    size_t nturns;
     size_t title_start, title_end; /* plain text title line, if any */
     int has_title;
-    int soon;               /* set by the reader: while a build runs, st_at
-                               and st_prev (and st_next after them) decide
-                               each paragraph from itself, for now */
-    int provisional;        /* such a block was given: show it again once
-                               st_ready (and clear this) */
-    size_t hcap;            /* private */
-    struct st_job *job;     /* private: a build still running */
+    struct st_priv *priv;   /* private (the build, the provisional
+                               protocol, the turn table) */
 } structure_t;
 
 /* Is the text Markdown (format, or for FMT_AUTO path's ending or leading
@@ -139,6 +140,14 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
 void st_wait(const structure_t *st);
 /* Is the structure complete (a background build finished)? Never waits. */
 int st_ready(const structure_t *st);
+/* From now on, while a background build runs, st_at and st_prev (and
+ * st_next after them) give provisional blocks, each paragraph decided
+ * from itself, instead of waiting for the build (the reader: a jump far
+ * ahead shows the text before its structure is known). */
+void st_show_soon(structure_t *st);
+/* 1 (once) when the structure is complete and blocks given before it was
+ * were provisional: the caller shows them again; else 0. Never waits. */
+int st_take_provisional(structure_t *st);
 /* The speaker named name[0..n) (as speakers are told apart: 暗涌: and
  * 暗涌： are one), or -1. Waits for a background build. */
 int st_speaker_find(const structure_t *st, const char *name, size_t n);
@@ -148,14 +157,16 @@ long st_section_at(const structure_t *st, size_t off);
 /* The visible text of heading h (Markdown: its spans, markup left out),
  * into b (cleared first; NUL-terminated). */
 void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b);
-void st_free(structure_t *st);
-/* (temporary, until the structure work lands) */
-void st_title(const structure_t *st, buf_t *b);
+/* The document's title into b (cleared first; NUL-terminated): the front
+ * matter's title, else the title heading's visible text, else "". Returns
+ * whether there is a title (front matter's may be ""). Waits for a
+ * background build. */
+int st_title(const structure_t *st, buf_t *b);
 /* The visible text of block bk (Markdown: its spans, markup left out;
- * plain text: its source, blanks trimmed), into b (cleared first). */
+ * plain text: its source, blanks trimmed), into b (cleared first;
+ * NUL-terminated). */
 void st_block_text(const structure_t *st, const block_t *bk, buf_t *b);
-void st_show_soon(structure_t *st);
-int st_take_provisional(structure_t *st);
+void st_free(structure_t *st);
 
 /* Iterate blocks: an opaque cursor. */
 typedef struct {
@@ -168,8 +179,8 @@ int st_first(const structure_t *st, st_cursor_t *c, block_t *b);
 int st_next(const structure_t *st, st_cursor_t *c, block_t *b);
 /* The block before the cursor's (0 at the first), and the block that
  * holds byte off (0 if off >= len; in Markdown, the last block starting
- * at or before off). Both wait for a background build (unless st->soon:
- * then the block is provisional). */
+ * at or before off). Both wait for a background build (unless
+ * st_show_soon() was called: then the block is provisional). */
 int st_prev(const structure_t *st, st_cursor_t *c, block_t *b);
 int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b);
 

@@ -1,7 +1,8 @@
 /* render: a block's lines depend only on the block and the one before it,
  * so a reader that renders blocks in any order (scrolling back, jumping)
  * gets the lines --dump prints. Rendering every block of each sample in
- * reverse order gives the same lines as rendering them in order. */
+ * reverse order gives the same lines as rendering them in order; a turn
+ * hangs at the block's hang. */
 #include "render.h"
 #include "t.h"
 #include "text.h"
@@ -86,6 +87,35 @@ static void check_file(const char *path, int width)
     }
     CHECK_MSG(wide == 0, "%s at %d: %zu lines wider than the width or "
                          "mis-measured", path, width, wide);
+    /* a turn's lines after its first, and a continuation's all, hang at
+     * the block's hang (at most a third of the width): blanks before the
+     * text */
+    size_t turns = 0, off_hang = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const block_t *bk = &s[i].b;
+        if (!(bk->flags & (BF_TURN | BF_CONT)) || bk->quote || bk->list)
+            continue;
+        turns++;
+        size_t want = bk->hang < (unsigned)width / 3 ? bk->hang : (size_t)width / 3;
+        render_block(&R, &st, bk, i ? &s[i - 1].b : NULL, &o);
+        int first = 1;
+        for (size_t k = 0; k < R.n; k++) {
+            const rline_t *l = &R.v[k];
+            if (l->flags & RL_SEP)
+                continue;
+            size_t lead = l->text - l->off;
+            if (first && (bk->flags & BF_TURN))
+                off_hang += lead != 0;
+            else if (first)
+                off_hang += lead < want || lead > want + (size_t)o.indent;
+            else
+                off_hang += lead != want;
+            first = 0;
+        }
+    }
+    CHECK_MSG(!strstr(path, "interview") || turns > 10, "%s: %zu turn blocks", path, turns);
+    CHECK_MSG(off_hang == 0, "%s at %d: %zu turn lines not at the hang", path,
+              width, off_hang);
     for (size_t i = 0; i < ns; i++)
         free(s[i].bytes);
     free(s);

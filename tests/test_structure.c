@@ -5,6 +5,7 @@
  * from src/structure.c. Every text is copied to a buffer of exactly its
  * length (no NUL) so the sanitizer build catches any read past len. */
 #include "dump.h"
+#include "hash.h"
 #include "para.h"
 #include "heuristics.h"
 #include "structure.h"
@@ -1085,7 +1086,7 @@ static void same_blocks(const char *name, const char *t, size_t n)
     while (oka && okb) {
         if (ba.kind != bb.kind || ba.start != bb.start || ba.end != bb.end ||
             ba.flags != bb.flags || ba.speaker != bb.speaker ||
-            ba.prefix != bb.prefix) {
+            ba.prefix != bb.prefix || ba.hang != bb.hang) {
             if (!diff)
                 fprintf(stderr, "  %s: block %zu differs (kind %d/%d at %zu/%zu)\n",
                         name, k, ba.kind, bb.kind, ba.start, bb.start);
@@ -1162,7 +1163,8 @@ static void walk_back(const char *name, const char *t, size_t n, int fmt)
     while (k > 1 && st_prev(&st, &c, &b)) {
         k--;
         bad += b.start != fw[k - 1].start || b.kind != fw[k - 1].kind ||
-               b.flags != fw[k - 1].flags || b.speaker != fw[k - 1].speaker;
+               b.flags != fw[k - 1].flags || b.speaker != fw[k - 1].speaker ||
+               b.hang != fw[k - 1].hang;
     }
     CHECK_MSG(k == 1 && bad == 0, "%s: back to block %zu, %zu differ", name, k,
               bad);
@@ -1249,6 +1251,162 @@ static void test_md_pieces(void)
     buf_free(&want);
 }
 
+/* ---- the provisional protocol, hanging indents, the title, name hashes -- */
+
+/* A large text built on a thread that is held at the gate (so that it
+ * cannot finish early): after st_show_soon(), st_at far ahead gives a
+ * provisional block at once, and st_next after it too; st_take_provisional
+ * says so once, only when the structure is complete. */
+static void test_provisional(void)
+{
+    buf_t b = {0};
+    for (int k = 0; k < 20000; k++)
+        buf_adds(&b, "这是一段普通的正文，没有说话的人。\n\n");
+    size_t far = b.n;
+    buf_adds(&b, "张三：第一次说话。\n\n续写的一段。\n\n张三：第二次说话。\n");
+    structure_t st;
+    bg_hold();
+    st_build_async(&st, b.p, b.n, FMT_TEXT, "big.txt");
+    st_show_soon(&st);
+    st_cursor_t c;
+    block_t bk;
+    CHECK(st_at(&st, far, &c, &bk));
+    CHECK_MSG(!st_ready(&st), "the build finished behind a held gate");
+    CHECK_MSG(bk.start == far && bk.kind == BK_PARA && bk.flags == 0 &&
+                  bk.speaker == -1 && bk.hang == 0,
+              "provisional turn: kind %d flags %d speaker %d hang %u",
+              bk.kind, bk.flags, bk.speaker, bk.hang);
+    CHECK(st_next(&st, &c, &bk) && st_next(&st, &c, &bk)); /* blank, then */
+    CHECK_MSG(bk.kind == BK_PARA && bk.flags == 0 && bk.speaker == -1,
+              "provisional continuation: flags %d speaker %d", bk.flags,
+              bk.speaker);
+    CHECK_MSG(!st_take_provisional(&st), "provisional before the build ended");
+    CHECK(!st_ready(&st));
+    st_wait(&st); /* (releases the gate) */
+    CHECK(st_take_provisional(&st));
+    CHECK(!st_take_provisional(&st)); /* once */
+    CHECK(st_at(&st, far, &c, &bk));
+    CHECK_MSG(bk.flags == BF_TURN && bk.speaker == 0 && bk.hang == 6,
+              "after the build: flags %d speaker %d hang %u", bk.flags,
+              bk.speaker, bk.hang);
+    CHECK(!st_take_provisional(&st)); /* a complete structure: none */
+    st_free(&st);
+
+    /* without st_show_soon the same walk waits, and nothing is provisional */
+    bg_hold();
+    st_build_async(&st, b.p, b.n, FMT_TEXT, "big.txt");
+    CHECK(st_at(&st, far, &c, &bk) && bk.flags == BF_TURN && bk.hang == 6);
+    CHECK(st_ready(&st) && !st_take_provisional(&st));
+    st_free(&st);
+    buf_free(&b);
+}
+
+/* The hanging indent of the turn a block starts or continues: the cells of
+ * the speaker prefix as drawn (no markup stars), from the paragraph's
+ * start with its leading blanks; 0 outside turns. */
+static void check_hangs(const char *what, const char *doc, int fmt,
+                        const char *const *texts, const unsigned *hangs,
+                        const int *flags, size_t n)
+{
+    structure_t st;
+    char *p = build(&st, doc, fmt, fmt == FMT_MARKDOWN ? "x.md" : "x.txt");
+    block_t v[MAXB];
+    size_t nb = all_blocks(&st, v);
+    for (size_t i = 0; i < n; i++) {
+        long k = find_blk(&st, v, nb, texts[i]);
+        CHECK_MSG(k >= 0, "%s: no block [%s]", what, texts[i]);
+        if (k < 0)
+            continue;
+        CHECK_MSG(v[k].hang == hangs[i] && (v[k].flags & (BF_TURN | BF_CONT)) == flags[i],
+                  "%s [%s]: hang %u flags %d, want %u %d", what, texts[i],
+                  v[k].hang, v[k].flags & (BF_TURN | BF_CONT), hangs[i], flags[i]);
+    }
+    unbuild(&st, p);
+}
+
+static void test_hang(void)
+{
+    /* plain text: 张三： is 6 cells; two spaces, or two U+3000 (4 cells),
+     * before it count */
+    static const char plain[] =
+        "访谈\n\n  张三：第一段。\n续写的一段。\n\n李四：回答。\n\n"
+        "\xE3\x80\x80\xE3\x80\x80张三：又说。\n\n李四：又答。\n\n01 小节\n\n之后的正文。\n";
+    static const char *const pt[] = {"张三：第一段。", "续写的一段。", "李四：回答。",
+                                     "张三：又说。", "李四：又答。", "之后的正文。",
+                                     "访谈"};
+    static const unsigned ph[] = {8, 8, 6, 10, 6, 0, 0};
+    static const int pf[] = {BF_TURN, BF_CONT, BF_TURN, BF_TURN, BF_TURN, 0, 0};
+    check_hangs("plain", plain, FMT_TEXT, pt, ph, pf, sizeof ph / sizeof *ph);
+    /* Markdown: stars are not drawn; the blank after the colon is part of
+     * the prefix; a turn continues through a block quote's paragraph */
+    static const char md[] =
+        "# 访谈\n\n**记者：** 你好，请问。\n\n继续说。\n\n"
+        "**张三**：回答。\n\n> 引用的话。\n\n**记者：** 再问。\n\n张三：再答。\n\n"
+        "## 小节\n\n之后的正文。\n";
+    static const char *const mt[] = {"记者： 你好，请问。", "继续说。", "张三：回答。",
+                                     "引用的话。", "记者： 再问。", "张三：再答。",
+                                     "之后的正文。"};
+    static const unsigned mh[] = {7, 7, 6, 6, 7, 6, 0};
+    static const int mf[] = {BF_TURN, BF_CONT, BF_TURN, BF_CONT, BF_TURN, BF_TURN, 0};
+    check_hangs("markdown", md, FMT_MARKDOWN, mt, mh, mf, sizeof mh / sizeof *mh);
+}
+
+static void check_title(const char *what, const char *doc, int fmt, int has,
+                        const char *want)
+{
+    structure_t st;
+    char *p = build(&st, doc, fmt, fmt == FMT_MARKDOWN ? "x.md" : "x.txt");
+    buf_t t = {0};
+    buf_adds(&t, "stale");
+    int r = st_title(&st, &t);
+    CHECK_MSG(r == has && t.p && strlen(t.p) == t.n && !strcmp(t.p, want),
+              "%s: title [%s] (%d), want [%s] (%d)", what, t.p ? t.p : "(null)",
+              r, want, has);
+    buf_free(&t);
+    unbuild(&st, p);
+}
+
+static void test_st_title(void)
+{
+    check_title("front matter", "---\ntitle: 前言的题目\n---\n\n# 一个标题\n\n正文。\n",
+                FMT_MARKDOWN, 1, "前言的题目");
+    check_title("H1", "# 标题 *强调* `码`\n\n正文。\n", FMT_MARKDOWN, 1,
+                "标题 强调 码");
+    check_title("plain title line", "短标题\n\n正文。\n", FMT_TEXT, 1, "短标题");
+    check_title("none", "正文的第一句。\n正文的第二句。\n", FMT_TEXT, 0, "");
+    check_title("none (Markdown)", "正文。\n\n## 小节\n", FMT_MARKDOWN, 0, "");
+    /* a background build is waited for */
+    static const char doc[] = "短标题\n\n张三：一。\n\n张三：二。\n";
+    structure_t st;
+    bg_hold();
+    st_build_async(&st, doc, strlen(doc), FMT_TEXT, "x.txt");
+    buf_t t = {0};
+    CHECK(st_title(&st, &t) == 1 && !strcmp(t.p, "短标题") && st_ready(&st));
+    buf_free(&t);
+    st_free(&st);
+}
+
+/* A speaker's hash is hash64 of its name without blanks: 暗涌, "暗 涌" and
+ * "暗　涌" (U+3000) hash alike, other names do not. */
+static void test_speaker_hash(void)
+{
+    static const char *const docs[] = {
+        "暗涌：一。\n\n暗涌：二。\n", "暗 涌：一。\n\n暗 涌：二。\n",
+        "暗\xE3\x80\x80涌：一。\n\n暗\xE3\x80\x80涌：二。\n", "明流：一。\n\n明流：二。\n"};
+    uint64_t h[4] = {0};
+    for (int i = 0; i < 4; i++) {
+        structure_t st;
+        char *p = build(&st, docs[i], FMT_TEXT, "x.txt");
+        CHECK_MSG(st.nspeakers == 1, "doc %d: %zu speakers", i, st.nspeakers);
+        if (st.nspeakers == 1)
+            h[i] = st.speakers[0].hash;
+        unbuild(&st, p);
+    }
+    CHECK(h[0] == hash64("暗涌", strlen("暗涌")));
+    CHECK(h[1] == h[0] && h[2] == h[0]);
+    CHECK(h[3] != h[0] && h[3] == hash64("明流", strlen("明流")));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -1266,5 +1424,9 @@ int main(void)
     test_many_speakers();
     test_async();
     test_navigation();
+    test_provisional();
+    test_hang();
+    test_st_title();
+    test_speaker_hash();
     return T_DONE("test_structure");
 }

@@ -1,0 +1,110 @@
+/* st_int: the structure module's internals, shared by its four files and
+ * included by no other: structure.c (the public facade, the background
+ * build and the cursors), st_scan.c (the paragraph-event scanner and its
+ * resolution of titles, speakers, turns and levels), st_plain.c (the
+ * plain-text front end) and markdown.c (the Markdown front end).
+ *
+ * Contract: a front end finds the paragraphs of the text and, for each,
+ * calls stx_classify() (with its source range, line and character count)
+ * and then stx_feed(); stx_resolve() then decides titles, speakers and
+ * levels from the sparse events that stx_feed() kept, and fills in the
+ * structure. Names: stx_ for functions and types, STX_ for constants. */
+#ifndef JUAN_ST_INT_H
+#define JUAN_ST_INT_H
+#include "para.h"
+#include "structure.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* A structure's private state: everything that changes behind a const
+ * structure_t (the background build, the provisional protocol) and what
+ * only the structure's files read (the turn table). */
+struct st_priv {
+    struct st_job *job;  /* a background build still running (structure.c) */
+    int soon;            /* st_show_soon() (atomic: the build thread reads it) */
+    int provisional;     /* a provisional block was given (reader thread) */
+    /* plain text: sorted offsets of turn starts and of the headings and
+     * rules that end a turn; the turn's speaker (-1: an end) and its
+     * hanging indent (block_t.hang) */
+    size_t *turn_at;
+    int32_t *turn_who;
+    uint16_t *turn_hang;
+    size_t nturns, tcap;
+    size_t hcap;         /* of st->headings */
+};
+
+/* Paragraph families beyond HF_*: a thematic break, and a Markdown
+ * heading of level L is STX_MD_H + L. */
+enum { STX_RULE = -1, STX_MD_H = 100 };
+
+/* One paragraph as the scanner sees it. */
+typedef struct {
+    size_t start, end;   /* source range (content, blanks trimmed) */
+    size_t line;         /* source line of start */
+    int family;          /* HF_* of a single-line paragraph; STX_MD_H +
+                            level for a Markdown heading; STX_RULE */
+    int candidate;       /* a speaker prefix */
+    size_t name_off, name_len, prefix_len;
+    size_t chars;        /* characters, blanks excluded */
+    size_t prefix_chars; /* of which in the prefix */
+    long block;          /* Markdown block index, -1 for plain text */
+    int cont;            /* a piece of a long line after its first: never a
+                            heading or a turn */
+} stx_item_t;
+
+/* A sparse event: a heading candidate, a speaker candidate or a rule. */
+typedef struct {
+    stx_item_t it;
+    size_t chars_after;  /* characters of ordinary paragraphs after it,
+                            up to the next event */
+    int minor_prev;      /* minor candidate right after another one */
+    int minor_next;      /* ... right before another one */
+    int kind;            /* STX_EV_* once resolved */
+    int speaker;         /* candidate's, then the turn's speaker */
+    int level;           /* a heading's level */
+} stx_event_t;
+
+enum { STX_EV_NONE, STX_EV_HEADING, STX_EV_TURN, STX_EV_RULE, STX_EV_PLAIN };
+
+typedef struct {
+    structure_t *st;
+    const _Atomic int *stop; /* a background build: stop when set */
+    stx_event_t *ev;
+    size_t nev, evcap;
+    int last_was_minor;  /* previous non-blank paragraph a minor candidate */
+    int seen_para;       /* any non-blank paragraph seen */
+    int first_blank_after; /* first paragraph followed by a blank */
+    stx_item_t first;    /* the first paragraph (title candidate) */
+    long title_ev;       /* resolution: the title's event, or -1 */
+} stx_scan_t;
+
+/* ---- the scanner (st_scan.c) ---- */
+void stx_classify(stx_scan_t *sc, stx_item_t *it);
+void stx_feed(stx_scan_t *sc, stx_item_t *it);
+/* Titles, speakers, turns, levels and headings from the events. */
+void stx_resolve(stx_scan_t *sc);
+/* The plain-text title rule: the first paragraph, followed by a blank
+ * line, at most 40 cells, not ending a sentence, not a numbered heading. */
+int stx_title_line(const char *t, size_t start, size_t end, int family,
+                   int blank_after);
+/* Characters of s[0..n), blanks (SP, TAB, U+3000) left out. */
+size_t stx_count_chars(const char *s, size_t n);
+/* Characters of a speaker prefix as shown ("**NAME**：" shows no stars). */
+size_t stx_prefix_chars(const char *s, size_t n);
+/* Line ends (LF, CRLF, lone CR) in t[s..e). */
+size_t stx_count_lines(const char *t, size_t s, size_t e);
+
+/* ---- the front ends ---- */
+/* Plain text (st_plain.c): para over the whole text. */
+void stx_scan_plain(stx_scan_t *sc);
+/* Markdown (markdown.c): md4c over the text after its front matter. */
+void stx_scan_markdown(stx_scan_t *sc);
+/* The plain-text block of paragraph p, from the finished structure. */
+void stx_plain_block(const structure_t *st, const para_t *p, block_t *b);
+/* The plain-text block of paragraph p decided from p itself, as the
+ * finished structure would (`first`: p is the text's first paragraph);
+ * 0 when p needs the finished structure. */
+int stx_local_block(const structure_t *st, const para_t *p, int first,
+                    block_t *b);
+
+#endif
