@@ -2,9 +2,11 @@
  * every use of it stays in bounds: block ranges, the folded text, the
  * per-block checks, the filters. The index is of samples/interview.txt
  * (read at start; run from the top of the repository); seeds are made by
- * `juan --index` (fuzz/run.sh). Byte 0: bit 0 reseals the file (recomputes
- * its checksum, so that damage behind it reaches the later checks), bit 1
- * picks the folding; the rest is the file. */
+ * `juan --index` (fuzz/run.sh); tests/fuzz/fuzz_sindex/ holds one of an
+ * older format, made by juan 0.1.0, which must be refused. Byte 0: bit 0
+ * reseals the file (recomputes its checksum, so that damage behind it
+ * reaches the later checks), bit 1 picks the folding; the rest is the
+ * file. */
 #include "norm.h"
 #include "sindex.h"
 
@@ -52,6 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(img);
     int flags = (data[0] & 2) ? 0 : NORM_TCSC;
     sindex_t *ix = sindex_open(path, text_len, flags);
+    uint32_t version = 0; /* after the 8-byte magic number */
+    if (n >= 12)
+        memcpy(&version, data + 1 + 8, 4);
+    REQUIRE(!ix || version == SIX_VERSION);
     if (ix) {
         size_t nb = sindex_blocks(ix), fn;
         const char *ft = sindex_text(ix, &fn);

@@ -2,9 +2,9 @@
  * does not notice) left in a row — wrong types, NULLs, huge or negative
  * numbers, NaN, invalid UTF-8, over-long text — decodes into bounded,
  * NUL-terminated fields, and a decoded anchor resolves to an offset inside
- * the text. The input is cut into the fields of a positions row, a
- * bookmarks row, a documents row and a paths row, each value's type
- * chosen by a byte. */
+ * the text, and such a document is re-keyed whole. The input is cut into
+ * the fields of a positions row, a bookmarks row, a documents row and a
+ * paths row, each value's type chosen by a byte. */
 #include "anchor.h"
 #include "store.h"
 #include "structure.h"
@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
+#define ID "x3-11-00000000000000aa"  /* the document of the rows */
+#define ID2 "x3-11-00000000000000bb" /* re-keyed */
 
 static char dir[64], file[96];
 static store_t *S;
@@ -114,7 +116,7 @@ static void put(const char *sql, int nparams, in_t *in)
 {
     sqlite3_stmt *q;
     REQUIRE(sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK);
-    sqlite3_bind_text(q, 1, "fuzzid", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, ID, -1, SQLITE_STATIC);
     for (int i = 2; i <= nparams; i++)
         bind(q, i, in);
     sqlite3_step(q);
@@ -150,11 +152,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     put("INSERT INTO paths(path, doc, size, mtime, seen) VALUES('/x/fuzz.txt', ?1, ?2, ?3, ?4)",
         4, &in);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    const char *id = ID;
+    if (store_has_prefix(S, "x3-11-") && store_rekey(S, ID, ID2) == 0) {
+        REQUIRE(!store_has_doc(S, ID) && store_has_doc(S, ID2));
+        id = ID2;
+    }
     anchor_t a;
-    if (store_get_position(S, "fuzzid", &a) == 0)
+    if (store_get_position(S, id, &a) == 0)
         check_anchor(&a);
     bookmark_t *v = NULL;
-    size_t nb = store_bookmarks(S, "fuzzid", &v);
+    size_t nb = store_bookmarks(S, id, &v);
     for (size_t i = 0; i < nb; i++) {
         bounded(v[i].name, sizeof v[i].name);
         bounded(v[i].note, sizeof v[i].note);
@@ -170,12 +177,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(d);
     docinfo_t one;
-    if (store_info_for_id(S, "fuzzid", &one) == 0) {
+    if (store_info_for_id(S, id, &one) == 0) {
         bounded(one.path, sizeof one.path);
         bounded(one.title, sizeof one.title);
     }
-    char id[48];
-    if (store_id_for_path(S, "/x/fuzz.txt", 0, 0, id) == 0)
-        bounded(id, sizeof id);
+    char got[48];
+    if (store_id_for_path(S, "/x/fuzz.txt", 0, 0, got) == 0)
+        bounded(got, sizeof got);
     return 0;
 }

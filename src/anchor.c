@@ -2,11 +2,9 @@
 #include "text.h"
 #include "util.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define QUOTE_CHARS 32
 
@@ -92,84 +90,4 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
     pc = pc > 0 ? (pc < 100 ? pc : 100) : 0;
     size_t at = (size_t)(pc / 100.0 * (double)len);
     return at < len ? at : (len ? len - 1 : 0);
-}
-
-/* 64-bit multiply-mix over 8-byte words, four lanes. */
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    h ^= v * 0x9E3779B97F4A7C15ull;
-    h = (h << 31) | (h >> 33);
-    return h * 0xC2B2AE3D27D4EB4Full;
-}
-
-/* The four lanes over the whole 32-byte groups of p[0..n). */
-static void lanes(uint64_t l[4], const char *p, size_t n)
-{
-    for (size_t i = 0; i + 32 <= n; i += 32)
-        for (int k = 0; k < 4; k++) {
-            uint64_t v;
-            memcpy(&v, p + i + 8 * k, 8);
-            l[k] = mix(l[k], v);
-        }
-}
-
-static void finish_id(const uint64_t l[4], const char *tail, size_t tn, size_t len, char id[48])
-{
-    uint64_t h = mix(mix(mix(mix(len, l[0]), l[1]), l[2]), l[3]);
-    for (size_t i = 0; i < tn; i++)
-        h = mix(h, (unsigned char)tail[i]);
-    h ^= h >> 29;
-    snprintf(id, 48, "%zu-%016" PRIx64, len, h);
-}
-
-int ident_of_stoppable(const char *text, size_t len, char id[48], const _Atomic int *stop)
-{
-    uint64_t l[4] = {1, 2, 3, 4};
-    size_t i = 0, whole = len / 32 * 32;
-    while (i < whole) {
-        if (stop && *stop)
-            return -1;
-        size_t n = whole - i > (1u << 20) ? (1u << 20) : whole - i; /* a MiB at a time */
-        lanes(l, text + i, n);
-        i += n;
-    }
-    finish_id(l, text + whole, len - whole, len, id);
-    return 0;
-}
-
-int ident_of_fd(int fd, size_t off, size_t len, char id[48], const _Atomic int *stop)
-{
-    enum { CHUNK = 1u << 20 };
-    char *buf = xmalloc(CHUNK);
-    uint64_t l[4] = {1, 2, 3, 4};
-    size_t i = 0, got = 0;
-    int r = 0;
-    while (i < len) {
-        size_t want = len - i < CHUNK ? len - i : CHUNK;
-        got = 0;
-        while (got < want) {
-            ssize_t k = pread(fd, buf + got, want - got, (off_t)(off + i + got));
-            if (k <= 0)
-                break;
-            got += (size_t)k;
-        }
-        if (got < want || (stop && *stop)) {
-            r = -1;
-            break;
-        }
-        i += want;
-        lanes(l, buf, want); /* chunks are whole groups but the last */
-    }
-    if (r == 0) {
-        size_t whole = len / 32 * 32, tn = len - whole;
-        /* the tail is the end of the last chunk read */
-        finish_id(l, buf + (got - tn), tn, len, id);
-    }
-    free(buf);
-    return r;
-}
-
-void ident_of(const char *text, size_t len, char id[48])
-{
-    ident_of_stoppable(text, len, id, NULL);
 }

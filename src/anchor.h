@@ -1,5 +1,4 @@
-/* anchor: a place in a document that survives edits to it, and the
- * document's content identity.
+/* anchor: a place in a document that survives edits to it.
  *
  * Contract: anchor_make() describes byte off of a text (moved past blank
  * lines and indents to the text itself) by a quote (about 32 characters
@@ -8,8 +7,7 @@
  * place again in a text that may have changed: the quote where it was;
  * else the occurrence of the quote nearest the old offset; else the same
  * offset inside the section of that title; else the same percentage.
- * ident_of() is the content identity: size and a fast 64-bit hash of the
- * bytes. Pure: no I/O. */
+ * Pure: no I/O. */
 #ifndef JUAN_ANCHOR_H
 #define JUAN_ANCHOR_H
 #include "store.h"
@@ -19,12 +17,5 @@
 void anchor_make(const structure_t *st, size_t off, anchor_t *a);
 /* Returns the offset; *exact is 1 when the quote was where it was. */
 size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact);
-/* "SIZE-HASH" of text[0..len) into id[48]. */
-void ident_of(const char *text, size_t len, char id[48]);
-/* The same, giving up (-1) as soon as *stop is set; else 0. */
-int ident_of_stoppable(const char *text, size_t len, char id[48], const _Atomic int *stop);
-/* The same for the len bytes of file fd from offset off (read with pread:
- * no page faults on a mapping); -1 when stopped or short of bytes. */
-int ident_of_fd(int fd, size_t off, size_t len, char id[48], const _Atomic int *stop);
 
 #endif

@@ -105,7 +105,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         search_use_file(&S, path, d.bom);
     if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
         char id[48];
-        mem_ident(path, &d, id);
+        ident_doc(path, &d, id);
         search_use_index(&S, id);
         search_prepare(&S, o->flags); /* made by the first search */
     }

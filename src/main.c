@@ -156,7 +156,7 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             search_t S;
             search_init(&S, d.text, d.len);
             char id[48];
-            mem_ident(path, &d, id);
+            ident_doc(path, &d, id);
             search_use_index(&S, id);
             search_prepare(&S, 0);
             char *ip = sindex_path(id, NORM_TCSC);

@@ -1,25 +1,14 @@
 #include "memory.h"
-#include "sindex.h"
 #include "anchor.h"
+#include "ident.h"
 #include "util.h"
 
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
-
-/* An absolute path for a file name (stdin: "-"). */
-static char *absolute(const char *path)
-{
-    if (!strcmp(path, "-"))
-        return xstrdup("-");
-    char *r = realpath(path, NULL);
-    return r ? r : xstrdup(path);
-}
 
 /* The document's title as the store keeps it ("": none). */
 static void title_of(const structure_t *st, const char *path, buf_t *b)
@@ -54,77 +43,42 @@ static void carry_over(memory_t *m, const char *prev)
     store_drop_orphan(m->S, prev);
 }
 
-/* The modification time of the file at abs in nanoseconds, or -1
- * (standard input, or no such file). */
-static long long mtime_of(const char *abs)
-{
-    struct stat sb;
-    if (!strcmp(abs, "-") || stat(abs, &sb) != 0)
-        return -1;
-    return (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-}
-
 /* The identity stored for the file at abs when its size and mtime are
  * unchanged since it was recorded: 0, or -1. */
 static int cached_id(store_t *S, const doc_t *d, const char *abs, long long mtime,
-                     char id[48])
+                     char id[IDENT_MAX])
 {
     return mtime < 0 ? -1 : store_id_for_path(S, abs, d->src_len, mtime, id);
 }
 
-/* The identity of d, read from abs (mtime: its modification time, < 0
- * unknown), from the cache beside the indexes (0), else hashed and kept
- * there when hash (-1 when !hash). */
-static int ident_by_path(const char *abs, long long mt, const doc_t *d, char id[48], int hash)
+/* A store written by juan 0.1.0 keeps the document of identity id (which
+ * it does not know) under the identity of the version before (ident.h):
+ * 0 and that identity in old, else -1. The text is hashed the old way
+ * only when the store holds an old identity of a text of its length. */
+static int legacy_id(store_t *S, const doc_t *d, const char *id, char old[IDENT_MAX])
 {
-    buf_t key = {0};
-    buf_adds(&key, abs);
-    buf_addc(&key, '\t');
-    buf_adds(&key, d->encoding ? d->encoding : "");
-    int r = 0;
-    if (mt < 0 || sindex_known_id(key.p, (long long)d->src_len, mt, id) < 0) {
-        r = -1;
-        if (hash) {
-            ident_of(d->text, d->len, id);
-            if (mt >= 0)
-                sindex_remember_id(key.p, (long long)d->src_len, mt, id);
-            r = 0;
-        }
-    }
-    buf_free(&key);
-    return r;
-}
-
-static int ident_at(const char *path, const doc_t *d, char id[48], int hash)
-{
-    char *abs = absolute(path);
-    int r = ident_by_path(abs, mtime_of(abs), d, id, hash);
-    free(abs);
-    return r;
-}
-
-void mem_ident(const char *path, const doc_t *d, char id[48])
-{
-    ident_at(path, d, id, 1);
-}
-
-int mem_ident_known(const char *path, const doc_t *d, char id[48])
-{
-    return ident_at(path, d, id, 0);
+    char pre[IDENT_MAX];
+    ident_legacy_prefix(d->len, pre);
+    if (!S || store_has_doc(S, id) || !store_has_prefix(S, pre))
+        return -1;
+    ident_legacy(d->text, d->len, old);
+    return store_has_doc(S, old) ? 0 : -1;
 }
 
 int mem_lookup(store_t *S, const char *path, docinfo_t *info)
 {
-    char *abs = absolute(path);
+    char *abs = ident_abspath(path);
     int r = store_info_for_path(S, abs, info);
     if (r < 0) { /* not seen at this path: by content */
         doc_t d;
         doc_opts_t o = {0};
         if (doc_open(&d, path, &o) == DOC_OK) {
-            char id[48];
-            if (cached_id(S, &d, abs, mtime_of(abs), id) < 0)
+            char id[IDENT_MAX], old[IDENT_MAX];
+            if (cached_id(S, &d, abs, ident_mtime(abs), id) < 0)
                 ident_of(d.text, d.len, id);
             r = store_info_for_id(S, id, info);
+            if (r < 0 && legacy_id(S, &d, id, old) == 0)
+                r = store_info_for_id(S, old, info);
         }
         doc_close(&d);
     }
@@ -139,9 +93,11 @@ static void finish(memory_t *m)
     const doc_t *d = m->d;
     if (!S)
         return; /* no store: the identity is all (for the search index) */
+    char prev[IDENT_MAX];
+    if (legacy_id(S, d, m->id, prev) == 0) /* the same text, kept by 0.1.0 */
+        store_rekey(S, prev, m->id);
     buf_t t = {0};
     title_of(m->st, m->path, &t);
-    char prev[48];
     /* standard input is remembered by its content alone */
     store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
                    m->touch, prev);
@@ -177,9 +133,9 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
     m->st = st;
     m->d = d;
     m->touch = touch;
-    m->path = absolute(path);
-    m->mtime = mtime_of(m->path);
-    if (!S ? ident_by_path(m->path, m->mtime, d, m->id, 0) == 0
+    m->path = ident_abspath(path);
+    m->mtime = ident_mtime(m->path);
+    if (!S ? ident_recorded(m->path, m->mtime, d, m->id) == 0
            : cached_id(S, d, m->path, m->mtime, m->id) == 0) {
         finish(m); /* unchanged since last time: no hashing */
         return;

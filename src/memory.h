@@ -2,12 +2,14 @@
  * where the reader left it, its marks and bookmarks — kept in step with
  * the text as it is now.
  *
- * Contract: mem_open() names the document by its content (ident; a path
- * whose size and mtime are unchanged reuses the identity stored for it,
- * so a large file is not hashed again), records the path, and, when the
- * content at that path changed since last time, carries the old
+ * Contract: mem_open() names the document by its content (ident.h; a
+ * path whose size and mtime are unchanged reuses the identity stored for
+ * it, so a large file is not hashed again), records the path, and, when
+ * the content at that path changed since last time, carries the old
  * position and bookmarks over to the new content, re-anchored (anchor):
- * mem->moved counts those that did not land exactly. touch: this is a
+ * mem->moved counts those that did not land exactly. What juan 0.1.0
+ * kept of the same text (under an identity of the older form) is re-keyed
+ * to the current identity whole, wherever the file is now. touch: this is a
  * reading (its last-read time changes), not a look (--bookmarks). Offsets handed out
  * are offsets of the current text. Every function takes a NULL store
  * (--no-state, or a store that could not be opened) and then keeps
@@ -15,6 +17,7 @@
 #ifndef JUAN_MEMORY_H
 #define JUAN_MEMORY_H
 #include "doc.h"
+#include "ident.h"
 #include "store.h"
 #include "structure.h"
 
@@ -26,7 +29,7 @@ typedef struct {
     store_t *S;
     const structure_t *st;
     const doc_t *d;
-    char id[48];
+    char id[IDENT_MAX];
     char *path;  /* absolute */
     int moved;   /* bookmarks (and position) that did not land exactly */
     int touch;
@@ -58,11 +61,5 @@ int mem_delete(memory_t *m, const char *name);
 /* What the store knows of the file at path (by its content, so a copy or a
  * renamed file is known too), without recording anything; 0 or -1. */
 int mem_lookup(store_t *S, const char *path, docinfo_t *info);
-/* The identity of document d read from path, without the store (--grep,
- * --index): kept beside the search indexes by path, encoding, size and
- * modification time, so an unchanged file is hashed once. */
-void mem_ident(const char *path, const doc_t *d, char id[48]);
-/* The same when it is known there without hashing: 0, else -1. */
-int mem_ident_known(const char *path, const doc_t *d, char id[48]);
 
 #endif

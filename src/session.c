@@ -219,7 +219,7 @@ void session_first_search(tui_t *T)
     char id[48]; /* (a large text still being hashed: one made by --index) */
     if (!T->mem.pending)
         search_use_index(&T->srch, T->mem.id);
-    else if (mem_ident_known(T->d.path, &T->d, id) == 0)
+    else if (ident_doc_known(T->d.path, &T->d, id) == 0)
         search_use_index(&T->srch, id);
     if (T->srch.id[0] && !T->index_at)
         T->index_at = now_ms() + 2000;

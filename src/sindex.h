@@ -11,12 +11,12 @@
  * a magic number, a format version, the folding flags, the text's length,
  * the offsets and sizes of its parts and a checksum of everything but the
  * folded text, which is checked a block at a time before a block is used
- * (sindex_block_ok). A file that is stale, truncated or corrupt is never
- * trusted: sindex_open fails (the caller rebuilds, overwriting it).
- * Written to a temporary file, fsync'ed and renamed into place; the index
- * is mapped, not read. sindex_known_id/sindex_remember_id keep, beside the
- * indexes, a file's identity by path, size and modification time, so that
- * an unchanged file is not hashed again. No curses, no output. */
+ * (sindex_block_ok); the checksums are XXH3 (hash.h). A file that is
+ * stale, of another format version, truncated or corrupt is never trusted:
+ * sindex_open fails (the caller rebuilds, overwriting it). Written to a
+ * temporary file, fsync'ed and renamed into place; the first index a
+ * process writes removes those of older versions from its directory. The
+ * index is mapped, not read. No curses, no output. */
 #ifndef JUAN_SINDEX_H
 #define JUAN_SINDEX_H
 #include "norm.h"
@@ -24,6 +24,8 @@
 #include <stdint.h>
 
 enum {
+    SIX_VERSION = 4,    /* of the file format. 3: blocks with their offsets,
+                           checksums and filters; 4: the checksums are XXH3 */
     SIX_BLOCK = 65536,  /* document bytes per block (about) */
     SIX_BLOOM = 16384,  /* bytes of Bloom filter per block */
     SIX_REACH = 64,     /* a block's filter also holds what starts in the
@@ -34,6 +36,9 @@ enum {
 typedef struct sindex sindex_t;
 typedef struct sindex_w sindex_w;
 
+/* The cache directory CACHE (malloc'ed), made first when make; NULL when
+ * there is none (or it cannot be made). */
+char *sindex_dir(int make);
 /* The index file for identity id and norm flags (malloc'ed), or NULL when
  * there is no cache directory. */
 char *sindex_path(const char *id, int flags);
@@ -72,9 +77,5 @@ void sindex_abort(sindex_w *w);
  * f[0..n) in place when its header's sizes agree with n, so that damage
  * behind the checksum reaches the checks after it. 0, or -1. */
 int sindex_reseal(unsigned char *f, size_t n);
-/* The identity recorded for the file at path (absolute) when its size and
- * modification time (ns) are still those recorded: 0, else -1. */
-int sindex_known_id(const char *path, long long size, long long mtime, char id[48]);
-void sindex_remember_id(const char *path, long long size, long long mtime, const char *id);
 
 #endif

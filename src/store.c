@@ -1,4 +1,5 @@
 #include "store.h"
+#include "ident.h"
 #include "text.h"
 #include "util.h"
 
@@ -322,12 +323,8 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
     sqlite3_stmt *q = stmt(S, "SELECT doc FROM paths WHERE path=?", "s", path);
     if (q && sqlite3_step(q) == SQLITE_ROW) {
         const char *old = (const char *)sqlite3_column_text(q, 0);
-        if (old && strcmp(old, id)) {
-            sqlite3_stmt *k = stmt(S, "SELECT 1 FROM documents WHERE id=?", "s", id);
-            if (k && sqlite3_step(k) != SQLITE_ROW)
-                snprintf(prev, 48, "%s", old);
-            sqlite3_finalize(k);
-        }
+        if (old && strcmp(old, id) && !store_has_doc(S, id))
+            snprintf(prev, 48, "%s", old);
     }
     sqlite3_finalize(q);
     long long t = now_s();
@@ -358,10 +355,53 @@ int store_id_for_path(store_t *S, const char *path, size_t size,
     int r = -1;
     if (q && sqlite3_step(q) == SQLITE_ROW) {
         copy_col(id, 48, q, 0);
-        r = 0;
+        r = ident_current(id) ? 0 : -1; /* an older form: hashed again */
     }
     sqlite3_finalize(q);
     return r;
+}
+
+/* Does sql, with one string argument, give a row? */
+static int exists(store_t *S, const char *sql, const char *arg)
+{
+    if (!S)
+        return 0;
+    sqlite3_stmt *q = stmt(S, sql, "s", arg);
+    int r = q && sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return r;
+}
+
+int store_has_doc(store_t *S, const char *id)
+{
+    return exists(S, "SELECT 1 FROM documents WHERE id=?", id);
+}
+
+int store_has_prefix(store_t *S, const char *prefix)
+{
+    return exists(S, "SELECT 1 FROM documents WHERE substr(id, 1, length(?1)) = ?1 LIMIT 1",
+                  prefix);
+}
+
+int store_rekey(store_t *S, const char *from, const char *to)
+{
+    if (!S)
+        return -1;
+    if (begin(S) < 0)
+        return failed(S);
+    if (store_has_doc(S, to) || !store_has_doc(S, from)) {
+        exec(S, "ROLLBACK");
+        return -1;
+    }
+    static const char *const sql[] = {
+        "UPDATE documents SET id=?1 WHERE id=?2",
+        "UPDATE paths SET doc=?1 WHERE doc=?2",
+        "UPDATE OR REPLACE positions SET doc=?1 WHERE doc=?2",
+        "UPDATE OR REPLACE bookmarks SET doc=?1 WHERE doc=?2"};
+    int ok = 0;
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++)
+        ok |= run(S, stmt(S, sql[i], "ss", to, from));
+    return commit(S, ok);
 }
 
 void store_set_mtime(store_t *S, const char *path, long long mtime)
@@ -488,12 +528,7 @@ int store_forget(store_t *S, const char *id)
 
 void store_drop_orphan(store_t *S, const char *id)
 {
-    if (!S)
-        return;
-    sqlite3_stmt *q = stmt(S, "SELECT 1 FROM paths WHERE doc=?", "s", id);
-    int has = q && sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    if (!has)
+    if (S && !exists(S, "SELECT 1 FROM paths WHERE doc=?", id))
         store_forget(S, id);
 }
 

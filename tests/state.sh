@@ -211,4 +211,58 @@ out=$("$JUAN" --forget "$T/renamed.txt"); [ "$out" = "forgot $T/renamed.txt" ] &
 "$JUAN" --state-dir "$S2" --bookmarks samples/japanese.txt >/dev/null && [ -f "$S2/state.db" ] && ok || bad "--state-dir"
 [ "$(stat -c %a "$S2")" = 700 ] && [ "$(stat -c %a "$S2/state.db")" = 600 ] && ok || bad "modes 0700 and 0600"
 
+# ---- the state and cache of juan 0.1.0 (tests/upgrade/; state-0.1.0.sql says how
+# they were made): kept under the identities of the older form, found again
+old_at=/tmp/juan-upgrade/bookshop.txt
+U="$T/upgrade"
+mkdir -p "$U/state" "$U/moved/state" "$U/cache/paths"
+cp tests/upgrade/bookshop.txt "$U/bookshop.txt"
+cp tests/upgrade/bookshop.txt "$U/moved/bookshop.txt"
+want=$(cat tests/upgrade/bookmarks-0.1.0.txt)
+sed "s|$old_at|$U/bookshop.txt|" tests/upgrade/state-0.1.0.sql | sqlite3 "$U/state/state.db" &&
+    ok || bad "upgrade: the fixture loads"
+sqlite3 "$U/moved/state/state.db" <tests/upgrade/state-0.1.0.sql && ok || bad "upgrade: the fixture loads (moved)"
+# by path: --bookmarks shows what 0.1.0 showed; the records are re-keyed
+out=$(JUAN_STATE_DIR="$U/state" "$JUAN" --bookmarks "$U/bookshop.txt")
+[ "$out" = "$want" ] && ok || bad "upgrade by path: --bookmarks: [$out], want [$want]"
+sq() { sqlite3 "$1/state.db" "$2"; }
+[ "$(sq "$U/state" "SELECT count(*) FROM documents WHERE id NOT LIKE 'x3-1339-%'")" = 0 ] &&
+    [ "$(sq "$U/state" "SELECT count(DISTINCT doc) || ' ' || count(*) FROM bookmarks WHERE doc LIKE 'x3-1339-%'")" = "1 2" ] &&
+    [ "$(sq "$U/state" "SELECT count(*) FROM positions WHERE doc LIKE 'x3-1339-%'")" = 1 ] &&
+    [ "$(sq "$U/state" "SELECT title FROM documents")" = 旧书店的下午 ] && ok ||
+    bad "upgrade by path: re-keyed whole: $(sq "$U/state" "SELECT * FROM documents; SELECT doc, name FROM bookmarks")"
+# the reader resumes where 0.1.0 left it
+JUAN_STATE_DIR="$U/state" run 40 10 "$U/bookshop.txt"
+wait_for "resumed at 52%" && poll top_starts "店主话不多" && ok || bad "upgrade: the reader resumes"
+keys "'" a; poll top_starts "书没有按什么规矩排" && ok || bad "upgrade: 'a is where it was"
+quit
+# by content: the file is no longer where 0.1.0 saw it
+out=$(JUAN_STATE_DIR="$U/moved/state" "$JUAN" --bookmarks "$U/moved/bookshop.txt")
+[ "$out" = "$want" ] && ok || bad "upgrade by content: --bookmarks: [$out], want [$want]"
+[ "$(sq "$U/moved/state" "SELECT count(*) FROM documents WHERE id NOT LIKE 'x3-1339-%'")" = 0 ] && ok ||
+    bad "upgrade by content: re-keyed"
+# its index (format 3) and record by path (version 1): refused, rebuilt and
+# removed; --grep gives the matches it gives without an index
+C="$U/cache"
+old_idx="$C/1339-a488e59639e9fdc1.t2s.idx"
+base64 -d tests/upgrade/bookshop-0.1.0.t2s.idx.gz.b64 | gunzip >"$old_idx" &&
+    cp tests/upgrade/record-0.1.0 "$C/paths/26d6c5402d31d956" && ok || bad "upgrade: the index fixture"
+version() { od -An -tu4 -j8 -N4 "$1" | tr -d ' '; }
+[ "$(version "$old_idx")" = 3 ] && ok || bad "upgrade: the fixture is an index of format 3"
+for w in 书 店主 "会响的梯子"; do
+    n=$("$JUAN" --grep --no-index -c "$w" "$U/bookshop.txt")
+    [ "$(JUAN_CACHE_DIR="$C" "$JUAN" --grep -c "$w" "$U/bookshop.txt")" = "$n" ] && [ "$n" -gt 0 ] && ok ||
+        bad "upgrade: --grep -c $w: the index's count is $n's"
+done
+new_idx=$(ls "$C"/x3-1339-*.t2s.idx 2>/dev/null)
+[ -n "$new_idx" ] && [ "$(version "$new_idx")" = 4 ] && ok || bad "upgrade: a new index: $(ls "$C")"
+[ ! -e "$old_idx" ] && [ ! -e "$C/paths" ] && ok || bad "upgrade: 0.1.0's index and records removed: $(ls "$C")"
+grep -q "^JUANPATH 2 1339 [0-9]* x3-1339-" "$C"/ids/* && ok || bad "upgrade: the record rewritten"
+# an index of format 3 where the new one belongs: refused and made again
+base64 -d tests/upgrade/bookshop-0.1.0.t2s.idx.gz.b64 | gunzip >"$new_idx"
+ino=$(stat -c %i "$new_idx")
+[ "$(JUAN_CACHE_DIR="$C" "$JUAN" --grep -c 书 "$U/bookshop.txt")" = "$("$JUAN" --grep --no-index -c 书 "$U/bookshop.txt")" ] &&
+    [ "$(version "$new_idx")" = 4 ] && [ "$(stat -c %i "$new_idx")" != "$ino" ] && ok ||
+    bad "upgrade: an index of format 3 at the new name rebuilt"
+
 done_tests

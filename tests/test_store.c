@@ -2,6 +2,7 @@
  * after edits; a damaged database set aside; two processes writing at once;
  * a process killed while saving; a directory that cannot be made. */
 #include "anchor.h"
+#include "ident.h"
 #include "store.h"
 #include "t.h"
 #include "text.h"
@@ -42,36 +43,36 @@ static void basics(void)
     CHECK(stat(dir, &sb) == 0 && (sb.st_mode & 0777) == 0700);
     CHECK(stat(store_file(S), &sb) == 0 && (sb.st_mode & 0777) == 0600);
     char prev[48];
-    CHECK(store_doc_seen(S, "10-aaaa", "/x/a.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0);
+    CHECK(store_doc_seen(S, "x3-10-aaaa", "/x/a.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0);
     CHECK(prev[0] == 0);
     anchor_t a = {.offset = 5, .quote = "引文", .section = "第一节", .section_off = 2, .percent = 50};
-    CHECK(store_set_position(S, "10-aaaa", &a) == 0);
+    CHECK(store_set_position(S, "x3-10-aaaa", &a) == 0);
     anchor_t b;
-    CHECK(store_get_position(S, "10-aaaa", &b) == 0 && b.offset == 5 &&
+    CHECK(store_get_position(S, "x3-10-aaaa", &b) == 0 && b.offset == 5 &&
           !strcmp(b.quote, "引文") && !strcmp(b.section, "第一节") && b.section_off == 2);
     CHECK(store_get_position(S, "nope", &b) < 0);
     bookmark_t bm = {.name = "重要", .note = "备注", .at = a};
-    CHECK(store_put_bookmark(S, "10-aaaa", &bm) == 0);
+    CHECK(store_put_bookmark(S, "x3-10-aaaa", &bm) == 0);
     bm.at.offset = 1;
     snprintf(bm.name, sizeof bm.name, "'a");
-    CHECK(store_put_bookmark(S, "10-aaaa", &bm) == 0);
+    CHECK(store_put_bookmark(S, "x3-10-aaaa", &bm) == 0);
     bookmark_t *v;
-    size_t n = store_bookmarks(S, "10-aaaa", &v);
+    size_t n = store_bookmarks(S, "x3-10-aaaa", &v);
     CHECK(n == 2 && !strcmp(v[0].name, "'a") && !strcmp(v[1].name, "重要") &&
           !strcmp(v[1].note, "备注"));
     free(v);
-    CHECK(store_rename_bookmark(S, "10-aaaa", "重要", "很重要") == 0);
-    CHECK(store_delete_bookmark(S, "10-aaaa", "'a") == 0);
-    n = store_bookmarks(S, "10-aaaa", &v);
+    CHECK(store_rename_bookmark(S, "x3-10-aaaa", "重要", "很重要") == 0);
+    CHECK(store_delete_bookmark(S, "x3-10-aaaa", "'a") == 0);
+    n = store_bookmarks(S, "x3-10-aaaa", &v);
     CHECK(n == 1 && !strcmp(v[0].name, "很重要"));
     free(v);
     /* a second path to the same content shares it; new content at a known
      * path names the identity it replaces */
-    CHECK(store_doc_seen(S, "10-aaaa", "/y/copy.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0 && !prev[0]);
-    CHECK(store_doc_seen(S, "11-bbbb", "/x/a.txt", "标题", "UTF-8", 11, 11, 1, prev) == 0);
-    CHECK_MSG(!strcmp(prev, "10-aaaa"), "prev: %s", prev);
-    store_drop_orphan(S, "10-aaaa"); /* /y/copy.txt still leads to it */
-    CHECK(store_get_position(S, "10-aaaa", &b) == 0);
+    CHECK(store_doc_seen(S, "x3-10-aaaa", "/y/copy.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0 && !prev[0]);
+    CHECK(store_doc_seen(S, "x3-11-bbbb", "/x/a.txt", "标题", "UTF-8", 11, 11, 1, prev) == 0);
+    CHECK_MSG(!strcmp(prev, "x3-10-aaaa"), "prev: %s", prev);
+    store_drop_orphan(S, "x3-10-aaaa"); /* /y/copy.txt still leads to it */
+    CHECK(store_get_position(S, "x3-10-aaaa", &b) == 0);
     docinfo_t *d;
     n = store_recent(S, &d);
     CHECK(n == 2);
@@ -82,11 +83,31 @@ static void basics(void)
     /* the path cache */
     char id[48];
     store_set_mtime(S, "/x/a.txt", 1234);
-    CHECK(store_id_for_path(S, "/x/a.txt", 11, 1234, id) == 0 && !strcmp(id, "11-bbbb"));
+    CHECK(store_id_for_path(S, "/x/a.txt", 11, 1234, id) == 0 && !strcmp(id, "x3-11-bbbb"));
     CHECK(store_id_for_path(S, "/x/a.txt", 11, 1235, id) < 0);
-    CHECK(store_forget(S, "10-aaaa") == 0);
-    CHECK(store_get_position(S, "10-aaaa", &b) < 0);
-    CHECK(store_bookmarks(S, "10-aaaa", &v) == 0);
+    /* an identity of the older form is not handed out by path; re-keyed,
+     * everything kept under it is the new identity's */
+    CHECK(store_doc_seen(S, "12-cccc", "/x/old.txt", "旧", "UTF-8", 12, 12, 1, prev) == 0);
+    store_set_mtime(S, "/x/old.txt", 99);
+    CHECK(store_set_position(S, "12-cccc", &a) == 0 && store_put_bookmark(S, "12-cccc", &bm) == 0);
+    CHECK(store_id_for_path(S, "/x/old.txt", 12, 99, id) < 0);
+    CHECK(store_has_doc(S, "12-cccc") && !store_has_doc(S, "x3-12-cccc"));
+    CHECK(store_has_prefix(S, "12-") && !store_has_prefix(S, "13-") && store_has_prefix(S, "x3-1"));
+    CHECK(store_rekey(S, "12-cccc", "x3-11-bbbb") < 0); /* taken */
+    CHECK(store_rekey(S, "12-none", "x3-12-dddd") < 0);  /* nothing to give */
+    CHECK(store_rekey(S, "12-cccc", "x3-12-dddd") == 0);
+    CHECK(!store_has_doc(S, "12-cccc") && store_get_position(S, "12-cccc", &b) < 0);
+    CHECK(store_get_position(S, "x3-12-dddd", &b) == 0 && !strcmp(b.quote, "引文"));
+    n = store_bookmarks(S, "x3-12-dddd", &v);
+    CHECK(n == 1 && !strcmp(v[0].name, "'a"));
+    free(v);
+    CHECK(store_id_for_path(S, "/x/old.txt", 12, 99, id) == 0 && !strcmp(id, "x3-12-dddd"));
+    CHECK(store_info_for_path(S, "/x/old.txt", &one) == 0 && !strcmp(one.title, "旧") &&
+          one.last_read > 0);
+    CHECK(store_warning(S) == NULL);
+    CHECK(store_forget(S, "x3-10-aaaa") == 0);
+    CHECK(store_get_position(S, "x3-10-aaaa", &b) < 0);
+    CHECK(store_bookmarks(S, "x3-10-aaaa", &v) == 0);
     free(v);
     store_close(S);
     CHECK(integrity_ok());
@@ -241,7 +262,24 @@ static void anchors(void)
     ident_of(c, strlen(c), i3);
     free(c);
     CHECK(!strcmp(i1, i2) && strcmp(i1, i3));
-    CHECK(!strncmp(i1, "125-", 4) || strchr(i1, '-'));
+    char want[64];
+    snprintf(want, sizeof want, "x3-%zu-", strlen(v1));
+    CHECK_MSG(!strncmp(i1, want, strlen(want)) && strlen(i1) == strlen(want) + 16, "%s", i1);
+    CHECK(ident_current(i1));
+    /* version 1 (what juan 0.1.0 stored; the values were made by it):
+     * recognised, never current */
+    char l[IDENT_MAX], pre[IDENT_MAX];
+    ident_legacy("一二三", strlen("一二三"), l);
+    CHECK_STR(l, "9-9e702da002bf1d0b");
+    const char *digits = "0123456789012345678901234567890123456789012345678901234567890123456789"
+                         "012345678901234567890123456789abc";
+    ident_legacy(digits, strlen(digits), l);
+    CHECK_STR(l, "103-b231d30f15924e5c");
+    CHECK(!ident_current(l) && !ident_current("") && !ident_current("x3"));
+    ident_legacy_prefix(103, pre);
+    CHECK_STR(pre, "103-");
+    _Atomic int stop = 1;
+    CHECK(ident_of_stoppable(v1, strlen(v1), i3, &stop) == 0 && !strcmp(i3, i1)); /* too short to stop */
     /* read from a file in chunks, from an offset (a BOM), it is the same
      * identity: sizes around the chunk (1 MiB) and group (32 B) edges */
     const size_t sizes[] = {0, 31, 32, 33, (1u << 20) - 1, 1u << 20, (1u << 20) + 17, 3u << 20};
@@ -259,6 +297,12 @@ static void anchors(void)
         ident_of(t + 3, n, a1);
         CHECK_MSG(fd >= 0 && ident_of_fd(fd, 3, n, a2, NULL) == 0 && !strcmp(a1, a2),
                   "ident_of_fd = ident_of for %zu bytes", n);
+        _Atomic int go = 0;
+        CHECK_MSG(ident_of_stoppable(t + 3, n, a2, &go) == 0 && !strcmp(a1, a2),
+                  "ident_of_stoppable = ident_of for %zu bytes", n);
+        go = 1;
+        CHECK(n <= (1u << 20) || ident_of_stoppable(t + 3, n, a2, &go) < 0);
+        CHECK(fd < 0 || ident_of_fd(fd, 3, n, a2, &go) < 0 || n == 0);
         CHECK(fd >= 0 && ident_of_fd(fd, 3, n + 1, a2, NULL) < 0); /* short of bytes */
         if (fd >= 0)
             close(fd);
