@@ -302,8 +302,9 @@ static inline int bit(const uint64_t *m, uint32_t c)
     return (int)(__atomic_load_n(&m[c >> 6], __ATOMIC_RELAXED) >> (c & 63) & 1);
 }
 
-/* The bulk of CJK and Latin text: characters whose folding is known, each followed by one that stands alone, folded from
- * the tables alone. From *pi; returns with *pi where it stopped. */
+/* The bulk of CJK and Latin text: characters whose folding is known,
+ * each followed by one that stands alone, folded from the tables alone.
+ * From *pi; returns with *pi where it stopped. */
 static void fast_run(norm_t *N, const unsigned char *p, size_t n, size_t base, size_t *pi,
                      int *plin, int f)
 {
