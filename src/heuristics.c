@@ -5,11 +5,12 @@
  * bytes. Inputs are not NUL-terminated; every read is checked against n. */
 #include "heuristics.h"
 
+#include "chars.h"
 #include "text.h"
 
 #include <stdint.h>
 #include <string.h>
-#include <wctype.h>
+#include <uchar.h>
 
 #define HEAD_MAX_BYTES 256 /* 60 cells of CJK = 90 bytes; ample slack */
 #define NUM_MAX_CELLS 60   /* numbered headings: interview section titles
@@ -33,11 +34,6 @@ static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *next)
     return c;
 }
 
-static int is_blank(uint32_t c)
-{
-    return c == ' ' || c == '\t' || c == 0x3000;
-}
-
 static int is_ascii_digit(uint32_t c)
 {
     return c >= '0' && c <= '9';
@@ -45,79 +41,58 @@ static int is_ascii_digit(uint32_t c)
 
 static int is_digit(uint32_t c) /* ASCII or fullwidth */
 {
-    return is_ascii_digit(c) || (c >= 0xFF10 && c <= 0xFF19);
+    return is_ascii_digit(c) || ch_is(c, CH_FW_DIGIT);
 }
 
-static int in_list(uint32_t c, const uint32_t *list, size_t k)
+/* Is c one of the characters of list (a U"" string)? */
+static int in_list(uint32_t c, const char32_t *list)
 {
-    for (size_t i = 0; i < k; i++)
-        if (list[i] == c)
+    for (; *list; list++)
+        if (*list == c)
             return 1;
     return 0;
 }
-#define IN(c, arr) in_list((c), (arr), sizeof(arr) / sizeof(arr[0]))
+#define IN(c, list) in_list((c), (list))
 
-/* 一二三四五六七八九十百千零〇两 */
-static const uint32_t CJK_NUMERALS[] = {
-    0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B,
-    0x4E5D, 0x5341, 0x767E, 0x5343, 0x96F6, 0x3007, 0x4E24};
+static const char32_t CJK_NUMERALS[] = U"一二三四五六七八九十百千零〇两";
 
 static int is_cjknum(uint32_t c)
 {
     return IN(c, CJK_NUMERALS);
 }
 
-/* A letter or ideograph: anything that makes a line more than numbers,
- * punctuation and symbols. */
+/* A letter or ideograph (Alphabetic): anything that makes a line more
+ * than numbers, punctuation and symbols. */
 static int is_letter(uint32_t c)
 {
-    if (c < 0x80)
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    if (c == 0xFFFD || (c >= 0xFF10 && c <= 0xFF19))
-        return 0;
-    if ((c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || /* kana */
-        (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF) ||
-        (c >= 0xAC00 && c <= 0xD7AF) || /* hangul */
-        (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A))
-        return 1;
-    return iswalpha((wint_t)c) != 0;
+    return ch_is(c, CH_LETTER);
 }
 
+/* The word lists of the heuristics below: which punctuation ends or
+ * breaks what. */
+
 /* A line may not end with these and be a numbered heading. */
-static const uint32_t BAD_HEADING_END[] = {0x3002, 0xFF0C, 0x3001, 0xFF1B,
-                                           0xFF1A, ',', ';', ':'};
+static const char32_t BAD_HEADING_END[] = U"。，、；：,;:";
 
 /* Sentence punctuation that a minor heading may not contain (ASCII '.' is
  * handled separately: only a '.' before a space or at the end counts). */
-static const uint32_t MINOR_PUNCT[] = {0x3002, 0xFF0C, 0x3001, 0xFF1B,
-                                       0xFF01, 0xFF1F, 0xFF1A, ':',
-                                       ',',    ';',    '!',    '?'};
+static const char32_t MINOR_PUNCT[] = U"。，、；！？：:,;!?";
 
-/* Bullets and list markers: - * • · > # ・ ＊ ＃ ＞ */
-static const uint32_t LIST_MARKERS[] = {'-',    '*',    0x2022, 0x00B7, '>',
-                                        '#',    0x30FB, 0xFF0A, 0xFF03, 0xFF1E};
+/* Bullets and list markers. */
+static const char32_t LIST_MARKERS[] = U"-*•·>#・＊＃＞";
 
-/* Opening and closing quotes/brackets: a line wholly inside one pair is a
- * quotation or a title, not a heading. */
-static const uint32_t OPENERS[] = {0x201C, 0x2018, 0x300C, 0x300E, '"',
-                                   '\'',   0xFF08, '(',    '[',    0x300A,
-                                   0x3008, 0x3014, 0x3010};
-static const uint32_t CLOSERS[] = {0x201D, 0x2019, 0x300D, 0x300F, '"',
-                                   '\'',   0xFF09, ')',    ']',    0x300B,
-                                   0x3009, 0x3015, 0x3011};
+/* Opening and closing quotes/brackets, pair by pair: a line wholly inside
+ * one pair is a quotation or a title, not a heading. */
+static const char32_t OPENERS[] = U"“‘「『\"'（([《〈〔【";
+static const char32_t CLOSERS[] = U"”’」』\"'）)]》〉〕】";
 
 /* Characters a speaker's name may not contain: sentence punctuation,
  * brackets, quotes, colons, markup. */
-static const uint32_t NAME_BAD[] = {
-    0x3002, 0xFF0C, 0x3001, 0xFF1B, 0xFF01, 0xFF1F, ',',    '.',
-    ';',    '!',    '?',    0xFF08, 0xFF09, '(',    ')',    0x300A,
-    0x300B, 0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x3010,
-    0x3011, '[',    ']',    '"',    '*',    0xFF1A, ':',    0x2026};
+static const char32_t NAME_BAD[] = U"。，、；！？,.;!?（）()《》“”「」『』【】[]\"*：:…";
 
 static int is_colon(uint32_t c)
 {
-    return c == ':' || c == 0xFF1A;
+    return c == ':' || c == U'：';
 }
 
 /* ---- numbered headings ---- */
@@ -137,9 +112,9 @@ static int numbered_ok(const char *s, size_t n, size_t t, int fam)
     int stops = 0, commas = 0; /* 。 and ， in the title */
     for (size_t i = 0, j; i < n; i = j) { /* n is small: checked above */
         last = cp_at(s, n, i, &j);
-        if (i >= t && last == 0x3002)
+        if (i >= t && last == U'。')
             stops++;
-        if (i >= t && last == 0xFF0C)
+        if (i >= t && last == U'，')
             commas++;
     }
     /* a title may pause twice but is not a sentence; "Chapter 7:" ends
@@ -191,7 +166,7 @@ static int parse_numdot(const char *s, size_t n, size_t *t)
     int cjk, d;
     uint32_t c = numeral_run(s, n, &i, &j, &cjk, &d);
     if (cjk || d < 1 || d > 3 || i >= n ||
-        !(c == '.' || c == 0xFF0E || c == 0x3001))
+        !(c == '.' || c == U'．' || c == U'、'))
         return 0;
     if (j < n) {
         size_t k;
@@ -208,7 +183,7 @@ static int parse_cjknum(const char *s, size_t n, size_t *t)
     size_t i = 0, j;
     int d, dig;
     uint32_t c = numeral_run(s, n, &i, &j, &d, &dig);
-    if (dig || d < 1 || d > 4 || i >= n || c != 0x3001)
+    if (dig || d < 1 || d > 4 || i >= n || c != U'、')
         return 0;
     *t = text_skip_blanks(s, j, n);
     return *t < n;
@@ -222,13 +197,13 @@ static int parse_paren(const char *s, size_t n, size_t *t)
     if (n == 0)
         return 0;
     uint32_t c = cp_at(s, n, 0, &i);
-    if (c != 0xFF08 && c != '(')
+    if (c != U'（' && c != '(')
         return 0;
     int cjk, dig;
     c = numeral_run(s, n, &i, &j, &cjk, &dig);
     if (!((cjk >= 1 && cjk <= 4) || (dig >= 1 && dig <= 3)) || i >= n)
         return 0;
-    if (c != 0xFF09 && c != ')')
+    if (c != U'）' && c != ')')
         return 0;
     *t = text_skip_blanks(s, j, n);
     return 1;
@@ -238,19 +213,18 @@ static int parse_paren(const char *s, size_t n, size_t *t)
 static int parse_di(const char *s, size_t n, size_t *t)
 {
     size_t i, j;
-    if (n == 0 || cp_at(s, n, 0, &i) != 0x7B2C) /* 第 */
+    if (n == 0 || cp_at(s, n, 0, &i) != U'第')
         return HF_NONE;
     int cjk, dig;
     uint32_t c = numeral_run(s, n, &i, &j, &cjk, &dig);
     if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 4)) || i >= n)
         return HF_NONE;
     int fam;
-    if (c == 0x56DE) /* 回 */
+    if (c == U'回')
         fam = HF_HUI;
-    else if (c == 0x7AE0 || c == 0x8282 || c == 0x5377 || c == 0x7BC7 ||
-             c == 0x96C6) /* 章 节 卷 篇 集 */
+    else if (IN(c, U"章节卷篇集"))
         fam = HF_ZHANG;
-    else if (c == 0x90E8 && j < n && cp_at(s, n, j, &j) == 0x5206) /* 部分 */
+    else if (c == U'部' && j < n && cp_at(s, n, j, &j) == U'分')
         fam = HF_BUFEN;
     else
         return HF_NONE;
@@ -292,13 +266,12 @@ static int parse_chapter(const char *s, size_t n, size_t *t)
     /* the number must end here: a blank or a separator */
     size_t j;
     uint32_t c = cp_at(s, n, i, &j);
-    if (!is_blank(c) && !is_colon(c) && c != '.' && c != '-')
+    if (!ch_blank(c) && !is_colon(c) && c != '.' && c != '-')
         return 0;
     i = text_skip_blanks(s, i, n);
     if (i < n) {
         c = cp_at(s, n, i, &j);
-        if (is_colon(c) || c == '.' || c == '-' || c == 0x2013 ||
-            c == 0x2014)
+        if (is_colon(c) || c == '.' || c == '-' || c == U'–' || c == U'—')
             i = text_skip_blanks(s, j, n);
     }
     *t = i;
@@ -309,17 +282,17 @@ static int parse_chapter(const char *s, size_t n, size_t *t)
 static int is_bracket_heading(const char *s, size_t n)
 {
     size_t i, j;
-    if (n == 0 || cp_at(s, n, 0, &i) != 0x3010)
+    if (n == 0 || cp_at(s, n, 0, &i) != U'【')
         return 0;
     size_t in = i;
     uint32_t c = 0;
     while (i < n) {
         c = cp_at(s, n, i, &j);
-        if (c == 0x3011 || c == 0x3010)
+        if (c == U'】' || c == U'【')
             break;
         i = j;
     }
-    if (i >= n || c != 0x3011)
+    if (i >= n || c != U'】')
         return 0;
     if (text_skip_blanks(s, j, n) != n)
         return 0; /* text after the bracket */
@@ -342,16 +315,14 @@ static int is_minor(const char *s, size_t n)
         return 0;
     /* a quotation, a dash or a book title first is a line of text (an
      * attribution, a nickname), not a heading */
-    if (first == 0x201C || first == 0x2018 || first == 0x300C ||
-        first == 0x300E || first == 0x300A || first == 0x2014 ||
-        first == 0x2015 || first == 0x2026 || first == 0xFF08 || first == '(')
+    if (IN(first, U"“‘「『《—―…（("))
         return 0;
     int letter = 0;
     for (size_t i = 0; i < n; i = j) {
         c = cp_at(s, n, i, &j);
         if (IN(c, MINOR_PUNCT))
             return 0;
-        if (c == '.' && (j >= n || is_blank(cp_at(s, n, j, &k))))
+        if (c == '.' && (j >= n || ch_blank(cp_at(s, n, j, &k))))
             return 0; /* a full stop; "Node.js" and "1.5" are fine */
         if ((c == 'h' || c == 'H') && n - i >= 4 &&
             (s[i + 1] | 0x20) == 't' && (s[i + 2] | 0x20) == 't' &&
@@ -361,10 +332,9 @@ static int is_minor(const char *s, size_t n)
             letter = 1;
         last = c;
     }
-    if (!letter || last == 0xFF0E || last == 0xFF01 || last == 0xFF1F ||
-        last == 0x3002)
+    if (!letter || IN(last, U"．！？。"))
         return 0; /* ends a sentence (．！？ included) */
-    for (size_t k = 0; k < sizeof OPENERS / sizeof OPENERS[0]; k++)
+    for (size_t k = 0; OPENERS[k]; k++)
         if (first == OPENERS[k] && last == CLOSERS[k])
             return 0; /* a quotation */
     return 1;
@@ -409,7 +379,7 @@ static int scan_name(const char *s, size_t n, size_t from, int star,
         if (i - from > NAME_SCAN_BYTES)
             return 0;
         uint32_t c = cp_at(s, n, i, &j);
-        if (is_colon(c) || (star && c == '*') || (bracket && c == 0x3011)) {
+        if (is_colon(c) || (star && c == '*') || (bracket && c == U'】')) {
             *end = i;
             return 1;
         }
@@ -428,15 +398,7 @@ static int name_ok(const char *s, size_t a, size_t b, size_t *off,
                    size_t *len)
 {
     a = text_skip_blanks(s, a, b);
-    /* trim trailing blanks */
-    while (b > a) {
-        if (s[b - 1] == ' ' || s[b - 1] == '\t')
-            b--;
-        else if (b - a >= 3 && !memcmp(s + b - 3, "\xE3\x80\x80", 3))
-            b -= 3;
-        else
-            break;
-    }
+    b = text_trim_blanks(s, a, b);
     if (a >= b)
         return 0;
     size_t w = text_width(s + a, b - a);
@@ -449,7 +411,7 @@ static int name_ok(const char *s, size_t a, size_t b, size_t *off,
     /* all digits, or digits then a blank ("10:30", "3 Q:") */
     while (i < b && is_digit(c = cp_at(s, b, i, &j)))
         i = j;
-    if (i > a && (i == b || is_blank(c)))
+    if (i > a && (i == b || ch_blank(c)))
         return 0;
     *off = a;
     *len = b - a;
@@ -488,10 +450,10 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
                 return 0;
             p += 2;
         }
-    } else if (n >= 3 && !memcmp(s, "\xE3\x80\x90", 3)) {
+    } else if (n >= 3 && !memcmp(s, "【", 3)) {
         /* 【NAME】 or 【NAME】： */
         if (!scan_name(s, n, 3, 0, 1, &e) ||
-            cp_at(s, n, e, &j) != 0x3011 || !name_ok(s, 3, e, &off, &len))
+            cp_at(s, n, e, &j) != U'】' || !name_ok(s, 3, e, &off, &len))
             return 0;
         p = j;
         if (p < n && is_colon(cp_at(s, n, p, &j))) {
@@ -514,21 +476,13 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
     /* 诗曰： 看官听说： 但见那： are narration formulas, not speakers: a
      * name of two or more characters never ends in a verb of saying */
     if (len >= 6) {
-        size_t q = off + len, r = q;
-        while (r > off && ((unsigned char)s[r - 1] & 0xC0) == 0x80)
-            r--;
-        if (r > off)
-            r--;
-        uint32_t lastc = cp_at(s, q, r, &j);
-        if (lastc == 0x66F0 || lastc == 0x9053 || lastc == 0x4E91 ||
-            lastc == 0x8BF4 || lastc == 0x8AAA || lastc == 0x89C1 ||
-            lastc == 0x898B || lastc == 0x90A3)
+        size_t q = off + len;
+        if (IN(cp_at(s, q, utf8_back(s, off, q - 1), &j), U"曰道云说說见見那"))
             return 0;
     }
     /* 他笑道：“……” is narration quoting speech, not an interview turn */
     uint32_t after = cp_at(s, n, p, &j);
-    if (after == 0x201C || after == 0x300C || after == 0x300E ||
-        after == '"')
+    if (IN(after, U"“「『\""))
         return 0;
     if (name_off)
         *name_off = off;

@@ -1,73 +1,9 @@
 #include "layout.h"
+#include "chars.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unilbrk.h>
-
-/* clreq §3.1.7 / JLREQ cl-02, cl-04..cl-07, cl-11: no line may start with
- * these (sorted for bsearch). */
-static const uint32_t no_start_tab[] = {
-    0x2019, 0x201D, 0x2030, 0x2031, 0x2032, 0x2033, 0x203C, 0x2047, 0x2048,
-    0x2049, 0x2103, 0x3001, 0x3002, 0x3005, 0x3009, 0x300B, 0x300D, 0x300F,
-    0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0x301C, 0x301E, 0x301F, 0x303B,
-    0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087,
-    0x308E, 0x3095, 0x3096, 0x309B, 0x309C, 0x309D, 0x309E, 0x30A0, 0x30A1,
-    0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE,
-    0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0x31F0, 0x31F1, 0x31F2,
-    0x31F3, 0x31F4, 0x31F5, 0x31F6, 0x31F7, 0x31F8, 0x31F9, 0x31FA, 0x31FB,
-    0x31FC, 0x31FD, 0x31FE, 0x31FF, 0xFE50, 0xFE51, 0xFE52, 0xFE54, 0xFE55,
-    0xFE56, 0xFE57, 0xFE5A, 0xFE5C, 0xFE5E, 0xFF01, 0xFF05, 0xFF09, 0xFF0C,
-    0xFF0E, 0xFF0F, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF5E, 0xFF60,
-    0xFF61, 0xFF63, 0xFF64, 0xFF65, 0xFF67, 0xFF68, 0xFF69, 0xFF6A, 0xFF6B,
-    0xFF6C, 0xFF6D, 0xFF6E, 0xFF6F, 0xFF70, 0xFF9E, 0xFF9F,
-};
-
-/* JLREQ cl-01 / clreq: no line may end with these. */
-static const uint32_t no_end_tab[] = {
-    0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016,
-    0x3018, 0x301A, 0x301D, 0xFE59, 0xFE5B, 0xFE5D, 0xFF08, 0xFF0F, 0xFF3B,
-    0xFF5B, 0xFF5F, 0xFF62,
-};
-
-static int in_tab(uint32_t c, const uint32_t *t, size_t n)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid] == c)
-            return 1;
-        if (t[mid] < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-static int no_start(uint32_t c)
-{
-    return c >= 0x2019 &&
-           in_tab(c, no_start_tab, sizeof no_start_tab / sizeof *no_start_tab);
-}
-
-static int no_end(uint32_t c)
-{
-    return c >= 0x2018 &&
-           in_tab(c, no_end_tab, sizeof no_end_tab / sizeof *no_end_tab);
-}
-
-static int fullwidth_alnum(uint32_t c)
-{
-    return (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
-           (c >= 0xFF41 && c <= 0xFF5A);
-}
-
-/* Characters that must not be split from an identical neighbour. */
-static int inseparable(uint32_t c)
-{
-    return c == 0x2014 || c == 0x2015 || c == 0x2026 || c == 0x22EF ||
-           c == 0x2E3A || c == 0x2E3B || c == 0x2025;
-}
 
 static int url_char(unsigned char c)
 {
@@ -98,40 +34,6 @@ static int ascii_alnum(uint32_t c)
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
-/* Classes of BMP code points for the tailoring, built once from the
- * tables above; everything outside the BMP has none. */
-enum {
-    C_NO_START = 1,
-    C_NO_END = 2,
-    C_INSEP = 4,    /* never split from an identical neighbour */
-    C_FWALNUM = 8,  /* fullwidth letter or digit */
-    C_OPEN_Q = 16,  /* “ ‘ */
-    C_CLOSE_Q = 32, /* ” ’ */
-    C_MIDDOT = 64,  /* · */
-    C_URL = 128,    /* h f w: a URL may start here */
-};
-static uint8_t cls[0x10000];
-static int cls_ready;
-
-static void cls_init(void)
-{
-    for (uint32_t c = 0; c < 0x10000; c++)
-        cls[c] = (uint8_t)((no_start(c) ? C_NO_START : 0) |
-                           (no_end(c) ? C_NO_END : 0) |
-                           (inseparable(c) ? C_INSEP : 0) |
-                           (fullwidth_alnum(c) ? C_FWALNUM : 0) |
-                           ((c == 0x201C || c == 0x2018) ? C_OPEN_Q : 0) |
-                           ((c == 0x201D || c == 0x2019) ? C_CLOSE_Q : 0) |
-                           (c == 0x00B7 ? C_MIDDOT : 0) |
-                           ((c == 'h' || c == 'f' || c == 'w') ? C_URL : 0));
-    cls_ready = 1;
-}
-
-static inline unsigned cls_of(uint32_t c)
-{
-    return c < 0x10000 ? cls[c] : 0;
-}
-
 /* Is the quote at unit i next to a wide character? */
 static int cjk_quote(const unit_t *u, size_t n, size_t i)
 {
@@ -144,19 +46,17 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
 {
     units_t *t = &L->t;
     unit_t *u = t->u;
-    if (!cls_ready)
-        cls_init();
     grow(&L->lb, &L->lbcap, n + 1, 1);
     if (n)
         u8_possible_linebreaks((const uint8_t *)s, n, "UTF-8", L->lb);
     const char *lb = L->lb;
     size_t url_start = 0, url_end = 0;
     uint32_t last_ns = 0; /* base of the last non-blank unit before i */
-    unsigned pk = 0;      /* class of unit i - 1 */
+    uint32_t pk = 0;      /* classes of unit i - 1 */
     for (size_t i = 0; i < t->n; i++) {
         uint32_t c = u[i].cp;
-        unsigned k = cls_of(c);
-        if ((k & C_URL) && u[i].off >= url_end &&
+        uint32_t k = ch_class(c);
+        if ((c == 'h' || c == 'f' || c == 'w') && u[i].off >= url_end &&
             (i == 0 || !ascii_alnum(u[i - 1].cp))) {
             size_t len = url_at(s + u[i].off, n - u[i].off);
             if (len) {
@@ -175,14 +75,14 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
                  * sides of every QU): a quote with a wide neighbour acts
                  * like fullwidth punctuation, so a line may break before
                  * “‘ and after ”’ */
-                if ((k & C_OPEN_Q) && cjk_quote(u, t->n, i))
+                if ((k & CH_OPEN_Q) && cjk_quote(u, t->n, i))
                     br = 1;
-                if ((pk & C_CLOSE_Q) && cjk_quote(u, t->n, i - 1))
+                if ((pk & CH_CLOSE_Q) && cjk_quote(u, t->n, i - 1))
                     br = 1;
-                if ((k & (C_NO_START | C_MIDDOT)) ||
-                    (cls_of(last_ns) & C_NO_END) ||
-                    ((k & C_INSEP) && p == c) ||
-                    ((k & C_FWALNUM) && (pk & C_FWALNUM)) ||
+                if ((k & (CH_NO_START | CH_MIDDOT)) ||
+                    (ch_class(last_ns) & CH_NO_END) ||
+                    ((k & CH_INSEP) && p == c) ||
+                    ((k & CH_FW_ALNUM) && (pk & CH_FW_ALNUM)) ||
                     (u[i].off > url_start && u[i].off < url_end))
                     br = 0;
                 if (br)

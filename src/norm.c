@@ -1,4 +1,5 @@
 #include "norm.h"
+#include "chars.h"
 #include "cxxlib.h"
 #include "text.h"
 
@@ -49,17 +50,11 @@ void norm_free(norm_t *N)
     memset(N, 0, sizeof *N);
 }
 
-static int cjk(uint32_t c)
-{
-    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
-}
-
 /* Traditional -> simplified for one character (itself when OpenCC gives
  * anything but one character). Takes mu. */
 static uint32_t t2s(uint32_t c)
 {
-    if (!cjk(c))
+    if (!ch_is(c, CH_HAN))
         return c;
     if (c < 0x10000) {
         uint32_t *t = __atomic_load_n(&g_t2s, __ATOMIC_ACQUIRE);
@@ -149,8 +144,8 @@ static void cluster(norm_t *N, const char *s, size_t n, size_t src)
         return;
     }
     uint32_t c0;
-    if ((size_t)text_decode(s, n, &c0) == n && c0 >= 0x3400 && c0 <= 0x9FFF &&
-        !(c0 >= 0x4DC0 && c0 <= 0x4DFF)) { /* one ideograph: NFKC keeps it */
+    if ((size_t)text_decode(s, n, &c0) == n && ch_is(c0, CH_UNIFIED)) {
+        /* one ideograph: NFKC keeps it */
         emit(N, (N->flags & NORM_TCSC) ? t2s(c0) : c0);
         mapped(N, s, fold, src, n, 1);
         return;
@@ -201,38 +196,8 @@ void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base)
 /* A well-formed UTF-8 character at p (before e): its length, or 0. */
 static inline int dec(const unsigned char *p, const unsigned char *e, uint32_t *c)
 {
-    unsigned b = p[0];
-    if (b < 0x80) {
-        *c = b;
-        return 1;
-    }
-    if (b >= 0xE0 && b < 0xF0) {
-        if (e - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-            return 0;
-        uint32_t v = ((b & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
-            return 0;
-        *c = v;
-        return 3;
-    }
-    if (b >= 0xC2 && b < 0xE0) {
-        if (e - p < 2 || (p[1] & 0xC0) != 0x80)
-            return 0;
-        *c = ((b & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-        return 2;
-    }
-    if (b >= 0xF0 && b <= 0xF4) {
-        if (e - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-            (p[3] & 0xC0) != 0x80)
-            return 0;
-        uint32_t v = ((b & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-                     (p[3] & 0x3Fu);
-        if (v < 0x10000 || v > 0x10FFFF)
-            return 0;
-        *c = v;
-        return 4;
-    }
-    return 0;
+    int k = utf8_decode((const char *)p, (size_t)(e - p), c);
+    return utf8_invalid(*c, k) ? 0 : k;
 }
 
 /* Make the entry of c for folding flags f (under mu). A character is
@@ -324,18 +289,12 @@ static inline void flush(norm_t *N, const char *s, size_t from, size_t to)
     N->out.n += to - from;
 }
 
-/* A 1- or 3-byte character at p[r] (4 bytes readable): its length, or 0. */
-static inline size_t dec13(const unsigned char *p, size_t r, uint32_t *c)
+/* A well-formed character at p[r] (4 bytes readable) with a table
+ * entry: its length, or 0. */
+static inline size_t dec_tab(const unsigned char *p, size_t r, uint32_t *c)
 {
-    uint32_t w = (uint32_t)p[r] | (uint32_t)p[r + 1] << 8 | (uint32_t)p[r + 2] << 16;
-    if (!(w & 0x80)) {
-        *c = w & 0x7F;
-        return 1;
-    }
-    if ((w & 0xC0C0F0) != 0x8080E0)
-        return 0;
-    *c = (w & 0x0F) << 12 | (w >> 2 & 0xFC0) | (w >> 16 & 0x3F);
-    return *c >= 0x800 ? 3 : 0;
+    int k = utf8_decode((const char *)p + r, 4, c);
+    return utf8_invalid(*c, k) || *c >= NCP ? 0 : (size_t)k;
 }
 
 static inline int bit(const uint64_t *m, uint32_t c)
@@ -343,9 +302,9 @@ static inline int bit(const uint64_t *m, uint32_t c)
     return (int)(__atomic_load_n(&m[c >> 6], __ATOMIC_RELAXED) >> (c & 63) & 1);
 }
 
-/* The bulk of CJK and Latin text: characters of 1 or 3 bytes whose
- * folding is known, each followed by one that stands alone, folded from
- * the tables alone. From *pi; returns with *pi where it stopped. */
+/* The bulk of CJK and Latin text: characters whose folding is known,
+ * each followed by one that stands alone, folded from the tables alone.
+ * From *pi; returns with *pi where it stopped. */
 static void fast_run(norm_t *N, const unsigned char *p, size_t n, size_t base, size_t *pi,
                      int *plin, int f)
 {
@@ -354,7 +313,7 @@ static void fast_run(norm_t *N, const unsigned char *p, size_t n, size_t base, s
     const uint64_t *tab = __atomic_load_n(&g_tab[f], __ATOMIC_ACQUIRE);
     size_t r = *pi, l, l2 = 0, j;
     uint32_t c, c2 = 0;
-    if (!same || !simple || !tab || r + 4 > n || !(l = dec13(p, r, &c)))
+    if (!same || !simple || !tab || r + 4 > n || !(l = dec_tab(p, r, &c)))
         return;
     if (N->out.n + 2 * (n - r) + 16 > N->out.cap)
         grow(&N->out.p, &N->out.cap, N->out.n + 2 * (n - r) + 16, 1);
@@ -370,7 +329,7 @@ static void fast_run(norm_t *N, const unsigned char *p, size_t n, size_t base, s
             }
             for (;;) { /* c folds to itself: copy while the next one does too */
                 j = r + l;
-                if (j + 4 > n || !(l2 = dec13(p, j, &c2)) || !bit(same, c2))
+                if (j + 4 > n || !(l2 = dec_tab(p, j, &c2)) || !bit(same, c2))
                     break;
                 memcpy(o, p + r, 4);
                 o += l;
@@ -384,7 +343,7 @@ static void fast_run(norm_t *N, const unsigned char *p, size_t n, size_t base, s
             o += l;
         } else if (bit(simple, c)) {
             j = r + l;
-            if (j + 4 > n || !(l2 = dec13(p, j, &c2)) || !bit(simple, c2))
+            if (j + 4 > n || !(l2 = dec_tab(p, j, &c2)) || !bit(simple, c2))
                 break;
             uint64_t ce = __atomic_load_n(&tab[c], __ATOMIC_RELAXED);
             size_t fl = (size_t)(ce >> 8 & 0xFF);
@@ -485,13 +444,10 @@ size_t norm_boundary(const char *s, size_t n, size_t off, int flags)
     if (off >= n)
         return n;
     for (int step = 0; step < 256; step++) {
-        for (int k = 0; k < 3 && off > 0 && (p[off] & 0xC0) == 0x80; k++)
-            off--;
+        off = utf8_back(s, 0, off);
         if (off == 0 || p[off - 1] == '\n')
             return off;
-        size_t q = off - 1;
-        for (int k = 0; k < 3 && q > 0 && (p[q] & 0xC0) == 0x80; k++)
-            q--;
+        size_t q = utf8_back(s, 0, off - 1);
         uint32_t c, c0;
         int l = dec(p + off, e, &c), l0 = dec(p + q, e, &c0);
         if (l && l0 && q + (size_t)l0 == off && (entry(f, c) & 0xFF) != K_SLOW &&

@@ -1,4 +1,5 @@
 #include "para.h"
+#include "chars.h"
 #include "text.h"
 
 #include <stdint.h>
@@ -79,25 +80,6 @@ static int is_blank_line(const char *t, size_t s, size_t e)
 
 enum { CUT_WINDOW = 4096 };
 
-static int cjk_letter(uint32_t c)
-{
-    return (c >= 0x3041 && c <= 0x30FF && c != 0x30FB && c != 0x30FC) ||
-           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-           (c >= 0xF900 && c <= 0xFAFF);
-}
-
-static int small_kana(uint32_t c)
-{
-    static const uint16_t k[] = {0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083,
-                                 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3,
-                                 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7,
-                                 0x30EE, 0x30F5, 0x30F6};
-    for (size_t i = 0; i < sizeof k / sizeof *k; i++)
-        if (c == k[i])
-            return 1;
-    return 0;
-}
-
 static int alnum(uint32_t c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -115,18 +97,19 @@ size_t para_cut(const char *t, size_t m, size_t lim)
     if (i == 0 || i >= lim)
         return i < lim ? i : lim;
     /* the character before i */
-    size_t j = i - 1;
-    while (j > 0 && i - j < 4 && ((unsigned char)t[j] & 0xC0) == 0x80)
-        j--;
+    size_t j = utf8_back(t, 0, i - 1);
     uint32_t prev;
     text_decode(t + j, i - j, &prev);
+    uint32_t pk = ch_class(prev);
     while (i < lim) {
         uint32_t c;
         int k = text_decode(t + i, lim - i, &c);
-        if ((cjk_letter(prev) && cjk_letter(c) && !small_kana(c)) ||
+        uint32_t ck = ch_class(c);
+        if (((pk & (CH_HAN | CH_KANA)) && (ck & (CH_HAN | CH_KANA)) && !(ck & CH_NO_START)) ||
             (prev == ' ' && alnum(c)))
             return i;
         prev = c;
+        pk = ck;
         i += (size_t)k;
     }
     return first;

@@ -10,7 +10,8 @@
  * size (`cont` on every piece after the first), so that what is laid out
  * and kept at once is bounded: a 50 MB line is 800 paragraphs. A cut is
  * where a line may break anyway — between two CJK ideographs or kana
- * (not before small kana), or after a space before a letter or digit —
+ * (CH_HAN, CH_KANA; not before one no line starts with, CH_NO_START:
+ * small kana, ゝ, ー), or after a space before a letter or digit —
  * the first such place at or after each multiple of PARA_PIECE from the
  * line's start (else, 4 KiB on, the first character boundary), so the
  * same pieces are found from any offset, forwards or backwards. */

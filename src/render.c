@@ -1,4 +1,5 @@
 #include "render.h"
+#include "chars.h"
 #include "text.h"
 #include "util.h"
 
@@ -156,18 +157,14 @@ static void make_leads(render_t *R, const block_t *b, int hang)
  * punctuation (—— … “ ” ·), which never want a space beside CJK text. */
 static int cjkish(uint32_t c)
 {
-    return text_cp_width(c) == 2 || (c >= 0x2000 && c <= 0x206F) ||
-           (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
-           c == 0xB7;
+    return text_cp_width(c) == 2 || ch_is(c, CH_CJK_PUNCT);
 }
 
 static int is_cjk_at_end(const char *s, size_t n)
 {
     if (n == 0)
         return 0;
-    size_t i = n - 1; /* back to the start of the last character */
-    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
+    size_t i = utf8_back(s, 0, n - 1); /* the start of the last character */
     uint32_t c;
     text_decode(s + i, n - i, &c);
     return cjkish(c);

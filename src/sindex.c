@@ -1,5 +1,6 @@
 #include "sindex.h"
 #include "hash.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -84,17 +85,7 @@ static int bloom_has(const unsigned char *f, uint64_t g)
 /* Decode folded text (norm's output is well-formed UTF-8). */
 static int dec(const unsigned char *s, size_t n, uint32_t *c)
 {
-    unsigned b = s[0];
-    int l = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    if ((size_t)l > n || (b >= 0x80 && b < 0xC0)) {
-        *c = b;
-        return 1;
-    }
-    uint32_t v = l == 1 ? b : l == 2 ? (b & 0x1Fu) : l == 3 ? (b & 0x0Fu) : (b & 0x07u);
-    for (int i = 1; i < l; i++)
-        v = v << 6 | (s[i] & 0x3Fu);
-    *c = v;
-    return l;
+    return utf8_decode((const char *)s, n, c);
 }
 
 size_t sindex_grams(const char *q, size_t n, int pairs, uint64_t *g)

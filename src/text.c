@@ -1,4 +1,5 @@
 #include "text.h"
+#include "chars.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -21,46 +22,14 @@ int text_init_locale(void)
     return -1;
 }
 
-static inline int decode(const char *s, size_t n, uint32_t *cp)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned c = p[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    /* valid 3-byte sequences (all of CJK) without a library call */
-    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (p[1] & 0xC0) == 0x80 &&
-        (p[2] & 0xC0) == 0x80) {
-        *cp = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        return 3;
-    }
-    ucs4_t u;
-    int k = u8_mbtoucr(&u, p, n);
-    if (k <= 0) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = u;
-    return k;
-}
-
-int text_decode(const char *s, size_t n, uint32_t *cp)
-{
-    return decode(s, n, cp);
-}
-
 size_t text_skip_blanks(const char *s, size_t i, size_t end)
 {
     while (i < end) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t')
-            i++;
-        else if (c == 0xE3 && i + 2 < end && (unsigned char)s[i + 1] == 0x80 &&
-                 (unsigned char)s[i + 2] == 0x80)
-            i += 3; /* U+3000 */
-        else
+        uint32_t c;
+        int k = text_decode(s + i, end - i, &c);
+        if (!ch_blank(c))
             break;
+        i += (size_t)k;
     }
     return i;
 }
@@ -68,40 +37,13 @@ size_t text_skip_blanks(const char *s, size_t i, size_t end)
 size_t text_trim_blanks(const char *s, size_t start, size_t e)
 {
     while (e > start) {
-        if (s[e - 1] == ' ' || s[e - 1] == '\t')
-            e--;
-        else if (e - start >= 3 && (unsigned char)s[e - 3] == 0xE3 &&
-                 (unsigned char)s[e - 2] == 0x80 &&
-                 (unsigned char)s[e - 1] == 0x80)
-            e -= 3; /* U+3000 */
-        else
+        size_t i = utf8_back(s, start, e - 1);
+        uint32_t c;
+        if (text_decode(s + i, e - i, &c) != (int)(e - i) || !ch_blank(c))
             break;
+        e = i;
     }
     return e;
-}
-
-/* Characters dropped from the display: joiners and selectors that make
- * terminals and wcwidth() disagree, invisible breaks, tag characters. */
-static int is_dropped(uint32_t c)
-{
-    return c == 0x00AD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 ||
-           c == 0xFEFF || c == 0xFE0E || c == 0xFE0F ||
-           (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0000 && c <= 0xE007F);
-}
-
-/* Shown as <U+XXXX>: C1 controls, bidi controls, other invisible format
- * characters, line/paragraph separators. */
-static int is_hex_escaped(uint32_t c)
-{
-    return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E ||
-           c == 0x200F || (c >= 0x2028 && c <= 0x202E) ||
-           (c >= 0x2061 && c <= 0x206F) || (c >= 0xFFF9 && c <= 0xFFFB) ||
-           c == 0x180E || c == 0x034F || c == 0x115F || c == 0x1160 ||
-           c == 0x3164 || c == 0xFFA0 || (c >= 0x1D173 && c <= 0x1D17A) ||
-           c == 0x110BD || c == 0x110CD || (c >= 0x13430 && c <= 0x1343F) ||
-           (c >= 0x1BCA0 && c <= 0x1BCA3) || c == 0x0600 || c == 0x0601 ||
-           c == 0x0602 || c == 0x0603 || c == 0x0604 || c == 0x0605 ||
-           c == 0x06DD || c == 0x070F || c == 0x08E2;
 }
 
 /* Kind of a code point for display. */
@@ -117,11 +59,12 @@ static int kind_of(uint32_t c, int *w)
         *w = 1;
         return K_NORMAL;
     }
-    if (is_dropped(c)) {
+    uint32_t cls = ch_class(c);
+    if (cls & CH_DROP) {
         *w = 0;
         return K_DROP;
     }
-    if (is_hex_escaped(c)) {
+    if (cls & CH_ESCAPE) {
         *w = c > 0xFFFF ? 9 : 8;
         return K_HEX;
     }
@@ -210,9 +153,9 @@ static void add_caret(buf_t *b, uint32_t c)
 static inline int next_char(const char *s, size_t n, uint32_t *c, int *k,
                             int *w, int *simple)
 {
-    *k = decode(s, n, c);
+    *k = text_decode(s, n, c);
     int kind = kind_fast(*c, w, simple);
-    return *c == 0xFFFD && *k < 3 ? K_BAD /* an invalid byte */ : kind;
+    return utf8_invalid(*c, *k) ? K_BAD : kind;
 }
 
 /* Sanitise s into b, or only measure it when b is NULL. */
@@ -359,7 +302,7 @@ restart:
                 t->disp.n += (size_t)k;
                 if (w == 2)
                     u->flags |= U_WIDE;
-                if (c == ' ' || c == 0x3000)
+                if (ch_blank(c))
                     u->flags |= U_SPACE;
                 break;
             case K_TAB:
@@ -424,12 +367,11 @@ void text_count_reading(const char *s, size_t n, size_t *cjk, size_t *words)
         }
         uint32_t cp;
         i += (size_t)text_decode(s + i, n - i, &cp);
-        int latin = cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7;
+        uint32_t k = ch_class(cp);
+        int latin = (k & CH_WORD) != 0;
         w += latin && !inword;
         inword = latin;
-        c += (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-             (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-             (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+        c += (k & CH_CJK) != 0;
     }
     *cjk += c;
     *words += w;

@@ -13,6 +13,7 @@
  * shown as U+FFFD per byte; nothing here allocates per character. */
 #ifndef JUAN_TEXT_H
 #define JUAN_TEXT_H
+#include "utf8.h"
 #include "util.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -67,11 +68,16 @@ const char *safe_path(const char *path);
 size_t text_width(const char *s, size_t n);
 
 /* Decode one UTF-8 character; invalid or truncated input gives U+FFFD and
- * consumes one byte. Returns the number of bytes consumed (>= 1). */
-int text_decode(const char *s, size_t n, uint32_t *cp);
+ * consumes one byte. Returns the number of bytes consumed (>= 1). The
+ * decoder of utf8.h under the name its callers know. */
+static inline int text_decode(const char *s, size_t n, uint32_t *cp)
+{
+    return utf8_decode(s, n, cp);
+}
 
-/* What a reader reads in s[0..n): CJK characters (Han, kana, Hangul) and
- * Latin words (runs of letters and digits), added to *cjk and *words. */
+/* What a reader reads in s[0..n): CJK characters (CH_CJK: Han, kana,
+ * Hangul, fullwidth letters) and Latin words (runs of ASCII letters and
+ * digits and CH_WORD letters), added to *cjk and *words. */
 void text_count_reading(const char *s, size_t n, size_t *cjk, size_t *words);
 
 /* First offset at or after i (< end) that is not a blank: SP, TAB or

@@ -158,6 +158,11 @@ static const struct hcase HEADINGS[] = {
     {"唯才是举", HF_MINOR},
     {"后勤充沛", HF_MINOR},
     {"Open source", HF_MINOR},
+    /* letters are Unicode's Alphabetic: digits of other scripts and the
+     * kana sound marks alone make no heading */
+    {"\u0661\u0662\u0663\u0664", HF_NONE},
+    {"゛゛゛", HF_NONE},
+    {"ー゛", HF_MINOR},
     {"Node.js 入门", HF_MINOR},
     {"5G时代", HF_MINOR},
     {"プロローグ", HF_MINOR},

@@ -564,6 +564,21 @@ static void test_pieces(void)
     buf_free(&b);
 }
 
+/* A cut never comes before a character no line may start with (CH_NO_START:
+ * iteration and sound marks, small kana) nor before a combining mark: the
+ * cut's place is one where layout may break the line anyway. */
+static void test_cut_classes(void)
+{
+    static const char *const mark[] = {"ゝ", "ヽ", "ゞ", "ヾ", "゛", "゜", "゠", "ー",
+                                       "ㇰ", "ァ", "ぁ", "々", "\xE3\x82\x99" /* U+3099 */};
+    for (size_t i = 0; i < sizeof mark / sizeof *mark; i++) {
+        char t[64];
+        snprintf(t, sizeof t, "汉か%s字字字", mark[i]);
+        size_t m = strlen("汉か"), len = strlen(t), r = para_cut(t, m, len);
+        CHECK_MSG(r > m && r < len, "汉か|%s字字字: cut at %zu", mark[i], r);
+    }
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -574,5 +589,6 @@ int main(void)
     test_walks();
     test_reads_only_what_it_returns();
     test_pieces();
+    test_cut_classes();
     return T_DONE("test_para");
 }

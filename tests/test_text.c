@@ -461,6 +461,35 @@ static void check_contiguous(const char *path)
  * Run in a child so that a heap overflow cannot take the other checks
  * with it. The child exits 0 when the display is right and stayed inside
  * its allocation. */
+/* What text_count_reading counts: CH_CJK characters one by one (an
+ * iteration mark, the prolonged sound mark, fullwidth letters; not the
+ * middle dot, not a combining sound mark apart from its kana) and words
+ * of Latin letters (ế included). */
+static void test_count_reading(void)
+{
+    static const struct {
+        const char *s;
+        size_t cjk, words;
+    } C[] = {
+        {"中文字", 3, 0},
+        {"人々", 2, 0},
+        {"コーヒー・ブレイク", 8, 0},
+        {"\xE3\x81\x8B\xE3\x82\x99", 1, 0}, /* か + U+3099: が */
+        {"ＮＨＫ", 3, 0},
+        {"한국어", 3, 0},
+        {"Tiếng Việt", 0, 2},
+        {"Ελληνικά", 0, 0}, /* only Latin makes words */
+        {"abc 123, déjà-vu", 0, 4},
+        {"，。「」！", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof C / sizeof *C; i++) {
+        size_t cjk = 0, words = 0;
+        text_count_reading(C[i].s, strlen(C[i].s), &cjk, &words);
+        CHECK_MSG(cjk == C[i].cjk && words == C[i].words, "%s: %zu characters, %zu words", C[i].s,
+                  cjk, words);
+    }
+}
+
 static void test_display_growth(void)
 {
     fflush(NULL);
@@ -605,6 +634,7 @@ int main(void)
     check_contiguous("samples/japanese.txt");
     check_contiguous("samples/interview.txt");
     test_display_growth();
+    test_count_reading();
     test_grapheme_oracle();
     test_lazy_table();
     units_free(&T);
