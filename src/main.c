@@ -5,6 +5,7 @@
 #include "memory.h"
 #include "anchor.h"
 #include "grep.h"
+#include "json.h"
 #include "sindex.h"
 #include "report.h"
 #include "search.h"
@@ -124,7 +125,7 @@ enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS, MODE_BOOKMARKS, MODE_FORGET, MODE
 
 /* Show one file in `mode`; returns 0 or 2. */
 static int process_file(const char *path, const doc_opts_t *dopt,
-                        const dump_opts_t *o, int format, int mode, int json,
+                        const dump_opts_t *o, int format, int mode, json_t *J,
                         store_t *S, FILE *out)
 {
     doc_t d;
@@ -149,9 +150,9 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             st_build(&st, d.text, d.len, format, path);
         errno = 0;
         if (mode == MODE_OUTLINE)
-            report_outline(&st, path, json, out);
+            report_outline(&st, path, J, out);
         else if (mode == MODE_SPEAKERS)
-            report_speakers(&st, path, json, out);
+            report_speakers(&st, path, J, out);
         else if (mode == MODE_INDEX) {
             search_t S;
             search_init(&S, d.text, d.len);
@@ -174,7 +175,7 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             memory_t m;
             mem_open(&m, S, &d, &st, path, 0);
             if (mode == MODE_BOOKMARKS)
-                report_bookmarks(&m, path, json, out);
+                report_bookmarks(&m, path, J, out);
             else if (store_forget(S, m.id) == 0)
                 fprintf(out, "forgot %s\n", safe_path(path));
             else
@@ -466,22 +467,22 @@ int main(int argc, char **argv)
             msg("%s", warn);
     }
     int rc = 0, many = nfiles > 1;
-    if (json && many)
-        fputs("[\n", out);
+    json_t J, *jp = json ? &J : NULL;
+    json_init(&J, out);
+    if (jp && many)
+        json_array(jp, JSON_DOCS);
     for (int i = 0; i < nfiles; i++) {
-        if (many && !json)
+        if (many && !jp)
             fprintf(out, "%s==> %s <==\n", i > 0 ? "\n" : "",
                     safe_path(files[i]));
-        else if (many && i > 0)
-            fputs(",\n", out);
-        int r = process_file(files[i], &dopt, &dop, format, mode, json, S, out);
+        int r = process_file(files[i], &dopt, &dop, format, mode, jp, S, out);
         if (r)
             rc = r;
         if (r && errno == EPIPE)
             break;
     }
-    if (json && many)
-        fputs("]\n", out);
+    if (jp && many)
+        json_end(jp);
     store_close(S);
     if (fflush(stdout) != 0 && errno != EPIPE) {
         msg("write error: %s", strerror(errno));

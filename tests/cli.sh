@@ -181,6 +181,14 @@ eq "speakers text" "$("$JUAN" --speakers samples/interview.txt)" "记者    25 t
 沈知远  31 turns  2997 chars  75.2%  line 17"
 out=$("$JUAN" --outline --json samples/interview.txt samples/essay.md)
 case "$out" in "["*'"file": "samples/interview.txt"'*'"file": "samples/essay.md"'*"]") ok ;; *) bad "--json with two files is one array" ;; esac
+# a file that cannot be read leaves no element (and no stray comma) behind
+run --speakers --json "$T/missing.txt" samples/japanese.txt "$T/missing2.txt" samples/japanese.txt
+eq "--json, unreadable files: rc" "$rc" 2
+eq "--json, unreadable files: one array" "$out" '[
+{"file": "samples/japanese.txt", "speakers": []}
+,
+{"file": "samples/japanese.txt", "speakers": []}
+]'
 printf -- '---\ntitle: [unclosed\n---\n正文\n' >"$T/badfm.md"
 run --dump "$T/badfm.md"; eq "malformed front matter rc" "$rc" 0
 eq "malformed front matter shown" "$out" $'---\ntitle: [unclosed\n---\n\n正文'
