@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,13 +88,8 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     doc_t d;
     int r = doc_open(&d, path, &o->dopt);
     if (r != DOC_OK) {
-        if (r == DOC_ERR_SYS)
-            msg("%s: %s", safe_path(path), strerror(errno));
-        else if (r == DOC_ERR_BINARY)
-            msg("%s: binary file (use --force to search it)", safe_path(path));
-        else
-            msg("%s: cannot convert from encoding '%s'", safe_path(path),
-                safe_path(o->dopt.encoding));
+        char e[PATH_MAX + 128];
+        msg("%s", doc_error(&d, r, e, sizeof e));
         doc_close(&d);
         return -1;
     }

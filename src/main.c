@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -131,15 +132,9 @@ static int process_file(const char *path, const doc_opts_t *dopt,
     doc_t d;
     int r = doc_open(&d, path, dopt);
     int rc = 0;
-    if (r == DOC_ERR_SYS) {
-        msg("%s: %s", safe_path(path), strerror(errno));
-        rc = 2;
-    } else if (r == DOC_ERR_BINARY) {
-        msg("%s: binary file (use --force to view)", safe_path(path));
-        rc = 2;
-    } else if (r == DOC_ERR_ENCODING) {
-        msg("%s: cannot convert from encoding '%s'", safe_path(path),
-            safe_path(dopt->encoding));
+    if (r != DOC_OK) {
+        char e[PATH_MAX + 128];
+        msg("%s", doc_error(&d, r, e, sizeof e));
         rc = 2;
     } else {
         structure_t st;
