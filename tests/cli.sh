@@ -234,6 +234,19 @@ run --grep -E '陌生.?人' samples/traditional.txt; eq "grep -E rc" "$rc" 0
 run --grep 陌生人 "$T/missing.txt" samples/traditional.txt; eq "grep error rc" "$rc" 2
 case "$out" in *"traditional.txt:9:"*) ok ;; *) bad "grep goes on after an error" ;; esac
 run --grep -c 陌生人 samples; case "$out" in *"samples/traditional.txt:"[1-9]*) ok ;; *) bad "grep DIR: $out" ;; esac
+# the documents under a DIR: .txt/.md/.markdown in any case, sorted by
+# path in byte order; hidden entries, links and other files left out
+mkdir -p "$T/tree/b/c" "$T/tree/.hid" "$T/tree/A.md"
+for f in b/c/1.markdown b/2.TXT A.md/3.md .hid/4.txt b/.5.txt 6.txt b/7.doc; do printf '书\n' >"$T/tree/$f"; done
+ln -s ../6.txt "$T/tree/b/8.txt"; ln -s ../b "$T/tree/A.md/link"; mkfifo "$T/tree/9.txt"
+run --grep -c 书 "$T/tree"
+eq "grep DIR: the documents" "$out" "$T/tree/6.txt:1
+$T/tree/A.md/3.md:1
+$T/tree/b/2.TXT:1
+$T/tree/b/c/1.markdown:1"
+d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; done; mkdir -p "$d"
+d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; printf '书\n' >"$d/f.txt"; done
+run --grep -c 书 "$T/deep"; eq "grep DIR: 32 directories down, no more" "$(wc -l <<<"$out")" 32
 run --grep --json 陌生人 samples/traditional.txt
 case "$out" in *'"line": 9, "offset": '*'"section": "二、書頁裡的陌生人", "match": "陌生人"'*) ok ;; *) bad "grep --json: $out" ;; esac
 printf 'a\033[31mred\033[0m 陌生人\n' >"$T/esc-grep.txt"
