@@ -161,7 +161,14 @@ done
 
 # structure options
 run --json samples/essay.md; eq "--json alone rc" "$rc" 2
-run --dump --outline samples/essay.md; eq "two modes rc" "$rc" 2
+modes="juan: --dump, --outline, --speakers, --bookmarks, --forget, --index and --grep exclude each other"
+for two in "--dump --outline" "--index --dump" "--grep --index" "--forget --grep"; do
+    run $two x samples/essay.md; eq "$two: rc" "$rc" 2
+    eq "$two: msg" "$(head -1 <<<"$err")" "$modes"
+done
+run --outline --outline samples/essay.md; eq "a mode twice" "$rc" 0
+run -c --outline samples/essay.md; eq "-c --outline" "$err" "juan: -c goes with --grep
+Try 'juan --help' for more information."
 run --format=rst samples/essay.md; eq "bad format rc" "$rc" 2
 run --color=sometimes samples/essay.md; eq "bad color rc" "$rc" 2
 esc=$'\e'
@@ -279,6 +286,25 @@ run --grep --no-index -c 书 "$T/idx.txt"; eq "--no-index" "$out" 33
 [ ! -e "$T/cache" ] && ok || bad "--no-index writes no index"
 run --index "$T/idx.txt"; eq "--index" "$out" "$T/idx.txt: indexed"
 run --index "$T/idx.txt"; eq "--index again" "$out" "$T/idx.txt: index up to date"
+# --index --no-tc-sc: the index without traditional -> simplified, beside
+# the other; --exact and --no-index read no index, so --index refuses them
+fold=$(ls "$T/cache"/*.fold.idx 2>/dev/null)
+[ -z "$fold" ] && ok || bad "--index: no .fold.idx before --no-tc-sc"
+run --index --no-tc-sc "$T/idx.txt"; eq "--index --no-tc-sc" "$out" "$T/idx.txt: indexed"
+eq "--index --no-tc-sc rc" "$rc" 0
+fold=$(ls "$T/cache"/*.fold.idx 2>/dev/null)
+[ -n "$fold" ] && [ "${fold%.fold.idx}" = "$(ls "$T/cache"/*.t2s.idx | sed 's/\.t2s\.idx$//')" ] && ok ||
+    bad "--index --no-tc-sc: IDENTITY.fold.idx beside IDENTITY.t2s.idx: $(ls "$T/cache")"
+run --index --no-tc-sc "$T/idx.txt"; eq "--index --no-tc-sc again" "$out" "$T/idx.txt: index up to date"
+run --grep --no-tc-sc -c 书 "$T/idx.txt"; eq "--no-tc-sc search with its index" "$out" 0
+run --index --exact "$T/idx.txt"; eq "--index --exact rc" "$rc" 2
+eq "--index --exact msg" "$(head -1 <<<"$err")" "juan: --exact does not go with --index (an exact search reads no index)"
+run --index --no-index "$T/idx.txt"; eq "--index --no-index rc" "$rc" 2
+eq "--index --no-index msg" "$(head -1 <<<"$err")" "juan: --no-index does not go with --index"
+out=$(JUAN_CACHE_DIR="$T/idx.txt/cache" "$JUAN" --index --no-tc-sc "$T/idx.txt" 2>&1); rc=$?
+eq "--index, no cache directory: rc" "$rc" 2
+eq "--index, no cache directory: msg" "$out" \
+    "juan: $T/idx.txt: cannot write the index $T/idx.txt/cache/$(basename "$fold")"
 unset JUAN_CACHE_DIR
 
 # on a terminal the reader can't use, juan prints instead (script gives a pty)
