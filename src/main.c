@@ -214,7 +214,25 @@ static int colour(int when)
     return isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
-/* Show one file in `mode`; returns 0 or 2. */
+/* Is out still good, all written (flushed)? If not, say why, once (not
+ * EPIPE: whoever read the pipe has gone), and return 0. A write that
+ * failed before (stdio then drops the buffer) left its errno: callers set
+ * errno to 0 before they write. */
+static int out_ok(FILE *out)
+{
+    static int said;
+    int before = errno;
+    errno = 0;
+    if (fflush(out) == 0 && !ferror(out))
+        return 1;
+    if (!errno)
+        errno = before ? before : EIO;
+    if (!said++ && errno != EPIPE)
+        msg("write error: %s", strerror(errno));
+    return 0;
+}
+
+/* Show one file in `mode`; returns 0 or 2 (write errors: out_ok). */
 static int process_file(const char *path, const doc_opts_t *dopt,
                         const dump_opts_t *o, int format, int mode, int search_flags,
                         json_t *J, store_t *S, FILE *out)
@@ -233,8 +251,10 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             st_build_async(&st, d.text, d.len, format, path);
         else
             st_build(&st, d.text, d.len, format, path);
-        errno = 0;
-        if (mode == MODE_OUTLINE)
+        errno = 0; /* (out_ok) */
+        if (mode == MODE_DUMP)
+            dump_doc(&d, &st, o, out);
+        else if (mode == MODE_OUTLINE)
             report_outline(&st, path, J, out);
         else if (mode == MODE_SPEAKERS)
             report_speakers(&st, path, J, out);
@@ -271,14 +291,6 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             if (w)
                 msg("%s", w);
             mem_close(&m);
-        }
-        if ((mode == MODE_DUMP ? dump_doc(&d, &st, o, out)
-                               : (fflush(out) || ferror(out) ? -1 : 0)) < 0) {
-            if (!errno)
-                errno = EIO;
-            if (errno != EPIPE)
-                msg("write error: %s", strerror(errno));
-            rc = 2;
         }
         st_free(&st);
     }
@@ -457,7 +469,8 @@ int main(int argc, char **argv)
                           .no_index = no_index};
         static char gbuf[1 << 16];
         setvbuf(stdout, gbuf, _IOFBF, sizeof gbuf);
-        return grep_run(query, argv + optind, argc - optind, &go, stdout);
+        int rc = grep_run(query, argv + optind, argc - optind, &go, stdout);
+        return out_ok(stdout) ? rc : 2;
     }
     int nomode = mode == MODE_NONE, reader = nomode && isatty(STDOUT_FILENO);
     if (nomode)
@@ -531,15 +544,13 @@ int main(int argc, char **argv)
         int r = process_file(files[i], &dopt, &dop, format, mode, search_flags, jp, S, out);
         if (r)
             rc = r;
-        if (r && errno == EPIPE)
+        if (!out_ok(out)) { /* nothing more can be written */
+            rc = 2;
             break;
+        }
     }
     if (jp && many)
         json_end(jp);
     store_close(S);
-    if (fflush(stdout) != 0 && errno != EPIPE) {
-        msg("write error: %s", strerror(errno));
-        rc = 2;
-    }
-    return rc;
+    return out_ok(out) ? rc : 2;
 }

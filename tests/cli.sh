@@ -80,6 +80,10 @@ case "$out" in *"==> samples/japanese.txt <=="*) ok ;; *) bad "continue output" 
 if [ -w /dev/full ]; then
     "$JUAN" --dump samples/interview.txt >/dev/full 2>"$T/err"; eq "write error rc" "$?" 2
     eq "write error msg" "$(cat "$T/err")" "juan: write error: No space left on device"
+    for m in --dump --outline "--grep 书"; do # said once, and the files after it not tried
+        "$JUAN" $m samples/interview.txt samples/traditional.txt >/dev/full 2>"$T/err"; eq "$m write error rc" "$?" 2
+        eq "$m write error msg" "$(cat "$T/err")" "juan: write error: No space left on device"
+    done
 fi
 
 # binary files
