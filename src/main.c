@@ -6,7 +6,6 @@
 #include "anchor.h"
 #include "grep.h"
 #include "json.h"
-#include "sindex.h"
 #include "report.h"
 #include "search.h"
 #include "structure.h"
