@@ -4,6 +4,8 @@
 # made by juan --index). Prints per target the executions and the coverage
 # reached; a crash leaves its input in build/fuzz/crash-TARGET-* and fails
 # (put it in tests/fuzz/TARGET/ with the fix: make check replays it).
+# A set-up step that fails (a target not built, a seed not made) stops the
+# run with a message.
 # Usage: fuzz/run.sh SECONDS TARGET...
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -11,13 +13,20 @@ secs=${1:-60}
 shift
 export LC_ALL=C.UTF-8
 B=build/fuzz
-mkdir -p "$B"
+die() {
+    echo "fuzz/run.sh: set-up failed: $*" >&2
+    exit 2
+}
+mkdir -p "$B" || die "mkdir $B"
+for t in "$@"; do
+    [ -x "$B/$t" ] || die "$B/$t is missing (make fuzz builds it)"
+done
+[ -x ./juan ] || die "./juan is missing (make juan)"
 
 # seeds: every sample and test input, whole, plus the regression inputs
 seeds() {
     local t=$1 d="$B/seed-$1"
-    rm -rf "$d"
-    mkdir -p "$d"
+    rm -rf "$d" && mkdir -p "$d" || die "cannot make $d"
     local i=0
     for f in samples/* tests/golden/*.txt tests/golden/*.md; do
         [ -f "$f" ] || continue
@@ -25,31 +34,38 @@ seeds() {
         case "$t" in
         fuzz_layout) { printf '\106\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
         fuzz_search) { printf '\000'; printf '创新'; printf '\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
-        fuzz_structure) { printf '\000'; cat "$f"; } >"$d/s$i"; { printf '\001'; cat "$f"; } >"$d/t$i" ;;
+        fuzz_structure) { printf '\000'; cat "$f"; } >"$d/s$i" && { printf '\001'; cat "$f"; } >"$d/t$i" ;;
         fuzz_sindex | fuzz_store) ;;
         *) cp "$f" "$d/s$i" ;;
-        esac
+        esac || die "seed $d/s$i from $f"
     done
     if [ "$t" = fuzz_sindex ]; then
-        local c
-        c=$(mktemp -d)
-        JUAN_CACHE_DIR=$c ./juan --index samples/interview.txt >/dev/null 2>&1
-        JUAN_CACHE_DIR=$c ./juan --index --no-tcsc samples/interview.txt >/dev/null 2>&1
-        for f in "$c"/*.idx; do
-            [ -f "$f" ] || continue
+        # index files of both foldings (byte 0: bit 1 the folding, bit 0 reseal)
+        local c r flag form idx
+        c=$(mktemp -d) || die "mktemp -d"
+        for flag in "" --no-tc-sc; do
+            r=$(JUAN_CACHE_DIR=$c ./juan --index $flag samples/interview.txt 2>&1) ||
+                die "juan --index $flag samples/interview.txt: $r"
+        done
+        for form in t2s:0 fold:2; do
+            idx=("$c"/*."${form%:*}".idx)
+            f=${idx[0]} b=${form#*:}
+            [ ${#idx[@]} = 1 ] && [ -s "$f" ] || die "juan --index made no .${form%:*}.idx"
             i=$((i + 1))
-            case "$f" in *.t2s.idx) b=0 ;; *) b=2 ;; esac
-            { printf "\\$(printf %03o "$b")"; cat "$f"; } >"$d/i$i"
-            { printf "\\$(printf %03o $((b + 1)))"; cat "$f"; } >"$d/r$i"
+            { printf "\\$(printf %03o "$b")"; cat "$f"; } >"$d/i$i" &&
+                { printf "\\$(printf %03o $((b + 1)))"; cat "$f"; } >"$d/r$i" ||
+                die "index seeds from $f"
         done
         rm -rf "$c"
     fi
     if [ "$t" = fuzz_store ]; then
-        head -c 600 samples/interview.txt >"$d/s1"
-        printf '\003\010创新\001\000\000\000\000\000\000\000\040' >"$d/s2"
+        head -c 600 samples/interview.txt >"$d/s1" &&
+            printf '\003\010创新\001\000\000\000\000\000\000\000\040' >"$d/s2" ||
+            die "store seeds"
     fi
-    [ -d "tests/fuzz/$t" ] && cp tests/fuzz/"$t"/* "$d/" 2>/dev/null
-    true
+    if [ -d "tests/fuzz/$t" ] && [ -n "$(ls -A "tests/fuzz/$t")" ]; then
+        cp tests/fuzz/"$t"/* "$d/" || die "cp tests/fuzz/$t/* $d/"
+    fi
 }
 
 run_one() {

@@ -184,12 +184,16 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     const char *want = NULL;
     if (o->encoding) {
         want = enc_canonical(o->encoding);
-        if (!want)
+        if (!want) {
+            snprintf(d->encbuf, sizeof d->encbuf, "%s", o->encoding);
             return DOC_ERR_ENCODING;
+        }
     }
     int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-    if (fd < 0)
+    if (fd < 0) {
+        d->err = errno;
         return DOC_ERR_SYS;
+    }
     struct stat st;
     if (fstat(fd, &st) < 0)
         goto sys;
@@ -259,12 +263,32 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     if (!o->force && doc_looks_binary(d->text, d->len))
         return DOC_ERR_BINARY;
     return DOC_OK;
-sys:;
-    int e = errno;
+sys:
+    d->err = errno;
     if (fd > 0)
         close(fd);
-    errno = e;
+    errno = d->err;
     return DOC_ERR_SYS;
+}
+
+const char *doc_error(const doc_t *d, int r, char *out, size_t n)
+{
+    buf_t p = {0}, e = {0}; /* the path and the encoding, terminal-safe */
+    buf_add(&p, "", 0);
+    buf_add(&e, "", 0);
+    if (d->path)
+        text_sanitize(&p, d->path, strlen(d->path));
+    if (r == DOC_ERR_SYS) {
+        snprintf(out, n, "%s: %s", p.p, strerror(d->err));
+    } else if (r == DOC_ERR_BINARY) {
+        snprintf(out, n, "%s: binary file (use --force to view)", p.p);
+    } else {
+        text_sanitize(&e, d->encbuf, strlen(d->encbuf));
+        snprintf(out, n, "%s: cannot convert from encoding '%s'", p.p, e.p);
+    }
+    buf_free(&p);
+    buf_free(&e);
+    return out;
 }
 
 size_t doc_src_offset(const doc_t *d, size_t off)

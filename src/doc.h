@@ -37,6 +37,7 @@ typedef struct {
     char encbuf[64];
     unsigned long long dev, ino, size; /* the file as loaded */
     long long mtime_ns;
+    int err; /* errno of a DOC_ERR_SYS */
 } doc_t;
 
 typedef struct {
@@ -48,7 +49,7 @@ typedef struct {
 
 enum {
     DOC_OK = 0,
-    DOC_ERR_SYS = 1,    /* see errno */
+    DOC_ERR_SYS = 1,    /* see errno (and doc_error) */
     DOC_ERR_BINARY = 2, /* looks binary and !force */
     DOC_ERR_ENCODING = 3 /* opts->encoding unknown */
 };
@@ -56,6 +57,11 @@ enum {
 enum { DOC_SAME, DOC_MODIFIED, DOC_REPLACED, DOC_GONE, DOC_TRUNCATED };
 
 int doc_open(doc_t *d, const char *path, const doc_opts_t *o);
+/* The message for doc_open's result r != DOC_OK, before doc_close: "PATH:
+ * " and the system's reason, "binary file (use --force to view)" or
+ * "cannot convert from encoding 'NAME'", terminal-safe, in out[0..n).
+ * Returns out. */
+const char *doc_error(const doc_t *d, int r, char *out, size_t n);
 /* Has the file changed since it was loaded? DOC_SAME; DOC_MODIFIED (other
  * size or time), DOC_REPLACED (another file at the path), DOC_GONE (none),
  * DOC_TRUNCATED (shrunk under the mapping: lost bytes read as NUL).

@@ -66,7 +66,7 @@ int dump_doc(const doc_t *d, const structure_t *st, const dump_opts_t *o,
             print_line(&R, &R.v[i], o->color, out);
         prev = b;
         have_prev = 1;
-        ok = st_next(st, &c, &b);
+        ok = !ferror(out) && st_next(st, &c, &b); /* a write error: stop */
     }
     render_free(&R);
     if (fflush(out) != 0 || ferror(out)) {

@@ -5,7 +5,7 @@
  * the lines the reader draws) and writes their display bytes:
  * terminal-safe, never raw controls (the only escapes written are SGR
  * styles when colour is on). Memory is bounded by the largest block.
- * Returns 0, or -1 with errno set when writing fails. */
+ * Returns 0, or -1 with errno set when writing fails (it stops there). */
 #ifndef JUAN_DUMP_H
 #define JUAN_DUMP_H
 #include "doc.h"

@@ -4,7 +4,8 @@
  * *.markdown (any case) under dir, recursively (hidden entries and
  * symbolic links skipped, at most 32 levels), sorted by path (byte order).
  * Each path is dir + "/" + the relative path; the list is malloc'ed
- * (files_free). No output. */
+ * (files_free). Walked with fts(3), one lstat an entry (dir itself is
+ * followed when it is a link). No output. */
 #ifndef JUAN_FILES_H
 #define JUAN_FILES_H
 #include <stddef.h>

@@ -4,11 +4,13 @@
 #include "anchor.h"
 #include "doc.h"
 #include "files.h"
+#include "json.h"
 #include "structure.h"
 #include "text.h"
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -78,20 +80,16 @@ static void one_line(FILE *out, const char *s, size_t n)
     report_safe(out, s + a, n - a);
 }
 
-/* Search one document; returns its match count, or -1 on an error. */
+/* Search one document; returns its match count, or -1 on an error. J:
+ * the JSON array of matches or counts (NULL: text). */
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
-                      int many, int *first_json, FILE *out)
+                      int many, json_t *J, FILE *out)
 {
     doc_t d;
     int r = doc_open(&d, path, &o->dopt);
     if (r != DOC_OK) {
-        if (r == DOC_ERR_SYS)
-            msg("%s: %s", safe_path(path), strerror(errno));
-        else if (r == DOC_ERR_BINARY)
-            msg("%s: binary file (use --force to search it)", safe_path(path));
-        else
-            msg("%s: cannot convert from encoding '%s'", safe_path(path),
-                safe_path(o->dopt.encoding));
+        char e[PATH_MAX + 128];
+        msg("%s", doc_error(&d, r, e, sizeof e));
         doc_close(&d);
         return -1;
     }
@@ -113,6 +111,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     size_t line = 1, line_at = 0, from = 0;
     match_t m;
     buf_t sec = {0};
+    errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
     while (search_find(&S, Q, from, 1, &m)) {
         count++;
         from = m.a + 1;
@@ -130,18 +129,23 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         size_t ca, cb;
         int cl, cr;
         context(d.text, d.len, m.a, m.b, &ca, &cb, &cl, &cr);
-        if (o->json) {
-            fputs(*first_json ? "\n  {\"file\": " : ",\n  {\"file\": ", out);
-            *first_json = 0;
-            report_json_str(out, path, strlen(path));
-            fprintf(out, ", \"line\": %zu, \"offset\": %zu, \"end\": %zu, \"section\": ",
-                    line, m.a, m.b);
-            report_json_str(out, sec.p, sec.n);
-            fputs(", \"match\": ", out);
-            report_json_str(out, d.text + m.a, m.b - m.a);
-            fputs(", \"context\": ", out);
-            report_json_str(out, d.text + ca, cb - ca);
-            fputs("}", out);
+        if (J) {
+            json_object(J, JSON_INLINE);
+            json_key(J, "file");
+            json_strz(J, path);
+            json_key(J, "line");
+            json_int(J, (long long)line);
+            json_key(J, "offset");
+            json_int(J, (long long)m.a);
+            json_key(J, "end");
+            json_int(J, (long long)m.b);
+            json_key(J, "section");
+            json_str(J, sec.p, sec.n);
+            json_key(J, "match");
+            json_str(J, d.text + m.a, m.b - m.a);
+            json_key(J, "context");
+            json_str(J, d.text + ca, cb - ca);
+            json_end(J);
             continue;
         }
         report_safe(out, path, strlen(path));
@@ -161,17 +165,19 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
             fputs("…", out);
         putc('\n', out);
     }
-    if (o->count && !o->json) {
+    if (o->count && J) {
+        json_object(J, JSON_INLINE);
+        json_key(J, "file");
+        json_strz(J, path);
+        json_key(J, "count");
+        json_int(J, count);
+        json_end(J);
+    } else if (o->count) {
         if (many) {
             report_safe(out, path, strlen(path));
             putc(':', out);
         }
         fprintf(out, "%ld\n", count);
-    } else if (o->count) {
-        fputs(*first_json ? "\n  {\"file\": " : ",\n  {\"file\": ", out);
-        *first_json = 0;
-        report_json_str(out, path, strlen(path));
-        fprintf(out, ", \"count\": %ld}", count);
     }
     buf_free(&sec);
     search_free(&S);
@@ -212,25 +218,21 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     }
     int many = nl > 1 || (n == 1 && nl == 1 && strcmp(list[0], paths[0]));
     long total = 0;
-    int first = 1;
+    json_t J;
+    json_init(&J, out);
     if (o->json)
-        fputs("[", out);
+        json_array(&J, JSON_LINES);
     for (size_t i = 0; i < nl; i++) {
-        long c = grep_file(list[i], Q, o, many, &first, out);
+        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out);
         if (c < 0)
             rc_err = 1;
         else
             total += c;
     }
     if (o->json)
-        fputs(first ? "]\n" : "\n]\n", out);
+        json_end(&J);
     files_free(list, nl);
     query_free(&Q[0]);
     query_free(&Q[1]);
-    if (fflush(out) != 0 || ferror(out)) {
-        if (errno != EPIPE)
-            msg("write error: %s", strerror(errno));
-        return 2;
-    }
     return rc_err ? 2 : total ? 0 : 1;
 }

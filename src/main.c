@@ -5,7 +5,7 @@
 #include "memory.h"
 #include "anchor.h"
 #include "grep.h"
-#include "sindex.h"
+#include "json.h"
 #include "report.h"
 #include "search.h"
 #include "structure.h"
@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ static void usage(FILE *f)
           "       juan --outline|--speakers|--bookmarks [--json] FILE...\n"
           "       juan --forget FILE...\n"
           "       juan --grep [-E] [-c] [--json] QUERY FILE|DIR...\n"
+          "       juan --index [--no-tc-sc] FILE...\n"
           "Read Chinese and Japanese essays and interviews in the terminal.\n"
           "\n"
           "Modes:\n"
@@ -68,6 +70,7 @@ static void usage(FILE *f)
           "                        ambiguous characters (“ ” … —); skips the probe\n"
           "      --from-start      open at the top, not where you left off\n"
           "      --index           build the search index of FILE ahead of time\n"
+          "                        (with --no-tc-sc: the index such searches read)\n"
           "      --no-index        search without the persistent index\n"
           "      --exact           search byte for byte (no folding)\n"
           "      --no-tc-sc        search folding case and width, not traditional\n"
@@ -120,25 +123,125 @@ static int terminal_width(void)
     return 80;
 }
 
-enum { MODE_DUMP, MODE_OUTLINE, MODE_SPEAKERS, MODE_BOOKMARKS, MODE_FORGET, MODE_INDEX };
+/* The modes, one at a time (MODE_NONE: the reader, or the text printed
+ * when standard output is not a terminal), and their options. */
+#define MODES(X)                                                                   \
+    X(DUMP, "dump") X(OUTLINE, "outline") X(SPEAKERS, "speakers")                  \
+    X(BOOKMARKS, "bookmarks") X(FORGET, "forget") X(INDEX, "index") X(GREP, "grep")
+enum {
+#define X(m, name) MODE_##m,
+    MODES(X)
+#undef X
+    MODE_NONE,
+    NMODES = MODE_NONE
+};
+static const char *const mode_name[NMODES] = {
+#define X(m, name) name,
+    MODES(X)
+#undef X
+};
+#define MODE_BIT(m) (1u << (m))
+#define ANY_MODE (MODE_BIT(MODE_NONE + 1) - 1)
 
-/* Show one file in `mode`; returns 0 or 2. */
+/* Options that go with some modes only: the modes, and why not others. */
+enum { ONLY_E, ONLY_C, ONLY_JSON, ONLY_EXACT, ONLY_NO_INDEX, NONLY };
+static const struct {
+    const char *opt;
+    unsigned modes;
+    const char *why;
+} only[NONLY] = {
+    [ONLY_E] = {"-E", MODE_BIT(MODE_GREP), NULL},
+    [ONLY_C] = {"-c", MODE_BIT(MODE_GREP), NULL},
+    [ONLY_JSON] = {"--json", MODE_BIT(MODE_OUTLINE) | MODE_BIT(MODE_SPEAKERS) |
+                   MODE_BIT(MODE_BOOKMARKS) | MODE_BIT(MODE_GREP), NULL},
+    [ONLY_EXACT] = {"--exact", ANY_MODE & ~MODE_BIT(MODE_INDEX), "an exact search reads no index"},
+    [ONLY_NO_INDEX] = {"--no-index", ANY_MODE & ~MODE_BIT(MODE_INDEX), NULL},
+};
+
+/* "--a, --b and --c" (join "and") or "--a, --b or --c" of the modes in
+ * bits, into b. */
+static void mode_list(unsigned bits, const char *join, buf_t *b)
+{
+    int n = 0, total = __builtin_popcount(bits & (MODE_BIT(NMODES) - 1));
+    for (int m = 0; m < NMODES; m++) {
+        if (!(bits & MODE_BIT(m)))
+            continue;
+        if (n++)
+            buf_adds(b, n == total ? join : ", ");
+        buf_adds(b, "--");
+        buf_adds(b, mode_name[m]);
+    }
+}
+
+/* A second mode: say which modes exclude each other, and stop. */
+static void modes_clash(void)
+{
+    buf_t b = {0};
+    mode_list(ANY_MODE, " and ", &b);
+    msg("%s exclude each other", b.p);
+    try_help();
+}
+
+/* Stop when an option given (the bits of `given`: ONLY_*) does not go
+ * with the mode. */
+static void check_only(unsigned given, int mode)
+{
+    for (int i = 0; i < NONLY; i++) {
+        if (!(given & (1u << i)) || (only[i].modes & MODE_BIT(mode)))
+            continue;
+        buf_t b = {0};
+        if (__builtin_popcount(only[i].modes) * 2 > __builtin_popcount(ANY_MODE)) {
+            buf_adds(&b, " does not go with ");
+            mode_list(ANY_MODE & ~only[i].modes, " or ", &b);
+        } else {
+            buf_adds(&b, " goes with ");
+            mode_list(only[i].modes, " or ", &b);
+        }
+        msg("%s%s%s%s%s", only[i].opt, b.p, only[i].why ? " (" : "",
+            only[i].why ? only[i].why : "", only[i].why ? ")" : "");
+        try_help();
+    }
+}
+
+/* --color=WHEN (1 always, 0 never, -1 auto): auto is on for a terminal
+ * unless NO_COLOR is set or TERM is dumb. */
+static int colour(int when)
+{
+    if (when >= 0)
+        return when;
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+}
+
+/* Is out still good, all written (flushed)? If not, say why, once (not
+ * EPIPE: whoever read the pipe has gone), and return 0. A write that
+ * failed before (stdio then drops the buffer) left its errno: callers set
+ * errno to 0 before they write. */
+static int out_ok(FILE *out)
+{
+    static int said;
+    int before = errno;
+    errno = 0;
+    if (fflush(out) == 0 && !ferror(out))
+        return 1;
+    if (!errno)
+        errno = before ? before : EIO;
+    if (!said++ && errno != EPIPE)
+        msg("write error: %s", strerror(errno));
+    return 0;
+}
+
+/* Show one file in `mode`; returns 0 or 2 (write errors: out_ok). */
 static int process_file(const char *path, const doc_opts_t *dopt,
-                        const dump_opts_t *o, int format, int mode, int json,
-                        store_t *S, FILE *out)
+                        const dump_opts_t *o, int format, int mode, int search_flags,
+                        json_t *J, store_t *S, FILE *out)
 {
     doc_t d;
     int r = doc_open(&d, path, dopt);
     int rc = 0;
-    if (r == DOC_ERR_SYS) {
-        msg("%s: %s", safe_path(path), strerror(errno));
-        rc = 2;
-    } else if (r == DOC_ERR_BINARY) {
-        msg("%s: binary file (use --force to view)", safe_path(path));
-        rc = 2;
-    } else if (r == DOC_ERR_ENCODING) {
-        msg("%s: cannot convert from encoding '%s'", safe_path(path),
-            safe_path(dopt->encoding));
+    if (r != DOC_OK) {
+        char e[PATH_MAX + 128];
+        msg("%s", doc_error(&d, r, e, sizeof e));
         rc = 2;
     } else {
         structure_t st;
@@ -147,34 +250,38 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             st_build_async(&st, d.text, d.len, format, path);
         else
             st_build(&st, d.text, d.len, format, path);
-        errno = 0;
-        if (mode == MODE_OUTLINE)
-            report_outline(&st, path, json, out);
+        errno = 0; /* (out_ok) */
+        if (mode == MODE_DUMP)
+            dump_doc(&d, &st, o, out);
+        else if (mode == MODE_OUTLINE)
+            report_outline(&st, path, J, out);
         else if (mode == MODE_SPEAKERS)
-            report_speakers(&st, path, json, out);
+            report_speakers(&st, path, J, out);
         else if (mode == MODE_INDEX) {
             search_t S;
             search_init(&S, d.text, d.len);
             char id[48];
             ident_doc(path, &d, id);
             search_use_index(&S, id);
-            search_prepare(&S, 0);
-            char *ip = sindex_path(id, NORM_TCSC);
-            if (S.saved)
+            int made = search_prepare(&S, search_flags);
+            if (made == SEARCH_INDEX_MADE)
                 fprintf(out, "%s: indexed\n", safe_path(path));
-            else if (S.loaded)
+            else if (made == SEARCH_INDEX_OPENED)
                 fprintf(out, "%s: index up to date\n", safe_path(path));
             else {
-                msg("%s: cannot write the index %s", safe_path(path), ip ? safe_path(ip) : "");
+                char *ip = search_index_path(&S, search_flags);
+                char *p = xstrdup(safe_path(path)); /* (safe_path's buffer is shared) */
+                msg("%s: cannot write the index %s", p, ip ? safe_path(ip) : "");
+                free(p);
+                free(ip);
                 rc = 2;
             }
-            free(ip);
             search_free(&S);
         } else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
             memory_t m;
             mem_open(&m, S, &d, &st, path, 0);
             if (mode == MODE_BOOKMARKS)
-                report_bookmarks(&m, path, json, out);
+                report_bookmarks(&m, path, J, out);
             else if (store_forget(S, m.id) == 0)
                 fprintf(out, "forgot %s\n", safe_path(path));
             else
@@ -183,14 +290,6 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             if (w)
                 msg("%s", w);
             mem_close(&m);
-        }
-        if ((mode == MODE_DUMP ? dump_doc(&d, &st, o, out)
-                               : (fflush(out) || ferror(out) ? -1 : 0)) < 0) {
-            if (!errno)
-                errno = EIO;
-            if (errno != EPIPE)
-                msg("write error: %s", strerror(errno));
-            rc = 2;
         }
         st_free(&st);
     }
@@ -210,13 +309,14 @@ int main(int argc, char **argv)
         return 2;
     }
     enum {
-        OPT_DUMP = 256, OPT_INDENT, OPT_FORCE, OPT_FORMAT, OPT_COLOR,
-        OPT_OUTLINE, OPT_SPEAKERS, OPT_JSON, OPT_AMBIGUOUS, OPT_STATE_DIR,
-        OPT_NO_STATE, OPT_FROM_START, OPT_BOOKMARKS, OPT_FORGET, OPT_EXACT,
-        OPT_NO_TCSC, OPT_GREP, OPT_INDEX, OPT_NO_INDEX
+        OPT_INDENT = 256, OPT_FORCE, OPT_FORMAT, OPT_COLOR, OPT_JSON, OPT_AMBIGUOUS,
+        OPT_STATE_DIR, OPT_NO_STATE, OPT_FROM_START, OPT_EXACT, OPT_NO_TCSC, OPT_NO_INDEX,
+        OPT_MODE /* + MODE_*: the modes */
     };
     static const struct option opts[] = {
-        {"dump", no_argument, NULL, OPT_DUMP},
+#define X(m, name) {name, no_argument, NULL, OPT_MODE + MODE_##m},
+        MODES(X)
+#undef X
         {"width", required_argument, NULL, 'w'},
         {"indent", required_argument, NULL, OPT_INDENT},
         {"encoding", required_argument, NULL, 'e'},
@@ -224,54 +324,35 @@ int main(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
-        {"outline", no_argument, NULL, OPT_OUTLINE},
-        {"speakers", no_argument, NULL, OPT_SPEAKERS},
         {"json", no_argument, NULL, OPT_JSON},
         {"ambiguous", required_argument, NULL, OPT_AMBIGUOUS},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"from-start", no_argument, NULL, OPT_FROM_START},
-        {"bookmarks", no_argument, NULL, OPT_BOOKMARKS},
-        {"forget", no_argument, NULL, OPT_FORGET},
         {"exact", no_argument, NULL, OPT_EXACT},
-        {"grep", no_argument, NULL, OPT_GREP},
-        {"index", no_argument, NULL, OPT_INDEX},
         {"no-index", no_argument, NULL, OPT_NO_INDEX},
         {"no-tc-sc", no_argument, NULL, OPT_NO_TCSC},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    int width = 0, mode = -1, json = 0, format = FMT_AUTO;
+    int width = 0, mode = MODE_NONE, json = 0, format = FMT_AUTO;
     int color = -1; /* auto */
     int ambiguous = AMBI_UNKNOWN;
     const char *state_dir = NULL;
-    int no_state = 0, from_start = 0, search_flags = 0, grep = 0, count = 0;
+    int no_state = 0, from_start = 0, search_flags = 0, count = 0;
     int no_index = 0;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
     while ((c = getopt_long(argc, argv, "w:e:hVEc", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DUMP:
-        case OPT_OUTLINE:
-        case OPT_SPEAKERS:
-        case OPT_BOOKMARKS:
-        case OPT_INDEX:
-        case OPT_FORGET: {
-            int m = c == OPT_DUMP ? MODE_DUMP
-                    : c == OPT_OUTLINE ? MODE_OUTLINE
-                    : c == OPT_SPEAKERS ? MODE_SPEAKERS
-                    : c == OPT_BOOKMARKS ? MODE_BOOKMARKS
-                    : c == OPT_INDEX ? MODE_INDEX : MODE_FORGET;
-            if (mode >= 0 && mode != m) {
-                msg("--dump, --outline, --speakers, --bookmarks and --forget "
-                    "exclude each other");
-                try_help();
-            }
-            mode = m;
-            break;
+        if (c >= OPT_MODE && c < OPT_MODE + NMODES) {
+            if (mode != MODE_NONE && mode != c - OPT_MODE)
+                modes_clash();
+            mode = c - OPT_MODE;
+            continue;
         }
+        switch (c) {
         case OPT_JSON:
             json = 1;
             break;
@@ -286,9 +367,6 @@ int main(int argc, char **argv)
             break;
         case OPT_EXACT:
             search_flags |= SEARCH_EXACT;
-            break;
-        case OPT_GREP:
-            grep = 1;
             break;
         case OPT_NO_INDEX:
             no_index = 1;
@@ -371,11 +449,11 @@ int main(int argc, char **argv)
             try_help();
         }
     }
-    if (grep) {
-        if (mode >= 0) {
-            msg("--grep excludes the other modes");
-            try_help();
-        }
+    check_only((search_flags & SEARCH_REGEX ? 1u << ONLY_E : 0) | (count ? 1u << ONLY_C : 0) |
+                   (json ? 1u << ONLY_JSON : 0) | (search_flags & SEARCH_EXACT ? 1u << ONLY_EXACT : 0) |
+                   (no_index ? 1u << ONLY_NO_INDEX : 0),
+               mode);
+    if (mode == MODE_GREP) {
         if (optind >= argc) {
             msg("--grep needs a QUERY and a FILE or DIR");
             try_help();
@@ -385,25 +463,16 @@ int main(int argc, char **argv)
             msg("--grep needs a FILE or DIR after the query");
             try_help();
         }
-        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
         grep_opts_t go = {.flags = search_flags, .count = count, .json = json,
-                          .color = color == 1 || (color < 0 && isatty(STDOUT_FILENO) &&
-                                                  !(nc && *nc) && !(term && !strcmp(term, "dumb"))),
-                          .format = format, .dopt = dopt, .no_index = no_index};
+                          .color = colour(color), .format = format, .dopt = dopt,
+                          .no_index = no_index};
         static char gbuf[1 << 16];
         setvbuf(stdout, gbuf, _IOFBF, sizeof gbuf);
-        return grep_run(query, argv + optind, argc - optind, &go, stdout);
+        int rc = grep_run(query, argv + optind, argc - optind, &go, stdout);
+        return out_ok(stdout) ? rc : 2;
     }
-    if ((search_flags & SEARCH_REGEX) || count) {
-        msg("-E and -c go with --grep");
-        try_help();
-    }
-    if (json && mode != MODE_OUTLINE && mode != MODE_SPEAKERS && mode != MODE_BOOKMARKS) {
-        msg("--json goes with --outline, --speakers, --bookmarks or --grep");
-        try_help();
-    }
-    int nomode = mode < 0, reader = nomode && isatty(STDOUT_FILENO);
-    if (mode < 0)
+    int nomode = mode == MODE_NONE, reader = nomode && isatty(STDOUT_FILENO);
+    if (nomode)
         mode = MODE_DUMP;
     static char *stdin_only[] = {"-", NULL};
     char **files = argv + optind;
@@ -420,8 +489,7 @@ int main(int argc, char **argv)
         msg("no file given");
         try_help();
     }
-    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-    int no_color = (nc && *nc) || (term && !strcmp(term, "dumb"));
+    const char *term = getenv("TERM");
     if (reader && (!term || !*term || !strcmp(term, "dumb")))
         reader = 0; /* no screen to draw on: print */
     if (want_library && !reader) { /* the library cannot be printed: say why */
@@ -433,7 +501,7 @@ int main(int argc, char **argv)
     }
     if (reader) {
         tui_opts_t to = {.width = width ? width : 72, .indent = lopt.indent,
-                         .format = format, .color = color == 1 || (color < 0 && !no_color),
+                         .format = format, .color = colour(color),
                          .ambiguous = ambiguous, .dopt = dopt,
                          .state_dir = state_dir, .no_state = no_state,
                          .from_start = from_start, .search_flags = search_flags,
@@ -450,9 +518,7 @@ int main(int argc, char **argv)
     FILE *out = stdout;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    if (color < 0) /* auto: on a terminal, unless NO_COLOR */
-        color = isatty(STDOUT_FILENO) && !no_color;
-    dump_opts_t dop = {.lo = lopt, .color = color};
+    dump_opts_t dop = {.lo = lopt, .color = colour(color)};
     store_t *S = NULL;
     if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
         char warn[512];
@@ -466,26 +532,24 @@ int main(int argc, char **argv)
             msg("%s", warn);
     }
     int rc = 0, many = nfiles > 1;
-    if (json && many)
-        fputs("[\n", out);
+    json_t J, *jp = json ? &J : NULL;
+    json_init(&J, out);
+    if (jp && many)
+        json_array(jp, JSON_DOCS);
     for (int i = 0; i < nfiles; i++) {
-        if (many && !json)
+        if (many && !jp)
             fprintf(out, "%s==> %s <==\n", i > 0 ? "\n" : "",
                     safe_path(files[i]));
-        else if (many && i > 0)
-            fputs(",\n", out);
-        int r = process_file(files[i], &dopt, &dop, format, mode, json, S, out);
+        int r = process_file(files[i], &dopt, &dop, format, mode, search_flags, jp, S, out);
         if (r)
             rc = r;
-        if (r && errno == EPIPE)
+        if (!out_ok(out)) { /* nothing more can be written */
+            rc = 2;
             break;
+        }
     }
-    if (json && many)
-        fputs("]\n", out);
+    if (jp && many)
+        json_end(jp);
     store_close(S);
-    if (fflush(stdout) != 0 && errno != EPIPE) {
-        msg("write error: %s", strerror(errno));
-        rc = 2;
-    }
-    return rc;
+    return out_ok(out) ? rc : 2;
 }

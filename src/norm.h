@@ -46,11 +46,14 @@ void norm_init(norm_t *N, int flags);
 void norm_reset(norm_t *N); /* empty out and map, keep the caches */
 void norm_add(norm_t *N, const char *s, size_t n, size_t base);
 void norm_free(norm_t *N);
-/* norm_add the plain way (libunistring's breaks over the whole input, then
- * one cluster at a time): the oracle that norm_add's fast path, a table
- * of per-character foldings used between characters that always stand
- * alone, is tested against. Safe to call from several threads. */
+#ifdef JUAN_TEST
+/* Tests and fuzzing: norm_add the plain way (libunistring's breaks over
+ * the whole input, then one cluster at a time): the oracle that norm_add's
+ * fast path, a table of per-character foldings used between characters
+ * that always stand alone, is tested against. Safe to call from several
+ * threads. */
 void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base);
+#endif
 /* A grapheme-cluster boundary at or before byte off of s[0..n) (off
  * itself when it is one), where folding may start: after a line feed, or
  * between two characters that always stand alone. */

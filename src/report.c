@@ -1,30 +1,11 @@
 #include "report.h"
 #include "anchor.h"
+#include "json.h"
 #include "text.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* A JSON string: valid UTF-8, escapes for quotes, backslash, controls. */
-void report_json_str(FILE *out, const char *s, size_t n)
-{
-    putc('"', out);
-    for (size_t i = 0; i < n;) {
-        uint32_t c;
-        int k = text_decode(s + i, n - i, &c);
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", (int)c);
-        else if (c < 0x20 || c == 0x7F)
-            fprintf(out, "\\u%04x", (unsigned)c);
-        else if (c == 0xFFFD && k < 3)
-            fputs("\xEF\xBF\xBD", out);
-        else
-            fwrite(s + i, 1, (size_t)k, out);
-        i += (size_t)k;
-    }
-    putc('"', out);
-}
 
 void report_safe(FILE *out, const char *s, size_t n)
 {
@@ -56,8 +37,25 @@ static size_t fm_title_line(const structure_t *st, size_t *off)
     return 1;
 }
 
-void report_outline(const structure_t *st, const char *path, int json,
-                    FILE *out)
+/* A heading as a JSON object: title, level, line, offset, percent. */
+static void heading_json(json_t *J, const structure_t *st, const char *title, size_t tlen,
+                         int level, size_t line, size_t off)
+{
+    json_object(J, JSON_INLINE);
+    json_key(J, "title");
+    json_str(J, title, tlen);
+    json_key(J, "level");
+    json_int(J, level);
+    json_key(J, "line");
+    json_int(J, (long long)line);
+    json_key(J, "offset");
+    json_int(J, (long long)off);
+    json_key(J, "percent");
+    json_real(J, pct(st, off), 1);
+    json_end(J);
+}
+
+void report_outline(const structure_t *st, const char *path, json_t *J, FILE *out)
 {
     buf_t t = {0};
     const char *title = NULL;
@@ -75,31 +73,24 @@ void report_outline(const structure_t *st, const char *path, int json,
         }
     }
     buf_t hb = {0};
-    if (json) {
-        fputs("{\"file\": ", out);
-        report_json_str(out, path, strlen(path));
-        fputs(", \"title\": ", out);
-        if (title) {
-            fputs("{\"title\": ", out);
-            report_json_str(out, title, tlen);
-            fprintf(out, ", \"level\": 0, \"line\": %zu, \"offset\": %zu, "
-                         "\"percent\": %.1f}",
-                    tline, toff, pct(st, toff));
-        } else {
-            fputs("null", out);
-        }
-        fputs(", \"headings\": [", out);
+    if (J) {
+        json_object(J, JSON_INLINE);
+        json_key(J, "file");
+        json_strz(J, path);
+        json_key(J, "title");
+        if (title)
+            heading_json(J, st, title, tlen, 0, tline, toff);
+        else
+            json_null(J);
+        json_key(J, "headings");
+        json_array(J, JSON_LINES);
         for (size_t i = h0; i < st->nheadings; i++) {
             const heading_t *h = &st->headings[i];
             st_heading_text(st, h, &hb);
-            fputs(i > h0 ? ",\n  " : "\n  ", out);
-            fputs("{\"title\": ", out);
-            report_json_str(out, hb.p, hb.n);
-            fprintf(out, ", \"level\": %d, \"line\": %zu, \"offset\": %zu, "
-                         "\"percent\": %.1f}",
-                    h->level, h->line, h->start, pct(st, h->start));
+            heading_json(J, st, hb.p, hb.n, h->level, h->line, h->start);
         }
-        fputs(st->nheadings > h0 ? "\n]}\n" : "]}\n", out);
+        json_end(J);
+        json_end(J);
     } else {
         if (title) {
             report_safe(out, title, tlen);
@@ -118,13 +109,14 @@ void report_outline(const structure_t *st, const char *path, int json,
     buf_free(&hb);
 }
 
-void report_speakers(const structure_t *st, const char *path, int json,
-                     FILE *out)
+void report_speakers(const structure_t *st, const char *path, json_t *J, FILE *out)
 {
-    if (json) {
-        fputs("{\"file\": ", out);
-        report_json_str(out, path, strlen(path));
-        fputs(", \"speakers\": [", out);
+    if (J) {
+        json_object(J, JSON_INLINE);
+        json_key(J, "file");
+        json_strz(J, path);
+        json_key(J, "speakers");
+        json_array(J, JSON_LINES);
     }
     size_t wmax = 0;
     for (size_t k = 0; k < st->nspeakers; k++) {
@@ -136,15 +128,24 @@ void report_speakers(const structure_t *st, const char *path, int json,
         const speaker_t *p = &st->speakers[k];
         double share = st->total_chars ? p->chars * 100.0 / (double)st->total_chars
                                         : 0.0;
-        if (json) {
-            fputs(k ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
-            report_json_str(out, st->text + p->name_off, p->name_len);
-            fprintf(out, ", \"turns\": %zu, \"chars\": %zu, \"share\": %.1f, "
-                         "\"first_line\": %zu, \"turn_offsets\": [",
-                    p->turns, p->chars, share, p->first_line);
+        if (J) {
+            json_object(J, JSON_INLINE);
+            json_key(J, "name");
+            json_str(J, st->text + p->name_off, p->name_len);
+            json_key(J, "turns");
+            json_int(J, (long long)p->turns);
+            json_key(J, "chars");
+            json_int(J, (long long)p->chars);
+            json_key(J, "share");
+            json_real(J, share, 1);
+            json_key(J, "first_line");
+            json_int(J, (long long)p->first_line);
+            json_key(J, "turn_offsets");
+            json_array(J, JSON_INLINE);
             for (size_t i = 0; i < p->turns; i++)
-                fprintf(out, i ? ", %zu" : "%zu", p->turn_offsets[i]);
-            fputs("]}", out);
+                json_int(J, (long long)p->turn_offsets[i]);
+            json_end(J);
+            json_end(J);
         } else {
             report_safe(out, st->text + p->name_off, p->name_len);
             size_t w = text_width(st->text + p->name_off, p->name_len);
@@ -153,20 +154,25 @@ void report_speakers(const structure_t *st, const char *path, int json,
                     p->first_line);
         }
     }
-    if (json)
-        fputs(st->nspeakers ? "\n]}\n" : "]}\n", out);
+    if (J) {
+        json_end(J);
+        json_end(J);
+    }
 }
 
-/* One anchored place: as a JSON object's members, or a text row. */
-static void place(const structure_t *st, const anchor_t *a, size_t off,
-                  int json, FILE *out)
+/* One anchored place: as members of an open JSON object, or a text row. */
+static void place(const structure_t *st, const anchor_t *a, size_t off, json_t *J,
+                  FILE *out)
 {
-    if (json) {
-        fprintf(out, "\"offset\": %zu, \"percent\": %.1f, \"section\": ", off,
-                pct(st, off));
-        report_json_str(out, a->section, strlen(a->section));
-        fputs(", \"quote\": ", out);
-        report_json_str(out, a->quote, strlen(a->quote));
+    if (J) {
+        json_key(J, "offset");
+        json_int(J, (long long)off);
+        json_key(J, "percent");
+        json_real(J, pct(st, off), 1);
+        json_key(J, "section");
+        json_strz(J, a->section);
+        json_key(J, "quote");
+        json_strz(J, a->quote);
         return;
     }
     fprintf(out, "  %3.0f%%  ", pct(st, off));
@@ -180,7 +186,7 @@ static void place(const structure_t *st, const anchor_t *a, size_t off,
     fputs("”", out);
 }
 
-void report_bookmarks(memory_t *m, const char *path, int json, FILE *out)
+void report_bookmarks(memory_t *m, const char *path, json_t *J, FILE *out)
 {
     const structure_t *st = m->st;
     size_t off;
@@ -191,37 +197,40 @@ void report_bookmarks(memory_t *m, const char *path, int json, FILE *out)
         anchor_make(st, off, &a);
     bookmark_t *v;
     size_t n = mem_bookmarks(m, &v);
-    if (json) {
-        fputs("{\"file\": ", out);
-        report_json_str(out, path, strlen(path));
-        fputs(", \"position\": ", out);
+    if (J) {
+        json_object(J, JSON_INLINE);
+        json_key(J, "file");
+        json_strz(J, path);
+        json_key(J, "position");
         if (has) {
-            fputs("{", out);
-            place(st, &a, off, 1, out);
-            fputs("}", out);
+            json_object(J, JSON_INLINE);
+            place(st, &a, off, J, out);
+            json_end(J);
         } else {
-            fputs("null", out);
+            json_null(J);
         }
-        fputs(", \"bookmarks\": [", out);
+        json_key(J, "bookmarks");
+        json_array(J, JSON_LINES);
         for (size_t i = 0; i < n; i++) {
-            fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
-            report_json_str(out, v[i].name, strlen(v[i].name));
-            fputs(", \"note\": ", out);
-            report_json_str(out, v[i].note, strlen(v[i].note));
-            fputs(", ", out);
-            place(st, &v[i].at, v[i].at.offset, 1, out);
-            fputs("}", out);
+            json_object(J, JSON_INLINE);
+            json_key(J, "name");
+            json_strz(J, v[i].name);
+            json_key(J, "note");
+            json_strz(J, v[i].note);
+            place(st, &v[i].at, v[i].at.offset, J, out);
+            json_end(J);
         }
-        fputs(n ? "\n]}\n" : "]}\n", out);
+        json_end(J);
+        json_end(J);
     } else {
         if (has) {
             fputs("position", out);
-            place(st, &a, off, 0, out);
+            place(st, &a, off, NULL, out);
             putc('\n', out);
         }
         for (size_t i = 0; i < n; i++) {
             report_safe(out, v[i].name, strlen(v[i].name));
-            place(st, &v[i].at, v[i].at.offset, 0, out);
+            place(st, &v[i].at, v[i].at.offset, NULL, out);
             if (v[i].note[0]) {
                 fputs("  — ", out);
                 report_safe(out, v[i].note, strlen(v[i].note));

@@ -7,24 +7,22 @@
  * per line (name, turns, characters spoken, share of the text, first
  * line). JSON: one object per document with stable keys (title, level,
  * line, offset, percent / name, turns, chars, share, first_line,
- * turn_offsets), valid UTF-8 (invalid bytes become U+FFFD). Everything
- * from the document is sanitised for the terminal in text output. */
+ * turn_offsets), written with json. Everything from the document is
+ * sanitised for the terminal in text output. */
 #ifndef JUAN_REPORT_H
 #define JUAN_REPORT_H
+#include "json.h"
 #include "memory.h"
 #include "structure.h"
 #include <stdio.h>
 
-void report_outline(const structure_t *st, const char *path, int json,
-                    FILE *out);
-void report_speakers(const structure_t *st, const char *path, int json,
-                     FILE *out);
+/* J: the JSON writer (json.h), or NULL for text on out. */
+void report_outline(const structure_t *st, const char *path, json_t *J, FILE *out);
+void report_speakers(const structure_t *st, const char *path, json_t *J, FILE *out);
 
-/* A JSON string of s[0..n) (valid UTF-8, controls escaped); s[0..n) made
- * terminal-safe (text_sanitize). */
-void report_json_str(FILE *out, const char *s, size_t n);
+/* s[0..n) made terminal-safe (text_sanitize). */
 void report_safe(FILE *out, const char *s, size_t n);
 /* The saved position and bookmarks: name, percent, section, quote, note. */
-void report_bookmarks(memory_t *m, const char *path, int json, FILE *out);
+void report_bookmarks(memory_t *m, const char *path, json_t *J, FILE *out);
 
 #endif

@@ -452,8 +452,8 @@ static sindex_t *index_of(search_t *S, int k)
     if (!S->ix[k] && !S->tried[k] && S->id[0] && S->len < UINT32_MAX / 2) {
         S->tried[k] = 1;
         char *path = sindex_path(S->id, k ? 0 : NORM_TCSC);
-        if (path && (S->ix[k] = sindex_open(path, S->len, k ? 0 : NORM_TCSC)))
-            S->loaded++;
+        if (path)
+            S->ix[k] = sindex_open(path, S->len, k ? 0 : NORM_TCSC);
         free(path);
     }
     return S->ix[k];
@@ -764,19 +764,25 @@ static void join_job(search_t *S, int cancel)
     S->job = NULL;
 }
 
-void search_prepare(search_t *S, int flags)
+int search_prepare(search_t *S, int flags)
 {
     join_job(S, 0);
     if ((flags & SEARCH_EXACT) || !S->id[0] || S->len >= UINT32_MAX / 2)
-        return;
+        return 0;
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
     if (index_of(S, k))
-        return;
+        return SEARCH_INDEX_OPENED;
     if (build(S, k, NULL) == 0) {
-        S->saved++;
         S->tried[k] = 0;
-        index_of(S, k);
+        if (index_of(S, k))
+            return SEARCH_INDEX_MADE;
     }
+    return 0;
+}
+
+char *search_index_path(const search_t *S, int flags)
+{
+    return S->id[0] ? sindex_path(S->id, nflags(flags)) : NULL;
 }
 
 static void *build_thread(void *arg)
@@ -793,8 +799,8 @@ static void *build_thread(void *arg)
     free(path);
     if (ix)
         sindex_close(ix);
-    else if (build(j->S, k, &j->cancel) == 0)
-        j->S->saved++;
+    else
+        build(j->S, k, &j->cancel);
     __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
     return NULL;
 }

@@ -34,8 +34,6 @@ typedef struct {
     const char *text;
     size_t len;
     char id[48];      /* the content identity, when an index may be used */
-    int loaded;       /* indexes opened (for tests and --index) */
-    int saved;        /* indexes written */
     /* private */
     void *ix[2];      /* sindex_t: [0] with t2s, [1] without */
     int tried[2];
@@ -73,10 +71,17 @@ void search_use_file(search_t *S, const char *path, size_t off);
 /* Use the persistent index of identity id (sindex) when there is one. */
 void search_use_index(search_t *S, const char *id);
 /* Open the index for flags, making it first when there is none (--index,
- * --grep); on a thread, at a low priority (the reader, on opening: a
- * search meanwhile goes on without it; search_free stops it). */
-void search_prepare(search_t *S, int flags);
+ * --grep): returns SEARCH_INDEX_OPENED (a sound one was there),
+ * SEARCH_INDEX_MADE, or 0 when searches go without one (SEARCH_EXACT, no
+ * identity, a text of 2 GiB or more, or it could not be written). On a
+ * thread, at a low priority (the reader, on opening: a search meanwhile
+ * goes on without it; search_free stops it). */
+enum { SEARCH_INDEX_OPENED = 1, SEARCH_INDEX_MADE = 2 };
+int search_prepare(search_t *S, int flags);
 void search_prepare_async(search_t *S, int flags);
+/* The file of the index for flags (malloc'ed), or NULL (no identity, no
+ * cache directory). */
+char *search_index_path(const search_t *S, int flags);
 void search_free(search_t *S);
 /* Make the query (flags: SEARCH_*). Returns 0, or -1 with a message in
  * err (an invalid regex, an empty query). */

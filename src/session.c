@@ -6,7 +6,6 @@
 #include "text.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,13 +180,7 @@ int session_load(tui_t *T, int i, char *err, size_t errn)
     const char *path = T->files[i];
     int r = doc_open(&d, path, &T->o->dopt);
     if (r != DOC_OK) {
-        if (r == DOC_ERR_SYS)
-            snprintf(err, errn, "%s: %s", safe_path(path), strerror(errno));
-        else if (r == DOC_ERR_BINARY)
-            snprintf(err, errn, "%s: binary file (use --force to view)", safe_path(path));
-        else
-            snprintf(err, errn, "%s: cannot convert from encoding '%s'", safe_path(path),
-                     safe_path(T->o->dopt.encoding));
+        doc_error(&d, r, err, errn);
         doc_close(&d);
         return -1;
     }

@@ -73,9 +73,11 @@ int sindex_put(sindex_w *w, size_t sa, size_t sb, const char *f, size_t fn);
 int sindex_finish(sindex_w *w);
 void sindex_abort(sindex_w *w);
 
+#ifdef JUAN_TEST
 /* Tests and fuzzing: recompute the checksum of the index file image
  * f[0..n) in place when its header's sizes agree with n, so that damage
  * behind the checksum reaches the checks after it. 0, or -1. */
 int sindex_reseal(unsigned char *f, size_t n);
+#endif
 
 #endif

@@ -80,6 +80,10 @@ case "$out" in *"==> samples/japanese.txt <=="*) ok ;; *) bad "continue output" 
 if [ -w /dev/full ]; then
     "$JUAN" --dump samples/interview.txt >/dev/full 2>"$T/err"; eq "write error rc" "$?" 2
     eq "write error msg" "$(cat "$T/err")" "juan: write error: No space left on device"
+    for m in --dump --outline "--grep 书"; do # said once, and the files after it not tried
+        "$JUAN" $m samples/interview.txt samples/traditional.txt >/dev/full 2>"$T/err"; eq "$m write error rc" "$?" 2
+        eq "$m write error msg" "$(cat "$T/err")" "juan: write error: No space left on device"
+    done
 fi
 
 # binary files
@@ -161,7 +165,14 @@ done
 
 # structure options
 run --json samples/essay.md; eq "--json alone rc" "$rc" 2
-run --dump --outline samples/essay.md; eq "two modes rc" "$rc" 2
+modes="juan: --dump, --outline, --speakers, --bookmarks, --forget, --index and --grep exclude each other"
+for two in "--dump --outline" "--index --dump" "--grep --index" "--forget --grep"; do
+    run $two x samples/essay.md; eq "$two: rc" "$rc" 2
+    eq "$two: msg" "$(head -1 <<<"$err")" "$modes"
+done
+run --outline --outline samples/essay.md; eq "a mode twice" "$rc" 0
+run -c --outline samples/essay.md; eq "-c --outline" "$err" "juan: -c goes with --grep
+Try 'juan --help' for more information."
 run --format=rst samples/essay.md; eq "bad format rc" "$rc" 2
 run --color=sometimes samples/essay.md; eq "bad color rc" "$rc" 2
 esc=$'\e'
@@ -181,6 +192,14 @@ eq "speakers text" "$("$JUAN" --speakers samples/interview.txt)" "记者    25 t
 沈知远  31 turns  2997 chars  75.2%  line 17"
 out=$("$JUAN" --outline --json samples/interview.txt samples/essay.md)
 case "$out" in "["*'"file": "samples/interview.txt"'*'"file": "samples/essay.md"'*"]") ok ;; *) bad "--json with two files is one array" ;; esac
+# a file that cannot be read leaves no element (and no stray comma) behind
+run --speakers --json "$T/missing.txt" samples/japanese.txt "$T/missing2.txt" samples/japanese.txt
+eq "--json, unreadable files: rc" "$rc" 2
+eq "--json, unreadable files: one array" "$out" '[
+{"file": "samples/japanese.txt", "speakers": []}
+,
+{"file": "samples/japanese.txt", "speakers": []}
+]'
 printf -- '---\ntitle: [unclosed\n---\n正文\n' >"$T/badfm.md"
 run --dump "$T/badfm.md"; eq "malformed front matter rc" "$rc" 0
 eq "malformed front matter shown" "$out" $'---\ntitle: [unclosed\n---\n\n正文'
@@ -226,6 +245,19 @@ run --grep -E '陌生.?人' samples/traditional.txt; eq "grep -E rc" "$rc" 0
 run --grep 陌生人 "$T/missing.txt" samples/traditional.txt; eq "grep error rc" "$rc" 2
 case "$out" in *"traditional.txt:9:"*) ok ;; *) bad "grep goes on after an error" ;; esac
 run --grep -c 陌生人 samples; case "$out" in *"samples/traditional.txt:"[1-9]*) ok ;; *) bad "grep DIR: $out" ;; esac
+# the documents under a DIR: .txt/.md/.markdown in any case, sorted by
+# path in byte order; hidden entries, links and other files left out
+mkdir -p "$T/tree/b/c" "$T/tree/.hid" "$T/tree/A.md"
+for f in b/c/1.markdown b/2.TXT A.md/3.md .hid/4.txt b/.5.txt 6.txt b/7.doc; do printf '书\n' >"$T/tree/$f"; done
+ln -s ../6.txt "$T/tree/b/8.txt"; ln -s ../b "$T/tree/A.md/link"; mkfifo "$T/tree/9.txt"
+run --grep -c 书 "$T/tree"
+eq "grep DIR: the documents" "$out" "$T/tree/6.txt:1
+$T/tree/A.md/3.md:1
+$T/tree/b/2.TXT:1
+$T/tree/b/c/1.markdown:1"
+d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; done; mkdir -p "$d"
+d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; printf '书\n' >"$d/f.txt"; done
+run --grep -c 书 "$T/deep"; eq "grep DIR: 32 directories down, no more" "$(wc -l <<<"$out")" 32
 run --grep --json 陌生人 samples/traditional.txt
 case "$out" in *'"line": 9, "offset": '*'"section": "二、書頁裡的陌生人", "match": "陌生人"'*) ok ;; *) bad "grep --json: $out" ;; esac
 printf 'a\033[31mred\033[0m 陌生人\n' >"$T/esc-grep.txt"
@@ -258,6 +290,25 @@ run --grep --no-index -c 书 "$T/idx.txt"; eq "--no-index" "$out" 33
 [ ! -e "$T/cache" ] && ok || bad "--no-index writes no index"
 run --index "$T/idx.txt"; eq "--index" "$out" "$T/idx.txt: indexed"
 run --index "$T/idx.txt"; eq "--index again" "$out" "$T/idx.txt: index up to date"
+# --index --no-tc-sc: the index without traditional -> simplified, beside
+# the other; --exact and --no-index read no index, so --index refuses them
+fold=$(ls "$T/cache"/*.fold.idx 2>/dev/null)
+[ -z "$fold" ] && ok || bad "--index: no .fold.idx before --no-tc-sc"
+run --index --no-tc-sc "$T/idx.txt"; eq "--index --no-tc-sc" "$out" "$T/idx.txt: indexed"
+eq "--index --no-tc-sc rc" "$rc" 0
+fold=$(ls "$T/cache"/*.fold.idx 2>/dev/null)
+[ -n "$fold" ] && [ "${fold%.fold.idx}" = "$(ls "$T/cache"/*.t2s.idx | sed 's/\.t2s\.idx$//')" ] && ok ||
+    bad "--index --no-tc-sc: IDENTITY.fold.idx beside IDENTITY.t2s.idx: $(ls "$T/cache")"
+run --index --no-tc-sc "$T/idx.txt"; eq "--index --no-tc-sc again" "$out" "$T/idx.txt: index up to date"
+run --grep --no-tc-sc -c 书 "$T/idx.txt"; eq "--no-tc-sc search with its index" "$out" 0
+run --index --exact "$T/idx.txt"; eq "--index --exact rc" "$rc" 2
+eq "--index --exact msg" "$(head -1 <<<"$err")" "juan: --exact does not go with --index (an exact search reads no index)"
+run --index --no-index "$T/idx.txt"; eq "--index --no-index rc" "$rc" 2
+eq "--index --no-index msg" "$(head -1 <<<"$err")" "juan: --no-index does not go with --index"
+out=$(JUAN_CACHE_DIR="$T/idx.txt/cache" "$JUAN" --index --no-tc-sc "$T/idx.txt" 2>&1); rc=$?
+eq "--index, no cache directory: rc" "$rc" 2
+eq "--index, no cache directory: msg" "$out" \
+    "juan: $T/idx.txt: cannot write the index $T/idx.txt/cache/$(basename "$fold")"
 unset JUAN_CACHE_DIR
 
 # on a terminal the reader can't use, juan prints instead (script gives a pty)

@@ -180,8 +180,12 @@ static void test_samples(void)
     doc_close(&d);
 
     /* unknown encoding */
-    doc_opts_t bad = {.encoding = "no-such-encoding"};
-    CHECK(doc_open(&d, "samples/traditional.txt", &bad) == DOC_ERR_ENCODING);
+    doc_opts_t bad = {.encoding = "no-such\x1b[2J"};
+    int rc = doc_open(&d, "samples/traditional.txt", &bad);
+    CHECK(rc == DOC_ERR_ENCODING);
+    char e[256];
+    CHECK_STR(doc_error(&d, rc, e, sizeof e),
+              "samples/traditional.txt: cannot convert from encoding 'no-such^[[2J'");
     doc_close(&d);
     free(utf8);
 }
@@ -226,14 +230,19 @@ static void test_errors_and_small(void)
 {
     doc_t d;
     errno = 0;
-    CHECK(doc_open(&d, "/nonexistent/juan/file.txt", &DETECT) ==
+    CHECK(doc_open(&d, "/nonexistent/juan/\x1b]0;x\a.txt", &DETECT) ==
           DOC_ERR_SYS);
     CHECK(errno == ENOENT);
+    char e[256];
+    errno = 0; /* the message does not depend on errno staying put */
+    CHECK_STR(doc_error(&d, DOC_ERR_SYS, e, sizeof e),
+              "/nonexistent/juan/^[]0;x^G.txt: No such file or directory");
     doc_close(&d);
 
     errno = 0;
     CHECK(doc_open(&d, "samples", &DETECT) == DOC_ERR_SYS);
     CHECK(errno == EISDIR);
+    CHECK_STR(doc_error(&d, DOC_ERR_SYS, e, sizeof e), "samples: Is a directory");
     doc_close(&d);
 
     char *p = tmpfile_with("", 0);
@@ -282,6 +291,9 @@ static void test_binary(void)
     doc_t d;
     if (p) {
         CHECK(doc_open(&d, p, &DETECT) == DOC_ERR_BINARY);
+        char e[512], want[512];
+        snprintf(want, sizeof want, "%s: binary file (use --force to view)", p);
+        CHECK_STR(doc_error(&d, DOC_ERR_BINARY, e, sizeof e), want);
         doc_close(&d);
         doc_opts_t force = {.force = 1};
         CHECK(doc_open(&d, p, &force) == DOC_OK);

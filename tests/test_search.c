@@ -134,18 +134,27 @@ static void big_document(void)
     /* with an index: made once, then reused */
     search_init(&S, doc, n);
     search_use_index(&S, "test-doc");
-    search_prepare(&S, 0);
-    CHECK(S.saved == 1 && S.loaded == 1);
+    CHECK(search_prepare(&S, 0) == SEARCH_INDEX_MADE);
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
         same_matches(doc, n, queries[i], 0, "index");
+    CHECK(search_prepare(&S, SEARCH_EXACT) == 0); /* an exact search reads none */
+    /* without traditional -> simplified: an index of its own */
+    char *fp = search_index_path(&S, SEARCH_NO_TCSC);
+    CHECK(fp && strstr(fp, ".fold.idx") && access(fp, F_OK) != 0);
+    CHECK(search_prepare(&S, SEARCH_NO_TCSC) == SEARCH_INDEX_MADE);
+    CHECK(fp && access(fp, F_OK) == 0);
+    same_matches(doc, n, "創新", SEARCH_NO_TCSC, "index, no t2s");
+    CHECK(search_prepare(&S, SEARCH_NO_TCSC) == SEARCH_INDEX_OPENED);
+    if (fp)
+        unlink(fp);
+    free(fp);
     search_free(&S);
     char *path = sindex_path("test-doc", NORM_TCSC);
     struct stat sb;
     CHECK(stat(path, &sb) == 0 && (size_t)sb.st_size < 2 * n);
     search_init(&S, doc, n);
     search_use_index(&S, "test-doc");
-    search_prepare(&S, 0);
-    CHECK_MSG(S.saved == 0 && S.loaded == 1, "the index reused, not made again");
+    CHECK_MSG(search_prepare(&S, 0) == SEARCH_INDEX_OPENED, "the index reused, not made again");
     search_free(&S);
 
     /* a damaged block of folded text: found when read, the index dropped,
@@ -154,12 +163,10 @@ static void big_document(void)
     CHECK(f && fseek(f, 128 + 250000, SEEK_SET) == 0 && fputc('#', f) != EOF && fclose(f) == 0);
     search_init(&S, doc, n);
     search_use_index(&S, "test-doc");
-    search_prepare(&S, 0);
-    CHECK(S.loaded == 1 && S.saved == 0); /* the header and filters are sound */
+    CHECK(search_prepare(&S, 0) == SEARCH_INDEX_OPENED); /* the header and filters are sound */
     same_matches(doc, n, "创新", 0, "damaged block");
     CHECK_MSG(access(path, F_OK) != 0, "a damaged index is removed");
-    search_prepare(&S, 0);
-    CHECK(S.saved == 1);
+    CHECK(search_prepare(&S, 0) == SEARCH_INDEX_MADE);
     search_free(&S);
     /* damaged filters, truncated, or made for another text: made again */
     const long cuts[] = {-100, -5000000};
@@ -173,15 +180,14 @@ static void big_document(void)
         }
         search_init(&S, doc, n);
         search_use_index(&S, "test-doc");
-        search_prepare(&S, 0);
-        CHECK_MSG(S.saved == 1, "%s index made again", i ? "a truncated" : "a damaged");
+        CHECK_MSG(search_prepare(&S, 0) == SEARCH_INDEX_MADE, "%s index made again",
+                  i ? "a truncated" : "a damaged");
         same_matches(doc, n, "deepseek", 0, i ? "after truncation" : "after damage");
         search_free(&S);
     }
     search_init(&S, doc, n - 1); /* the same identity, another length */
     search_use_index(&S, "test-doc");
-    search_prepare(&S, 0);
-    CHECK_MSG(S.saved == 1, "an index of another text is not used");
+    CHECK_MSG(search_prepare(&S, 0) == SEARCH_INDEX_MADE, "an index of another text is not used");
     search_free(&S);
     unlink(path);
     char *pd = xstrdup(path);
