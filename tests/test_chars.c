@@ -77,6 +77,15 @@ static void test_decode(void)
     CHECK(utf8_back(s, 0, 1) == 1);
     CHECK(utf8_back(s, 0, 7) == 4);  /* stray bytes: at most three back */
     CHECK(utf8_back(s, 2, 3) == 2);  /* never before lo */
+    const char *u = "a中b\x80\x80";
+    CHECK(utf8_next(u, 2, 7) == 4);  /* inside 中: the next character */
+    CHECK(utf8_next(u, 1, 7) == 1);
+    CHECK(utf8_next(u, 5, 7) == 7);  /* a run of stray bytes passed whole */
+    CHECK(utf8_next(u, 5, 6) == 6);  /* never past hi */
+    size_t wrong = 0; /* continuation bytes: 10xxxxxx */
+    for (unsigned b = 0; b < 256; b++)
+        wrong += !utf8_is_cont((unsigned char)b) != !(b >= 0x80 && b <= 0xBF);
+    CHECK(wrong == 0);
 }
 
 /* ---- the classes ------------------------------------------------------- */
