@@ -127,9 +127,12 @@ static void listed(uint32_t lo, uint32_t hi, uint32_t *k)
         for (uint32_t c = ESCAPE[i].lo > lo ? ESCAPE[i].lo : lo;
              c <= ESCAPE[i].hi && c <= hi; c++)
             k[c - lo] |= CH_ESCAPE;
-    for (uint32_t c = lo; c <= hi; c++)
+    for (uint32_t c = lo; c <= hi; c++) {
         if (ch_blank(c))
             k[c - lo] |= CH_BLANK;
+        if (ch_bin_ctrl(c))
+            k[c - lo] |= CH_BIN_CTRL;
+    }
 }
 
 /* The classes of c that libunistring's properties give. */

@@ -48,6 +48,10 @@ enum {
     CH_ESCAPE = 1u << 17,   /* shown as <U+XXXX>: C1 controls, bidi controls,
                                other invisible format characters, line and
                                paragraph separators, Hangul fillers */
+    /* text or not (doc_looks_binary) */
+    CH_BIN_CTRL = 1u << 18, /* a control that text does not use, even text
+                               styled for a terminal: the controls (Cc) but
+                               BEL BS TAB LF VT FF CR ESC; DEL, C1 */
 };
 
 /* private: the table of planes 0-3 and its filled pages, read through
@@ -73,6 +77,13 @@ static inline int ch_is(uint32_t c, uint32_t classes)
 static inline int ch_blank(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == 0x3000;
+}
+
+/* A control (general category Cc) but BEL, BS, TAB, LF, VT, FF, CR and
+ * ESC (CH_BIN_CTRL), without a table lookup. */
+static inline int ch_bin_ctrl(uint32_t c)
+{
+    return (c < 0x20 && (c < 0x07 || (c > 0x0D && c != 0x1B))) || (c >= 0x7F && c <= 0x9F);
 }
 
 #endif

@@ -1,4 +1,5 @@
 #include "doc.h"
+#include "chars.h"
 #include "text.h"
 #include "util.h"
 
@@ -160,18 +161,17 @@ static int read_all(int fd, size_t max, char **out, size_t *n)
 
 int doc_looks_binary(const char *t, size_t len)
 {
-    /* Controls that text styled for a terminal does not use (ESC, BEL,
-     * BS, TAB, LF, VT, FF, CR are allowed), C1 controls and replacement
-     * characters, in the first 64 KiB: random data scores 10% or more
-     * whatever it is decoded as; text with a stray NUL stays far below. */
+    /* Controls that text styled for a terminal does not use (CH_BIN_CTRL)
+     * and replacement characters, in the first 64 KiB: random data scores
+     * 10% or more whatever it is decoded as; text with a stray NUL stays
+     * far below. */
     size_t n = len < (64u << 10) ? len : (64u << 10);
     size_t chars = 0, odd = 0;
     for (size_t i = 0; i < n;) {
         uint32_t c;
         i += (size_t)text_decode(t + i, n - i, &c);
         chars++;
-        if ((c < 0x20 && (c < 0x07 || (c > 0x0D && c != 0x1B))) ||
-            c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xFFFD)
+        if (ch_bin_ctrl(c) || c == 0xFFFD)
             odd++;
     }
     return chars >= 16 && odd * 10 >= chars;

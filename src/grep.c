@@ -32,7 +32,7 @@ static void context(const char *t, size_t len, size_t a, size_t b, size_t *ca,
     size_t s = a;
     for (int k = 0; k < CONTEXT_CHARS && s > ls; k++) {
         s--;
-        while (s > ls && ((unsigned char)t[s] & 0xC0) == 0x80)
+        while (s > ls && utf8_is_cont((unsigned char)t[s]))
             s--;
     }
     size_t e = b;

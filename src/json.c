@@ -84,7 +84,7 @@ static void quoted(FILE *out, const char *s, size_t n)
             fprintf(out, "\\%c", (int)c);
         else if (c < 0x20 || c == 0x7F)
             fprintf(out, "\\u%04x", (unsigned)c);
-        else if (c == 0xFFFD && k < 3) /* an invalid byte */
+        else if (utf8_invalid(c, k)) /* an invalid byte */
             fputs("\xEF\xBF\xBD", out);
         else
             fwrite(s + i, 1, (size_t)k, out);

@@ -231,6 +231,33 @@ static int out_ok(FILE *out)
     return 0;
 }
 
+/* --index: make or check the search index of d (no structure needed);
+ * returns 0 or 2. */
+static int index_doc(const char *path, doc_t *d, int search_flags, FILE *out)
+{
+    int rc = 0;
+    search_t S;
+    search_init(&S, d->text, d->len);
+    char id[48];
+    ident_doc(path, d, id);
+    search_use_index(&S, id);
+    int made = search_prepare(&S, search_flags);
+    if (made == SEARCH_INDEX_MADE)
+        fprintf(out, "%s: indexed\n", safe_path(path));
+    else if (made == SEARCH_INDEX_OPENED)
+        fprintf(out, "%s: index up to date\n", safe_path(path));
+    else {
+        char *ip = search_index_path(&S, search_flags);
+        char *p = xstrdup(safe_path(path)); /* (safe_path's buffer is shared) */
+        msg("%s: cannot write the index %s", p, ip ? safe_path(ip) : "");
+        free(p);
+        free(ip);
+        rc = 2;
+    }
+    search_free(&S);
+    return rc;
+}
+
 /* Show one file in `mode`; returns 0 or 2 (write errors: out_ok). */
 static int process_file(const char *path, const doc_opts_t *dopt,
                         const dump_opts_t *o, int format, int mode, int search_flags,
@@ -243,6 +270,9 @@ static int process_file(const char *path, const doc_opts_t *dopt,
         char e[PATH_MAX + 128];
         msg("%s", doc_error(&d, r, e, sizeof e));
         rc = 2;
+    } else if (mode == MODE_INDEX) {
+        errno = 0; /* (out_ok) */
+        rc = index_doc(path, &d, search_flags, out);
     } else {
         structure_t st;
         /* --dump starts printing while the structure is still built */
@@ -257,27 +287,7 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             report_outline(&st, path, J, out);
         else if (mode == MODE_SPEAKERS)
             report_speakers(&st, path, J, out);
-        else if (mode == MODE_INDEX) {
-            search_t S;
-            search_init(&S, d.text, d.len);
-            char id[48];
-            ident_doc(path, &d, id);
-            search_use_index(&S, id);
-            int made = search_prepare(&S, search_flags);
-            if (made == SEARCH_INDEX_MADE)
-                fprintf(out, "%s: indexed\n", safe_path(path));
-            else if (made == SEARCH_INDEX_OPENED)
-                fprintf(out, "%s: index up to date\n", safe_path(path));
-            else {
-                char *ip = search_index_path(&S, search_flags);
-                char *p = xstrdup(safe_path(path)); /* (safe_path's buffer is shared) */
-                msg("%s: cannot write the index %s", p, ip ? safe_path(ip) : "");
-                free(p);
-                free(ip);
-                rc = 2;
-            }
-            search_free(&S);
-        } else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
+        else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
             memory_t m;
             mem_open(&m, S, &d, &st, path, 0);
             if (mode == MODE_BOOKMARKS)

@@ -90,9 +90,7 @@ static int alnum(uint32_t c)
  * the first character boundary at or after m; lim if there is none. */
 size_t para_cut(const char *t, size_t m, size_t lim)
 {
-    size_t i = m;
-    while (i < lim && ((unsigned char)t[i] & 0xC0) == 0x80)
-        i++; /* to a character start */
+    size_t i = utf8_next(t, m, lim); /* to a character start */
     size_t first = i;
     if (i == 0 || i >= lim)
         return i < lim ? i : lim;

@@ -166,9 +166,7 @@ static int next_in(const query_t *Q, void *md, const char *hay, size_t hn, size_
                 *b = ov[1];
                 return 1;
             }
-            i = ov[0] + 1;
-            while (i < hn && ((unsigned char)hay[i] & 0xC0) == 0x80)
-                i++;
+            i = utf8_next(hay, ov[0] + 1, hn);
         }
         return 0;
     }
@@ -203,9 +201,7 @@ static int find_last(const query_t *Q, void *md, const norm_t *N, size_t fa, siz
 {
     size_t top = norm_fold(N, hi), start = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa;
     for (size_t w = 4096;; w *= 4) {
-        size_t i = top > start + w ? top - w : start;
-        while (i > start && ((unsigned char)N->out.p[i] & 0xC0) == 0x80)
-            i--;
+        size_t i = utf8_back(N->out.p, start, top > start + w ? top - w : start);
         size_t l2 = norm_src(N, i) > lo ? norm_src(N, i) : lo;
         if (find_in(Q, md, N, i, fb, l2, hi, 0, m))
             return 1;
@@ -231,9 +227,7 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
             if (dir > 0)
                 break; /* dir 0: the last */
         }
-        i = x + 1;
-        while (i < fb && ((unsigned char)N->out.p[i] & 0xC0) == 0x80)
-            i++;
+        i = utf8_next(N->out.p, x + 1, fb);
     }
     return found;
 }
@@ -276,11 +270,8 @@ static size_t piece_end(const search_t *S, int fl, size_t x, size_t after)
     if (nl)
         return (size_t)(nl - S->text) + 1;
     size_t b = norm_boundary(S->text, S->len, x, fl);
-    if (b <= after) { /* no boundary found near: the next character */
-        b = x;
-        while (b < S->len && ((unsigned char)S->text[b] & 0xC0) == 0x80)
-            b++;
-    }
+    if (b <= after) /* no boundary found near: the next character */
+        b = utf8_next(S->text, x, S->len);
     return b;
 }
 
@@ -535,9 +526,7 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
             return -1;
         size_t e = (size_t)top < until ? (size_t)top : until;
         for (size_t w = 4096;; w *= 4) {
-            size_t i = e > wa + w ? e - w : wa;
-            while (i > wa && ((unsigned char)t[i] & 0xC0) == 0x80)
-                i--;
+            size_t i = utf8_back(t, wa, e > wa + w ? e - w : wa);
             int r = ix_scan(S, ix, Q, t, i, we, until, lo, hi, 0, m);
             if (r || i == wa)
                 return r;
@@ -564,9 +553,7 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
             if (dir > 0)
                 break;
         }
-        i = x + 1;
-        while (i < we && ((unsigned char)t[i] & 0xC0) == 0x80)
-            i++;
+        i = utf8_next(t, x + 1, we);
     }
     return found;
 }

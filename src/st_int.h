@@ -87,7 +87,8 @@ void stx_resolve(stx_scan_t *sc);
  * line, at most 40 cells, not ending a sentence, not a numbered heading. */
 int stx_title_line(const char *t, size_t start, size_t end, int family,
                    int blank_after);
-/* Characters of s[0..n), blanks (SP, TAB, U+3000) left out. */
+/* Characters of s[0..n) as text_decode() reads them (an invalid byte is
+ * one), blanks (ch_blank: SP, TAB, U+3000) left out. */
 size_t stx_count_chars(const char *s, size_t n);
 /* Characters of a speaker prefix as shown ("**NAME**：" shows no stars). */
 size_t stx_prefix_chars(const char *s, size_t n);

@@ -1,6 +1,7 @@
 /* st_scan: the paragraph-event scanner shared by both front ends, and the
  * resolution of its events into the title, speakers, turns, heading
  * levels and headings (see st_int.h). */
+#include "chars.h"
 #include "hash.h"
 #include "heuristics.h"
 #include "st_int.h"
@@ -12,35 +13,14 @@
 
 /* ---- the scanner -------------------------------------------------------- */
 
-/* Bytes equal to the byte in `pat` (repeated), in one word, exactly. */
-static inline unsigned count_eq(uint64_t w, uint64_t pat)
-{
-    uint64_t x = w ^ pat;
-    uint64_t t = (x & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL;
-    t = ~(t | x | 0x7F7F7F7F7F7F7F7FULL);
-    return (unsigned)__builtin_popcountll(t);
-}
-
-/* Every byte that does not continue a character, eight at a time. */
 size_t stx_count_chars(const char *s, size_t n)
 {
-    size_t c = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t cont = w & ~(w << 1) & 0x8080808080808080ULL;
-        c += 8 - (unsigned)__builtin_popcountll(cont);
-        c -= count_eq(w, 0x2020202020202020ULL) +
-             count_eq(w, 0x0909090909090909ULL);
+    size_t c = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t u;
+        i += (size_t)text_decode(s + i, n - i, &u);
+        c += !ch_blank(u);
     }
-    for (; i < n; i++) {
-        unsigned char b = (unsigned char)s[i];
-        c += (b & 0xC0) != 0x80 && b != ' ' && b != '\t';
-    }
-    /* U+3000 was counted once (its lead byte) */
-    for (const char *p = s, *e = s + n;
-         (p = memmem(p, (size_t)(e - p), "\xE3\x80\x80", 3)) != NULL; p += 3)
-        c--;
     return c;
 }
 

@@ -1,7 +1,9 @@
 /* util: small helpers shared by every module.
  * Contract: allocation never returns NULL (out of memory ends the process
- * with a message and exit 2); buf_t is a growable byte buffer; msg_*
- * print "juan: ..." to stderr with any terminal-unsafe bytes escaped. */
+ * with a message and exit 2); buf_t is a growable byte buffer; msg()
+ * prints "juan: ..." to stderr as given: text from outside (a path, an
+ * option's value, a file's contents) is made terminal-safe by the caller
+ * first (safe_path, text_sanitize: text.h). */
 #ifndef JUAN_UTIL_H
 #define JUAN_UTIL_H
 #include <pthread.h>
@@ -48,7 +50,8 @@ void bg_stop_join(pthread_t t);
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
 
-/* "juan: " + printf-style message + "\n" on stderr. */
+/* "juan: " + printf-style message + "\n" on stderr, nothing escaped (see
+ * above). */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -77,6 +77,15 @@ static void test_decode(void)
     CHECK(utf8_back(s, 0, 1) == 1);
     CHECK(utf8_back(s, 0, 7) == 4);  /* stray bytes: at most three back */
     CHECK(utf8_back(s, 2, 3) == 2);  /* never before lo */
+    const char *u = "a中b\x80\x80";
+    CHECK(utf8_next(u, 2, 7) == 4);  /* inside 中: the next character */
+    CHECK(utf8_next(u, 1, 7) == 1);
+    CHECK(utf8_next(u, 5, 7) == 7);  /* a run of stray bytes passed whole */
+    CHECK(utf8_next(u, 5, 6) == 6);  /* never past hi */
+    size_t wrong = 0; /* continuation bytes: 10xxxxxx */
+    for (unsigned b = 0; b < 256; b++)
+        wrong += !utf8_is_cont((unsigned char)b) != !(b >= 0x80 && b <= 0xBF);
+    CHECK(wrong == 0);
 }
 
 /* ---- the classes ------------------------------------------------------- */
@@ -129,6 +138,13 @@ static void test_examples(void)
           HAS(0xE0001, CH_DROP) && HAS(0xE007F, CH_DROP) && HASNT(0xE0100, CH_DROP));
     CHECK(HAS(0x202E, CH_ESCAPE) && HAS(0x85, CH_ESCAPE) && HAS(0x1D173, CH_ESCAPE) &&
           HASNT(0x202F, CH_ESCAPE) && HASNT(0x200D, CH_ESCAPE));
+    CHECK(HAS(0, CH_BIN_CTRL) && HAS(0x06, CH_BIN_CTRL) && HAS(0x0E, CH_BIN_CTRL) &&
+          HAS(0x1A, CH_BIN_CTRL) && HAS(0x1C, CH_BIN_CTRL) && HAS(0x7F, CH_BIN_CTRL) &&
+          HAS(0x85, CH_BIN_CTRL) && HAS(0x9F, CH_BIN_CTRL));
+    CHECK(HASNT('\a', CH_BIN_CTRL) && HASNT('\b', CH_BIN_CTRL) && HASNT('\t', CH_BIN_CTRL) &&
+          HASNT('\n', CH_BIN_CTRL) && HASNT('\v', CH_BIN_CTRL) && HASNT('\f', CH_BIN_CTRL) &&
+          HASNT('\r', CH_BIN_CTRL) && HASNT(0x1B, CH_BIN_CTRL) && HASNT(' ', CH_BIN_CTRL) &&
+          HASNT(0xA0, CH_BIN_CTRL) && HASNT(0xFFFD, CH_BIN_CTRL) && HASNT(0x200E, CH_BIN_CTRL));
     CHECK(ch_class(0xD800) == 0 && ch_class(0x110000) == 0 && ch_class(UINT32_MAX) == 0);
 }
 
@@ -137,7 +153,7 @@ static void test_exhaustive(void)
 {
     const uc_script_t *han = uc_script_byname("Han"), *hira = uc_script_byname("Hiragana"),
                       *kata = uc_script_byname("Katakana"), *latin = uc_script_byname("Latin");
-    size_t bad[8] = {0};
+    size_t bad[10] = {0};
     for (uint32_t c = 0; c <= 0x10FFFF; c++) {
         if (c >= 0xD800 && c <= 0xDFFF)
             continue;
@@ -153,10 +169,14 @@ static void test_exhaustive(void)
         bad[5] += !(k & CH_WORD) != !(alpha && !wide && c >= 0x80 && s == latin);
         bad[6] += !(k & CH_BLANK) != !ch_blank(c);
         bad[7] += (k & CH_FW_DIGIT) && !(k & CH_FW_ALNUM);
+        /* the controls but those text styled for a terminal uses */
+        bad[8] += !(k & CH_BIN_CTRL) != !(uc_is_general_category(c, UC_CATEGORY_Cc) &&
+                                          !(c && strchr("\a\b\t\n\v\f\r\x1B", (int)c)));
+        bad[9] += !(k & CH_BIN_CTRL) != !ch_bin_ctrl(c);
     }
-    static const char *const name[] = {"HAN", "KANA", "UNIFIED", "LETTER",
-                                       "CJK", "WORD", "BLANK", "FW_DIGIT"};
-    for (int i = 0; i < 8; i++)
+    static const char *const name[] = {"HAN",   "KANA",     "UNIFIED",  "LETTER",   "CJK",
+                                       "WORD",  "BLANK",    "FW_DIGIT", "BIN_CTRL", "BIN_CTRL table"};
+    for (int i = 0; i < 10; i++)
         CHECK_MSG(bad[i] == 0, "CH_%s differs from its definition at %zu code points", name[i],
                   bad[i]);
 }

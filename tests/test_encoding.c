@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 #define U(s) ((const unsigned char *)(s))
 
@@ -222,6 +223,57 @@ static void test_valid_prefix(void)
     CHECK(enc_utf8_valid_prefix(U("中文"), 4) == 3);
 }
 
+/* The hand validator (kept for its speed, see encoding.c) against
+ * libunistring's u8_check(): every sequence of up to three bytes after
+ * "ab", the four-byte ones with continuation bytes at the edges of their
+ * ranges, and random mixtures of ASCII, CJK and bad bytes. */
+static size_t ref_prefix(const unsigned char *s, size_t n)
+{
+    const uint8_t *bad = u8_check(s, n);
+    return bad ? (size_t)(bad - s) : n;
+}
+
+static void test_valid_prefix_ref(void)
+{
+    size_t bad = 0, checked = 0;
+    unsigned char b[16] = "ab";
+    for (uint32_t v = 0; v < 1u << 24; v += (v >> 16) < 0x80 ? 0x10000 - (v & 0xFFFF) : 1) {
+        b[2] = (unsigned char)(v >> 16);
+        b[3] = (unsigned char)(v >> 8);
+        b[4] = (unsigned char)v;
+        for (size_t n = 3; n <= 5; n++, checked++)
+            bad += enc_utf8_valid_prefix(b, n) != ref_prefix(b, n);
+    }
+    static const unsigned char edge[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0xBF, 0xC0, 0xFF};
+    for (unsigned lead = 0xF0; lead <= 0xFF; lead++)
+        for (size_t x = 0; x < 512; x++, checked++) {
+            b[2] = (unsigned char)lead;
+            b[3] = edge[x & 7];
+            b[4] = edge[x >> 3 & 7];
+            b[5] = edge[x >> 6 & 7];
+            bad += enc_utf8_valid_prefix(b, 6) != ref_prefix(b, 6);
+        }
+    static const char *const piece[] = {"a", "abcdefghij", "中", "文", "\xF0\x9F\x98\x80", "é",
+                                        "\x80", "\xFF", "\xE4\xB8", "\xED\xA0\x80", "\xC0\x80"};
+    unsigned seed = 1;
+    for (int t = 0; t < 20000; t++, checked++) {
+        unsigned char m[256];
+        size_t n = 0;
+        for (;;) {
+            seed = seed * 1103515245 + 12345;
+            /* mostly good text, now and then a bad piece */
+            const char *p = piece[(seed >> 16) % ((seed >> 8) % 64 ? 6 : 11)];
+            if (n + strlen(p) > sizeof m)
+                break;
+            memcpy(m + n, p, strlen(p));
+            n += strlen(p);
+        }
+        bad += enc_utf8_valid_prefix(m, n) != ref_prefix(m, n);
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu inputs: the valid prefix differs from u8_check's", bad,
+              checked);
+}
+
 static void test_repair(void)
 {
     enc_result_t r;
@@ -337,6 +389,7 @@ int main(void)
     test_short_cjk();
     test_sjis();
     test_valid_prefix();
+    test_valid_prefix_ref();
     test_repair();
     test_canonical();
     test_utf16();

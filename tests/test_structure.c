@@ -1407,6 +1407,37 @@ static void test_speaker_hash(void)
     CHECK(h[3] != h[0] && h[3] == hash64("明流", strlen("明流")));
 }
 
+/* Characters are counted as the reader decodes them: blanks (SP, TAB,
+ * U+3000) left out, an invalid byte one character (shown as U+FFFD), in
+ * both front ends. */
+static void test_char_counts(void)
+{
+    static const char iv[] = "记者：你好　世界 a\tb。\n"
+                             "\n"
+                             "张三：\xE4\xB8 \x80\x80中\n"
+                             "\n"
+                             "记者：好。\n"
+                             "\n"
+                             "张三：嗯。\n";
+    static const char *const path[] = {"x.txt", "x.md"};
+    for (int f = 0; f < 2; f++) {
+        structure_t st;
+        char *p = build(&st, iv, FMT_AUTO, path[f]);
+        CHECK_MSG(st.nspeakers == 2, "%s: %zu speakers", path[f], st.nspeakers);
+        if (st.nspeakers == 2) {
+            /* 你好世界ab。 好。: 7 + 2; E4 B8 80 80 中 嗯。: 5 + 2 */
+            CHECK_MSG(st.speakers[0].chars == 9, "%s: 记者 chars %zu, want 9", path[f],
+                      st.speakers[0].chars);
+            CHECK_MSG(st.speakers[1].chars == 7, "%s: 张三 chars %zu, want 7", path[f],
+                      st.speakers[1].chars);
+        }
+        /* and the four prefixes of three characters */
+        CHECK_MSG(st.total_chars == 9 + 7 + 4 * 3, "%s: total %zu, want 28", path[f],
+                  st.total_chars);
+        unbuild(&st, p);
+    }
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -1428,5 +1459,6 @@ int main(void)
     test_hang();
     test_st_title();
     test_speaker_hash();
+    test_char_counts();
     return T_DONE("test_structure");
 }
