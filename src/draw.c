@@ -230,7 +230,7 @@ static void draw_status(tui_t *T, const pline_t *top)
 static size_t page_matches(tui_t *T)
 {
     const page_t *P = &T->V.page;
-    nav_query_t *Q = T->hl_active ? &T->hlt : T->has_query ? &T->lastq : NULL;
+    nav_query_t *Q = T->hl_active ? &T->hlt : session_last_query(T, 0);
     if (!Q || !Q->q.q || P->n == 0)
         return 0;
     size_t lo = P->v[0].start, hi = P->v[P->n - 1].end + 1;

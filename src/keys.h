@@ -1,14 +1,15 @@
 /* keys: the reader's names for keys (its files only).
  *
  * Contract: a key is one int: a character as typed (get_wch's OK: a
- * code point), or a curses function key (KEY_CODE_YES) moved up by
- * KEYS_FN so the two never meet: key_of() makes one, FN(KEY_UP) names
- * one. The control characters the reader and its prompts act on are
- * named here, nowhere else as numbers. */
+ * code point, up to U+10FFFF), or a curses function key (KEY_CODE_YES)
+ * moved up by KEYS_FN, above every code point, so the two never meet:
+ * key_of() makes one, FN(KEY_UP) names one, key >= KEYS_FN tells one.
+ * The control characters the reader and its prompts act on are named
+ * here, nowhere else as numbers. */
 #ifndef JUAN_KEYS_H
 #define JUAN_KEYS_H
 
-#define KEYS_FN 0x10000
+#define KEYS_FN 0x110000
 #define FN(k) ((k) + KEYS_FN)
 #define K_CTRL(c) ((c) & 0x1f)
 

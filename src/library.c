@@ -6,6 +6,7 @@
 #include "reader.h"
 #include "term.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -38,14 +39,9 @@ typedef struct {
     char head[1024]; /* the title line */
 } library_t;
 
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s && s[1] ? s + 1 : p;
-}
-
-/* What names a document in the list: its title, else its first line as
- * the reader shows it (at most 120 bytes), else its name. */
+/* What names a document in the list: its title, else the start of its
+ * first paragraph as the reader shows it (at most 120 bytes), else its
+ * file name. */
 static void doc_name(const structure_t *st, const char *path, buf_t *t)
 {
     st_title(st, t);
@@ -55,17 +51,14 @@ static void doc_name(const structure_t *st, const char *path, buf_t *t)
         if (b.kind != BK_PARA && b.kind != BK_HEADING && b.kind != BK_TITLE)
             continue;
         st_block_text(st, &b, t);
-        if (t->n) { /* (whole characters) */
-            size_t k = 0;
-            uint32_t cp;
-            while (k < t->n && k + (size_t)text_decode(t->p + k, t->n - k, &cp) <= 120)
-                k += (size_t)text_decode(t->p + k, t->n - k, &cp);
-            t->p[t->n = k] = 0;
+        if (t->n) {
+            if (t->n > 120) /* (whole characters) */
+                t->p[t->n = utf8_back(t->p, 0, 120)] = 0;
             break;
         }
     }
     if (!t->n)
-        buf_adds(t, base_name(path));
+        buf_adds(t, path_base(path));
 }
 
 /* The name of a file not opened yet, as the reader will show it: from its
@@ -84,7 +77,7 @@ static void file_name(const tui_opts_t *o, const char *path, buf_t *t)
     }
     doc_close(&d);
     if (!t->n)
-        buf_adds(t, base_name(path));
+        buf_adds(t, path_base(path));
 }
 
 static void lib_add(library_t *L, const char *path, const docinfo_t *info)
@@ -106,7 +99,7 @@ static void lib_add(library_t *L, const char *path, const docinfo_t *info)
     else if (!e->missing)
         file_name(L->T->o, path, &t);
     else
-        buf_adds(&t, base_name(path));
+        buf_adds(&t, path_base(path));
     text_sanitize(&s, t.p, t.n);
     e->title = s.p;
     buf_free(&t);
@@ -283,9 +276,15 @@ int tui_library(const char *dir, const tui_opts_t *o)
     }
     int sel = 0;
     for (;;) {
-        snprintf(L.head, sizeof L.head, "%s%s: Enter reads, / filters, d forgets, q quits%s%s",
-                 dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "",
-                 L.filter && *L.filter ? "  filter: " : "", L.filter && *L.filter ? L.filter : "");
+        buf_t f = {0};
+        buf_add(&f, "", 0);
+        if (L.filter && *L.filter) {
+            buf_adds(&f, "  filter: ");
+            text_sanitize(&f, L.filter, strlen(L.filter));
+        }
+        snprintf(L.head, sizeof L.head, "%s%s: Enter reads, / filters, d forgets, q quits%s",
+                 dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "", f.p);
+        buf_free(&f);
         if (T->msg[0]) { /* a warning or a message: on the title line */
             size_t k = strlen(L.head);
             snprintf(L.head + k, sizeof L.head - k, "  [%.300s]", T->msg);

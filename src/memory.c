@@ -11,13 +11,12 @@
 #include <unistd.h>
 
 /* The document's title as the store keeps it ("": none). */
-static void title_of(const structure_t *st, const char *path, buf_t *b)
+static void title_of(const structure_t *st, buf_t *b)
 {
     b->n = 0;
     buf_add(b, "", 0);
     if (st_ready(st)) /* (not before: the first screen does not wait) */
         st_title(st, b);
-    (void)path; /* no title: the reader and the library show the file name */
 }
 
 /* Carry the memory of identity prev over to m->id, re-anchored. */
@@ -97,7 +96,7 @@ static void finish(memory_t *m)
     if (legacy_id(S, d, m->id, prev) == 0) /* the same text, kept by 0.1.0 */
         store_rekey(S, prev, m->id);
     buf_t t = {0};
-    title_of(m->st, m->path, &t);
+    title_of(m->st, &t);
     /* standard input is remembered by its content alone */
     store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
                    m->touch, prev);
@@ -194,7 +193,7 @@ int mem_save_position(memory_t *m, size_t off)
         return -1;
     if (st_ready(m->st)) { /* the title, once the structure is known */
         buf_t t = {0};
-        title_of(m->st, m->path, &t);
+        title_of(m->st, &t);
         store_set_title(m->S, m->id, t.p);
         buf_free(&t);
     }

@@ -64,6 +64,8 @@ typedef struct tui {
     char msg[512];   /* on the status line until the next key */
     /* search */
     nav_query_t lastq; /* the last search */
+    char *qtyped;      /* ... as typed */
+    int qstale;        /* ... made for a document since put away */
     int qdir;          /* its direction */
     int has_query;
     nav_query_t hlt;   /* what the prompt is typing */
@@ -105,6 +107,12 @@ void session_save(tui_t *T, int force);
  * when the page must be drawn again. */
 int session_idle(tui_t *T);
 void session_first_search(tui_t *T); /* its index, if there is one */
+/* The last search, made again for this document when it was made for
+ * another (:n, R: its @NAME and #N name this document's speakers and
+ * sections); NULL when there is none, or (!wait) when that needs the
+ * structure still being built. A search this document cannot take (no
+ * such speaker) is dropped, its message in T->msg. */
+nav_query_t *session_last_query(tui_t *T, int wait);
 void session_reload(tui_t *T);
 void session_switch(tui_t *T, int dir);
 

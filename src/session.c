@@ -27,16 +27,11 @@ void session_free(tui_t *T)
     session_unload(T);
     nav_query_free(&T->lastq);
     nav_query_free(&T->hlt);
+    free(T->qtyped);
     free(T->mv);
     hist_free(&T->hist);
     free(T->filepos);
     store_close(T->S);
-}
-
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s && s[1] ? s + 1 : p;
 }
 
 void session_learn(tui_t *T)
@@ -48,19 +43,19 @@ void session_learn(tui_t *T)
     buf_add(&s, "", 0);
     if (b.n)
         text_sanitize(&s, b.p, b.n);
-    else
-        text_sanitize(&s, base_name(T->files[T->cur]), strlen(base_name(T->files[T->cur])));
-    T->title = s.p;
+    T->title = s.p; /* ("": none; the file's name is shown) */
     buf_free(&b);
     draw_speaker_colors(T);
 }
 
 void session_title(tui_t *T, buf_t *b)
 {
-    if (T->title)
+    if (T->title && T->title[0]) {
         buf_adds(b, T->title);
-    else
-        text_sanitize(b, base_name(T->files[T->cur]), strlen(base_name(T->files[T->cur])));
+    } else {
+        const char *name = path_base(T->files[T->cur]);
+        text_sanitize(b, name, strlen(name));
+    }
 }
 
 void session_turns(tui_t *T)
@@ -111,7 +106,9 @@ void session_unload(tui_t *T)
     T->turns = NULL;
     T->nturns = 0;
     T->have_turns = 0;
-    T->focus = T->filter = -1;
+    T->focus = -1;
+    T->filter = 0;
+    T->qstale = T->has_query; /* its scopes were this document's */
     T->marked = 0;
     T->has_jump = T->has_last = 0;
     T->loaded = 0;
@@ -216,6 +213,26 @@ void session_first_search(tui_t *T)
         search_use_index(&T->srch, id);
     if (T->srch.id[0] && !T->index_at)
         T->index_at = now_ms() + 2000;
+}
+
+nav_query_t *session_last_query(tui_t *T, int wait)
+{
+    if (!T->has_query)
+        return NULL;
+    if (T->qstale) {
+        const char *s = T->qtyped;
+        if (!wait && (s[0] == '@' || s[0] == '#') && !st_ready(&T->st))
+            return NULL; /* (not now: the first screen does not wait) */
+        char err[300];
+        T->qstale = 0;
+        if (nav_query_parse(&T->lastq, &T->st, s, strlen(s), T->o->search_flags, err,
+                            sizeof err) < 0) {
+            snprintf(T->msg, sizeof T->msg, "%s", err);
+            T->has_query = 0;
+            return NULL;
+        }
+    }
+    return &T->lastq;
 }
 
 /* Look at the file every two seconds; say once when it has changed. */

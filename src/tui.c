@@ -162,6 +162,8 @@ static void search_go(tui_t *T, int dir)
         snprintf(T->msg, sizeof T->msg, "no previous search");
         return;
     }
+    if (!session_last_query(T, 1))
+        return; /* (not a search of this document: said why) */
     size_t s, e;
     tui_top_range(T, &s, &e);
     view_fill(&T->V, rows_of(T));
@@ -218,10 +220,12 @@ static void do_search(tui_t *T, int dir)
     }
     nav_query_free(&T->lastq);
     T->lastq = Q;
+    free(T->qtyped);
+    T->qtyped = s;
+    T->qstale = 0;
     T->qdir = dir;
     T->has_query = 1;
     T->has_last = 0;
-    free(s);
     search_go(T, dir);
 }
 

@@ -94,6 +94,12 @@ void msg(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+const char *path_base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
 long long now_ms(void)
 {
     struct timespec ts;

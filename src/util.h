@@ -47,6 +47,9 @@ int bg_gate(const _Atomic int *stop); /* 1: go on; 0: stopped */
 void bg_join(pthread_t t);
 void bg_stop_join(pthread_t t);
 
+/* The last component of a path ("a/b.txt" -> "b.txt"; "a/" -> "a/"). */
+const char *path_base(const char *path);
+
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
 

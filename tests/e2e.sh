@@ -296,6 +296,28 @@ jt=$("$JUAN" --dump -w 72 samples/japanese.txt | head -1 | sed 's/ *$//')
 expect_top ":n shows it" "$jt"
 keys : p; wait_for "1/2" 23 && ok || bad ":p: back"
 keys : p; wait_for "no previous file" 23 && ok || bad ":p at the first"
+# the last search, the focus and the filter after :n (the second file has
+# other speakers, or none)
+printf '甲：第一句话，开源。\n乙：第二句话。\n甲：第三句话。\n乙：第四句话，开源。\n' >"$T/two-a.txt"
+printf '没有说话的人，只有一段开源的文字。\n\n又一段。\n' >"$T/two-b.txt"
+start 80 24 --color=never "$T/two-a.txt" "$T/two-b.txt"
+keys /; text "@乙"; keys Enter; wait_for "%" 23
+keys : n; wait_for "2/2" 23; keys n
+wait_for "no speaker named 乙" 23 && ok || bad "@NAME, :n, n: said, not a crash"
+keys j; poll test ! -s "$T/rc" && ok || bad "@NAME, :n, n: still running"
+keys /; text "开源"; keys Enter; keys : p; wait_for "1/2" 23; keys g n
+poll has_e $'\e\\[7m开源' && ok || bad "the last search after :p: n finds it there"
+start 80 24 --color=never "$T/two-a.txt" "$T/two-b.txt"
+keys s; wait_for "Speakers:"; keys Enter; wait_for "focused @甲" 23
+keys F; wait_for "only @甲" 23 && ok || bad "F filters"
+keys : n; wait_for "2/2" 23; keys : p; wait_for "1/2" 23
+keys s; wait_for "Speakers:"; keys Enter; wait_for "focused @甲" 23
+! shows "only @" 23 && ok || bad "after :n, focusing a speaker does not filter (the filter was left on)"
+# a character outside the BMP typed into the prompt
+printf '引用一個罕見的字：𠮷野家。\n' >"$T/sip.txt"
+start 80 24 --color=never "$T/sip.txt"
+keys /; text "𠮷"; wait_for "/𠮷" 23 && ok || bad "a supplementary character typed into the prompt"
+keys Enter; poll has_e $'\e\\[7m𠮷' && ok || bad "... and found"
 
 # ---- small terminals -----------------------------------------------------------
 start 20 6 samples/interview.txt
