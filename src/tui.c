@@ -232,20 +232,14 @@ static void do_search(tui_t *T, int dir)
 /* ---- actions --------------------------------------------------------------- */
 
 /* An action gets the count typed before its key (cnt, -1: none) and
- * n = the count or 1; it returns 1 to quit. */
+ * n = the count or 1; it returns 1 to quit. A key whose action needs
+ * none of that calls a panel or the like directly (keymap's call). */
 typedef int (*action_fn)(tui_t *T, long n, long cnt, int key);
 
 static int a_quit(tui_t *T, long n, long cnt, int key)
 {
     (void)T, (void)n, (void)cnt, (void)key;
     return 1;
-}
-
-static int a_reload(tui_t *T, long n, long cnt, int key)
-{
-    (void)n, (void)cnt, (void)key;
-    session_reload(T);
-    return 0;
 }
 
 static int a_down(tui_t *T, long n, long cnt, int key)
@@ -341,20 +335,6 @@ static int a_turn(tui_t *T, long n, long cnt, int key)
     return 0;
 }
 
-static int a_outline(tui_t *T, long n, long cnt, int key)
-{
-    (void)n, (void)cnt, (void)key;
-    panel_outline(T);
-    return 0;
-}
-
-static int a_speakers(tui_t *T, long n, long cnt, int key)
-{
-    (void)n, (void)cnt, (void)key;
-    panel_speakers(T);
-    return 0;
-}
-
 static int a_filter(tui_t *T, long n, long cnt, int key)
 {
     (void)n, (void)cnt, (void)key;
@@ -395,27 +375,6 @@ static int a_width(tui_t *T, long n, long cnt, int key)
     return 0;
 }
 
-static int a_help(tui_t *T, long n, long cnt, int key)
-{
-    (void)n, (void)cnt, (void)key;
-    panel_help(T);
-    return 0;
-}
-
-static int a_bookmark(tui_t *T, long n, long cnt, int key)
-{
-    (void)n, (void)cnt, (void)key;
-    bookmark_add(T);
-    return 0;
-}
-
-static int a_bookmarks(tui_t *T, long n, long cnt, int key)
-{
-    (void)n, (void)cnt, (void)key;
-    panel_bookmarks(T);
-    return 0;
-}
-
 static int a_redraw(tui_t *T, long n, long cnt, int key)
 {
     (void)T, (void)n, (void)cnt, (void)key;
@@ -439,22 +398,29 @@ static int a_mouse(tui_t *T, long n, long cnt, int key)
 static const struct {
     int key;
     action_fn fn;
+    void (*call)(tui_t *T);
 } keymap[] = {
-    {'q', a_quit},          {'R', a_reload},
-    {'j', a_down},          {K_CR, a_down},           {K_LF, a_down},
-    {FN(KEY_DOWN), a_down}, {FN(KEY_ENTER), a_down},  {'k', a_up},
-    {FN(KEY_UP), a_up},     {' ', a_page},            {'f', a_page},
-    {FN(KEY_NPAGE), a_page}, {'b', a_page},           {FN(KEY_PPAGE), a_page},
-    {'d', a_page},          {'u', a_page},            {'g', a_top},
-    {FN(KEY_HOME), a_top},  {'G', a_end},             {FN(KEY_END), a_end},
-    {'%', a_percent},       {'p', a_percent},         {']', a_heading},
-    {'[', a_heading},       {'}', a_turn},            {'{', a_turn},
-    {'t', a_outline},       {K_TAB, a_outline},       {'s', a_speakers},
-    {'F', a_filter},        {'/', a_search},          {'?', a_search},
-    {'n', a_next_match},    {'N', a_next_match},      {'<', a_width},
-    {'>', a_width},         {'h', a_help},            {FN(KEY_F(1)), a_help},
-    {'M', a_bookmark},      {'B', a_bookmarks},       {K_CTRL_L, a_redraw},
-    {FN(KEY_MOUSE), a_mouse},
+    {'q', a_quit, NULL},           {'R', NULL, session_reload},
+    {'j', a_down, NULL},           {K_CR, a_down, NULL},
+    {K_LF, a_down, NULL},          {FN(KEY_DOWN), a_down, NULL},
+    {FN(KEY_ENTER), a_down, NULL}, {'k', a_up, NULL},
+    {FN(KEY_UP), a_up, NULL},      {' ', a_page, NULL},
+    {'f', a_page, NULL},           {FN(KEY_NPAGE), a_page, NULL},
+    {'b', a_page, NULL},           {FN(KEY_PPAGE), a_page, NULL},
+    {'d', a_page, NULL},           {'u', a_page, NULL},
+    {'g', a_top, NULL},            {FN(KEY_HOME), a_top, NULL},
+    {'G', a_end, NULL},            {FN(KEY_END), a_end, NULL},
+    {'%', a_percent, NULL},        {'p', a_percent, NULL},
+    {']', a_heading, NULL},        {'[', a_heading, NULL},
+    {'}', a_turn, NULL},           {'{', a_turn, NULL},
+    {'t', NULL, panel_outline},    {K_TAB, NULL, panel_outline},
+    {'s', NULL, panel_speakers},   {'F', a_filter, NULL},
+    {'/', a_search, NULL},         {'?', a_search, NULL},
+    {'n', a_next_match, NULL},     {'N', a_next_match, NULL},
+    {'<', a_width, NULL},          {'>', a_width, NULL},
+    {'h', NULL, panel_help},       {FN(KEY_F(1)), NULL, panel_help},
+    {'M', NULL, bookmark_add},     {'B', NULL, panel_bookmarks},
+    {K_CTRL_L, a_redraw, NULL},    {FN(KEY_MOUSE), a_mouse, NULL},
 };
 
 /* The key after m, ' or :. Returns 1 to quit. */
@@ -580,7 +546,9 @@ static void reader(tui_t *T)
         }
         for (size_t i = 0; i < sizeof keymap / sizeof *keymap; i++)
             if (keymap[i].key == key) {
-                if (keymap[i].fn(T, cnt < 0 ? 1 : cnt, cnt, key))
+                if (keymap[i].call)
+                    keymap[i].call(T);
+                else if (keymap[i].fn(T, cnt < 0 ? 1 : cnt, cnt, key))
                     return;
                 break;
             }
