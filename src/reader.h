@@ -111,7 +111,8 @@ void session_first_search(tui_t *T); /* its index, if there is one */
  * another (:n, R: its @NAME and #N name this document's speakers and
  * sections); NULL when there is none, or (!wait) when that needs the
  * structure still being built. A search this document cannot take (no
- * such speaker) is dropped, its message in T->msg. */
+ * such speaker) gives NULL, and when waited for is dropped, its message
+ * in T->msg. */
 nav_query_t *session_last_query(tui_t *T, int wait);
 void session_reload(tui_t *T);
 void session_switch(tui_t *T, int dir);

@@ -224,13 +224,15 @@ nav_query_t *session_last_query(tui_t *T, int wait)
         if (!wait && (s[0] == '@' || s[0] == '#') && !st_ready(&T->st))
             return NULL; /* (not now: the first screen does not wait) */
         char err[300];
-        T->qstale = 0;
         if (nav_query_parse(&T->lastq, &T->st, s, strlen(s), T->o->search_flags, err,
                             sizeof err) < 0) {
-            snprintf(T->msg, sizeof T->msg, "%s", err);
-            T->has_query = 0;
+            if (wait) { /* n: said, and dropped (a highlight: nothing) */
+                snprintf(T->msg, sizeof T->msg, "%s", err);
+                T->has_query = 0;
+            }
             return NULL;
         }
+        T->qstale = 0;
     }
     return &T->lastq;
 }
