@@ -8,6 +8,7 @@
 #include "json.h"
 #include "report.h"
 #include "search.h"
+#include "sindex.h"
 #include "structure.h"
 #include "term.h"
 #include "text.h"
@@ -463,6 +464,8 @@ int main(int argc, char **argv)
                    (json ? 1u << ONLY_JSON : 0) | (search_flags & SEARCH_EXACT ? 1u << ONLY_EXACT : 0) |
                    (no_index ? 1u << ONLY_NO_INDEX : 0),
                mode);
+    if (no_index)
+        sindex_dir_off(); /* nothing read or written under the cache */
     if (mode == MODE_GREP) {
         if (optind >= argc) {
             msg("--grep needs a QUERY and a FILE or DIR");
