@@ -65,18 +65,24 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a
 cc -O2 -o "$OUT/pty" bench/pty.c -lutil || exit 1
 mkdir -p "$OUT/tmp"
 export TERM=xterm-256color
-# a returning reader: the state directory is kept (the file's identity is
-# known), each run starts at the top (--from-start), and the cache is new
-# for every run (no index) unless JCACHE names one; FIRST=1: a first
-# opening ever, with a new state directory too
+# a returning reader: the state directory is kept, and the cache's record
+# of the file's identity (CACHE/ids: the file is not hashed again), each
+# run starts at the top (--from-start), and the cache holds no index
+# unless JCACHE names one; FIRST=1: a first opening ever, with a new state
+# directory and a new cache
 fresh() {
     rm -rf "$OUT/tmp"/*
     JUAN_STATE_DIR="$OUT/state"
-    [ -n "${FIRST:-}" ] && JUAN_STATE_DIR=$(mktemp -d -p "$OUT/tmp")
-    JUAN_CACHE_DIR=${JCACHE:-$(mktemp -d -p "$OUT/tmp")}
+    JUAN_CACHE_DIR=${JCACHE:-"$OUT/rcache"}
+    if [ -n "${FIRST:-}" ]; then
+        JUAN_STATE_DIR=$(mktemp -d -p "$OUT/tmp")
+        JUAN_CACHE_DIR=$(mktemp -d -p "$OUT/tmp")
+    elif [ -z "${JCACHE:-}" ]; then
+        rm -f "$OUT/rcache"/*.idx
+    fi
     export JUAN_STATE_DIR JUAN_CACHE_DIR
 }
-rm -rf "$OUT/state"
+rm -rf "$OUT/state" "$OUT/rcache"
 # row NAME TARGET: J=(juan command) A=(anchor command, or empty), each a
 # runstat or pty command printing "SECONDS PEAK_RSS_KB EXIT"; JPRE runs
 # before each juan run. A warm-up, then RUNS runs alternating; medians.
@@ -124,7 +130,7 @@ show() {
 
 echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up, medians;"
 echo "terminal rows in a pseudo-terminal of 80x24 (bench/pty.c), whole process, keys typed at once;"
-echo "juan as a returning reader (state kept, --from-start, a new cache each run unless indexed)"
+echo "juan as a returning reader (state and identity records kept, --from-start, no index unless indexed)"
 echo
 echo "| row                                | juan        | compared  | juan/it | juan peak RSS (x input) | its RSS   | target             | met  |"
 echo "|------------------------------------|-------------|-----------|---------|-------------------------|-----------|--------------------|------|"

@@ -181,8 +181,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bounded(one.path, sizeof one.path);
         bounded(one.title, sizeof one.title);
     }
-    char got[48];
-    if (store_id_for_path(S, "/x/fuzz.txt", 0, 0, got) == 0)
-        bounded(got, sizeof got);
+    if (store_info_for_path(S, "/x/fuzz.txt", &one) == 0) {
+        bounded(one.id, sizeof one.id);
+        bounded(one.path, sizeof one.path);
+    }
     return 0;
 }

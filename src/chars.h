@@ -79,6 +79,13 @@ static inline int ch_blank(uint32_t c)
     return c == ' ' || c == '\t' || c == 0x3000;
 }
 
+/* A blank (ch_blank) or a line or page break: LF, VT, FF, CR. What is
+ * trimmed from the ends of a value (a front matter tag). */
+static inline int ch_space(uint32_t c)
+{
+    return ch_blank(c) || (c >= '\n' && c <= '\r');
+}
+
 /* A control (general category Cc) but BEL, BS, TAB, LF, VT, FF, CR and
  * ESC (CH_BIN_CTRL), without a table lookup. */
 static inline int ch_bin_ctrl(uint32_t c)

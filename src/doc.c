@@ -114,6 +114,17 @@ static long long mtime_ns(const struct stat *st)
     return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 }
 
+/* The file of st against the one d was loaded from: DOC_SAME,
+ * DOC_REPLACED or DOC_MODIFIED. */
+static int compare(const doc_t *d, const struct stat *st)
+{
+    if ((unsigned long long)st->st_dev != d->dev || (unsigned long long)st->st_ino != d->ino)
+        return DOC_REPLACED;
+    if ((unsigned long long)st->st_size != d->size || mtime_ns(st) != d->mtime_ns)
+        return DOC_MODIFIED;
+    return DOC_SAME;
+}
+
 int doc_changed(const doc_t *d)
 {
     if (!d->path || !strcmp(d->path, "-"))
@@ -123,11 +134,20 @@ int doc_changed(const doc_t *d)
     struct stat st;
     if (stat(d->path, &st) < 0)
         return DOC_GONE;
-    if ((unsigned long long)st.st_dev != d->dev || (unsigned long long)st.st_ino != d->ino)
-        return DOC_REPLACED;
-    if ((unsigned long long)st.st_size != d->size || mtime_ns(&st) != d->mtime_ns)
-        return DOC_MODIFIED;
-    return DOC_SAME;
+    return compare(d, &st);
+}
+
+int doc_reopen(const doc_t *d)
+{
+    if (!d->path || !strcmp(d->path, "-"))
+        return -1;
+    int fd = open(d->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || compare(d, &st) != DOC_SAME)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
 }
 
 /* Read fd to its end, or max bytes (0: no limit). */

@@ -29,6 +29,8 @@ typedef struct {
     size_t src_len;       /* size of the source */
     size_t nbad;          /* U+FFFD inserted for invalid bytes */
     int converted;        /* text differs from the source bytes */
+    long long mtime_ns;   /* modification time (ns) of the file as opened
+                             (fstat of the descriptor read) */
     /* private */
     void *map;
     size_t maplen;
@@ -36,7 +38,6 @@ typedef struct {
     enc_result_t conv;
     char encbuf[64];
     unsigned long long dev, ino, size; /* the file as loaded */
-    long long mtime_ns;
     int err; /* errno of a DOC_ERR_SYS */
 } doc_t;
 
@@ -71,6 +72,9 @@ int doc_changed(const doc_t *d);
  * SIGBUS that is not a mapped document's to the handler it found). */
 void doc_guard_signals(void);
 void doc_close(doc_t *d);
+/* The file d was loaded from, opened again for reading when it is still
+ * that file unchanged (device, inode, size, time): a descriptor, else -1. */
+int doc_reopen(const doc_t *d);
 /* Is the text the file's own bytes, from offset d->bom on (mapped, not
  * converted)? */
 int doc_mapped(const doc_t *d);

@@ -1,8 +1,12 @@
 #include "frontmatter.h"
+#include "chars.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <uchar.h>
+#include <unistr.h>
 #include <yaml.h>
 
 /* Length of the line starting at s[0..n) without its terminator; *next
@@ -123,42 +127,28 @@ static void list_add(strlist_t *l, char *s)
     l->v[l->n++] = s;
 }
 
-static int is_ws(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
+/* What separates the tags or categories written as one scalar. */
+static const char32_t TAG_SEPARATORS[] = U",，、";
 
-/* Length of a separator at s[0..n): ",", "，" (U+FF0C), "、" (U+3001). */
-static size_t sep_len(const char *s, size_t n)
-{
-    if (s[0] == ',')
-        return 1;
-    if (n >= 3 && !memcmp(s, "\xef\xbc\x8c", 3))
-        return 3;
-    if (n >= 3 && !memcmp(s, "\xe3\x80\x81", 3))
-        return 3;
-    return 0;
-}
-
-/* Add s[0..n) trimmed of ASCII white space and U+3000, unless empty. */
+/* Add s[0..n) trimmed of white space (ch_space), unless empty. */
 static void add_trimmed(strlist_t *l, const char *s, size_t n)
 {
-    for (;;) {
-        if (n && is_ws((unsigned char)s[0])) {
-            s++, n--;
-        } else if (n >= 3 && !memcmp(s, "\xe3\x80\x80", 3)) {
-            s += 3, n -= 3;
-        } else if (n && is_ws((unsigned char)s[n - 1])) {
-            n--;
-        } else if (n >= 3 && !memcmp(s + n - 3, "\xe3\x80\x80", 3)) {
-            n -= 3;
-        } else {
+    uint32_t c;
+    size_t a = 0;
+    while (a < n) {
+        size_t k = (size_t)utf8_decode(s + a, n - a, &c);
+        if (!ch_space(c))
             break;
-        }
+        a += k;
     }
-    if (n)
-        list_add(l, dup_n(s, n));
+    while (n > a) {
+        size_t i = utf8_back(s, a, n - 1);
+        if (utf8_decode(s + i, n - i, &c) != (int)(n - i) || !ch_space(c))
+            break;
+        n = i;
+    }
+    if (n > a)
+        list_add(l, dup_n(s + a, n - a));
 }
 
 /* tags / categories: a sequence of scalars, or one scalar split at
@@ -175,16 +165,15 @@ static void add_list(yaml_document_t *doc, const yaml_node_t *v, strlist_t *l,
             list_add(l, dup_n(s, n));
             return;
         }
-        size_t start = 0, i = 0;
-        while (i < n) {
-            size_t k = sep_len(s + i, n - i);
-            if (k) {
+        size_t start = 0;
+        for (size_t i = 0; i < n;) {
+            uint32_t c;
+            size_t k = (size_t)utf8_decode(s + i, n - i, &c);
+            if (c && u32_strchr((const uint32_t *)TAG_SEPARATORS, c)) {
                 add_trimmed(l, s + start, i - start);
-                i += k;
-                start = i;
-            } else {
-                i++;
+                start = i + k;
             }
+            i += k;
         }
         add_trimmed(l, s + start, n - start);
     } else if (v->type == YAML_SEQUENCE_NODE) {
@@ -205,6 +194,22 @@ static void take_list(strlist_t *l, char ***v, size_t *n)
     } else {
         free(l->v);
     }
+}
+
+/* Where the title's key is: libyaml's mark counts characters (a CRLF
+ * two) from the start of its input, text[body..end). */
+static void title_at(const char *text, size_t body, size_t end, const yaml_mark_t *m,
+                     frontmatter_t *fm)
+{
+    size_t off = body;
+    for (size_t k = 0; k < m->index && off < end; k++) {
+        uint32_t c;
+        off += (size_t)utf8_decode(text + off, end - off, &c);
+    }
+    fm->title_off = off;
+    fm->title_line = 1;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + off - p))); p++)
+        fm->title_line++;
 }
 
 int fm_parse(const char *text, size_t len, frontmatter_t *fm)
@@ -274,8 +279,8 @@ int fm_parse(const char *text, size_t len, frontmatter_t *fm)
         size_t klen = kn->data.scalar.length;
         /* The first occurrence of a known key wins. */
         if (ascii_ieq(key, klen, "title")) {
-            if (!fm->title)
-                fm->title = scalar_dup(vn);
+            if (!fm->title && (fm->title = scalar_dup(vn)))
+                title_at(text, body, body_end, &kn->start_mark, fm);
         } else if (ascii_ieq(key, klen, "date")) {
             if (!fm->date)
                 fm->date = scalar_dup(vn);

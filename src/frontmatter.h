@@ -7,7 +7,9 @@
  * after the closing line's terminator. Malformed YAML or anything that is
  * not a mapping returns 0 (the caller shows those lines as text) and never
  * crashes. Strings are malloc'd, NUL-terminated UTF-8; fm_free() frees
- * them. Values keep their text exactly (dates are not reformatted). */
+ * them. Values keep their text exactly (dates are not reformatted). Where
+ * the title's key is comes from the YAML parser's marks, so a "title:" in
+ * a nested mapping or a block scalar is never taken for it. */
 #ifndef JUAN_FRONTMATTER_H
 #define JUAN_FRONTMATTER_H
 #include <stddef.h>
@@ -19,6 +21,8 @@ typedef struct {
 typedef struct {
     size_t end;          /* bytes of front matter, delimiters included */
     char *title;         /* NULL if absent */
+    size_t title_off;    /* byte offset of the title's key in the text */
+    size_t title_line;   /* its line (1-based, lines ending in LF); 0: no title */
     char *date;          /* NULL if absent */
     char **authors;      /* "author" or "authors": scalar or sequence */
     size_t nauthors;

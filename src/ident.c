@@ -119,14 +119,6 @@ char *ident_abspath(const char *path)
     return r ? r : xstrdup(path);
 }
 
-long long ident_mtime(const char *abs)
-{
-    struct stat sb;
-    if (!strcmp(abs, "-") || stat(abs, &sb) != 0)
-        return -1;
-    return (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-}
-
 /* What a record is kept under: the path and the encoding it was read in. */
 static void record_key(const char *abs, const doc_t *d, buf_t *key)
 {
@@ -153,9 +145,10 @@ static char *record_file(const char *key, char **dir)
     return b.p;
 }
 
-int ident_recorded(const char *abs, long long mtime, const doc_t *d, char id[IDENT_MAX])
+/* Is there a record of d at abs? 0 and its identity in id, else -1. */
+static int recorded(const char *abs, const doc_t *d, char id[IDENT_MAX])
 {
-    if (mtime < 0)
+    if (!strcmp(abs, "-"))
         return -1;
     buf_t key = {0};
     record_key(abs, d, &key);
@@ -168,7 +161,7 @@ int ident_recorded(const char *abs, long long mtime, const doc_t *d, char id[IDE
         long long s, m;
         buf_addc(&key, '\n');
         ok = fscanf(fp, RECORD " %lld %lld %47s", &s, &m, got) == 3 &&
-             s == (long long)d->src_len && m == mtime && ident_current(got) &&
+             s == (long long)d->src_len && m == d->mtime_ns && ident_current(got) &&
              fgetc(fp) == '\n' && fgets(line, sizeof line, fp) && !strcmp(line, key.p);
         fclose(fp);
         if (ok)
@@ -213,8 +206,13 @@ static void drop_version1(const char *ids)
     buf_free(&old);
 }
 
-static void record(const char *abs, long long mtime, const doc_t *d, const char *id)
+/* Record id as the identity of d, loaded from abs. Not synced: a record
+ * is only a cache, and one cut short by a crash does not parse (its key
+ * is its last line), so it is ignored and written again. */
+static void record(const char *abs, const doc_t *d, const char *id)
 {
+    if (!strcmp(abs, "-"))
+        return; /* standard input is not at a path */
     buf_t key = {0};
     record_key(abs, d, &key);
     char *dir = NULL, *cache = sindex_dir(1);
@@ -233,9 +231,8 @@ static void record(const char *abs, long long mtime, const doc_t *d, const char 
             unlink(tmp.p);
         }
         if (fp) {
-            int ok = fprintf(fp, RECORD " %lld %lld %s\n%s\n", (long long)d->src_len, mtime, id,
-                             key.p) > 0 &&
-                     fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+            int ok = fprintf(fp, RECORD " %lld %lld %s\n%s\n", (long long)d->src_len,
+                             d->mtime_ns, id, key.p) > 0;
             ok = fclose(fp) == 0 && ok;
             if (!ok || rename(tmp.p, f) < 0)
                 unlink(tmp.p);
@@ -252,12 +249,10 @@ static void record(const char *abs, long long mtime, const doc_t *d, const char 
 static int at_path(const char *path, const doc_t *d, char id[IDENT_MAX], int hash)
 {
     char *abs = ident_abspath(path);
-    long long mt = ident_mtime(abs);
-    int r = ident_recorded(abs, mt, d, id);
+    int r = recorded(abs, d, id);
     if (r < 0 && hash) {
         ident_of(d->text, d->len, id);
-        if (mt >= 0)
-            record(abs, mt, d, id);
+        record(abs, d, id);
         r = 0;
     }
     free(abs);
@@ -272,4 +267,11 @@ void ident_doc(const char *path, const doc_t *d, char id[IDENT_MAX])
 int ident_doc_known(const char *path, const doc_t *d, char id[IDENT_MAX])
 {
     return at_path(path, d, id, 0);
+}
+
+void ident_record(const char *path, const doc_t *d, const char *id)
+{
+    char *abs = ident_abspath(path);
+    record(abs, d, id);
+    free(abs);
 }

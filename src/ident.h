@@ -10,14 +10,20 @@
  * hash) are not current (ident_current) and are never handed out as a
  * document's: ident_legacy() computes one only to recognise what was
  * recorded under it, which the caller then re-keys.
- * The record: beside the search indexes, CACHE/ids/ (CACHE as in
- * sindex.h) keeps one small file per path and encoding with the file's
- * size, modification time (ns) and identity; ident_doc() reads it, or
- * hashes the text and records it; ident_doc_known() only reads. A record
- * of another version or with an identity not current is ignored (and
- * rewritten by the next ident_doc()); the version-1 records (CACHE/paths/)
- * are removed when a record is first written. The store keeps its own
- * record by path (store_id_for_path). No store, no curses. */
+ * The record by path: the only one (the reader, --bookmarks, --grep and
+ * --index use it alike; the store keeps paths, not identities by path).
+ * Beside the search indexes, CACHE/ids/ (CACHE as in sindex.h; none when
+ * sindex_dir has none) keeps one small file per path and encoding with
+ * the size and modification time (ns) of the file the document was loaded
+ * from, and its identity. The time is the one doc_open() took from the
+ * file it read (doc_t.mtime_ns), never the path's later, so a file
+ * replaced since, even by one of its size, is not taken for what was
+ * loaded. ident_doc() reads the record, or hashes the text and records
+ * it; ident_doc_known() only reads; ident_record() records an identity
+ * the caller hashed. A record of another version or with an identity not
+ * current is ignored (and rewritten by the next ident_doc()); the
+ * version-1 records (CACHE/paths/) are removed when a record is first
+ * written. Standard input has no record. No store, no curses. */
 #ifndef JUAN_IDENT_H
 #define JUAN_IDENT_H
 #include "doc.h"
@@ -41,17 +47,13 @@ void ident_legacy_prefix(size_t len, char pre[IDENT_MAX]);
 
 /* An absolute path for a file name (malloc'ed; standard input: "-"). */
 char *ident_abspath(const char *path);
-/* The modification time in ns of the file at abs, or -1 (standard input,
- * or no such file). */
-long long ident_mtime(const char *abs);
 
-/* The identity of document d read from path: recorded, else hashed and
+/* The identity of document d loaded from path: recorded, else hashed and
  * recorded. */
 void ident_doc(const char *path, const doc_t *d, char id[IDENT_MAX]);
 /* The same only when it is recorded: 0, else -1 (nothing hashed). */
 int ident_doc_known(const char *path, const doc_t *d, char id[IDENT_MAX]);
-/* The same with an absolute path and its modification time (< 0: none, so
- * never recorded). */
-int ident_recorded(const char *abs, long long mtime, const doc_t *d, char id[IDENT_MAX]);
+/* Record id, the identity of d's text, as d's at path. */
+void ident_record(const char *path, const doc_t *d, const char *id);
 
 #endif

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "report.h"
 #include "search.h"
+#include "sindex.h"
 #include "structure.h"
 #include "term.h"
 #include "text.h"
@@ -171,6 +172,81 @@ static void mode_list(unsigned bits, const char *join, buf_t *b)
         buf_adds(b, "--");
         buf_adds(b, mode_name[m]);
     }
+}
+
+#define SHORT_OPTS "w:e:hVEc"
+
+/* The long option that getopt_long took for the user's name[0..n): the
+ * one of that name, else the first it abbreviates; NULL if none. When
+ * others it abbreviates are not the same option (another value or
+ * argument), they and the first are marked in amb[] (of as many entries
+ * as opts) and *n_amb counts them. */
+static const struct option *long_opt(const struct option *opts, const char *name, size_t n,
+                                     unsigned char *amb, int *n_amb)
+{
+    const struct option *first = NULL;
+    *n_amb = 0;
+    for (const struct option *p = opts; p->name; p++)
+        if (strlen(p->name) == n && !strncmp(p->name, name, n))
+            return p;
+    for (const struct option *p = opts; p->name; p++) {
+        if (strncmp(p->name, name, n))
+            continue;
+        if (!first) {
+            first = p;
+        } else if (p->has_arg != first->has_arg || p->val != first->val) {
+            *n_amb += !amb[first - opts] + 1;
+            amb[first - opts] = amb[p - opts] = 1;
+        }
+    }
+    return first;
+}
+
+/* getopt_long's complaint (c: what it returned, '?' or ':', with optind
+ * and optopt as it left them) in its words, with the user's text made
+ * terminal-safe: opterr is 0, as getopt would print it raw. Stops. */
+static void bad_option(int c, char *const argv[], const struct option *opts, size_t nopts)
+{
+    /* the element an error of a long option is about (optind is past it);
+       one of a short option may still be at optind */
+    const char *el = argv[optind - 1];
+    int short_ok = optopt > 0 && optopt < 256 && optopt != ':' && strchr(SHORT_OPTS, optopt);
+    /* '?' of a valid short option's value: a long option given an argument */
+    int is_long = c == ':' ? !strncmp(el, "--", 2) : optopt == 0 || optopt >= 256 || short_ok;
+    if (!is_long) {
+        char ch[2] = {(char)optopt, '\0'};
+        if (c == ':')
+            msg("option requires an argument -- '%s'", safe_path(ch));
+        else
+            msg("invalid option -- '%s'", safe_path(ch));
+        try_help();
+    }
+    const char *name = el + 2;
+    unsigned char *amb = xcalloc(nopts, 1);
+    int n_amb;
+    const struct option *o = long_opt(opts, name, strcspn(name, "="), amb, &n_amb);
+    if (n_amb) {
+        buf_t b = {0};
+        buf_adds(&b, "option '");
+        buf_adds(&b, safe_path(el));
+        buf_adds(&b, "' is ambiguous; possibilities:");
+        for (size_t i = 0; i < nopts; i++)
+            if (amb[i]) {
+                buf_adds(&b, " '--");
+                buf_adds(&b, opts[i].name);
+                buf_adds(&b, "'");
+            }
+        msg("%s", b.p);
+        buf_free(&b);
+    } else if (!o || optopt == 0) {
+        msg("unrecognized option '%s'", safe_path(el));
+    } else if (c == ':') {
+        msg("option '--%s' requires an argument", o->name);
+    } else {
+        msg("option '--%s' doesn't allow an argument", o->name);
+    }
+    free(amb);
+    try_help();
 }
 
 /* A second mode: say which modes exclude each other, and stop. */
@@ -355,7 +431,8 @@ int main(int argc, char **argv)
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "w:e:hVEc", opts, NULL)) != -1) {
+    opterr = 0; /* its messages would show the user's text raw: bad_option */
+    while ((c = getopt_long(argc, argv, ":" SHORT_OPTS, opts, NULL)) != -1) {
         if (c >= OPT_MODE && c < OPT_MODE + NMODES) {
             if (mode != MODE_NONE && mode != c - OPT_MODE)
                 modes_clash();
@@ -456,13 +533,15 @@ int main(int argc, char **argv)
             printf("juan %s\n", JUAN_VERSION);
             return 0;
         default:
-            try_help();
+            bad_option(c, argv, opts, sizeof opts / sizeof *opts - 1);
         }
     }
     check_only((search_flags & SEARCH_REGEX ? 1u << ONLY_E : 0) | (count ? 1u << ONLY_C : 0) |
                    (json ? 1u << ONLY_JSON : 0) | (search_flags & SEARCH_EXACT ? 1u << ONLY_EXACT : 0) |
                    (no_index ? 1u << ONLY_NO_INDEX : 0),
                mode);
+    if (no_index)
+        sindex_dir_off(); /* nothing read or written under the cache */
     if (mode == MODE_GREP) {
         if (optind >= argc) {
             msg("--grep needs a QUERY and a FILE or DIR");

@@ -3,7 +3,6 @@
 #include "ident.h"
 #include "util.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +41,6 @@ static void carry_over(memory_t *m, const char *prev)
     store_drop_orphan(m->S, prev);
 }
 
-/* The identity stored for the file at abs when its size and mtime are
- * unchanged since it was recorded: 0, or -1. */
-static int cached_id(store_t *S, const doc_t *d, const char *abs, long long mtime,
-                     char id[IDENT_MAX])
-{
-    return mtime < 0 ? -1 : store_id_for_path(S, abs, d->src_len, mtime, id);
-}
-
 /* A store written by juan 0.1.0 keeps the document of identity id (which
  * it does not know) under the identity of the version before (ident.h):
  * 0 and that identity in old, else -1. The text is hashed the old way
@@ -73,7 +64,7 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info)
         doc_opts_t o = {0};
         if (doc_open(&d, path, &o) == DOC_OK) {
             char id[IDENT_MAX], old[IDENT_MAX];
-            if (cached_id(S, &d, abs, ident_mtime(abs), id) < 0)
+            if (ident_doc_known(abs, &d, id) < 0)
                 ident_of(d.text, d.len, id);
             r = store_info_for_id(S, id, info);
             if (r < 0 && legacy_id(S, &d, id, old) == 0)
@@ -85,11 +76,14 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info)
     return r;
 }
 
-/* Record the document (its identity known) and carry memory over. */
-static void finish(memory_t *m)
+/* Record the document (its identity known; hashed: just now) and carry
+ * memory over. */
+static void finish(memory_t *m, int hashed)
 {
     store_t *S = m->S;
     const doc_t *d = m->d;
+    if (hashed)
+        ident_record(m->path, d, m->id);
     if (!S)
         return; /* no store: the identity is all (for the search index) */
     char prev[IDENT_MAX];
@@ -100,8 +94,6 @@ static void finish(memory_t *m)
     /* standard input is remembered by its content alone */
     store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
                    m->touch, prev);
-    if (m->mtime >= 0)
-        store_set_mtime(S, m->path, m->mtime);
     if (prev[0] && strcmp(m->path, "-"))
         carry_over(m, prev);
     buf_free(&t);
@@ -113,11 +105,13 @@ static void *hash_thread(void *arg)
     if (!bg_gate(&m->stop))
         return NULL;
     thread_background(5);
-    int fd = doc_mapped(m->d) ? open(m->d->path, O_RDONLY | O_CLOEXEC) : -1;
+    /* the file read again (no page faults on the mapping) when it is still
+       the one loaded; else what was loaded */
+    int fd = doc_mapped(m->d) ? doc_reopen(m->d) : -1;
     int r = fd >= 0 ? ident_of_fd(fd, m->d->bom, m->d->len, m->id, &m->stop) : -1;
     if (fd >= 0)
         close(fd);
-    if (r < 0 && !m->stop) /* (the file changed meanwhile: what was loaded) */
+    if (r < 0 && !m->stop)
         r = ident_of_stoppable(m->d->text, m->d->len, m->id, &m->stop);
     if (r == 0)
         m->hashed = 1;
@@ -133,10 +127,8 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
     m->d = d;
     m->touch = touch;
     m->path = ident_abspath(path);
-    m->mtime = ident_mtime(m->path);
-    if (!S ? ident_recorded(m->path, m->mtime, d, m->id) == 0
-           : cached_id(S, d, m->path, m->mtime, m->id) == 0) {
-        finish(m); /* unchanged since last time: no hashing */
+    if (ident_doc_known(m->path, d, m->id) == 0) {
+        finish(m, 0); /* unchanged since last time: no hashing */
         return;
     }
     /* a large text is hashed on a thread: the first screen does not wait */
@@ -145,7 +137,7 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
         return;
     }
     ident_of(d->text, d->len, m->id);
-    finish(m);
+    finish(m, 1);
 }
 
 int mem_poll(memory_t *m)
@@ -162,7 +154,7 @@ void mem_wait(memory_t *m)
         return;
     bg_join(m->thread);
     m->pending = 0;
-    finish(m);
+    finish(m, m->hashed);
 }
 
 void mem_close(memory_t *m)

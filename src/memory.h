@@ -2,18 +2,19 @@
  * where the reader left it, its marks and bookmarks — kept in step with
  * the text as it is now.
  *
- * Contract: mem_open() names the document by its content (ident.h; a
- * path whose size and mtime are unchanged reuses the identity stored for
- * it, so a large file is not hashed again), records the path, and, when
- * the content at that path changed since last time, carries the old
- * position and bookmarks over to the new content, re-anchored (anchor):
- * mem->moved counts those that did not land exactly. What juan 0.1.0
- * kept of the same text (under an identity of the older form) is re-keyed
- * to the current identity whole, wherever the file is now. touch: this is a
- * reading (its last-read time changes), not a look (--bookmarks). Offsets handed out
+ * Contract: mem_open() names the document by its content (ident.h: a
+ * file whose size and mtime are unchanged since it was loaded last reuses
+ * the identity recorded for its path, so a large file is not hashed
+ * again), records the path in the store, and, when the content at that
+ * path changed since last time, carries the old position and bookmarks
+ * over to the new content, re-anchored (anchor): mem->moved counts those
+ * that did not land exactly. What juan 0.1.0 kept of the same text (under
+ * an identity of the older form) is re-keyed to the current identity
+ * whole, wherever the file is now. touch: this is a reading (its
+ * last-read time changes), not a look (--bookmarks). Offsets handed out
  * are offsets of the current text. Every function takes a NULL store
  * (--no-state, or a store that could not be opened) and then keeps
- * nothing. */
+ * nothing but the identity's record. */
 #ifndef JUAN_MEMORY_H
 #define JUAN_MEMORY_H
 #include "doc.h"
@@ -33,7 +34,6 @@ typedef struct {
     char *path;  /* absolute */
     int moved;   /* bookmarks (and position) that did not land exactly */
     int touch;
-    long long mtime; /* of the file when opened (-1: none) */
     int pending; /* the identity is being hashed (mem_poll, mem_wait) */
     _Atomic int hashed, stop;
     pthread_t thread;

@@ -20,23 +20,6 @@ static double pct(const structure_t *st, size_t off)
     return st->len ? off * 100.0 / (double)st->len : 0.0;
 }
 
-/* Line of the front matter's title key, and its offset. */
-static size_t fm_title_line(const structure_t *st, size_t *off)
-{
-    size_t line = 1;
-    for (size_t i = 0; i + 6 < st->fm.end; i++) {
-        if ((i == 0 || st->text[i - 1] == '\n') &&
-            !strncmp(st->text + i, "title:", 6)) {
-            *off = i;
-            return line;
-        }
-        if (st->text[i] == '\n')
-            line++;
-    }
-    *off = 0;
-    return 1;
-}
-
 /* A heading as a JSON object: title, level, line, offset, percent. */
 static void heading_json(json_t *J, const structure_t *st, const char *title, size_t tlen,
                          int level, size_t line, size_t off)
@@ -69,7 +52,8 @@ void report_outline(const structure_t *st, const char *path, json_t *J, FILE *ou
             toff = st->headings[0].start;
             h0 = 1;
         } else { /* the front matter's */
-            tline = fm_title_line(st, &toff);
+            tline = st->fm.title_line;
+            toff = st->fm.title_off;
         }
     }
     buf_t hb = {0};

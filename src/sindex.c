@@ -122,8 +122,17 @@ static int make_dirs(const char *dir)
     return r;
 }
 
+static int cache_off;
+
+void sindex_dir_off(void)
+{
+    cache_off = 1;
+}
+
 char *sindex_dir(int make)
 {
+    if (cache_off)
+        return NULL;
     buf_t b = {0};
     const char *e = getenv("JUAN_CACHE_DIR");
     if (e && *e) {

@@ -39,6 +39,9 @@ typedef struct sindex_w sindex_w;
 /* The cache directory CACHE (malloc'ed), made first when make; NULL when
  * there is none (or it cannot be made). */
 char *sindex_dir(int make);
+/* No cache directory from now on (--no-index: juan reads and writes
+ * nothing under it, search indexes and identity records alike). */
+void sindex_dir_off(void);
 /* The index file for identity id and norm flags (malloc'ed), or NULL when
  * there is no cache directory. */
 char *sindex_path(const char *id, int flags);

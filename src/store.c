@@ -1,5 +1,4 @@
 #include "store.h"
-#include "ident.h"
 #include "text.h"
 #include "util.h"
 
@@ -23,6 +22,9 @@ struct store {
     int warned;
 };
 
+/* paths.mtime is no longer written (ident.h keeps the record by path):
+ * it is cleared wherever a path is seen, so that a juan of before, which
+ * trusted it, hashes the file again. */
 static const char *schema =
     "CREATE TABLE IF NOT EXISTS documents("
     " id TEXT PRIMARY KEY, title TEXT, encoding TEXT, size INTEGER,"
@@ -340,25 +342,9 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
     ok |= run(S, stmt(S,
                       "INSERT INTO paths(path,doc,size,seen) VALUES(?,?,?,?)"
                       " ON CONFLICT(path) DO UPDATE SET doc=excluded.doc,"
-                      " size=excluded.size, seen=excluded.seen",
+                      " size=excluded.size, mtime=NULL, seen=excluded.seen",
                       "ssii", path, id, (long long)size, now_us()));
     return commit(S, ok);
-}
-
-int store_id_for_path(store_t *S, const char *path, size_t size,
-                      long long mtime, char id[48])
-{
-    if (!S)
-        return -1;
-    sqlite3_stmt *q = stmt(S, "SELECT doc FROM paths WHERE path=? AND size=? AND mtime=?",
-                           "sii", path, (long long)size, mtime);
-    int r = -1;
-    if (q && sqlite3_step(q) == SQLITE_ROW) {
-        copy_col(id, 48, q, 0);
-        r = ident_current(id) ? 0 : -1; /* an older form: hashed again */
-    }
-    sqlite3_finalize(q);
-    return r;
 }
 
 /* Does sql, with one string argument, give a row? */
@@ -402,12 +388,6 @@ int store_rekey(store_t *S, const char *from, const char *to)
     for (size_t i = 0; i < sizeof sql / sizeof *sql; i++)
         ok |= run(S, stmt(S, sql[i], "ss", to, from));
     return commit(S, ok);
-}
-
-void store_set_mtime(store_t *S, const char *path, long long mtime)
-{
-    if (S && run(S, stmt(S, "UPDATE paths SET mtime=? WHERE path=?", "is", mtime, path)) < 0)
-        failed(S);
 }
 
 int store_get_position(store_t *S, const char *id, anchor_t *a)

@@ -6,7 +6,9 @@
  * 0700; the file 0600). WAL mode, a busy timeout, every change in one
  * transaction, the schema versioned with PRAGMA user_version and migrated
  * forward. A document is its content identity (ident.h); paths map to
- * the identity last seen there. Identities of an older form stay as they
+ * the identity last seen there (for the library, for carrying memory over
+ * when the content at a path changes, for showing a file missing), but
+ * the identity of a file is not looked up here (ident's record). Identities of an older form stay as they
  * were stored until the caller re-keys them (store_rekey); they are never
  * handed out as a path's current identity. A database that is not one, or fails its
  * check, is renamed state.db.corrupt-TIME (with its -wal and -shm) and a
@@ -62,10 +64,6 @@ const char *store_warning(store_t *S);
 int store_doc_seen(store_t *S, const char *id, const char *path,
                    const char *title, const char *encoding, size_t size,
                    size_t length, int touch, char prev[48]);
-/* The identity last seen at path, if size matches (and mtime) and it is
- * of the current form (ident_current), or -1. */
-int store_id_for_path(store_t *S, const char *path, size_t size,
-                      long long mtime, char id[48]);
 /* Is there a document of identity id? Of an identity starting with
  * prefix? 1 or 0. */
 int store_has_doc(store_t *S, const char *id);
@@ -74,7 +72,6 @@ int store_has_prefix(store_t *S, const char *prefix);
  * position, marks and bookmarks) to identity `to`, of which nothing is
  * kept yet: 0, else -1 (nothing changed). */
 int store_rekey(store_t *S, const char *from, const char *to);
-void store_set_mtime(store_t *S, const char *path, long long mtime);
 
 int store_get_position(store_t *S, const char *id, anchor_t *a);
 int store_set_position(store_t *S, const char *id, const anchor_t *a);

@@ -46,6 +46,21 @@ run --dump --indent=9 samples/japanese.txt; eq "indent 9 rc" "$rc" 2
 run --dump --encoding=no-such-thing samples/japanese.txt; eq "bad encoding rc" "$rc" 2
 eq "bad encoding msg" "$(head -1 <<<"$err")" "juan: unknown encoding 'no-such-thing'"
 run --no-such-option; eq "unknown option rc" "$rc" 2
+# getopt's complaints in its words, the user's text terminal-safe (an
+# escape sequence shown, not sent), then the pointer to --help; exit 2
+try="Try 'juan --help' for more information."
+for c in $'--\e[31mx|unrecognized option \'--^[[31mx\'' $'--x\e=1|unrecognized option \'--x^[=1\'' \
+    $'-\e|invalid option -- \'^[\'' $'-E\e|invalid option -- \'^[\'' "-z|invalid option -- 'z'" \
+    "-w|option requires an argument -- 'w'" "--wid|option '--width' requires an argument" \
+    "--json=1|option '--json' doesn't allow an argument" "--he=1|option '--help' doesn't allow an argument" \
+    "--no|option '--no' is ambiguous; possibilities: '--no-state' '--no-index' '--no-tc-sc'"; do
+    run "${c%%|*}"
+    eq "bad option ${c%%|*}: rc" "$rc" 2
+    eq "bad option ${c%%|*}: message" "$err" "juan: ${c#*|}
+$try"
+    no_raw_controls "$T/err" && ok || bad "bad option ${c%%|*}: raw control characters"
+done
+run --col=never --dump samples/japanese.txt; eq "--col: an abbreviation of --color (and of --colour, the same)" "$rc" 0
 run --dump; eq "no file rc" "$rc" 2
 
 # file errors: exit 2, "juan: PATH: reason"

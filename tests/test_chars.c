@@ -153,7 +153,7 @@ static void test_exhaustive(void)
 {
     const uc_script_t *han = uc_script_byname("Han"), *hira = uc_script_byname("Hiragana"),
                       *kata = uc_script_byname("Katakana"), *latin = uc_script_byname("Latin");
-    size_t bad[10] = {0};
+    size_t bad[11] = {0};
     for (uint32_t c = 0; c <= 0x10FFFF; c++) {
         if (c >= 0xD800 && c <= 0xDFFF)
             continue;
@@ -173,10 +173,12 @@ static void test_exhaustive(void)
         bad[8] += !(k & CH_BIN_CTRL) != !(uc_is_general_category(c, UC_CATEGORY_Cc) &&
                                           !(c && strchr("\a\b\t\n\v\f\r\x1B", (int)c)));
         bad[9] += !(k & CH_BIN_CTRL) != !ch_bin_ctrl(c);
+        bad[10] += !ch_space(c) != !((k & CH_BLANK) || (c && c < 0x80 && strchr("\n\v\f\r", (int)c)));
     }
     static const char *const name[] = {"HAN",   "KANA",     "UNIFIED",  "LETTER",   "CJK",
-                                       "WORD",  "BLANK",    "FW_DIGIT", "BIN_CTRL", "BIN_CTRL table"};
-    for (int i = 0; i < 10; i++)
+                                       "WORD",  "BLANK",    "FW_DIGIT", "BIN_CTRL", "BIN_CTRL table",
+                                       "BLANK and line ends (ch_space)"};
+    for (int i = 0; i < 11; i++)
         CHECK_MSG(bad[i] == 0, "CH_%s differs from its definition at %zu code points", name[i],
                   bad[i]);
 }

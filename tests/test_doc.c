@@ -7,10 +7,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A temp file holding s[0..n); the caller unlinks and frees the path. */
@@ -373,6 +375,45 @@ static void test_encoding_name_stable(void)
     rm(p);
 }
 
+/* doc_reopen gives the file loaded only while it is that file unchanged;
+ * doc_changed says what happened to it. */
+static void test_reopen(void)
+{
+    char *p = tmpfile_with("第一版。\n", strlen("第一版。\n"));
+    char *q = tmpfile_with("第二版。\n", strlen("第二版。\n"));
+    CHECK(p && q);
+    if (!p || !q) {
+        rm(p);
+        rm(q);
+        return;
+    }
+    doc_t d;
+    CHECK(doc_open(&d, p, &DETECT) == DOC_OK && d.mtime_ns > 0);
+    int fd = doc_reopen(&d);
+    char b[32] = "";
+    CHECK(fd >= 0 && pread(fd, b, sizeof b - 1, 0) == (ssize_t)d.len && !memcmp(b, d.text, d.len));
+    if (fd >= 0)
+        close(fd);
+    CHECK(doc_changed(&d) == DOC_SAME);
+    /* touched */
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {d.mtime_ns / 1000000000 + 5, 0}};
+    CHECK(utimensat(AT_FDCWD, p, ts, 0) == 0);
+    CHECK(doc_reopen(&d) < 0 && doc_changed(&d) == DOC_MODIFIED);
+    /* replaced by another file of its size */
+    CHECK(rename(q, p) == 0);
+    CHECK(doc_reopen(&d) < 0 && doc_changed(&d) == DOC_REPLACED);
+    /* gone */
+    CHECK(unlink(p) == 0);
+    CHECK(doc_reopen(&d) < 0 && doc_changed(&d) == DOC_GONE);
+    doc_close(&d);
+    free(p);
+    free(q);
+    /* standard input is not opened again */
+    memset(&d, 0, sizeof d);
+    d.path = "-";
+    CHECK(doc_reopen(&d) < 0);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -382,5 +423,6 @@ int main(void)
     test_errors_and_small();
     test_binary();
     test_encoding_name_stable();
+    test_reopen();
     return T_DONE("test_doc");
 }

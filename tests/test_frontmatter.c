@@ -192,6 +192,20 @@ static void test_variants(void)
     }
     fm_free(&fm);
 
+    /* trimmed of SP, TAB, U+3000 and line ends (a block scalar's last
+     * line, escapes), not of other spaces; NUL and "；" do not separate */
+    CHECK(parse("---\ntags: |\n  　甲　，\t乙\n  丙\n"
+                "categories: \"\\f\\v\\r一\\0二；三\\u00a0、\\u3000\\n\"\n---\n", &fm) == 1);
+    CHECK_MSG(fm.ntags == 2, "%zu tags", fm.ntags);
+    if (fm.ntags == 2) {
+        CHECK_STR(fm.tags[0], "甲");
+        CHECK_STR(fm.tags[1], "乙\n丙");
+    }
+    CHECK_MSG(fm.ncategories == 1, "%zu categories", fm.ncategories);
+    if (fm.ncategories == 1)
+        CHECK(!memcmp(fm.categories[0], "一\0二；三\xc2\xa0", sizeof "一\0二；三\xc2\xa0"));
+    fm_free(&fm);
+
     /* a quoted title with a colon inside */
     CHECK(parse("---\ntitle: \"A: B\"\nsubtitle: 'it''s'\n---\n", &fm) == 1);
     CHECK_STR(fm.title, "A: B");
@@ -381,6 +395,47 @@ static void test_big(void)
     buf_free(&d);
 }
 
+/* Where the title's key is: from the parser, not a scan for "title:". */
+static void title_at(const char *s, size_t line, const char *key_text)
+{
+    frontmatter_t fm;
+    CHECK_MSG(parse(s, &fm) == 1, "parse: %s", s);
+    const char *want = strstr(s, key_text);
+    CHECK_MSG(fm.title && fm.title_line == line && want &&
+                  fm.title_off == (size_t)(want - s),
+              "title line %zu (want %zu), offset %zu (want %td)", fm.title_line, line,
+              fm.title_off, want ? want - s : -1);
+    fm_free(&fm);
+}
+
+static void test_title_place(void)
+{
+    /* a nested "title:" and one in a block scalar come first */
+    title_at("---\n"
+             "series:\n"
+             "  title: 丛书的名字\n"
+             "note: |\n"
+             "  title: 这一行是正文\n"
+             "  第二行\n"
+             "summary: >\n"
+             "  title: 折叠的一行\n"
+             "title: 真正的标题\n"
+             "---\n正文\n",
+             9, "title: 真正");
+    /* a quoted value whose second line starts "title:" at the margin */
+    title_at("---\nnote: \"第一行\ntitle: 在引号里\"\ntitle: 真的\n---\n", 4, "title: 真的");
+    /* the key spelt otherwise: a space before the colon, quoted, in
+     * capitals; CRLF line ends; CJK text before it on its line */
+    title_at("---\ndate: 2025\ntitle : 标题\n---\n", 3, "title : ");
+    title_at("---\r\n作者: 某人\r\n\"title\": 标题\r\n---\r\n", 3, "\"title\"");
+    title_at("---\n{作者: 某人, Title: 标题}\n---\n", 2, "Title");
+    /* a null title does not count: the next one is the title */
+    title_at("---\ntitle: ~\ntitle: 第二个\n---\n", 3, "title: 第二个");
+    frontmatter_t fm;
+    CHECK(parse("---\ndate: 2025\n---\n", &fm) == 1 && !fm.title && fm.title_line == 0);
+    fm_free(&fm);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -391,5 +446,6 @@ int main(void)
     test_variants();
     test_rejects();
     test_big();
+    test_title_place();
     return T_DONE("test_frontmatter");
 }

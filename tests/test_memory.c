@@ -5,13 +5,16 @@
  * counted), no store (nothing kept, nothing crashes), a large text hashed
  * on a thread (mem_poll, mem_wait, mem_close while hashing), mem_lookup by
  * path and by content; the record by path beside the indexes (a record of
- * another version or form ignored and rewritten, version 1's removed); a
- * store of juan 0.1.0 (identities of the older form) re-keyed by path and
- * by content. */
+ * another version or form ignored and rewritten, version 1's removed, a
+ * file replaced at its size after it was loaded not taken for the old
+ * text, none with the cache off); a store of juan 0.1.0 (identities of the
+ * older form) re-keyed by path and by content. Everything in a new
+ * directory under $TMPDIR (else /tmp). */
 #include "anchor.h"
 #include "doc.h"
 #include "ident.h"
 #include "memory.h"
+#include "sindex.h"
 #include "store.h"
 #include "structure.h"
 #include "t.h"
@@ -19,12 +22,13 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-static char T[128], cache[160], state[160];
+static char T[160], cache[192], state[192];
 
 static const char *V1 = "标题\n\n01 第一节\n\n第一段文字，说的是一件事。\n\n"
                         "第二段文字，说的是另一件事。\n\n02 第二节\n\n第三段文字，到这里为止。\n";
@@ -373,25 +377,116 @@ static void records(void)
     free(v1);
     buf_free(&v2old);
     free(r);
-    /* the file touched: its record no longer holds */
+    /* the file touched and loaded again: its record no longer holds */
     struct timespec ts[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
     CHECK(utimensat(AT_FDCWD, doc, ts, 0) == 0);
-    CHECK(ident_doc_known(doc, &d, id) < 0);
     doc_close(&d);
-    /* mem_open without a store uses the record */
+    CHECK(doc_open(&d, doc, &opt) == DOC_OK);
+    CHECK(ident_doc_known(doc, &d, id) < 0);
+    ident_doc(doc, &d, id);
+    doc_close(&d);
+    /* mem_open, with a store or without, takes the record, not the text:
+     * a record planted with another identity is what it gives */
+    r = t_slurp(f, &n);
+    char fake[IDENT_MAX];
+    snprintf(fake, sizeof fake, "x3-%zu-0123456789abcdef", strlen(V1));
+    buf_t planted = {0};
+    p = r ? strstr(r, want) : NULL;
+    CHECK(p != NULL);
+    if (p) {
+        buf_add(&planted, r, (size_t)(p - r));
+        buf_adds(&planted, fake);
+        buf_adds(&planted, p + strlen(want));
+        put_file(f, planted.p);
+    }
     open_t o;
+    CHECK(open_doc(&o, NULL, doc) == 0 && !strcmp(o.m.id, fake));
+    close_doc(&o);
+    store_t *S = store();
+    CHECK(open_doc(&o, S, doc) == 0 && !strcmp(o.m.id, fake));
+    close_doc(&o);
+    CHECK(store_forget(S, fake) == 0);
+    store_close(S);
+    put_file(f, r ? r : "");
     CHECK(open_doc(&o, NULL, doc) == 0 && !strcmp(o.m.id, want));
     close_doc(&o);
+    buf_free(&planted);
+    free(r);
     char ids[300];
     snprintf(ids, sizeof ids, "%s/ids", cache);
     CHECK(count_files(ids) == 1);
 }
 
+/* The file replaced by another of its size after it was loaded (an editor
+ * saves so): the record holds the loaded file's time, not the new file's,
+ * so the new text is never taken for the old. */
+static void replaced(void)
+{
+    const char *doc = at("raced.txt"), *tmp = at("raced.tmp");
+    buf_t v2 = {0};
+    const char *p = strstr(V1, "一件事");
+    buf_add(&v2, V1, (size_t)(p - V1));
+    buf_adds(&v2, "两件事");
+    buf_adds(&v2, p + strlen("一件事"));
+    CHECK(v2.n == strlen(V1));
+    put_file(doc, V1);
+    doc_t d, d2;
+    doc_opts_t opt = {0};
+    CHECK(doc_open(&d, doc, &opt) == DOC_OK);
+    put_file(tmp, v2.p);
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {d.mtime_ns / 1000000000 + 5, 0}};
+    CHECK(utimensat(AT_FDCWD, tmp, ts, 0) == 0 && rename(tmp, doc) == 0);
+    char id[IDENT_MAX], want[IDENT_MAX];
+    ident_of(V1, strlen(V1), want);
+    ident_doc(doc, &d, id); /* what was loaded */
+    CHECK_STR(id, want);
+    CHECK(doc_open(&d2, doc, &opt) == DOC_OK && d2.len == d.len);
+    CHECK(ident_doc_known(doc, &d2, id) < 0); /* not the old text's record */
+    ident_doc(doc, &d2, id);
+    ident_of(v2.p, v2.n, want);
+    CHECK_STR(id, want);
+    /* the reader the same way */
+    open_t o;
+    CHECK(open_doc(&o, NULL, doc) == 0 && !strcmp(o.m.id, want));
+    close_doc(&o);
+    doc_close(&d2);
+    doc_close(&d);
+    buf_free(&v2);
+}
+
+/* No cache (--no-index): the identity hashed, nothing read or written
+ * under the cache. */
+static void no_cache(void)
+{
+    store_t *S = store();
+    const char *doc = at("nocache.txt");
+    put_file(doc, "没有缓存的一篇。\n");
+    open_t o;
+    CHECK(open_doc(&o, S, doc) == 0);
+    char id[IDENT_MAX];
+    ident_of(o.d.text, o.d.len, id);
+    CHECK_STR(o.m.id, id);
+    close_doc(&o);
+    char ids[300];
+    snprintf(ids, sizeof ids, "%s/ids", cache);
+    int n = count_files(ids);
+    sindex_dir_off();
+    CHECK(open_doc(&o, S, doc) == 0 && !strcmp(o.m.id, id)); /* recorded: not read */
+    CHECK(ident_doc_known(doc, &o.d, id) < 0);
+    close_doc(&o);
+    put_file(doc, "没有缓存的另一篇。\n");
+    CHECK(open_doc(&o, S, doc) == 0);
+    ident_of(o.d.text, o.d.len, id);
+    CHECK_STR(o.m.id, id);
+    close_doc(&o);
+    CHECK(n > 0 && count_files(ids) == n);
+    store_close(S);
+}
+
 /* ---- a store of juan 0.1.0 ----------------------------------------------- */
 
-/* Record text as juan 0.1.0 did: under its version-1 identity, at path
- * (size and mtime as they are), a position at `pos` and a mark 'a at
- * `mark`. */
+/* Record text as juan 0.1.0 did: under its version-1 identity, at path,
+ * a position at `pos` and a mark 'a at `mark`. */
 static void old_record(store_t *S, const char *path, const char *pos, const char *mark)
 {
     open_t o;
@@ -400,7 +495,6 @@ static void old_record(store_t *S, const char *path, const char *pos, const char
     ident_legacy(o.d.text, o.d.len, l);
     char *abs = ident_abspath(path);
     CHECK(store_doc_seen(S, l, abs, "旧的标题", "UTF-8", o.d.src_len, o.d.len, 1, prev) == 0);
-    store_set_mtime(S, abs, ident_mtime(abs));
     anchor_t a;
     anchor_make(&o.st, off_of(&o, pos), &a);
     CHECK(store_set_position(S, l, &a) == 0);
@@ -424,12 +518,12 @@ static void upgrade(void)
     old_record(S, doc, "第二段", "第三段");
     char l[IDENT_MAX], id[IDENT_MAX];
     ident_legacy(V1, strlen(V1), l);
-    char *abs = ident_abspath(doc);
-    CHECK(store_id_for_path(S, abs, strlen(V1), ident_mtime(abs), id) < 0);
     open_t o;
     CHECK(open_doc(&o, S, doc) == 0);
     ident_of(V1, strlen(V1), id);
     CHECK_STR(o.m.id, id);
+    char rec[IDENT_MAX]; /* recorded by path, of the current form */
+    CHECK(ident_doc_known(doc, &o.d, rec) == 0 && !strcmp(rec, id));
     CHECK(o.m.moved == 0 && !store_has_doc(S, l));
     size_t off;
     int exact;
@@ -440,8 +534,6 @@ static void upgrade(void)
     docinfo_t info;
     CHECK(store_info_for_id(S, id, &info) == 0 && info.last_read > 0);
     close_doc(&o);
-    CHECK(store_id_for_path(S, abs, strlen(V1), ident_mtime(abs), id) == 0 && ident_current(id));
-    free(abs);
 
     /* by content: the file moved since, and looked up before it is opened */
     const char *was = at("was.txt"), *now = at("moved.txt");
@@ -464,10 +556,14 @@ static void upgrade(void)
 int main(void)
 {
     text_init_locale();
-    snprintf(T, sizeof T, "/tmp/juan-test-memory-%d", (int)getpid());
+    const char *tmpdir = getenv("TMPDIR");
+    int n = snprintf(T, sizeof T, "%s/juan-test-memory-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof T || !mkdtemp(T)) {
+        fprintf(stderr, "test_memory: cannot make a directory %s: %s\n", T, strerror(errno));
+        return 1;
+    }
     snprintf(cache, sizeof cache, "%s/cache", T);
     snprintf(state, sizeof state, "%s/state", T);
-    CHECK(mkdir(T, 0700) == 0);
     setenv("JUAN_CACHE_DIR", cache, 1);
     setenv("JUAN_STATE_DIR", state, 1);
     records(); /* first: version 1's records go with the first record written */
@@ -477,8 +573,10 @@ int main(void)
     large();
     lookup();
     upgrade();
+    replaced();
+    no_cache(); /* last: the cache stays off */
     char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", T);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", T);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", T);
     return T_DONE("test_memory");

@@ -32,6 +32,23 @@ static int integrity_ok(void)
     return ok;
 }
 
+/* The integer sql gives (a second connection), or -1. */
+static long long sql_int(const char *sql)
+{
+    char f[300];
+    snprintf(f, sizeof f, "%s/state.db", dir);
+    sqlite3 *db;
+    long long v = -1;
+    sqlite3_stmt *q;
+    if (sqlite3_open(f, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            v = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
 static void basics(void)
 {
     char warn[512];
@@ -69,8 +86,13 @@ static void basics(void)
     /* a second path to the same content shares it; new content at a known
      * path names the identity it replaces */
     CHECK(store_doc_seen(S, "x3-10-aaaa", "/y/copy.txt", "标题", "UTF-8", 10, 10, 1, prev) == 0 && !prev[0]);
+    /* a path's time, which a juan of before trusted, is cleared when the
+     * path is seen (the identity's record is ident's) */
+    CHECK(sql_int("UPDATE paths SET mtime=1234 WHERE path='/x/a.txt' RETURNING 1") == 1);
+    CHECK(sql_int("SELECT count(*) FROM paths WHERE mtime=1234") == 1);
     CHECK(store_doc_seen(S, "x3-11-bbbb", "/x/a.txt", "标题", "UTF-8", 11, 11, 1, prev) == 0);
     CHECK_MSG(!strcmp(prev, "x3-10-aaaa"), "prev: %s", prev);
+    CHECK(sql_int("SELECT count(*) FROM paths WHERE mtime IS NOT NULL") == 0);
     store_drop_orphan(S, "x3-10-aaaa"); /* /y/copy.txt still leads to it */
     CHECK(store_get_position(S, "x3-10-aaaa", &b) == 0);
     docinfo_t *d;
@@ -80,17 +102,10 @@ static void basics(void)
     docinfo_t one;
     CHECK(store_info_for_path(S, "/y/copy.txt", &one) == 0 && one.percent == 50 &&
           !strcmp(one.title, "标题") && one.missing);
-    /* the path cache */
-    char id[48];
-    store_set_mtime(S, "/x/a.txt", 1234);
-    CHECK(store_id_for_path(S, "/x/a.txt", 11, 1234, id) == 0 && !strcmp(id, "x3-11-bbbb"));
-    CHECK(store_id_for_path(S, "/x/a.txt", 11, 1235, id) < 0);
-    /* an identity of the older form is not handed out by path; re-keyed,
-     * everything kept under it is the new identity's */
+    /* an identity of the older form: re-keyed, everything kept under it is
+     * the new identity's */
     CHECK(store_doc_seen(S, "12-cccc", "/x/old.txt", "旧", "UTF-8", 12, 12, 1, prev) == 0);
-    store_set_mtime(S, "/x/old.txt", 99);
     CHECK(store_set_position(S, "12-cccc", &a) == 0 && store_put_bookmark(S, "12-cccc", &bm) == 0);
-    CHECK(store_id_for_path(S, "/x/old.txt", 12, 99, id) < 0);
     CHECK(store_has_doc(S, "12-cccc") && !store_has_doc(S, "x3-12-cccc"));
     CHECK(store_has_prefix(S, "12-") && !store_has_prefix(S, "13-") && store_has_prefix(S, "x3-1"));
     CHECK(store_rekey(S, "12-cccc", "x3-11-bbbb") < 0); /* taken */
@@ -101,8 +116,8 @@ static void basics(void)
     n = store_bookmarks(S, "x3-12-dddd", &v);
     CHECK(n == 1 && !strcmp(v[0].name, "'a"));
     free(v);
-    CHECK(store_id_for_path(S, "/x/old.txt", 12, 99, id) == 0 && !strcmp(id, "x3-12-dddd"));
-    CHECK(store_info_for_path(S, "/x/old.txt", &one) == 0 && !strcmp(one.title, "旧") &&
+    CHECK(store_info_for_path(S, "/x/old.txt", &one) == 0 && !strcmp(one.id, "x3-12-dddd") &&
+          !strcmp(one.title, "旧") &&
           one.last_read > 0);
     CHECK(store_warning(S) == NULL);
     CHECK(store_forget(S, "x3-10-aaaa") == 0);
