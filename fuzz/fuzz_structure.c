@@ -1,8 +1,10 @@
-/* Markdown, front matter and plain-text structure: any text builds a
+/* Markdown, front matter, Aozora and plain-text structure: any text builds a
  * structure whose blocks, headings and turns are in-bounds byte ranges in
  * order, walked forwards and backwards alike, and st_at lands on the
  * block holding an offset; a block hangs only in a turn; the title is
- * there when has_title says so. The first byte picks the format. */
+ * there when has_title says so; Aozora's pieces (what search reads) are
+ * in order, each in the text or in its literals. The first byte picks the
+ * format. */
 #include "structure.h"
 
 #include <stdint.h>
@@ -19,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     int format = data[0] % 3 == 0 ? FMT_MARKDOWN : data[0] % 3 == 1 ? FMT_TEXT : FMT_AUTO;
+    if (data[0] & 8)
+        format = FMT_AOZORA;
     size_t n = size - 1;
     char *text = malloc(n + 1);
     memcpy(text, data + 1, n);
@@ -59,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         REQUIRE(b.span0 + b.nspan <= st.nspans);
         for (uint32_t k = 0; k < b.nspan; k++) {
             const span_t *s = &st.spans[b.span0 + k];
-            if (s->kind == SK_TEXT) /* source bytes; the others' are in st.lit */
+            if (s->kind == SK_TEXT || s->kind == SK_RUBY) /* source bytes; the others' are in st.lit */
                 REQUIRE((size_t)s->off + s->len <= n);
             else
                 REQUIRE((size_t)s->off + s->len <= st.litlen);
@@ -81,6 +85,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             REQUIRE(st_at(&st, off, &c, &b));
             REQUIRE(b.start <= off || b.start == fwd[i].start);
         }
+    }
+    for (size_t i = 0; i < st.npieces; i++) {
+        const norm_piece_t *p = &st.pieces[i];
+        REQUIRE(!i || p->src >= st.pieces[i - 1].src + st.pieces[i - 1].n);
+        REQUIRE((p->p == text + p->src && p->src + p->n <= n) ||
+                (p->p >= st.lit && p->p + p->n <= st.lit + st.litlen && p->src < n));
     }
     buf_t t = {0};
     REQUIRE(st_title(&st, &t) == st.has_title && t.p && strlen(t.p) <= t.n);

@@ -101,7 +101,7 @@ static attr_t style_attr(const tui_t *T, int style, int speaker, short *pair)
         a |= A_ITALIC;
     if (style & SP_LINK)
         a |= A_UNDERLINE;
-    if (style & (SP_CODE | SP_DEL))
+    if (style & (SP_CODE | SP_DEL | SP_NOTE))
         a |= A_DIM;
     if (T->color) {
         if ((style & SP_SPEAKER) && speaker >= 0 && T->spcolor)

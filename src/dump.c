@@ -17,7 +17,7 @@ static const char *sgr(int style)
         strcat(b, ";3");
     if (style & SP_LINK)
         strcat(b, ";4");
-    if (style & SP_CODE)
+    if (style & (SP_CODE | SP_NOTE))
         strcat(b, ";2");
     if (style & SP_DEL)
         strcat(b, ";9");

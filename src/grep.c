@@ -80,6 +80,35 @@ static void one_line(FILE *out, const char *s, size_t n)
     report_safe(out, s + a, n - a);
 }
 
+/* Text [a, b) of the document as one_line shows it; of an Aozora text
+ * only what is shown of it (its pieces: no reading, no annotation). */
+static void shown_line(FILE *out, const structure_t *st, const char *t, size_t a, size_t b)
+{
+    if (!st || !st->pieces) {
+        one_line(out, t + a, b - a);
+        return;
+    }
+    size_t lo = 0, hi = st->npieces; /* the first piece that ends after a */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->pieces[mid].src + st->pieces[mid].n <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < st->npieces && st->pieces[i].src < b; i++) {
+        const norm_piece_t *p = &st->pieces[i];
+        if (p->p != t + p->src) { /* in place of an annotation: whole */
+            if (p->src >= a && p->src < b)
+                one_line(out, p->p, p->n);
+            continue;
+        }
+        size_t s = p->src > a ? p->src : a, e = p->src + p->n < b ? p->src + p->n : b;
+        if (s < e)
+            one_line(out, t + s, e - s);
+    }
+}
+
 /* Search one document; returns its match count, or -1 on an error. J:
  * the JSON array of matches or counts (NULL: text). */
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
@@ -101,6 +130,11 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     search_init(&S, d.text, d.len);
     if (doc_mapped(&d))
         search_use_file(&S, path, d.bom);
+    if (st_is_aozora(d.text, d.len, o->format, path)) { /* searched as shown */
+        st_build(&st, d.text, d.len, o->format, path);
+        have_st = 1;
+        search_use_pieces(&S, st.pieces, st.npieces);
+    }
     if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
         char id[48];
         ident_doc(path, &d, id);
@@ -154,13 +188,13 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         fputs(": ", out);
         if (cl)
             fputs("…", out);
-        one_line(out, d.text + ca, m.a - ca);
+        shown_line(out, &st, d.text, ca, m.a);
         if (o->color)
             fputs("\x1b[1;31m", out);
-        one_line(out, d.text + m.a, m.b - m.a);
+        shown_line(out, &st, d.text, m.a, m.b);
         if (o->color)
             fputs("\x1b[0m", out);
-        one_line(out, d.text + m.b, cb - m.b);
+        shown_line(out, &st, d.text, m.b, cb);
         if (cr)
             fputs("…", out);
         putc('\n', out);

@@ -31,7 +31,12 @@ typedef struct {
                    bars, a bullet, ...), and before the others; the text */
     int lead2;  /* gets width - lead; the caller keeps that >= 10 */
     int flags;  /* LO_* */
+    int ruby;   /* render (layout ignores it): RUBY_* */
 } layout_opts_t;
+
+/* How render shows a ruby reading (Aozora 漢字《かんじ》): not at all (the
+ * base text alone), or in parentheses after its base: 漢字（かんじ）. */
+enum { RUBY_HIDE, RUBY_PAREN };
 
 enum {
     LO_VERBATIM = 1, /* keep leading blanks as they are (no indent) */

@@ -62,8 +62,11 @@ static void usage(FILE *f)
           "  -e, --encoding=NAME   read FILE as NAME (GB18030, BIG5, SHIFT_JIS,\n"
           "                        UTF-16LE, ...) instead of detecting it\n"
           "      --force           show files that look binary\n"
-          "      --format=FORMAT   markdown or text (default: markdown for .md,\n"
-          "                        .markdown and files with YAML front matter)\n"
+          "      --format=FORMAT   markdown, text or aozora (default: markdown for\n"
+          "                        .md, .markdown and files with YAML front matter,\n"
+          "                        aozora for Aozora Bunko notation)\n"
+          "      --ruby=HOW        hide or paren: Aozora ruby readings left out\n"
+          "                        (default) or shown as 漢字（かんじ）\n"
           "      --color=WHEN      auto, always or never: bold headings and\n"
           "                        speakers, emphasis (auto: on a terminal unless\n"
           "                        NO_COLOR is set)\n"
@@ -346,6 +349,10 @@ static int process_file(const char *path, const doc_opts_t *dopt,
         char e[PATH_MAX + 128];
         msg("%s", doc_error(&d, r, e, sizeof e));
         rc = 2;
+    } else if (mode == MODE_INDEX && st_is_aozora(d.text, d.len, format, path)) {
+        /* searched as shown, in pieces, without an index (search.h) */
+        fprintf(out, "%s: not indexed (Aozora notation: searched without an index)\n",
+                safe_path(path));
     } else if (mode == MODE_INDEX) {
         errno = 0; /* (out_ok) */
         rc = index_doc(path, &d, search_flags, out);
@@ -397,6 +404,7 @@ int main(int argc, char **argv)
     enum {
         OPT_INDENT = 256, OPT_FORCE, OPT_FORMAT, OPT_COLOR, OPT_JSON, OPT_AMBIGUOUS,
         OPT_STATE_DIR, OPT_NO_STATE, OPT_FROM_START, OPT_EXACT, OPT_NO_TCSC, OPT_NO_INDEX,
+        OPT_RUBY,
         OPT_MODE /* + MODE_*: the modes */
     };
     static const struct option opts[] = {
@@ -408,6 +416,7 @@ int main(int argc, char **argv)
         {"encoding", required_argument, NULL, 'e'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"ruby", required_argument, NULL, OPT_RUBY},
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"json", no_argument, NULL, OPT_JSON},
@@ -483,9 +492,19 @@ int main(int argc, char **argv)
                 format = FMT_MARKDOWN;
             else if (!strcmp(optarg, "text"))
                 format = FMT_TEXT;
+            else if (!strcmp(optarg, "aozora"))
+                format = FMT_AOZORA;
             else {
-                msg("invalid format '%s' (expected markdown or text)",
+                msg("invalid format '%s' (expected markdown, text or aozora)",
                     safe_path(optarg));
+                try_help();
+            }
+            break;
+        case OPT_RUBY:
+            if (!strcmp(optarg, "hide") || !strcmp(optarg, "paren"))
+                lopt.ruby = !strcmp(optarg, "paren") ? RUBY_PAREN : RUBY_HIDE;
+            else {
+                msg("invalid ruby '%s' (expected hide or paren)", safe_path(optarg));
                 try_help();
             }
             break;
@@ -594,7 +613,7 @@ int main(int argc, char **argv)
                          .ambiguous = ambiguous, .dopt = dopt,
                          .state_dir = state_dir, .no_state = no_state,
                          .from_start = from_start, .search_flags = search_flags,
-                         .no_index = no_index};
+                         .no_index = no_index, .ruby = lopt.ruby};
         int r = library ? tui_library(nfiles ? files[0] : NULL, &to)
                         : tui_run(files, nfiles, &to);
         if (r >= 0)

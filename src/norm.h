@@ -42,6 +42,14 @@ typedef struct {
     size_t gbcap;
 } norm_t;
 
+/* A piece of a document's text as search reads it: n bytes at p that
+ * stand for the document's bytes from src on (p is the text at src, or
+ * what is shown in place of a longer range there: an Aozora gaiji). */
+typedef struct {
+    const char *p;
+    size_t n, src;
+} norm_piece_t;
+
 void norm_init(norm_t *N, int flags);
 void norm_reset(norm_t *N); /* empty out and map, keep the caches */
 void norm_add(norm_t *N, const char *s, size_t n, size_t base);

@@ -40,6 +40,10 @@ static void emit_lines(render_t *R, const styler_t *sy)
             buf_add(&R->out, R->lead1.p, R->lead1.n);
         else
             buf_add(&R->out, R->lead2.p, R->lead2.n);
+        int lw = v->flags & VL_FIRST ? R->lead1w : R->lead2w;
+        int pad = R->right < 0 ? 0 : R->o->width - R->right - lw - v->indent - v->cells;
+        for (int k = 0; k < pad; k++) /* flush right: spaces after the lead */
+            buf_addc(&R->out, ' ');
         if (v->indent)
             buf_add(&R->out, R->L.indent_str, R->L.indent_len);
         l->text = (uint32_t)R->out.n;
@@ -78,8 +82,8 @@ static void emit_lines(render_t *R, const styler_t *sy)
             l->flags |= RL_CUT;
         }
         l->len = (uint32_t)(R->out.n - l->off);
-        l->cells = (uint16_t)((v->flags & VL_FIRST ? R->lead1w : R->lead2w) +
-                              v->indent + v->cells + (l->flags & RL_CUT ? 1 : 0));
+        l->cells = (uint16_t)(lw + (pad > 0 ? pad : 0) + v->indent + v->cells +
+                              (l->flags & RL_CUT ? 1 : 0));
     }
 }
 
@@ -101,7 +105,16 @@ static void bare_line(render_t *R, size_t at, const char *s, int cells,
     l->g0 = (uint32_t)R->nglyphs;
 }
 
-/* Leads: quote bars, list indent and marker, a turn's hanging indent. */
+/* Lead b (w cells) with n spaces more, as far as budget allows: its width. */
+static int pad_lead(buf_t *b, int w, int n, int budget)
+{
+    for (; n > 0 && w + 1 <= budget; n--, w++)
+        buf_addc(b, ' ');
+    return w;
+}
+
+/* Leads: quote bars, list indent and marker, a turn's hanging indent, an
+ * Aozora indent. */
 static void make_leads(render_t *R, const block_t *b, int hang)
 {
     int width = R->o->width;
@@ -134,6 +147,13 @@ static void make_leads(render_t *R, const block_t *b, int hang)
             w1 += mw;
             w2 += mw;
         }
+    }
+    /* Aozora 字下げ: two cells a character before the lines (flush right:
+     * kept free after them) */
+    R->right = b->flags & BF_RIGHT ? 2 * b->indent : -1;
+    if (!(b->flags & BF_RIGHT)) {
+        w1 = pad_lead(&R->lead1, w1, 2 * b->indent, budget);
+        w2 = pad_lead(&R->lead2, w2, 2 * b->indent2, budget);
     }
     if (hang > 0) {
         if (hang > width / 3)
@@ -215,6 +235,12 @@ static void markdown_block(render_t *R, const block_t *b, int base_style,
         } else if (sp->kind == SK_LITERAL) {
             size_t at = R->flat.n ? R->map[R->flat.n - 1] + 1 : b->start;
             flat_add(R, st->lit + sp->off, sp->len, at, 1, style);
+        } else if (sp->kind == SK_RUBY) { /* shown, or not, as asked */
+            if (R->o->ruby == RUBY_PAREN) {
+                flat_add(R, "（", 3, sp->off, 1, style);
+                flat_add(R, st->text + sp->off, sp->len, sp->off, 0, style);
+                flat_add(R, "）", 3, sp->off + sp->len, 1, style);
+            }
         } else if (sp->kind == SK_SOFTBR) {
             /* CJK-aware: nothing between two CJK characters */
             const span_t *nx = i + 1 < b->span0 + b->nspan ? sp + 1 : NULL;

@@ -61,6 +61,7 @@ typedef struct {
     uint16_t *sty;
     size_t mcap, scap;
     int lead1w, lead2w;
+    int right;       /* BF_RIGHT: cells kept free after the text; -1 */
     const structure_t *st;
     const layout_opts_t *o;
 } render_t;

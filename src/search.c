@@ -61,6 +61,15 @@ static const char *bytes(const search_t *S, char **buf, size_t *cap, size_t a, s
     return *buf;
 }
 
+void search_use_pieces(search_t *S, const norm_piece_t *v, size_t n)
+{
+    S->pieces = v;
+    S->npieces = n;
+    for (int k = 0; k < 3; k++)
+        if (S->have_whole[k])
+            norm_reset(&S->whole[k]), S->have_whole[k] = 0;
+}
+
 void search_use_index(search_t *S, const char *id)
 {
     snprintf(S->id, sizeof S->id, "%s", id);
@@ -417,6 +426,50 @@ static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     return 0;
 }
 
+/* ---- a text in pieces (search_use_pieces) ----------------------------- */
+
+/* The pieces folded for Q: once for each folding, and kept. */
+static const norm_t *whole(search_t *S, const query_t *Q)
+{
+    int k = (Q->flags & SEARCH_EXACT) ? 2 : (Q->flags & SEARCH_NO_TCSC) ? 1 : 0;
+    norm_t *N = &S->whole[k];
+    if (S->have_whole[k])
+        return N;
+    if (!N->out.p)
+        norm_init(N, 0);
+    N->flags = nflags(Q->flags);
+    for (size_t i = 0; i < S->npieces; i++) {
+        const norm_piece_t *p = &S->pieces[i];
+        if (k < 2) {
+            norm_add(N, p->p, p->n, p->src);
+        } else { /* as they are: a segment each */
+            grow(&N->seg, &N->scap, N->nseg + 1, sizeof *N->seg);
+            N->seg[N->nseg++] = (nseg_t){(uint32_t)N->out.n, (uint32_t)p->src, 0, 0};
+            buf_add(&N->out, p->p, p->n);
+        }
+    }
+    S->have_whole[k] = 1;
+    return N;
+}
+
+/* Document offset off, or when it is between pieces (in a reading, an
+ * annotation) the start of the next piece: the map of the folded pieces
+ * is exact only inside them. */
+static size_t in_pieces(const search_t *S, size_t off)
+{
+    size_t lo = 0, hi = S->npieces; /* the first piece starting after off */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (S->pieces[mid].src <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && off < S->pieces[lo - 1].src + S->pieces[lo - 1].n)
+        return off;
+    return lo < S->npieces ? S->pieces[lo].src : off;
+}
+
 /* ---- with an index ------------------------------------------------------ */
 
 struct build_job {
@@ -602,6 +655,11 @@ int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int d
         from = S->len;
     if (bound > S->len)
         bound = S->len;
+    if (S->pieces && S->len < UINT32_MAX / 2) { /* (the map's offsets are 32-bit) */
+        const norm_t *N = whole(S, Q);
+        size_t lo = in_pieces(S, dir > 0 ? from : bound), hi = dir > 0 ? bound : from;
+        return lo < hi && find_in(Q, Q->md, N, 0, N->out.n, lo, hi, dir, m);
+    }
     if (Q->flags & SEARCH_EXACT || S->len >= UINT32_MAX / 2) {
         /* bytes as they are (and texts of 2 GiB and more) */
         norm_t raw = {.out = {(char *)S->text, S->len, S->len}};
@@ -754,7 +812,7 @@ static void join_job(search_t *S, int cancel)
 int search_prepare(search_t *S, int flags)
 {
     join_job(S, 0);
-    if ((flags & SEARCH_EXACT) || !S->id[0] || S->len >= UINT32_MAX / 2)
+    if ((flags & SEARCH_EXACT) || !S->id[0] || S->len >= UINT32_MAX / 2 || S->pieces)
         return 0;
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
     if (index_of(S, k))
@@ -795,7 +853,8 @@ static void *build_thread(void *arg)
 void search_prepare_async(search_t *S, int flags)
 {
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
-    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] || S->len >= UINT32_MAX / 2)
+    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] || S->len >= UINT32_MAX / 2 ||
+        S->pieces)
         return;
     struct build_job *j = xmalloc(sizeof *j);
     memset(j, 0, sizeof *j);
@@ -817,6 +876,8 @@ void search_free(search_t *S)
         norm_free(&S->sc[i]);
     for (int u = 0; u < 2; u++)
         norm_free(&S->rf[u]);
+    for (int k = 0; k < 3; k++)
+        norm_free(&S->whole[k]);
     for (int k = 0; k < SEARCH_THREADS; k++)
         free(S->rb[k]);
     if (S->fd >= 0)

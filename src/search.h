@@ -15,7 +15,11 @@
  * search starts, on every core, and nothing of it is kept; with one
  * (sindex: made by search_prepare, or on a thread by
  * search_prepare_async) only the blocks whose filter admits the query are
- * read. No curses, no output. */
+ * read. A document whose text is not all shown (Aozora's ruby readings
+ * and annotations) is searched in the pieces it shows (search_use_pieces),
+ * folded whole at the first search and kept, without an index (such
+ * documents are small: a long novel is a few MB, folded in milliseconds).
+ * No curses, no output. */
 #ifndef JUAN_SEARCH_H
 #define JUAN_SEARCH_H
 #include "norm.h"
@@ -52,6 +56,10 @@ typedef struct {
     size_t rfk[2];    /* which (block + 1), of which index */
     void *rfix[2];
     int rffl, rflast;
+    const norm_piece_t *pieces; /* search_use_pieces */
+    size_t npieces;
+    norm_t whole[3];  /* the pieces folded: t2s, without, exact */
+    int have_whole[3];
 } search_t;
 
 /* A query, folded and compiled. */
@@ -68,6 +76,10 @@ void search_init(search_t *S, const char *text, size_t len);
 /* The text is the bytes of the file at path from offset off on (a
  * document mapped as it is): searches read it rather than the mapping. */
 void search_use_file(search_t *S, const char *path, size_t off);
+/* Search the text as the n pieces v show it (in the document's order;
+ * kept by the caller while S is used), not the text itself: no index is
+ * read or made. */
+void search_use_pieces(search_t *S, const norm_piece_t *v, size_t n);
 /* Use the persistent index of identity id (sindex) when there is one. */
 void search_use_index(search_t *S, const char *id);
 /* Open the index for flags, making it first when there is none (--index,

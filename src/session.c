@@ -186,12 +186,14 @@ int session_load(tui_t *T, int i, char *err, size_t errn)
     T->cur = i;
     st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
     st_show_soon(&T->st); /* a jump far ahead shows the text before its structure */
-    layout_opts_t lo = {.width = T->col, .indent = T->o->indent};
+    layout_opts_t lo = {.width = T->col, .indent = T->o->indent, .ruby = T->o->ruby};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
     search_init(&T->srch, T->d.text, T->d.len);
     if (doc_mapped(&T->d))
         search_use_file(&T->srch, path, T->d.bom);
+    if (T->st.aozora) /* (built already: whole) */
+        search_use_pieces(&T->srch, T->st.pieces, T->st.npieces);
     T->loaded = 1;
     mem_open(&T->mem, T->S, &T->d, &T->st, path, 1);
     T->keys_since_open = 0;

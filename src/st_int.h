@@ -1,8 +1,9 @@
-/* st_int: the structure module's internals, shared by its four files and
+/* st_int: the structure module's internals, shared by its files and
  * included by no other: structure.c (the public facade, the background
  * build and the cursors), st_scan.c (the paragraph-event scanner and its
  * resolution of titles, speakers, turns and levels), st_plain.c (the
- * plain-text front end) and markdown.c (the Markdown front end).
+ * plain-text front end), markdown.c (the Markdown front end) and
+ * st_aozora.c (the Aozora Bunko front end).
  *
  * Contract: a front end finds the paragraphs of the text and, for each,
  * calls stx_classify() (with its source range, line and character count)
@@ -33,9 +34,10 @@ struct st_priv {
     size_t hcap;         /* of st->headings */
 };
 
-/* Paragraph families beyond HF_*: a thematic break, and a Markdown
- * heading of level L is STX_MD_H + L. */
-enum { STX_RULE = -1, STX_MD_H = 100 };
+/* Paragraph families beyond HF_*: a thematic break, a Markdown heading
+ * of level L is STX_MD_H + L, an Aozora 見出し is STX_AOZORA_H (its level
+ * the front end's). */
+enum { STX_RULE = -1, STX_MD_H = 100, STX_AOZORA_H = 200 };
 
 /* One paragraph as the scanner sees it. */
 typedef struct {
@@ -50,6 +52,7 @@ typedef struct {
     long block;          /* Markdown block index, -1 for plain text */
     int cont;            /* a piece of a long line after its first: never a
                             heading or a turn */
+    int level;           /* > 0: a heading's level, as its front end says */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */
@@ -100,6 +103,8 @@ size_t stx_count_lines(const char *t, size_t s, size_t e);
 void stx_scan_plain(stx_scan_t *sc);
 /* Markdown (markdown.c): md4c over the text after its front matter. */
 void stx_scan_markdown(stx_scan_t *sc);
+/* Aozora Bunko notation (st_aozora.c): every line, as blocks and spans. */
+void stx_scan_aozora(stx_scan_t *sc);
 /* The plain-text block of paragraph p, from the finished structure. */
 void stx_plain_block(const structure_t *st, const para_t *p, block_t *b);
 /* The plain-text block of paragraph p decided from p itself, as the

@@ -1,4 +1,4 @@
-/* st_scan: the paragraph-event scanner shared by both front ends, and the
+/* st_scan: the paragraph-event scanner shared by the front ends, and the
  * resolution of its events into the title, speakers, turns, heading
  * levels and headings (see st_int.h). */
 #include "chars.h"
@@ -353,7 +353,7 @@ static void assign_levels(stx_scan_t *sc)
     int order[NF], norder = 0;
     for (size_t i = 0; i < sc->nev; i++) {
         stx_event_t *e = &sc->ev[i];
-        if (e->kind != STX_EV_HEADING)
+        if (e->kind != STX_EV_HEADING || e->it.level) /* (its front end's) */
             continue;
         int f = e->it.family;
         if (first[f] == (size_t)-1) {
@@ -377,7 +377,8 @@ static void assign_levels(stx_scan_t *sc)
     }
     for (size_t i = 0; i < sc->nev; i++)
         if (sc->ev[i].kind == STX_EV_HEADING)
-            sc->ev[i].level = level[sc->ev[i].it.family];
+            sc->ev[i].level = sc->ev[i].it.level ? sc->ev[i].it.level
+                                                 : level[sc->ev[i].it.family];
 }
 
 /* The headings: the title (level 0, unless the front matter's), then the
@@ -453,6 +454,6 @@ void stx_resolve(stx_scan_t *sc)
     free(map);
     assign_levels(sc);
     add_headings(sc);
-    if (sc->st->markdown)
+    if (sc->st->nblocks) /* Markdown, Aozora */
         md_block_turns(sc);
 }

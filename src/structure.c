@@ -1,8 +1,9 @@
 /* structure: the public facade of the structure module (the builds, the
  * background build and the provisional protocol, the cursors, the
  * lookups); the scanner, the front ends and the resolution are in
- * st_scan.c, st_plain.c and markdown.c (see st_int.h). */
+ * st_scan.c, st_plain.c, markdown.c and st_aozora.c (see st_int.h). */
 #include "structure.h"
+#include "aozora.h"
 #include "heuristics.h"
 #include "st_int.h"
 #include "text.h"
@@ -37,6 +38,21 @@ int st_is_markdown(const char *text, size_t len, int format, const char *path)
     return format == FMT_MARKDOWN;
 }
 
+int st_is_aozora(const char *text, size_t len, int format, const char *path)
+{
+    if (len >= UINT32_MAX) /* (spans hold 32-bit offsets) */
+        return 0;
+    return format == FMT_AOZORA ||
+           (format == FMT_AUTO && !st_is_markdown(text, len, format, path) &&
+            az_detect(text, len));
+}
+
+/* Are the blocks built whole (Markdown, Aozora), not found when asked for? */
+static int whole(const structure_t *st)
+{
+    return st->markdown || st->aozora;
+}
+
 /* The common start of a build: text, format, front matter. */
 static void build_start(structure_t *st, const char *text, size_t len,
                         int format, const char *path)
@@ -46,6 +62,7 @@ static void build_start(structure_t *st, const char *text, size_t len,
     st->text = text;
     st->len = len;
     st->markdown = st_is_markdown(text, len, format, path);
+    st->aozora = !st->markdown && st_is_aozora(text, len, format, path);
     if (st->markdown && fm_parse(text, len, &st->fm))
         st->has_fm = 1;
 }
@@ -60,6 +77,8 @@ static void scan_resolve(structure_t *st, const _Atomic int *stop)
     sc.stop = stop;
     if (st->markdown)
         stx_scan_markdown(&sc);
+    else if (st->aozora)
+        stx_scan_aozora(&sc);
     else
         stx_scan_plain(&sc);
     stx_resolve(&sc);
@@ -88,7 +107,7 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
                     const char *path)
 {
     build_start(st, text, len, format, path);
-    if (st->markdown) { /* small, and parsed whole by md4c: no thread */
+    if (whole(st)) { /* small, and parsed whole: no thread */
         scan_resolve(st, NULL);
         return;
     }
@@ -164,6 +183,7 @@ void st_free(structure_t *st)
     free(st->blocks);
     free(st->spans);
     free(st->lit);
+    free(st->pieces);
     memset(st, 0, sizeof *st);
 }
 
@@ -204,7 +224,7 @@ static void plain_at(const structure_t *st, st_cursor_t *c, const para_t *p,
 int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
 {
     memset(c, 0, sizeof *c);
-    if (st->markdown) {
+    if (whole(st)) {
         if (st->nblocks == 0)
             return 0;
         *b = st->blocks[0];
@@ -219,7 +239,7 @@ int st_first(const structure_t *st, st_cursor_t *c, block_t *b)
 
 int st_next(const structure_t *st, st_cursor_t *c, block_t *b)
 {
-    if (st->markdown) {
+    if (whole(st)) {
         if (++c->i >= st->nblocks)
             return 0;
         *b = st->blocks[c->i];
@@ -245,7 +265,7 @@ int st_prev(const structure_t *st, st_cursor_t *c, block_t *b)
         c->soon = 1;
     else
         st_wait(st);
-    if (st->markdown) {
+    if (whole(st)) {
         if (c->i == 0 || c->i > st->nblocks)
             return 0;
         *b = st->blocks[--c->i];
@@ -268,7 +288,7 @@ int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b)
     c->soon = later;
     if (off >= st->len)
         return 0;
-    if (st->markdown) {
+    if (whole(st)) {
         size_t lo = 0, hi = st->nblocks; /* last block starting <= off */
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -292,8 +312,8 @@ int st_at(const structure_t *st, size_t off, st_cursor_t *c, block_t *b)
 
 /* ---- lookups -------------------------------------------------------------- */
 
-/* The text of a Markdown block's spans (markup left out; a line break is
- * a space) added to b: whether it has any spans. */
+/* The text of a block's spans (markup and ruby readings left out; a line
+ * break is a space) added to b: whether it has any spans. */
 static int spans_text(const structure_t *st, const block_t *bk, buf_t *b)
 {
     for (uint32_t i = bk->span0; i < bk->span0 + bk->nspan; i++) {
@@ -302,7 +322,7 @@ static int spans_text(const structure_t *st, const block_t *bk, buf_t *b)
             buf_add(b, st->text + sp->off, sp->len);
         else if (sp->kind == SK_LITERAL)
             buf_add(b, st->lit + sp->off, sp->len);
-        else
+        else if (sp->kind != SK_RUBY)
             buf_addc(b, ' ');
     }
     return bk->nspan != 0;
@@ -312,7 +332,7 @@ void st_heading_text(const structure_t *st, const heading_t *h, buf_t *b)
 {
     b->n = 0;
     buf_add(b, "", 0);
-    if (h->block >= 0 && st->markdown && spans_text(st, &st->blocks[h->block], b))
+    if (h->block >= 0 && whole(st) && spans_text(st, &st->blocks[h->block], b))
         return;
     buf_add(b, st->text + h->tstart, h->tend - h->tstart);
 }

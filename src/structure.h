@@ -13,16 +13,24 @@
  * without a prefix that follow a turn continue it until the next turn,
  * heading or thematic break. A block carries what rendering needs of the
  * rest of the document (a turn's hanging indent). The title has one owner:
- * st_title(). The module's files: structure.c (this facade), st_scan.c,
- * st_plain.c, markdown.c; st_int.h is theirs alone. No curses, no output. */
+ * st_title(). Aozora Bunko notation (st_is_aozora: found in the text) is
+ * read into blocks and spans as Markdown is, a source line a paragraph as
+ * in plain text: 見出し headings (levels by kind: 大 over 中 over 小), 字下げ
+ * and 地付き, ruby readings as SK_RUBY spans, the header lines (title,
+ * author) as the front matter's title block, the legend left out, the
+ * colophon dimmed after a rule; `pieces` is its text as search reads it
+ * (readings and annotations left out). The module's files: structure.c
+ * (this facade), st_scan.c, st_plain.c, markdown.c, st_aozora.c; st_int.h
+ * is theirs alone. No curses, no output. */
 #ifndef JUAN_STRUCTURE_H
 #define JUAN_STRUCTURE_H
 #include "frontmatter.h"
+#include "norm.h"
 #include "util.h"
 #include <stddef.h>
 #include <stdint.h>
 
-enum { FMT_AUTO, FMT_TEXT, FMT_MARKDOWN };
+enum { FMT_AUTO, FMT_TEXT, FMT_MARKDOWN, FMT_AOZORA };
 
 enum {
     BK_PARA,    /* a paragraph (plain text: one source line) */
@@ -38,10 +46,12 @@ enum {
 /* span styles */
 enum {
     SP_EM = 1, SP_STRONG = 2, SP_CODE = 4, SP_LINK = 8, SP_SPEAKER = 16,
-    SP_HEADING = 32, SP_DEL = 64
+    SP_HEADING = 32, SP_DEL = 64,
+    SP_NOTE = 128 /* set apart from the text (a colophon): drawn dim */
 };
-/* span kinds */
-enum { SK_TEXT, SK_SOFTBR, SK_HARDBR, SK_LITERAL };
+/* span kinds (SK_RUBY: a ruby reading, source bytes, shown or not as the
+ * reader asks) */
+enum { SK_TEXT, SK_SOFTBR, SK_HARDBR, SK_LITERAL, SK_RUBY };
 
 typedef struct {
     uint32_t off, len; /* source bytes (SK_LITERAL: bytes in st->lit) */
@@ -58,6 +68,10 @@ typedef struct {
     uint8_t quote;      /* block-quote depth */
     uint8_t list;       /* list depth; the item's first block has LB_ITEM */
     uint8_t flags;      /* BF_* */
+    uint8_t indent;     /* Aozora 字下げ: ideographic spaces (2 cells each)
+                           before the first line; BF_RIGHT: kept free after
+                           every line (地から N 字上げ) */
+    uint8_t indent2;    /* ... before the other lines (折り返して) */
     uint16_t hang;      /* the hanging indent of the turn the block starts
                            or continues: the cells of its speaker prefix
                            as drawn (markup stars are not), from its
@@ -76,6 +90,7 @@ enum {
     BF_TURN = 2,     /* starts a speaker turn */
     BF_CONT = 4,     /* continues a speaker turn */
     BF_TIGHT = 8,    /* no blank line before it (tight list, code line) */
+    BF_RIGHT = 16,   /* lines flush right (Aozora 地付き) */
 };
 
 typedef struct {
@@ -100,7 +115,9 @@ typedef struct {
     const char *text;
     size_t len;
     int markdown;
-    frontmatter_t fm;       /* fm.end == 0: none */
+    int aozora;             /* Aozora Bunko notation */
+    frontmatter_t fm;       /* fm.end == 0: none (Aozora: the header's
+                               title and authors) */
     int has_fm;
     size_t fm_bad_end;      /* malformed front matter: its bytes */
     heading_t *headings;    /* in document order; a title has level 0 */
@@ -117,6 +134,8 @@ typedef struct {
     size_t litlen;
     size_t title_start, title_end; /* plain text title line, if any */
     int has_title;
+    norm_piece_t *pieces;   /* Aozora: the text as search reads it */
+    size_t npieces;
     struct st_priv *priv;   /* private (the build, the provisional
                                protocol, the turn table) */
 } structure_t;
@@ -124,8 +143,12 @@ typedef struct {
 /* Is the text Markdown (format, or for FMT_AUTO path's ending or leading
  * front matter)? */
 int st_is_markdown(const char *text, size_t len, int format, const char *path);
+/* Is the text Aozora Bunko notation (FMT_AOZORA, or for FMT_AUTO a text
+ * that is not Markdown and holds the notation: az_detect)? */
+int st_is_aozora(const char *text, size_t len, int format, const char *path);
 /* Build the structure of text; format FMT_AUTO decides by `path`'s
- * ending (.md, .markdown) or leading front matter. */
+ * ending (.md, .markdown) or leading front matter, then by the notation
+ * (st_is_aozora). */
 void st_build(structure_t *st, const char *text, size_t len, int format,
               const char *path);
 /* The same, building a plain text's structure on a thread: st_first and

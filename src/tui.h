@@ -26,6 +26,7 @@ typedef struct {
     int from_start; /* do not resume */
     int search_flags; /* SEARCH_EXACT, SEARCH_NO_TCSC */
     int no_index;  /* search without the persistent index */
+    int ruby;      /* RUBY_*: as --ruby */
     doc_opts_t dopt;
 } tui_opts_t;
 

@@ -40,7 +40,7 @@ static int same_block(const block_t *a, const block_t *b)
     return a->start == b->start && a->end == b->end && a->kind == b->kind &&
            a->level == b->level && a->quote == b->quote && a->list == b->list &&
            a->flags == b->flags && a->speaker == b->speaker && a->prefix == b->prefix &&
-           a->hang == b->hang &&
+           a->hang == b->hang && a->indent == b->indent && a->indent2 == b->indent2 &&
            a->heading == b->heading && a->span0 == b->span0 && a->nspan == b->nspan &&
            !memcmp(a->mark, b->mark, sizeof a->mark);
 }
