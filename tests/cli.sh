@@ -326,6 +326,54 @@ eq "--index, no cache directory: msg" "$out" \
     "juan: $T/idx.txt: cannot write the index $T/idx.txt/cache/$(basename "$fold")"
 unset JUAN_CACHE_DIR
 
+# Aozora Bunko notation (samples/aozora.txt: Shift_JIS, CRLF): readings
+# hidden or in parentheses (--ruby), search across them, never an index
+run --dump -w 72 samples/aozora.txt
+case "$out" in *"駅前の古い本屋に入ると、店主が硝子戸の奥で"*) ok ;; *) bad "aozora: readings hidden" ;; esac
+case "$out" in *［＃*|*《*|*｜*) bad "aozora: notation shown" ;; *) ok ;; esac
+eq "--ruby=hide is the default" "$("$JUAN" --dump -w 72 --ruby=hide samples/aozora.txt)" "$out"
+run --dump -w 72 --ruby=paren samples/aozora.txt
+case "$out" in *"駅前（えきまえ）の古い本屋（ほんや）に入ると、"$'\n'"店主（てんしゅ）が硝子戸（ガラスど）の"*) ok ;; *) bad "--ruby=paren: $out" ;; esac
+run --dump --ruby=above samples/aozora.txt; eq "bad ruby rc" "$rc" 2
+eq "bad ruby msg" "$(head -1 <<<"$err")" "juan: invalid ruby 'above' (expected hide or paren)"
+run --grep 駅前の古い本屋に samples/aozora.txt
+eq "grep across readings" "$out" "samples/aozora.txt:23:一　駅前: 　朝から雨が降っていた。駅前の古い本屋に入ると、店主が硝子戸…"
+run --grep -c 'ほんや' samples/aozora.txt; eq "grep: a reading is not the text" "$out" 0
+run --grep -c '字下げ' samples/aozora.txt; eq "grep: an annotation is not the text" "$out" 0
+run --grep --exact -c '静寂という' samples/aozora.txt; eq "grep --exact across an annotation" "$out" 1
+export JUAN_CACHE_DIR="$T/aocache"
+run --index samples/aozora.txt
+eq "--index: none for Aozora" "$out" "samples/aozora.txt: not indexed (Aozora notation: searched without an index)"
+run --grep -c 雨 samples/aozora.txt
+[ "$out" -gt 0 ] && ! ls "$T/aocache"/*.idx >/dev/null 2>&1 && ok || bad "aozora: no index made by --grep"
+unset JUAN_CACHE_DIR
+eq "aozora: outline" "$("$JUAN" --outline samples/aozora.txt | head -3)" "雨宿りの記  1  0%
+  上　町の巻  19  20%
+    一　駅前  21  22%"
+eq "--format=text: the notation as it is" "$("$JUAN" --dump --format=text -w 200 samples/aozora.utf8.txt | sed -n 4p)" "［＃中見出し］春の歌［＃中見出し終わり］"
+printf '桜《さくら》咲く\n' >"$T/ruby-only.txt"
+eq "--format=aozora" "$("$JUAN" --dump --format=aozora "$T/ruby-only.txt")" "桜咲く"
+# a Chinese text's book titles are not readings
+printf '我读了《三体》和《论语》。\n他说：“红楼梦《红楼梦》”\n' >"$T/shuming.txt"
+eq "《书名》 is text" "$("$JUAN" --dump "$T/shuming.txt")" "$(cat "$T/shuming.txt")"
+# the dev set's Aozora texts, when ../shared is beside the repository: no
+# annotation and no reading shown, and every CJK character of the text
+# (the legend, annotations and readings left out) shown, in order; a gaiji
+# adds its character
+cjk() { grep -oP '[\p{Han}\p{Hiragana}\p{Katakana}ー]' | tr -d '\n'; }
+for f in ../shared/real/ao_*.txt; do
+    [ -f "$f" ] || continue
+    dump=$("$JUAN" --dump --color=never -w 80 "$f")
+    case "$dump" in *［＃*|*《*|*｜*) bad "$f: notation in --dump" ;; *) ok ;; esac
+    src=$(iconv -f CP932 -t UTF-8 "$f" | tr -d '\r' | sed '/^-\{10,\}$/,/^-\{10,\}$/d' |
+        sed 's/※［＃[^］]*］/〓/g; s/［＃[^］]*］//g; s/《[^》]*》//g' | cjk)
+    got=$(cjk <<<"$dump")
+    # (character by character: a gaiji, 〓 here, may be any one)
+    diffs=$(paste -d' ' <(grep -o . <<<"$src") <(grep -o . <<<"$got") | awk '$1 != $2 && $1 != "〓"' | wc -l)
+    [ -n "$src" ] && [ ${#src} = ${#got} ] && [ "$diffs" = 0 ] && ok ||
+        bad "$f: CJK text lost or changed in --dump (${#src} characters in, ${#got} out, $diffs differ)"
+done
+
 # on a terminal the reader can't use, juan prints instead (script gives a pty)
 if command -v script >/dev/null; then
     out=$(TERM=dumb script -qec "$(realpath "$JUAN") samples/japanese.txt" /dev/null 2>&1 | tr -d '\r')

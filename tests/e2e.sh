@@ -227,6 +227,19 @@ printf '一二三四五六七八九十甲乙丙丁戊己\n' >"$T/wrap.txt"
 start 40 10 --color=never -w 20 "$T/wrap.txt"
 keys /; text "十甲"; keys Enter
 poll rows_e_have $'\e[7m十' $'\e[7m甲' && ok || bad "a match across a wrap: both halves"
+# Aozora notation: the reader shows what --dump prints, readings hidden or
+# (--ruby=paren) in parentheses; a search across readings highlights the
+# text around them
+start 80 24 --color=never samples/aozora.txt
+"$JUAN" --dump -w 72 samples/aozora.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
+wait_for "駅前の古い本屋に"; for i in $(seq 0 22); do row "$i"; done >"$T/got"
+diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "aozora: first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; }
+keys /; text "駅前の古い本屋に"; keys Enter
+poll has_e $'\e\\[7m駅前の古い本屋に' && ok || bad "aozora: a match across readings highlighted"
+start 80 24 --color=never --ruby=paren samples/aozora.txt
+wait_for "駅前（えきまえ）の古い本屋（ほんや）に" && ok || bad "--ruby=paren in the reader"
+keys /; text "駅前の古い本屋に"; keys Enter
+poll has_e $'\e\\[7m駅前（えきまえ）の古い本屋（ほんや）に' && ok || bad "--ruby=paren: the match and its readings highlighted"
 # @NAME
 start 80 24 --color=never samples/interview.txt
 keys /; text "@${names[0]} 模型"; keys Enter
