@@ -10,7 +10,7 @@ CC ?= cc
 PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1 libxxhash
 DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
 	libopencc-dev libsqlite3-dev libpcre2-dev libmd4c-dev libyaml-dev libxxhash-dev \
-	pkg-config tmux sqlite3
+	libgumbo-dev pkg-config tmux sqlite3 python3 perl
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
