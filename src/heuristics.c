@@ -424,31 +424,69 @@ static int not_url(const char *s, size_t n, size_t j)
     return !(n - j >= 2 && s[j] == '/' && s[j + 1] == '/');
 }
 
-int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
-                   size_t *prefix_len)
+/* Blanks and at most one line break (LF, CRLF, CR) from i, then blanks:
+ * " **NAME**" + newline + "：…" has its colon on the next line. */
+static size_t skip_break(const char *s, size_t i, size_t n)
+{
+    i = text_skip_blanks(s, i, n);
+    if (i < n && s[i] == '\r')
+        i++;
+    if (i < n && s[i] == '\n')
+        i++;
+    return text_skip_blanks(s, i, n);
+}
+
+/* Is there a closing "**" in s[from..n)? */
+static int bold_closes(const char *s, size_t n, size_t from)
+{
+    for (size_t i = from; i + 1 < n; i++)
+        if (s[i] == '*' && s[i + 1] == '*')
+            return 1;
+    return 0;
+}
+
+int speaker_label(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                  size_t *prefix_len, int *form)
 {
     size_t off = 0, len = 0, p, e, j;
+    int fm = SPK_PLAIN;
     if (!s || n == 0)
         return 0;
     if (n >= 2 && s[0] == '*' && s[1] == '*') {
-        /* **NAME**： or **NAME：** */
+        /* **NAME**： **NAME** ： **NAME**<newline>： **NAME** **：**
+         * **NAME：** and the bold question **NAME：…** */
         if (!scan_name(s, n, 2, 1, 0, &e) || !name_ok(s, 2, e, &off, &len))
             return 0;
         uint32_t c = cp_at(s, n, e, &j);
+        fm = SPK_BOLD;
         if (c == '*') {
             if (j >= n || s[j] != '*')
                 return 0;
-            p = text_skip_blanks(s, j + 1, n);
-            if (p >= n || !is_colon(cp_at(s, n, p, &j)) || !not_url(s, n, j))
-                return 0;
-            p = j;
+            p = skip_break(s, j + 1, n);
+            if (n - p >= 2 && s[p] == '*' && s[p + 1] == '*') {
+                /* the colon bolded apart: **：** */
+                p += 2;
+                if (p >= n || !is_colon(cp_at(s, n, p, &j)) || j + 2 > n ||
+                    s[j] != '*' || s[j + 1] != '*')
+                    return 0;
+                p = j + 2;
+            } else {
+                if (p >= n || !is_colon(cp_at(s, n, p, &j)) ||
+                    !not_url(s, n, j))
+                    return 0;
+                p = j;
+            }
         } else {
             if (!not_url(s, n, j))
                 return 0;
             p = text_skip_blanks(s, j, n);
-            if (n - p < 2 || s[p] != '*' || s[p + 1] != '*')
+            if (n - p >= 2 && s[p] == '*' && s[p + 1] == '*') {
+                p += 2;
+            } else if (bold_closes(s, n, p)) {
+                fm = SPK_BOLDQ; /* the label opens a bold run */
+            } else {
                 return 0;
-            p += 2;
+            }
         }
     } else if (n >= 3 && !memcmp(s, "【", 3)) {
         /* 【NAME】 or 【NAME】： */
@@ -456,6 +494,7 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
             cp_at(s, n, e, &j) != U'】' || !name_ok(s, 3, e, &off, &len))
             return 0;
         p = j;
+        fm = SPK_BRACKET;
         if (p < n && is_colon(cp_at(s, n, p, &j))) {
             if (!not_url(s, n, j))
                 return 0;
@@ -490,7 +529,15 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
         *name_len = len;
     if (prefix_len)
         *prefix_len = p;
+    if (form)
+        *form = fm;
     return 1;
+}
+
+int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                   size_t *prefix_len)
+{
+    return speaker_label(s, n, name_off, name_len, prefix_len, NULL);
 }
 
 int speaker_same(const char *a, size_t an, const char *b, size_t bn)

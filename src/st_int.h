@@ -53,6 +53,13 @@ typedef struct {
     int cont;            /* a piece of a long line after its first: never a
                             heading or a turn */
     int level;           /* > 0: a heading's level, as its front end says */
+    /* speakers (st_talk.c) */
+    int form;            /* the candidate's label form (SPK_*) */
+    int bare;            /* a heading that may be a label without a colon */
+    int bold;            /* Markdown: the whole paragraph is bold */
+    int stop;            /* ends a running turn (STX_STOP_*) */
+    int quote, list;     /* Markdown: block-quote and list depth */
+    int exit;            /* Markdown: shallower than the paragraph before */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */
@@ -79,6 +86,7 @@ typedef struct {
     int first_blank_after; /* first paragraph followed by a blank */
     stx_item_t first;    /* the first paragraph (title candidate) */
     long title_ev;       /* resolution: the title's event, or -1 */
+    int talk;            /* a speaker candidate seen (st_talk.c) */
 } stx_scan_t;
 
 /* ---- the scanner (st_scan.c) ---- */
