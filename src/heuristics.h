@@ -2,7 +2,8 @@
  * conventional heading, a speaker's turn.
  *
  * Contract: pure functions over one paragraph's source text (UTF-8,
- * leading and trailing blanks already removed, no line terminators); no
+ * leading and trailing blanks already removed; no line terminators but
+ * the one a Markdown paragraph may hold after a bold name); no
  * allocation, no global state. Document-level rules (a speaker must start
  * at least two paragraphs; minor headings only count where several occur;
  * heading levels) belong to the structure module. */

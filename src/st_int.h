@@ -1,7 +1,8 @@
 /* st_int: the structure module's internals, shared by its files and
  * included by no other: structure.c (the public facade, the background
  * build and the cursors), st_scan.c (the paragraph-event scanner and its
- * resolution of titles, speakers, turns and levels), st_plain.c (the
+ * resolution of titles and levels), st_talk.c (speaker labels, speakers
+ * and turns: st_talk.h), st_plain.c (the
  * plain-text front end), markdown.c (the Markdown front end) and
  * st_aozora.c (the Aozora Bunko front end).
  *
