@@ -40,8 +40,10 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
                    size_t *prefix_len);
 
 /* The label forms speaker_label() tells apart (SPK_HEADING: a Markdown
- * heading that is a label, the structure module's). */
-enum { SPK_NONE, SPK_PLAIN, SPK_BOLD, SPK_BOLDQ, SPK_BRACKET, SPK_HEADING };
+ * heading that is a label, SPK_ALONE a Markdown paragraph that is only a
+ * label: the structure module's). */
+enum { SPK_NONE, SPK_PLAIN, SPK_BOLD, SPK_BOLDQ, SPK_BRACKET, SPK_HEADING,
+       SPK_ALONE };
 
 /* speaker_prefix() that also tells the label's form: SPK_PLAIN NAME：,
  * SPK_BRACKET 【NAME】, SPK_BOLD a bold name (**NAME**：, **NAME** ：,

@@ -408,6 +408,25 @@ static int is_promo(const char *s, size_t n)
     return 0;
 }
 
+/* A Markdown paragraph that is only a label (NAME：, **NAME：**,
+ * **NAME**：), the speech in the paragraphs after it; e: its end with the
+ * markup after its text. */
+static void label_alone(stx_item_t *it, const char *t, size_t e)
+{
+    size_t a = skip_marks(t, it->start, e), b = trim_marks(t, a, e), j;
+    if (b <= a || !is_colon(cp_at(t, b, utf8_back(t, a, b - 1), &j)))
+        return;
+    size_t ne = trim_marks(t, a, utf8_back(t, a, b - 1));
+    if (!label_name_ok(t, a, ne))
+        return;
+    it->candidate = 1;
+    it->form = SPK_ALONE;
+    it->name_off = a;
+    it->name_len = text_trim_blanks(t, a, ne) - a;
+    it->prefix_len = it->end - it->start;
+    it->prefix_chars = it->chars;
+}
+
 void stx_talk_classify(stx_scan_t *sc, stx_item_t *it)
 {
     const structure_t *st = sc->st;
@@ -428,6 +447,8 @@ void stx_talk_classify(stx_scan_t *sc, stx_item_t *it)
         it->prefix_chars = stx_prefix_chars(s, pl);
         it->form = form;
     }
+    if (!it->candidate && st->markdown && m <= STOP_BYTES)
+        label_alone(it, st->text, it->start + m);
     int stop = STX_STOP_NONE;
     sc->talk |= it->candidate;
     if (!sc->talk || n > STOP_BYTES) /* (nothing to stop: no cost) */
@@ -584,19 +605,31 @@ static int asks(const char *t, size_t s, size_t e)
     return c == U'？' || c == '?';
 }
 
-/* Heading labels count only where two names label three turns or more:
- * else they are headings (a "## 注意：" now and then). */
-static void gate_headings(talk_t *T)
+/* The labels of one form count only where two names label three turns or
+ * more. */
+static void gate_form(talk_t *T, int form)
 {
     stx_scan_t *sc = T->sc;
-    const char *t = T->st->text;
+    const structure_t *st = T->st;
+    const char *t = st->text;
     size_t turns = 0;
     long first = -1;
     int two = 0;
     buf_t k0 = {0};
     for (size_t i = 0; i < sc->nev; i++) {
-        if (!labelled(sc, i) || sc->ev[i].it.form != SPK_HEADING)
+        stx_item_t *it = &sc->ev[i].it;
+        if (!labelled(sc, i) || it->form != form)
             continue;
+        /* the speech: a paragraph next, not a list, a heading, a rule */
+        long b = it->block;
+        if (b < 0 || (size_t)b + 1 >= st->nblocks ||
+            st->blocks[b + 1].kind != BK_PARA ||
+            (st->blocks[b + 1].flags & BF_ITEM) ||
+            st->blocks[b + 1].list != st->blocks[b].list) {
+            it->candidate = 0;
+            it->form = SPK_NONE;
+            continue;
+        }
         turns++;
         name_key(t + sc->ev[i].it.name_off, sc->ev[i].it.name_len, &T->k);
         if (first < 0) {
@@ -610,10 +643,20 @@ static void gate_headings(talk_t *T)
     if (two && turns >= 3)
         return;
     for (size_t i = 0; i < sc->nev; i++)
-        if (sc->ev[i].it.form == SPK_HEADING) {
+        if (sc->ev[i].it.form == form) {
             sc->ev[i].it.candidate = 0;
             sc->ev[i].it.bare = 0;
+            sc->ev[i].it.form = SPK_NONE;
         }
+}
+
+/* Labels on a line of their own (headings, paragraphs that are only a
+ * label) count only where two names label three turns or more: else they
+ * are headings or text (a "## 注意：" now and then, an "附："). */
+static void gate_headings(talk_t *T)
+{
+    gate_form(T, SPK_HEADING);
+    gate_form(T, SPK_ALONE);
 }
 
 /* Labels grouped by name key; bare heading names join a group that has
@@ -820,7 +863,8 @@ static void turns(talk_t *T)
         int who = T->who[i];
         e->speaker = -1;
         if (who >= 0) {
-            int head = e->it.form == SPK_HEADING && !T->ask[i];
+            int head = (e->it.form == SPK_HEADING ||
+                        e->it.form == SPK_ALONE) && !T->ask[i];
             e->kind = STX_EV_TURN;
             e->speaker = who;
             if (T->ask[i]) { /* an unlabelled question */
@@ -866,7 +910,7 @@ static void block_turns(talk_t *T)
             continue;
         block_t *b = &st->blocks[e->it.block];
         b->prefix = (uint32_t)e->it.prefix_len;
-        if (e->it.form == SPK_HEADING) {
+        if (e->it.form == SPK_HEADING || e->it.form == SPK_ALONE) {
             b->kind = BK_PARA;
             b->level = 0;
             b->heading = -1;

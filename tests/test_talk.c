@@ -195,6 +195,43 @@ static void test_heading_labels(void)
     unbuild(&st, p);
 }
 
+/* ---- labels alone in their paragraph --------------------------------------- */
+
+static void test_labels_alone(void)
+{
+    static const char doc[] =
+        "# 访谈\n\n**记者：**\n\n第一个问题？\n\n**张三：**\n\n第一个回答。\n\n"
+        "接着说。\n\n**记者：**\n\n第二个问题？\n\n张三：\n\n第二个回答。\n";
+    structure_t st;
+    char *p = build(&st, doc, FMT_AUTO, "a.md");
+    CHECK(st.nspeakers == 2 && turns_of(&st, "记者") == 2 &&
+          turns_of(&st, "张三") == 2);
+    const block_t *l = blk(&st, "张三：");
+    CHECK(l && (l->flags & BF_TURN) && l->prefix > 0);
+    const block_t *b = blk(&st, "第一个回答");
+    CHECK(b && (b->flags & BF_CONT) && (b->flags & BF_TIGHT) &&
+          b->speaker == l->speaker);
+    b = blk(&st, "接着说");
+    CHECK(b && b->speaker == l->speaker);
+    unbuild(&st, p);
+
+    /* labels of lists are no speakers, as paragraphs or as headings */
+    static const char lists[] =
+        "# 比较\n\n## 甲方案\n\n优点：\n\n- 快\n\n缺点：\n\n- 贵\n\n"
+        "## 乙方案\n\n优点：\n\n- 便宜\n\n缺点：\n\n- 慢\n\n"
+        "### 优点：\n\n- 轻\n\n### 缺点：\n\n- 小\n\n### 优点：\n\n- 好\n";
+    p = build(&st, lists, FMT_AUTO, "l.md");
+    CHECK_MSG(st.nspeakers == 0, "%zu speakers", st.nspeakers);
+    CHECK_MSG(st.nheadings == 6, "%zu headings", st.nheadings);
+    unbuild(&st, p);
+
+    /* one "附：" alone is text */
+    static const char one[] = "甲：问？\n\n乙：答。\n\n附：\n\n甲：问？\n\n乙：答。\n";
+    p = build(&st, one, FMT_AUTO, "o.md");
+    CHECK(st.nspeakers == 2 && turns_of(&st, "附") < 0);
+    unbuild(&st, p);
+}
+
 /* ---- bold forms, keys, one-offs ------------------------------------------ */
 
 static void test_bold_and_keys(void)
@@ -377,6 +414,7 @@ int main(void)
     text_init_locale();
     test_label_forms();
     test_heading_labels();
+    test_labels_alone();
     test_bold_and_keys();
     test_bold_questions();
     test_turn_ends();
