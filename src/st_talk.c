@@ -317,9 +317,10 @@ static int is_key(const char *s, size_t n)
     return lines >= 2;
 }
 
-/* Credits: ROLE：NAME or ROLE｜NAME pairs, separated by / | ｜ · or
- * blanks, and nothing else (采访：陈默 / 编辑：小舟, 文｜周末). */
-static int is_credit(const char *s, size_t n)
+/* Credits: min_pairs or more ROLE：NAME or ROLE｜NAME pairs, separated
+ * by / | ｜ · or blanks, and nothing else (采访：陈默 / 编辑：小舟,
+ * 文｜周末). */
+static int is_credit(const char *s, size_t n, size_t min_pairs)
 {
     size_t i = 0, j, pairs = 0;
     while (i < n) {
@@ -355,7 +356,7 @@ static int is_credit(const char *s, size_t n)
         pairs++;
         i = e;
     }
-    return pairs >= 1;
+    return pairs >= min_pairs;
 }
 
 /* Only links: [text](url), <url> or a bare URL, with separators. */
@@ -455,7 +456,8 @@ void stx_talk_classify(stx_scan_t *sc, stx_item_t *it)
         stop = STX_STOP_NONE;
     else if (it->candidate && is_key(s, n))
         stop = STX_STOP_KEY;
-    else if (is_credit(s, n))
+    else if (is_credit(s, n, it->candidate ? 2 : 1)) /* (记者：张三 alone
+                                                        may be a turn) */
         stop = STX_STOP_CREDIT;
     else if (!it->candidate && st->markdown && is_link_only(s, n))
         stop = STX_STOP_LINK; /* (scraped web pages: Markdown) */
@@ -657,6 +659,55 @@ static void gate_headings(talk_t *T)
 {
     gate_form(T, SPK_HEADING);
     gate_form(T, SPK_ALONE);
+}
+
+/* Is the label of event i a key line: a short description, no sentence? */
+static int key_line(const talk_t *T, size_t i)
+{
+    const stx_item_t *it = &T->sc->ev[i].it;
+    const char *d = T->st->text + it->start + it->prefix_len;
+    size_t n = it->end - it->start - it->prefix_len;
+    if (text_width(d, n) > KEY_DESC_CELLS)
+        return 0;
+    for (size_t k = 0, j; k < n; k = j)
+        if (in_list(cp_at(d, n, k, &j), U"。？！?!…"))
+            return 0;
+    return 1;
+}
+
+/* Plain text: a key to the labels is lines of their own, one after the
+ * other (every line is a paragraph): two to eight labels on adjacent
+ * lines, then a blank line, each a short description, each the first label
+ * of its name (grouped: ev[].speaker). Returns whether there was one. */
+static int plain_keys(talk_t *T)
+{
+    stx_scan_t *sc = T->sc;
+    int found = 0;
+    if (T->st->markdown || T->st->aozora)
+        return 0;
+    for (size_t i = 0; i < sc->nev;) {
+        if (!labelled(sc, i)) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j + 1 < sc->nev && labelled(sc, j + 1) &&
+               !sc->ev[j].chars_after &&
+               sc->ev[j + 1].it.line == sc->ev[j].it.line + 1)
+            j++;
+        int key = j > i && j - i < 8 && !sc->ev[j].chars_after &&
+                  (j + 1 == sc->nev ||
+                   sc->ev[j + 1].it.line > sc->ev[j].it.line + 1);
+        for (size_t k = i; key && k <= j; k++)
+            key = T->g[sc->ev[k].speaker].first == k && key_line(T, k);
+        for (size_t k = i; key && k <= j; k++) {
+            sc->ev[k].it.candidate = 0;
+            sc->ev[k].it.stop = STX_STOP_KEY;
+            found = 1;
+        }
+        i = j + 1;
+    }
+    return found;
 }
 
 /* Labels grouped by name key; bare heading names join a group that has
@@ -963,6 +1014,12 @@ void stx_talk_resolve(stx_scan_t *sc)
     T.st = sc->st;
     gate_headings(&T);
     group(&T);
+    if (plain_keys(&T)) { /* group again without the key's lines */
+        free(T.ht);
+        T.ng = 0;
+        T.keys.n = 0;
+        group(&T);
+    }
     keep(&T);
     bold_questions(&T);
     turns(&T);

@@ -288,6 +288,26 @@ static void test_bold_and_keys(void)
           turns_of(&st, "我的诀窍是") < 0);
     unbuild(&st, p);
 
+    /* plain text: the key is adjacent lines before the first turn; a
+     * transcript on adjacent lines is no key */
+    static const char pkey[] =
+        "导语。\n\n记者：某报记者\n周某：某公司创始人\n\n"
+        "记者：第一个问题？\n周某：回答。\n记者：第二个问题？\n周某：回答二。\n";
+    p = build(&st, pkey, FMT_TEXT, "k.txt");
+    CHECK_MSG(turns_of(&st, "记者") == 2 && turns_of(&st, "周某") == 2,
+              "plain key: 记者 %ld 周某 %ld", turns_of(&st, "记者"),
+              turns_of(&st, "周某"));
+    block_t pb;
+    st_cursor_t cur;
+    CHECK(st_at(&st, (size_t)(strstr(pkey, "周某：某公司") - pkey), &cur, &pb) &&
+          pb.speaker < 0);
+    unbuild(&st, p);
+    static const char lines[] =
+        "记者：你好\n周某：你好\n记者：最近好吗？\n周某：很好。\n";
+    p = build(&st, lines, FMT_TEXT, "l.txt");
+    CHECK(turns_of(&st, "记者") == 2 && turns_of(&st, "周某") == 2);
+    unbuild(&st, p);
+
     /* a label once, in another form than the speakers': not a speaker */
     static const char form[] =
         "# 访谈\n\n### 甲：\n一。\n\n### 乙：\n二。\n\n### 甲：\n三。\n\n"
