@@ -200,6 +200,71 @@ static size_t raw_start(const structure_t *st, size_t off)
     return i;
 }
 
+static void leaf_item(md_t *m, block_t *b, int part);
+
+/* Push the spans [from, to) of paragraph b as a block of its own (a turn
+ * cut from it; `later`: not its first), and feed it. */
+static void push_part(md_t *m, const block_t *b, uint32_t from, uint32_t to,
+                      int later)
+{
+    const structure_t *st = m->st;
+    block_t p = *b;
+    p.span0 = from;
+    p.nspan = to - from;
+    int have = 0;
+    for (uint32_t i = from; i < to; i++) {
+        const span_t *sp = &st->spans[i];
+        if (sp->kind != SK_TEXT)
+            continue;
+        if (!have)
+            p.start = sp->off;
+        have = 1;
+        p.end = (size_t)sp->off + sp->len;
+    }
+    if (later)
+        p.flags = (uint8_t)((p.flags & ~BF_ITEM) | BF_TIGHT);
+    leaf_item(m, &p, 1);
+}
+
+/* A Markdown paragraph whose lines start turns (a transcript written with
+ * single line breaks: 记者：… newline 张三：…) is cut into one block per
+ * turn, at the soft breaks before the lines that start with a speaker
+ * label, when its first line starts with one and it is no key to the
+ * labels. Returns whether it was cut (and pushed and fed). */
+static int split_turns(md_t *m, block_t *b)
+{
+    structure_t *st = m->st;
+    size_t s = raw_start(st, b->start);
+    if (!stx_talk_line_label(st, s) || stx_talk_is_key(st, s, b->end))
+        return 0;
+    uint32_t *cut = NULL;
+    size_t n = 0, cap = 0;
+    uint32_t end = b->span0 + b->nspan;
+    for (uint32_t i = b->span0; i + 1 < end; i++) {
+        const span_t *sp = &st->spans[i];
+        if (sp->kind == SK_SOFTBR && sp[1].kind == SK_TEXT &&
+            stx_talk_line_label(st, raw_start(st, sp[1].off))) {
+            grow(&cut, &cap, n + 1, sizeof *cut);
+            cut[n++] = i;
+        }
+    }
+    if (n == 0)
+        return 0;
+    /* (a long part is pushed as pieces, which may cut a span in two: the
+     * spans after it move on) */
+    uint32_t from = b->span0, shift = 0;
+    for (size_t k = 0; k <= n; k++) {
+        uint32_t to = k < n ? cut[k] + shift : end + shift;
+        size_t before = st->nspans;
+        push_part(m, b, from, to, k > 0);
+        shift += (uint32_t)(st->nspans - before);
+        to += (uint32_t)(st->nspans - before);
+        from = to + 1; /* (the soft break belongs to neither) */
+    }
+    free(cut);
+    return 1;
+}
+
 static void end_leaf(md_t *m)
 {
     structure_t *st = m->st;
@@ -254,6 +319,16 @@ static void end_leaf(md_t *m)
     }
     if (b->nspan == 0)
         return;
+    if (b->kind == BK_PARA && m->have_src && split_turns(m, b))
+        return;
+    leaf_item(m, b, 0);
+}
+
+/* Push a paragraph or heading block b and feed its item to the scanner;
+ * `part`: a turn's lines cut from a paragraph (never a heading). */
+static void leaf_item(md_t *m, block_t *b, int part)
+{
+    structure_t *st = m->st;
     stx_item_t it = {0};
     it.block = (long)st->nblocks;
     it.end = b->end;
@@ -293,7 +368,7 @@ static void end_leaf(md_t *m)
            its own: it stays where the text before it ended) */
         it.start = m->have_src ? raw_start(st, b->start) : b->start;
         b->start = it.start;
-        never_heading = multi || b->list;
+        never_heading = multi || b->list || part;
     }
     it.line = line_of(m, it.start);
     if (b->kind == BK_PARA && b->end - b->start > PARA_PIECE)

@@ -518,6 +518,20 @@ void stx_talk_heading(stx_scan_t *sc, stx_item_t *it)
     it->prefix_chars = it->chars;
 }
 
+int stx_talk_line_label(const structure_t *st, size_t ls)
+{
+    size_t le = ls;
+    while (le < st->len && le - ls < 512 && st->text[le] != '\n' &&
+           st->text[le] != '\r')
+        le++;
+    return speaker_label(st->text + ls, le - ls, NULL, NULL, NULL, NULL);
+}
+
+int stx_talk_is_key(const structure_t *st, size_t s, size_t e)
+{
+    return e - s <= STOP_BYTES && is_key(st->text + s, e - s);
+}
+
 int stx_talk_event(const stx_item_t *it)
 {
     return it->stop || it->bold || it->exit;

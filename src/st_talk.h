@@ -7,9 +7,11 @@
  *
  * Contract. A label is a paragraph's prefix (speaker_label(): NAME：,
  * **NAME**：, **NAME：question？**, ...), a whole Markdown paragraph that is
- * only a label (**NAME：**), or a whole Markdown heading: NAME： (any level;
- * a Latin name, a parenthesised second name allowed), ROLE：NAME (the
- * speaker is NAME), or a bare NAME when NAME is an established speaker.
+ * only a label (**NAME：**; markdown.c cuts a paragraph whose lines start
+ * with labels into one block a turn), or a whole Markdown heading: NAME：
+ * (any level; a Latin name, a parenthesised second name allowed),
+ * ROLE：NAME (the speaker is NAME), or a bare NAME when NAME is an
+ * established speaker.
  * Labels on a line of their own (headings, label-only paragraphs) count
  * only where at least two names label three turns in that form, each
  * followed by a paragraph. A key to the labels (NAME：title lines in one
@@ -43,6 +45,12 @@ void stx_talk_classify(stx_scan_t *sc, stx_item_t *it);
 /* A Markdown heading: is its text a label (candidate, form SPK_HEADING,
  * the whole text the prefix) or a bare name (bare)? */
 void stx_talk_heading(stx_scan_t *sc, stx_item_t *it);
+/* Does the source line at ls (its start, after quote markers and
+ * blanks) start with a speaker label (speaker_label())? */
+int stx_talk_line_label(const structure_t *st, size_t ls);
+/* Is the paragraph at [s, e) a key to the labels (two or more lines, each
+ * NAME：short description, each name different)? */
+int stx_talk_is_key(const structure_t *st, size_t s, size_t e);
 /* Does the paragraph matter to the speakers though it is neither a
  * heading nor a candidate (a stop, a bold paragraph, a container's end)? */
 int stx_talk_event(const stx_item_t *it);

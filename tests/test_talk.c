@@ -232,6 +232,36 @@ static void test_labels_alone(void)
     unbuild(&st, p);
 }
 
+/* ---- a transcript with single line breaks ---------------------------------- */
+
+static void test_single_lines(void)
+{
+    static const char doc[] =
+        "# 访谈\n\n记者：第一个问题？\n周某：第一个回答。\n接着说。\n"
+        "记者：第二个问题？\n**周某**：第二个回答。\n\n"
+        "> 甲：引文一。\n> 乙：引文二。\n> 甲：引文三。\n\n"
+        "记者：某报记者\n周某：某公司创始人\n";
+    structure_t st;
+    char *p = build(&st, doc, FMT_AUTO, "s.md");
+    CHECK_MSG(turns_of(&st, "记者") == 2 && turns_of(&st, "周某") == 2,
+              "记者 %ld 周某 %ld", turns_of(&st, "记者"), turns_of(&st, "周某"));
+    CHECK(turns_of(&st, "甲") == 2 && turns_of(&st, "乙") == 1);
+    const block_t *b = blk(&st, "周某：第一个回答");
+    CHECK(b && (b->flags & BF_TURN) && (b->flags & BF_TIGHT) && b->prefix > 0);
+    CHECK(b && strstr(doc + b->start, "接着说") < doc + b->end);
+    b = blk(&st, "乙：引文二");
+    CHECK(b && b->quote == 1 && (b->flags & BF_TURN));
+    b = blk(&st, "记者：某报记者"); /* a key is not cut */
+    CHECK(b && b->speaker < 0 && strstr(doc + b->start, "周某：某公司") < doc + b->end);
+    unbuild(&st, p);
+
+    /* lines that do not start with labels are one paragraph */
+    static const char prose[] = "甲：一句话，\n还是这句话。\n\n乙：回答。\n\n甲：再说。\n";
+    p = build(&st, prose, FMT_AUTO, "p.md");
+    CHECK(turns_of(&st, "甲") == 2 && st.nblocks == 3);
+    unbuild(&st, p);
+}
+
 /* ---- bold forms, keys, one-offs ------------------------------------------ */
 
 static void test_bold_and_keys(void)
@@ -435,6 +465,7 @@ int main(void)
     test_label_forms();
     test_heading_labels();
     test_labels_alone();
+    test_single_lines();
     test_bold_and_keys();
     test_bold_questions();
     test_turn_ends();
