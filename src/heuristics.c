@@ -19,6 +19,9 @@
 #define BRACKET_MAX_CELLS 20
 #define MINOR_MIN_CELLS 2
 #define MINOR_MAX_CELLS 20
+#define LOOSE_MAX_CELLS 24 /* “病人家属，也是病人” is 20 */
+#define LOOSE_MAX_PAUSES 2
+#define LABEL_MAX_CELLS 20 /* a heading label: "Sam Robbins" and more */
 #define NAME_MAX_CELLS 12
 #define NAME_SCAN_CELLS 16 /* raw scan, blanks around the name included */
 #define NAME_SCAN_BYTES 96
@@ -304,6 +307,57 @@ static int is_bracket_heading(const char *s, size_t n)
 
 /* ---- minor headings ---- */
 
+/* Does s[0..n) start with the string p? */
+static int starts(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && !memcmp(s, p, k);
+}
+
+/* A byline or credit: 文｜某某, 文/某某, 图 | 某某, 撰文 某某, 摄影：某某 —
+ * a credit word, then a separator (a blank will do after a word of two
+ * characters or more). */
+static int is_byline(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "撰文", "采写", "採寫", "采访", "採訪", "作者", "编辑", "編輯",
+        "摄影", "攝影", "责编", "責編", "口述", "整理", "图文", "圖文",
+        "撰稿", "策划", "策劃", "排版", "校对", "校對", "文字", "记者",
+        "記者", "文", "图", "圖"};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        if (!starts(s, n, words[w]))
+            continue;
+        size_t i = strlen(words[w]), j;
+        size_t b = text_skip_blanks(s, i, n);
+        if (b >= n)
+            return 0;
+        uint32_t c = cp_at(s, n, b, &j);
+        if (IN(c, U"｜|丨/／:：·•") && text_skip_blanks(s, j, n) < n)
+            return 1;
+        if (b > i && i > 3) /* 撰文 某某 */
+            return 1;
+    }
+    return 0;
+}
+
+/* A promotional line of a scraped article (关注, 点击, 扫码, 公众号 ...). */
+static int is_promo(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "公众号", "公眾號", "扫一扫", "掃一掃", "扫码", "掃碼", "二维码",
+        "二維碼", "长按", "長按", "点击", "點擊", "阅读原文", "閱讀原文",
+        "关注", "關注", "订阅", "訂閱", "转发", "轉發", "点赞", "點讚",
+        "星标", "星標"};
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0xE0)
+            continue;
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+            if (starts(s + i, n - i, words[w]))
+                return 1;
+    }
+    return 0;
+}
+
 static int is_minor(const char *s, size_t n)
 {
     size_t w = text_width(s, n);
@@ -337,7 +391,62 @@ static int is_minor(const char *s, size_t n)
     for (size_t k = 0; OPENERS[k]; k++)
         if (first == OPENERS[k] && last == CLOSERS[k])
             return 0; /* a quotation */
-    return 1;
+    return !is_byline(s, n) && !is_promo(s, n);
+}
+
+/* A loose subhead: a short line that pauses (，、) or is wholly one
+ * quotation (“我不后悔，但我很累”), no sentence in it: a question or an
+ * exclamation only at the end of the quotation. */
+static int is_loose(const char *s, size_t n)
+{
+    size_t w = text_width(s, n);
+    if (w < MINOR_MIN_CELLS || w > LOOSE_MAX_CELLS)
+        return 0;
+    size_t j, k;
+    uint32_t first = cp_at(s, n, 0, &j), last = first, prev = 0, c;
+    if (IN(first, LIST_MARKERS) || IN(first, U"《—―…（("))
+        return 0;
+    int quoted = 0, opener = IN(first, U"“‘「『");
+    int letter = 0, pauses = 0, ask = 0;
+    for (size_t i = 0; i < n; i = j) {
+        c = cp_at(s, n, i, &j);
+        if (IN(c, U"。；：:;"))
+            return 0;
+        if (c == '.' && (j >= n || ch_blank(cp_at(s, n, j, &k))))
+            return 0;
+        if ((c == 'h' || c == 'H') && n - i >= 4 &&
+            (s[i + 1] | 0x20) == 't' && (s[i + 2] | 0x20) == 't' &&
+            (s[i + 3] | 0x20) == 'p')
+            return 0;
+        if (IN(c, U"！？!?")) {
+            ask++;
+            if (ask > 1)
+                return 0;
+        } else if (ask && !(j >= n && IN(c, U"”’」』"))) {
+            return 0; /* text after a question: a sentence */
+        }
+        if (IN(c, U"，、,"))
+            pauses++;
+        if (is_letter(c))
+            letter = 1;
+        prev = last;
+        last = c;
+    }
+    for (size_t q = 0; OPENERS[q]; q++)
+        if (first == OPENERS[q] && last == CLOSERS[q])
+            quoted = 1;
+    if (opener && !quoted)
+        return 0; /* “……”他说 */
+    if (ask && !(quoted && IN(prev, U"！？!?")))
+        return 0;
+    if (!letter || IN(last, U"，、,") || pauses > LOOSE_MAX_PAUSES)
+        return 0;
+    /* a quotation alone on its line: it must hold a line's worth */
+    if (quoted && text_width(s, n) < 6)
+        return 0;
+    if (!quoted && !pauses)
+        return 0; /* (is_minor's, or nothing) */
+    return !is_byline(s, n) && !is_promo(s, n);
 }
 
 int heading_family(const char *s, size_t n)
@@ -362,6 +471,8 @@ int heading_family(const char *s, size_t n)
         return HF_CHAPTER;
     if (is_minor(s, n))
         return HF_MINOR;
+    if (is_loose(s, n))
+        return HF_LOOSE;
     return HF_NONE;
 }
 
@@ -491,6 +602,48 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
     if (prefix_len)
         *prefix_len = p;
     return 1;
+}
+
+int heading_is_label(const char *s, size_t n)
+{
+    if (!s || n == 0 || n > HEAD_MAX_BYTES)
+        return 0;
+    size_t a = text_skip_blanks(s, 0, n), b = text_trim_blanks(s, a, n), j;
+    if (b <= a)
+        return 0;
+    size_t c = utf8_back(s, a, b - 1);
+    if (!is_colon(cp_at(s, b, c, &j)))
+        return 0;
+    size_t e = text_trim_blanks(s, a, c); /* the name: s[a..e) */
+    if (e <= a)
+        return 0;
+    /* an alias in parentheses at the end: "Richard Haddock (何立德)" */
+    size_t l = utf8_back(s, a, e - 1), base = e;
+    uint32_t close = cp_at(s, e, l, &j);
+    if (close == U')' || close == U'）') {
+        size_t i = l;
+        while (i > a) {
+            i = utf8_back(s, a, i - 1);
+            uint32_t o = cp_at(s, e, i, &j);
+            if (o == U'(' || o == U'（')
+                break;
+            if (IN(o, NAME_BAD) || i == a)
+                return 0;
+        }
+        if (text_skip_blanks(s, i + (s[i] == '(' ? 1 : 3), l) == l)
+            return 0; /* () */
+        base = text_trim_blanks(s, a, i);
+        if (base <= a)
+            return 0;
+    }
+    for (size_t i = a; i < base; i = j)
+        if (IN(cp_at(s, base, i, &j), NAME_BAD))
+            return 0;
+    size_t w = text_width(s + a, base - a);
+    if (w < 1 || w > LABEL_MAX_CELLS)
+        return 0;
+    uint32_t f = cp_at(s, base, a, &j);
+    return !is_digit(f) && !IN(f, LIST_MARKERS);
 }
 
 int speaker_same(const char *a, size_t an, const char *b, size_t bn)

@@ -23,11 +23,21 @@ enum {
     HF_BRACKET,  /* 【标题】 alone on its line */
     HF_CHAPTER,  /* Chapter 7, CHAPTER VII, Chapter 7: Title */
     HF_MINOR,    /* a short standalone line (candidate minor heading) */
+    HF_LOOSE,    /* a short standalone line with pauses (，、) or wholly
+                    quoted (“我不后悔，但我很累”): a subhead only where the
+                    document uses such lines as subheads */
     HF_COUNT
 };
 
-/* Family of a line that stands alone as a paragraph, or HF_NONE. */
+/* Family of a line that stands alone as a paragraph, or HF_NONE. A
+ * byline (文｜某某, 文/某某, 撰文 某某) and a promotional line (关注, 点击,
+ * 扫码, 公众号, 阅读原文 ...) are never a minor or loose heading. */
 int heading_family(const char *s, size_t n);
+
+/* Is a heading's visible text s[0..n) a speaker label rather than a
+ * section title: a name (1..12 cells, an alias in parentheses allowed:
+ * "Richard Haddock (何立德)") and a colon (： or :), nothing after it? */
+int heading_is_label(const char *s, size_t n);
 
 /* Does the paragraph start with a speaker prefix: NAME： NAME: **NAME**：
  * **NAME：** 【NAME】 (colon optional after 】)? NAME is 1..12 cells with

@@ -41,6 +41,9 @@ typedef struct {
     int hcontig;
     int hstyle[8];       /* inline tags' styles (em, strong...) */
     int hdrop;           /* inside an inline <script>, <style>... */
+    stx_mdsect_t sect;   /* section roles (st_sect.c) */
+    int img;             /* inside an image */
+    int leaf_img, leaf_other; /* the leaf holds an image, other text */
 } md_t;
 
 static void html_block_end(md_t *m);
@@ -73,6 +76,10 @@ static void add_span(md_t *m, const char *p, size_t n, int kind)
         sp->href = m->href;
         sp->hlen = m->hlen;
     }
+    if (m->img)
+        m->leaf_img = 1;
+    else if (kind == SK_TEXT && text_skip_blanks(p, 0, n) < n)
+        m->leaf_other = 1;
     if (kind == SK_TEXT && in_src(st, p) && in_src(st, p + n)) {
         sp->off = (uint32_t)(p - st->text);
         sp->len = (uint32_t)n;
@@ -177,6 +184,7 @@ static void begin_leaf(md_t *m, int kind)
     m->have_src = 0;
     memset(m->hstyle, 0, sizeof m->hstyle);
     m->hdrop = 0;
+    m->leaf_img = m->leaf_other = 0;
     if (m->list > 0) {
         int d = m->list - 1 < 32 ? m->list - 1 : 31;
         if (m->item_pending) {
@@ -294,6 +302,9 @@ static void end_leaf(md_t *m)
         b->start = it.start;
         never_heading = multi || b->list;
     }
+    if (stx_sect_md_leaf(m->sc, &m->sect, b, &it, &never_heading,
+                         m->leaf_img && !m->leaf_other) == STX_DROP)
+        return;
     it.line = line_of(m, it.start);
     if (b->kind == BK_PARA && b->end - b->start > PARA_PIECE)
         push_pieces(m, b);
@@ -462,8 +473,11 @@ static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud)
             m->hlen = a->href.size;
         }
     }
-    if (type == MD_SPAN_IMG && m->leaf && !m->hraw)
-        add_literal(m, "[图: ");
+    if (type == MD_SPAN_IMG) {
+        m->img++;
+        if (m->leaf && !m->hraw)
+            add_literal(m, "[图: ");
+    }
     int b = style_bit(type);
     if (b >= 0)
         m->style[b]++;
@@ -477,9 +491,33 @@ static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud)
     int b = style_bit(type);
     if (b >= 0)
         m->style[b]--;
-    if (type == MD_SPAN_IMG && m->leaf && !m->hraw)
-        add_literal(m, "]");
+    if (type == MD_SPAN_IMG) {
+        if (m->leaf && !m->hraw)
+            add_literal(m, "]");
+        m->img--;
+    }
     return 0;
+}
+
+/* A soft line break before a line that starts with a bullet character
+ * (・ • ● ◆ ■ ...) is kept: the text was a list typed by hand. */
+static void keep_break(md_t *m, const char *text, size_t size)
+{
+    structure_t *st = m->st;
+    if (m->cur.nspan == 0 || st->spans[st->nspans - 1].kind != SK_SOFTBR ||
+        size == 0 || (unsigned char)text[0] < 0x80)
+        return;
+    uint32_t c;
+    text_decode(text, size, &c);
+    static const uint32_t bullets[] = {0x30FB, 0x2022, 0x25CF, 0x25C6,
+                                       0x25A0, 0x25C7, 0x25A1, 0x25CB,
+                                       0x2605, 0x2606, 0x25AA, 0x25B6,
+                                       0x25BA, 0x27A4, 0xFF65};
+    for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++)
+        if (c == bullets[i]) {
+            st->spans[st->nspans - 1].kind = SK_HARDBR;
+            return;
+        }
 }
 
 static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size,
@@ -518,8 +556,10 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size,
             add_span(m, text, size, SK_TEXT);
         break;
     default:
-        if (!m->hdrop)
+        if (!m->hdrop) {
+            keep_break(m, text, size);
             add_span(m, text, size, SK_TEXT);
+        }
         break;
     }
     return 0;
