@@ -830,9 +830,32 @@ html_doc_t *html_open(const char *src, size_t n, int flags, html_info_t *info)
         h->skip = h1; /* the title, not shown again */
         t.n = 0;
         buf_add(&t, x.p, x.n);
+    } else if (t.n) {
+        /* the body's first text, when its block is the title (a bold
+         * centred line): not shown again either */
+        const GumboNode *body = find_tag(root, GUMBO_TAG_BODY), *c = body;
+        for (; c; c = next_node(body, c, c != body && dropped(c)))
+            if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA)
+                break;
+        while (c && c != body && !(c->type == GUMBO_NODE_ELEMENT &&
+                                   (block_tag(c->v.element.tag) ||
+                                    (c->v.element.tag >= GUMBO_TAG_H1 &&
+                                     c->v.element.tag <= GUMBO_TAG_H6))))
+            c = c->parent;
+        if (c && c != body) {
+            node_text(c, &x);
+            if (x.n && title_starts(t.p, x.p)) {
+                h->skip = c;
+                t.n = 0;
+                buf_add(&t, x.p, x.n);
+            }
+        }
     }
-    if (info && t.n)
+    if (info && t.n) {
         info->title = dup_buf(&t);
+        const GumboNode *e = h->skip ? h->skip : title;
+        info->title_off = e->v.element.start_pos.offset < h->n ? e->v.element.start_pos.offset : 0;
+    }
     const GumboNode *head = find_tag(root, GUMBO_TAG_HEAD);
     for (const GumboNode *c = head; info && c; c = next_node(head, c, 0)) {
         if (!el_is(c, GUMBO_TAG_META))

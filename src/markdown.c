@@ -739,7 +739,8 @@ void stx_scan_html(stx_scan_t *sc)
     html_doc_t *h = html_open(st->text, st->len, 0, &info);
     if (info.title) { /* the title block, as front matter's */
         st->fm.title = info.title;
-        st->fm.title_line = 1;
+        st->fm.title_off = info.title_off;
+        st->fm.title_line = 1 + stx_count_lines(st->text, 0, info.title_off);
         if (info.author) {
             st->fm.authors = xmalloc(sizeof *st->fm.authors);
             st->fm.authors[st->fm.nauthors++] = info.author;
