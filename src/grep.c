@@ -96,8 +96,15 @@ static void shown_line(FILE *out, const structure_t *st, const char *t, size_t a
         else
             hi = mid;
     }
+    int any = 0; /* (an HTML block's line ends before its text: none) */
     for (size_t i = lo; i < st->npieces && st->pieces[i].src < b; i++) {
         const norm_piece_t *p = &st->pieces[i];
+        size_t nl = 0;
+        while (!any && nl < p->n && p->p[nl] == '\n')
+            nl++;
+        if (!any && p->p != t + p->src && nl == p->n)
+            continue;
+        any = 1;
         if (p->p != t + p->src) { /* in place of an annotation: whole */
             if (p->src >= a && p->src < b)
                 one_line(out, p->p, p->n);
