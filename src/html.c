@@ -448,7 +448,8 @@ static void image(hw_t *w, const char *alt)
         add_collapsed(&a, alt, strlen(alt), &sp);
     b->n = 0;
     buf_adds(b, a.n ? "[图: " : "[图");
-    buf_add(b, a.p, a.n);
+    if (a.n)
+        buf_add(b, a.p, a.n);
     buf_addc(b, ']');
     buf_free(&a);
     emit(w, b->p, b->n);
