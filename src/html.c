@@ -213,6 +213,7 @@ typedef struct {
     int leaf;         /* 0; 1: a paragraph of ours; 2: a heading or <pre> */
     int pre;          /* inside <pre> */
     int ws;           /* white space due: 1 a space, 2 a line break */
+    const char *wsp;  /* ... 1: the source's space, if it is one */
     int br;           /* a <br> due */
     int started;      /* the leaf has text */
     int lists;        /* open lists */
@@ -286,12 +287,17 @@ static void emit(hw_t *w, const char *s, size_t n)
         text(w, MD_TEXT_BR, "\n", 1);
         w->ws = w->br = 0;
     } else if (w->ws && w->started) {
-        if (w->ws == 2)
+        if (w->ws == 2) {
             text(w, MD_TEXT_SOFTBR, "\n", 1);
-        else
+        } else if (w->wsp && w->wsp >= w->hi) {
+            text(w, MD_TEXT_NORMAL, w->wsp, 1);
+            w->hi = w->wsp + 1;
+        } else {
             text(w, MD_TEXT_NORMAL, " ", 1);
+        }
     }
     w->ws = 0;
+    w->wsp = NULL;
     int in = s >= w->src && s <= w->src + w->n;
     if (in && s < w->hi) { /* never back in the source: a copy */
         w->tmp.n = 0;
@@ -402,8 +408,10 @@ static void text_node(hw_t *w, const GumboText *t)
             int nl = 0;
             for (; i < dn && is_ws((unsigned char)d[i]); i++)
                 nl |= d[i] == '\n';
-            if (w->started)
+            if (w->started) {
                 w->ws = w->ws > (nl ? 2 : 1) ? w->ws : (nl ? 2 : 1);
+                w->wsp = al && io < on && o[io] == ' ' ? o + io : NULL;
+            }
             if (al)
                 while (io < on && is_ws((unsigned char)o[io]))
                     io++;
@@ -434,17 +442,16 @@ static void text_node(hw_t *w, const GumboText *t)
 
 static void image(hw_t *w, const char *alt)
 {
-    buf_t *b = &w->tmp;
-    b->n = 0;
-    buf_adds(b, "[图");
-    size_t at = b->n;
+    buf_t a = {0}, *b = &w->tmp;
     int sp = 0;
-    buf_adds(b, ": ");
     if (alt)
-        add_collapsed(b, alt, strlen(alt), &sp);
-    if (b->n == at + 2)
-        b->n = at;
+        add_collapsed(&a, alt, strlen(alt), &sp);
+    b->n = 0;
+    buf_adds(b, a.n ? "[图: " : "[图");
+    if (a.n)
+        buf_add(b, a.p, a.n);
     buf_addc(b, ']');
+    buf_free(&a);
     emit(w, b->p, b->n);
 }
 
@@ -452,8 +459,9 @@ static void image(hw_t *w, const char *alt)
 static int figure_caption(const GumboNode *f, buf_t *cap)
 {
     const GumboNode *fc = NULL;
-    int img = 0;
-    for (const GumboNode *c = f; c; c = next_node(f, c, c != f && dropped(c))) {
+    int img = 0, k = 0;
+    /* (a look at its first nodes: figures in figures stay linear) */
+    for (const GumboNode *c = f; c && k < 4096; c = next_node(f, c, c != f && dropped(c)), k++) {
         if (c->type != GUMBO_NODE_ELEMENT)
             continue;
         GumboTag t = c->v.element.tag;
@@ -550,6 +558,8 @@ static int enter_el(hw_t *w, const GumboNode *n, int d)
         return 1;
     int b = style_bit(t);
     if (b >= 0 || t == GUMBO_TAG_A) {
+        if (!strict(w))
+            open_p(w); /* (a span is inside its paragraph) */
         w->act[d] = A_SPAN;
         w->bit[d] = (signed char)(b >= 0 ? b : 3);
         if (b >= 0) {
@@ -830,9 +840,32 @@ html_doc_t *html_open(const char *src, size_t n, int flags, html_info_t *info)
         h->skip = h1; /* the title, not shown again */
         t.n = 0;
         buf_add(&t, x.p, x.n);
+    } else if (t.n) {
+        /* the body's first text, when its block is the title (a bold
+         * centred line): not shown again either */
+        const GumboNode *body = find_tag(root, GUMBO_TAG_BODY), *c = body;
+        for (; c; c = next_node(body, c, c != body && dropped(c)))
+            if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA)
+                break;
+        while (c && c != body && !(c->type == GUMBO_NODE_ELEMENT &&
+                                   (block_tag(c->v.element.tag) ||
+                                    (c->v.element.tag >= GUMBO_TAG_H1 &&
+                                     c->v.element.tag <= GUMBO_TAG_H6))))
+            c = c->parent;
+        if (c && c != body) {
+            node_text(c, &x);
+            if (x.n && title_starts(t.p, x.p)) {
+                h->skip = c;
+                t.n = 0;
+                buf_add(&t, x.p, x.n);
+            }
+        }
     }
-    if (info && t.n)
+    if (info && t.n) {
         info->title = dup_buf(&t);
+        const GumboNode *e = h->skip ? h->skip : title;
+        info->title_off = e->v.element.start_pos.offset < h->n ? e->v.element.start_pos.offset : 0;
+    }
     const GumboNode *head = find_tag(root, GUMBO_TAG_HEAD);
     for (const GumboNode *c = head; info && c; c = next_node(head, c, 0)) {
         if (!el_is(c, GUMBO_TAG_META))

@@ -39,6 +39,7 @@ enum { HTML_MAX_DEPTH = 256 };
 typedef struct {
     char *title;  /* malloc'd, white space collapsed; NULL if none */
     char *author; /* <meta name="author" content=...>; NULL if none */
+    size_t title_off; /* where the title's element starts in src */
 } html_info_t;
 
 /* A parsed document: html_open() parses src[0..n) (which must outlive

@@ -719,43 +719,85 @@ static void html_inline(md_t *m, const char *s, size_t n)
     }
 }
 
-static void html_piece(structure_t *st, size_t *cap, const char *p, size_t n,
-                       size_t src)
+/* The pieces of an HTML document, being made: every piece stands for
+ * source bytes [src, src + n) of its own, in order, so that a match maps
+ * back in order (a decoded text is shorter than its source). */
+typedef struct {
+    structure_t *st;
+    size_t pcap, lcap, ocap;
+    size_t *loff;   /* per piece: its bytes in st->lit, or SIZE_MAX */
+    size_t end;     /* the source taken by the pieces so far */
+    buf_t pend;     /* shown text not in the source, not yet a piece */
+} hp_t;
+
+static void hp_add(hp_t *h, const char *p, size_t n, size_t src, size_t loff)
 {
-    if (n == 0)
-        return;
-    grow(&st->pieces, cap, st->npieces + 1, sizeof *st->pieces);
+    structure_t *st = h->st;
+    grow(&st->pieces, &h->pcap, st->npieces + 1, sizeof *st->pieces);
+    grow(&h->loff, &h->ocap, st->npieces + 1, sizeof *h->loff);
+    h->loff[st->npieces] = loff;
     st->pieces[st->npieces++] = (norm_piece_t){p, n, src};
+    h->end = src + n;
+}
+
+/* The text pending before source byte `at`: one piece, if it fits before
+ * it (else 0: it waits for more). At the end (at: the text's length) what
+ * does not fit is cut. */
+static int hp_flush(hp_t *h, size_t at, int last)
+{
+    structure_t *st = h->st;
+    size_t n = h->pend.n;
+    if (n == 0)
+        return 1;
+    if (at < h->end || n > at - h->end) {
+        if (!last)
+            return 0;
+        n = at > h->end ? at - h->end : 0;
+        while (n > 0 && n < h->pend.n && ((unsigned char)h->pend.p[n] & 0xC0) == 0x80)
+            n--; /* (whole characters) */
+    }
+    if (n > 0) {
+        grow(&st->lit, &h->lcap, st->litlen + n + 1, 1);
+        memcpy(st->lit + st->litlen, h->pend.p, n);
+        hp_add(h, NULL, n, h->end, st->litlen);
+        st->litlen += n;
+    }
+    h->pend.n = 0;
+    return 1;
 }
 
 /* An HTML document's text as search reads it: its spans as shown, a line
- * break for a break, a blank line between blocks (at source positions
- * that never go back). */
-static void html_pieces(structure_t *st)
+ * break for a break, a blank line between blocks. */
+static void html_pieces(structure_t *st, size_t lcap)
 {
-    size_t cap = 0, pos = 0;
+    hp_t h;
+    memset(&h, 0, sizeof h);
+    h.st = st;
+    h.lcap = lcap;
     for (size_t i = 0; i < st->nblocks; i++) {
         const block_t *b = &st->blocks[i];
         if (b->kind == BK_META || b->kind == BK_RULE || b->nspan == 0)
             continue;
-        if (b->start > pos)
-            pos = b->start;
-        if (st->npieces)
-            html_piece(st, &cap, (b->flags & BF_TIGHT) ? "\n" : "\n\n",
-                       (b->flags & BF_TIGHT) ? 1 : 2, pos);
+        if (st->npieces || h.pend.n)
+            buf_adds(&h.pend, (b->flags & BF_TIGHT) ? "\n" : "\n\n");
         for (size_t k = b->span0; k < (size_t)b->span0 + b->nspan; k++) {
             const span_t *sp = &st->spans[k];
-            if (sp->kind == SK_TEXT && sp->off >= pos) {
-                html_piece(st, &cap, st->text + sp->off, sp->len, sp->off);
-                pos = (size_t)sp->off + sp->len;
-            } else if (sp->kind == SK_SOFTBR || sp->kind == SK_HARDBR) {
-                html_piece(st, &cap, "\n", 1, pos);
-            } else {
-                html_piece(st, &cap, (sp->kind == SK_TEXT ? st->text : st->lit) + sp->off,
-                           sp->len, pos);
-            }
+            if (sp->kind == SK_TEXT && sp->off >= h.end && hp_flush(&h, sp->off, 0) &&
+                sp->off >= h.end)
+                hp_add(&h, st->text + sp->off, sp->len, sp->off, SIZE_MAX);
+            else if (sp->kind == SK_SOFTBR || sp->kind == SK_HARDBR)
+                buf_adds(&h.pend, "\n");
+            else
+                buf_add(&h.pend, (sp->kind == SK_TEXT ? st->text : st->lit) + sp->off,
+                        sp->len);
         }
     }
+    hp_flush(&h, st->len, 1);
+    for (size_t k = 0; k < st->npieces; k++) /* the lit: where it ended up */
+        if (h.loff[k] != SIZE_MAX)
+            st->pieces[k].p = st->lit + h.loff[k];
+    free(h.loff);
+    buf_free(&h.pend);
 }
 
 void stx_scan_html(stx_scan_t *sc)
@@ -779,7 +821,8 @@ void stx_scan_html(stx_scan_t *sc)
     html_doc_t *h = html_open(st->text, st->len, 0, &info);
     if (info.title) { /* the title block, as front matter's */
         st->fm.title = info.title;
-        st->fm.title_line = 1;
+        st->fm.title_off = info.title_off;
+        st->fm.title_line = 1 + stx_count_lines(st->text, 0, info.title_off);
         if (info.author) {
             st->fm.authors = xmalloc(sizeof *st->fm.authors);
             st->fm.authors[st->fm.nauthors++] = info.author;
@@ -796,5 +839,5 @@ void stx_scan_html(stx_scan_t *sc)
     html_walk(h, &parser, &m);
     html_close(h);
     buf_free(&m.hbuf);
-    html_pieces(st);
+    html_pieces(st, m.lcap);
 }
