@@ -84,12 +84,14 @@ typedef struct {
     size_t nev, evcap;
     int last_was_minor;  /* previous non-blank paragraph a minor candidate */
     int last_was_ev;     /* previous non-blank paragraph is ev[nev - 1] */
+    int last_was_head;   /* ... was a heading candidate */
     size_t last_chars;   /* characters of the previous non-blank paragraph */
     size_t nparas;       /* non-blank paragraphs (pieces after the first
                             of a long line not counted) */
     size_t quoted;       /* of which start with a quotation mark */
-    size_t gaps[4];      /* plain text: paragraphs after 0, 1, 2, 3 or
-                            more blank lines */
+    size_t gaps[4];      /* plain text: paragraphs of the body after 0,
+                            1, 2, 3 or more blank lines (neither they nor
+                            the paragraph before heading candidates) */
     int seen_para;       /* any non-blank paragraph seen */
     int first_blank_after; /* first paragraph followed by a blank */
     stx_item_t first;    /* the first paragraph (title candidate) */
@@ -130,17 +132,19 @@ void stx_sect_minor(stx_scan_t *sc);
 /* What the Markdown front end remembers between leaves. */
 typedef struct {
     int num_pending;  /* the last paragraph was a bold number (**01.**) */
+    size_t num_block; /* ... its block */
     int after_image;  /* the last paragraph was an image alone */
     int headings;     /* headings seen */
 } stx_mdsect_t;
-enum { STX_KEEP, STX_DROP };
+enum { STX_KEEP, STX_DROP, STX_JOIN };
 /* The section role of a Markdown leaf b, before it is fed (it: its item,
  * family STX_MD_H + level for a heading; *never: the paragraph is never a
  * heading; image_only: b holds an image and nothing else). An H1 that
  * repeats the front matter's title is dropped (STX_DROP: the title block
  * shows it); a heading that is a speaker label (heading_is_label) becomes
  * a paragraph; a bold name after a bold number is a numbered heading
- * (HF_NUM2), titled by the name; a block-quote line that is only a short
+ * (HF_NUM2): STX_JOIN, the front end joins the number's block to it
+ * when nothing came between them (the name is the title's end); a block-quote line that is only a short
  * parenthesised title ("> (第一部　…)") a heading (STX_QUOTE_H) without
  * its parentheses; a link alone, an image's caption, never a heading. */
 int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,

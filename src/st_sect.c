@@ -30,14 +30,15 @@ static int chapter_family(int f)
     return f == HF_HUI || f == HF_ZHANG || f == HF_BUFEN || f == HF_CHAPTER;
 }
 
-/* The gap most paragraphs of a plain text have (blank lines). */
-static size_t usual_gap(const stx_scan_t *sc)
+/* The gap most paragraphs of a plain text's body have (blank lines), or
+ * -1 when no two body paragraphs follow each other. */
+static long usual_gap(const stx_scan_t *sc)
 {
     size_t best = 0;
     for (size_t g = 1; g < 4; g++)
         if (sc->gaps[g] > sc->gaps[best])
             best = g;
-    return best;
+    return sc->gaps[best] ? (long)best : -1;
 }
 
 /* A loose candidate stands between longer paragraphs: the one before at
@@ -51,15 +52,17 @@ static int set_off(const stx_event_t *e)
 
 void stx_sect_minor(stx_scan_t *sc)
 {
-    size_t gap = usual_gap(sc), nok = 0, nloose = 0, nquoted = 0;
-    int plain = !sc->st->markdown;
+    long gap = usual_gap(sc);
+    size_t nok = 0, nloose = 0, nquoted = 0;
+    int plain = !sc->st->markdown && gap >= 0;
     /* pass 1: each candidate on its own */
     char *ok = xcalloc(sc->nev + 1, 1);
     for (size_t i = 0; i < sc->nev; i++) {
         stx_event_t *e = &sc->ev[i];
         if (!stx_minorish(e->it.family) || e->it.cont)
             continue;
-        int apart = plain && e->it.blank_before > gap && e->blank_after > gap;
+        int apart = plain && e->it.blank_before > (size_t)gap &&
+                    e->blank_after > (size_t)gap;
         if ((e->minor_prev || e->minor_next) && !apart)
             continue; /* a verse, a list of short lines */
         if (e->it.family == HF_LOOSE) {
@@ -305,12 +308,13 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
     }
     if ((all & SP_STRONG) && is_number(v, n)) {
         ms->num_pending = 1;
+        ms->num_block = st->nblocks;
         return STX_KEEP;
     }
     if (num && (all & SP_STRONG) && is_name(v, n)) {
         it->family = HF_NUM2;
         ms->headings++;
-        return STX_KEEP;
+        return ms->num_block + 1 == st->nblocks ? STX_JOIN : STX_KEEP;
     }
     size_t a, z;
     if (b->quote && parenthesised(v, n, &a, &z) && trim_spans(st, b, a, z)) {
