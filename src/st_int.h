@@ -57,6 +57,7 @@ typedef struct {
                             heading or a turn */
     int level;           /* > 0: a heading's level, as its front end says */
     size_t blank_before; /* plain text: blank lines before it */
+    int bold;            /* Markdown: a wholly bold line */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */
@@ -126,7 +127,9 @@ int stx_minorish(int family);
  * each stands between longer paragraphs, and the text is not a dialogue
  * of quoted paragraphs. Two candidates in a row (a verse) are not
  * headings, unless a plain text sets both apart with more blank lines
- * than its paragraphs have. Loose headings become HF_MINOR (one level). */
+ * than its paragraphs have; nor are wholly bold lines whose text comes
+ * three times or more (a name set apart, a label). Loose headings become
+ * HF_MINOR (one level). */
 void stx_sect_minor(stx_scan_t *sc);
 
 /* What the Markdown front end remembers between leaves. */
@@ -146,7 +149,10 @@ enum { STX_KEEP, STX_DROP, STX_JOIN };
  * (HF_NUM2): STX_JOIN, the front end joins the number's block to it
  * when nothing came between them (the name is the title's end); a block-quote line that is only a short
  * parenthesised title ("> (第一部　…)") a heading (STX_QUOTE_H) without
- * its parentheses; a link alone, an image's caption, never a heading. */
+ * its parentheses; a wholly bold line is classified by its text (a bold
+ * "01. 标题" is numbered, a bold short line a minor candidate); a link
+ * alone, an image's caption, never a heading. A bold paragraph of two
+ * lines, a number and a name, is a numbered heading too. */
 int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
                      stx_item_t *it, int *never, int image_only);
 

@@ -404,7 +404,7 @@ done
 # the dev set's sections (../shared/real): exact where this forms are
 for d in own_subheads own_wechat zh_houhei at_renkong at_nikkei; do
     [ -f ../shared/tools/structscore.py ] && [ -d ../shared/real ] || break
-    line=$(python3 ../shared/tools/structscore.py --juan "$JUAN" ../shared/real "$d" | head -1)
+    line=$(python3 ../shared/tools/structscore.py --juan "$JUAN" ../shared/real "$d" | sed -n 1p)
     case "$line" in *" sec "*" P=1.00 R=1.00 "*) ok ;; *) bad "sections of $d: $line" ;; esac
 done
 

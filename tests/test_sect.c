@@ -167,6 +167,29 @@ static void test_bold_pairs(void)
         "正文。\n\n**01.**\n\n普通的一段话\n\n**加粗的名字**\n\n正文。\n\n**02.**\n\n"
         "**这是一句完整的话。**\n";
     CHECK_STR(outline_of(no, FMT_AUTO, "x.md"), "");
+    /* the number and the name in one bold paragraph of two lines */
+    static const char one[] = "正文。\n\n**01.**  \n**泥土的记忆**\n\n正文。\n\n"
+                              "**02.**\n**烧坏的一窑**\n\n正文。\n";
+    CHECK_STR(outline_of(one, FMT_AUTO, "x.md"), "1 01. 泥土的记忆|1 02. 烧坏的一窑");
+    /* a bold numbered line is a numbered heading */
+    static const char num[] = "正文。\n\n**一、缘起**\n\n正文。\n\n**二、经过**\n\n正文。\n";
+    CHECK_STR(outline_of(num, FMT_AUTO, "x.md"), "1 一、缘起|1 二、经过");
+}
+
+static void test_bold_subheads(void)
+{
+    /* wholly bold short lines between paragraphs: subheads where several
+     * stand alone; a bold lead sentence is not one */
+    static const char md[] = "**这是一段加粗的导语，说的是全文的大意。**\n\n" LONG1
+                             "\n\n**山里的路**\n\n" LONG2 "\n\n**“信少了，人也少了”**\n\n" LONG3
+                             "\n\n**最后一站**\n\n" LONG1 "\n\n" LONG2 "\n\n" LONG3 "\n";
+    CHECK_STR(outline_of(md, FMT_AUTO, "x.md"),
+              "1 山里的路|1 “信少了，人也少了”|1 最后一站");
+    /* a bold name that comes again and again is a label, not a section */
+    static const char names[] = LONG1 "\n\n**王岚**\n\n" LONG2 "\n\n**陈默**\n\n" LONG3
+                                "\n\n**王岚**\n\n" LONG1 "\n\n**陈默**\n\n" LONG2
+                                "\n\n**王岚**\n\n" LONG3 "\n\n**陈默**\n\n" LONG1 "\n";
+    CHECK_STR(outline_of(names, FMT_AUTO, "x.md"), "");
 }
 
 static void test_dividers(void)
@@ -276,6 +299,7 @@ int main(void)
     text_init_locale();
     test_loose();
     test_bold_pairs();
+    test_bold_subheads();
     test_dividers();
     test_md_title_and_labels();
     test_bullets();
