@@ -2,7 +2,7 @@
  * included by no other: structure.c (the public facade, the background
  * build and the cursors), st_scan.c (the paragraph-event scanner and its
  * resolution of titles, speakers, turns and levels), st_plain.c (the
- * plain-text front end), markdown.c (the Markdown front end) and
+ * plain-text front end), markdown.c (the Markdown and HTML front ends),
  * st_aozora.c (the Aozora Bunko front end) and st_sect.c (which short
  * lines and Markdown paragraphs are sections: minor and loose subheads,
  * numbered bold pairs, block-quote dividers, lines that are never
@@ -161,6 +161,10 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
 void stx_scan_plain(stx_scan_t *sc);
 /* Markdown (markdown.c): md4c over the text after its front matter. */
 void stx_scan_markdown(stx_scan_t *sc);
+/* An HTML document (markdown.c, through html.c): blocks and spans as
+ * Markdown's, its <title> the front matter's title, and the pieces search
+ * reads (the text shown). */
+void stx_scan_html(stx_scan_t *sc);
 /* Aozora Bunko notation (st_aozora.c): every line, as blocks and spans. */
 void stx_scan_aozora(stx_scan_t *sc);
 /* The plain-text block of paragraph p, from the finished structure. */
