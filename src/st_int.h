@@ -142,17 +142,19 @@ typedef struct {
 enum { STX_KEEP, STX_DROP, STX_JOIN };
 /* The section role of a Markdown leaf b, before it is fed (it: its item,
  * family STX_MD_H + level for a heading; *never: the paragraph is never a
- * heading; image_only: b holds an image and nothing else). An H1 that
- * repeats the front matter's title is dropped (STX_DROP: the title block
- * shows it); a heading that is a speaker label (heading_is_label) becomes
- * a paragraph; a bold name after a bold number is a numbered heading
- * (HF_NUM2): STX_JOIN, the front end joins the number's block to it
- * when nothing came between them (the name is the title's end); a block-quote line that is only a short
- * parenthesised title ("> (第一部　…)") a heading (STX_QUOTE_H) without
- * its parentheses; a wholly bold line is classified by its text (a bold
- * "01. 标题" is numbered, a bold short line a minor candidate); a link
- * alone, an image's caption, never a heading. A bold paragraph of two
- * lines, a number and a name, is a numbered heading too. */
+ * heading; image_only: b holds an image and nothing else).
+ * - A first heading that repeats the front matter's title (blanks aside)
+ *   is dropped (STX_DROP: the title block shows it).
+ * - A heading that is a speaker label (heading_is_label) is a paragraph.
+ * - A bold name after a bold number is a numbered heading (HF_NUM2); when
+ *   nothing came between them STX_JOIN: the front end joins the number's
+ *   block to it. A bold paragraph of two lines, a number and a name, is
+ *   one too.
+ * - A block-quote line that is only a short parenthesised title
+ *   ("> (第一部　…)") is a heading (STX_QUOTE_H) without its parentheses.
+ * - A wholly bold line is classified by its text (a bold "01. 标题" is
+ *   numbered, a bold short line a minor candidate).
+ * - A link alone, an image's caption, are never headings. */
 int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
                      stx_item_t *it, int *never, int image_only);
 

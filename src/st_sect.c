@@ -315,10 +315,11 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
     ms->num_pending = 0;
     ms->after_image = 0;
     if (b->kind == BK_HEADING) {
-        int level = it->family - STX_MD_H;
-        if (level == 1 && !ms->headings && st->has_fm && st->fm.title &&
-            n == strlen(st->fm.title) && !memcmp(v, st->fm.title, n))
-            return STX_DROP; /* the title, shown by the title block */
+        /* the first heading repeating the title (blanks aside) is the
+         * title, shown by the title block */
+        if (!ms->headings && st->has_fm && st->fm.title && n &&
+            speaker_same(v, n, st->fm.title, strlen(st->fm.title)))
+            return STX_DROP;
         if (n && heading_is_label(v, n)) {
             b->kind = BK_PARA;
             b->level = 0;

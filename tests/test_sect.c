@@ -220,6 +220,9 @@ static void test_md_title_and_labels(void)
     const char *a = strstr(out, "一个标题");
     CHECK(a && !strstr(a + 1, "一个标题"));
     free(out);
+    /* blanks aside, and a heading of another level too */
+    static const char rep2[] = "---\ntitle: AI 与 我们\n---\n\n## AI与我们\n\n正文。\n\n## 第一节\n\n正文。\n";
+    CHECK_STR(outline_of(rep2, FMT_AUTO, "x.md"), "1 第一节");
     /* another H1 stays */
     static const char other[] = "---\ntitle: 一个标题\n---\n\n# 另一个标题\n\n正文。\n";
     CHECK_STR(outline_of(other, FMT_AUTO, "x.md"), "1 另一个标题");
