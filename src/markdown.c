@@ -222,6 +222,31 @@ static size_t raw_start(const structure_t *st, size_t off)
     return i;
 }
 
+/* A section's number block (**01.**), the last pushed, and its name b
+ * become one heading block "01. 泥土是有记忆的": the number's spans, a
+ * soft break, the name's. */
+static void join_number(md_t *m, block_t *b, stx_item_t *it)
+{
+    structure_t *st = m->st;
+    const block_t *nb = &st->blocks[st->nblocks - 1];
+    if (nb->span0 + nb->nspan != b->span0 || b->span0 + b->nspan != st->nspans)
+        return;
+    grow(&st->spans, &m->scap, st->nspans + 1, sizeof *st->spans);
+    span_t *sp = &st->spans[b->span0];
+    memmove(sp + 1, sp, b->nspan * sizeof *sp);
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_SOFTBR;
+    sp->style = SP_STRONG;
+    st->nspans++;
+    b->span0 = nb->span0;
+    b->nspan += nb->nspan + 1;
+    b->start = nb->start;
+    b->flags = nb->flags;
+    it->start = nb->start;
+    st->nblocks--;
+    it->block = (long)st->nblocks;
+}
+
 static void end_leaf(md_t *m)
 {
     structure_t *st = m->st;
@@ -302,9 +327,12 @@ static void end_leaf(md_t *m)
         b->start = it.start;
         never_heading = multi || b->list;
     }
-    if (stx_sect_md_leaf(m->sc, &m->sect, b, &it, &never_heading,
-                         m->leaf_img && !m->leaf_other) == STX_DROP)
+    int role = stx_sect_md_leaf(m->sc, &m->sect, b, &it, &never_heading,
+                                m->leaf_img && !m->leaf_other);
+    if (role == STX_DROP)
         return;
+    if (role == STX_JOIN)
+        join_number(m, b, &it);
     it.line = line_of(m, it.start);
     if (b->kind == BK_PARA && b->end - b->start > PARA_PIECE)
         push_pieces(m, b);

@@ -57,6 +57,7 @@ typedef struct {
                             heading or a turn */
     int level;           /* > 0: a heading's level, as its front end says */
     size_t blank_before; /* plain text: blank lines before it */
+    int bold;            /* Markdown: a wholly bold line */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */
@@ -84,12 +85,14 @@ typedef struct {
     size_t nev, evcap;
     int last_was_minor;  /* previous non-blank paragraph a minor candidate */
     int last_was_ev;     /* previous non-blank paragraph is ev[nev - 1] */
+    int last_was_head;   /* ... was a heading candidate */
     size_t last_chars;   /* characters of the previous non-blank paragraph */
     size_t nparas;       /* non-blank paragraphs (pieces after the first
                             of a long line not counted) */
     size_t quoted;       /* of which start with a quotation mark */
-    size_t gaps[4];      /* plain text: paragraphs after 0, 1, 2, 3 or
-                            more blank lines */
+    size_t gaps[4];      /* plain text: paragraphs of the body after 0,
+                            1, 2, 3 or more blank lines (neither they nor
+                            the paragraph before heading candidates) */
     int seen_para;       /* any non-blank paragraph seen */
     int first_blank_after; /* first paragraph followed by a blank */
     stx_item_t first;    /* the first paragraph (title candidate) */
@@ -124,25 +127,34 @@ int stx_minorish(int family);
  * each stands between longer paragraphs, and the text is not a dialogue
  * of quoted paragraphs. Two candidates in a row (a verse) are not
  * headings, unless a plain text sets both apart with more blank lines
- * than its paragraphs have. Loose headings become HF_MINOR (one level). */
+ * than its paragraphs have; nor are wholly bold lines whose text comes
+ * three times or more (a name set apart, a label). Loose headings become
+ * HF_MINOR (one level). */
 void stx_sect_minor(stx_scan_t *sc);
 
 /* What the Markdown front end remembers between leaves. */
 typedef struct {
     int num_pending;  /* the last paragraph was a bold number (**01.**) */
+    size_t num_block; /* ... its block */
     int after_image;  /* the last paragraph was an image alone */
     int headings;     /* headings seen */
 } stx_mdsect_t;
-enum { STX_KEEP, STX_DROP };
+enum { STX_KEEP, STX_DROP, STX_JOIN };
 /* The section role of a Markdown leaf b, before it is fed (it: its item,
  * family STX_MD_H + level for a heading; *never: the paragraph is never a
- * heading; image_only: b holds an image and nothing else). An H1 that
- * repeats the front matter's title is dropped (STX_DROP: the title block
- * shows it); a heading that is a speaker label (heading_is_label) becomes
- * a paragraph; a bold name after a bold number is a numbered heading
- * (HF_NUM2), titled by the name; a block-quote line that is only a short
- * parenthesised title ("> (第一部　…)") a heading (STX_QUOTE_H) without
- * its parentheses; a link alone, an image's caption, never a heading. */
+ * heading; image_only: b holds an image and nothing else).
+ * - A first heading that repeats the front matter's title (blanks aside)
+ *   is dropped (STX_DROP: the title block shows it).
+ * - A heading that is a speaker label (heading_is_label) is a paragraph.
+ * - A bold name after a bold number is a numbered heading (HF_NUM2); when
+ *   nothing came between them STX_JOIN: the front end joins the number's
+ *   block to it. A bold paragraph of two lines, a number and a name, is
+ *   one too.
+ * - A block-quote line that is only a short parenthesised title
+ *   ("> (第一部　…)") is a heading (STX_QUOTE_H) without its parentheses.
+ * - A wholly bold line is classified by its text (a bold "01. 标题" is
+ *   numbered, a bold short line a minor candidate).
+ * - A link alone, an image's caption, are never headings. */
 int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
                      stx_item_t *it, int *never, int image_only);
 

@@ -78,9 +78,11 @@ void stx_feed(stx_scan_t *sc, stx_item_t *it)
         p->next_turn = it->candidate;
         p->blank_after = it->blank_before;
     }
+    int head = it->family != HF_NONE;
     if (!it->cont) {
         sc->nparas++;
-        if (sc->nparas > 1)
+        /* the gap between two paragraphs of the body */
+        if (sc->nparas > 1 && !head && !sc->last_was_head)
             sc->gaps[it->blank_before < 3 ? it->blank_before : 3]++;
         const char *t = sc->st->text + it->start;
         size_t n = it->end - it->start;
@@ -103,6 +105,7 @@ void stx_feed(stx_scan_t *sc, stx_item_t *it)
         sc->last_was_ev = 0;
     }
     sc->last_was_minor = minor;
+    sc->last_was_head = head;
     sc->last_chars = it->chars;
     sc->st->total_chars += it->chars;
 }

@@ -30,14 +30,15 @@ static int chapter_family(int f)
     return f == HF_HUI || f == HF_ZHANG || f == HF_BUFEN || f == HF_CHAPTER;
 }
 
-/* The gap most paragraphs of a plain text have (blank lines). */
-static size_t usual_gap(const stx_scan_t *sc)
+/* The gap most paragraphs of a plain text's body have (blank lines), or
+ * -1 when no two body paragraphs follow each other. */
+static long usual_gap(const stx_scan_t *sc)
 {
     size_t best = 0;
     for (size_t g = 1; g < 4; g++)
         if (sc->gaps[g] > sc->gaps[best])
             best = g;
-    return best;
+    return sc->gaps[best] ? (long)best : -1;
 }
 
 /* A loose candidate stands between longer paragraphs: the one before at
@@ -49,19 +50,37 @@ static int set_off(const stx_event_t *e)
            (e->next_chars >= 2 * c || e->next_turn);
 }
 
+/* Does the text of bold candidate i come three times or more among the
+ * bold candidates? (Bold candidates are Markdown's, and few.) */
+static int repeated(const stx_scan_t *sc, size_t i)
+{
+    const stx_item_t *a = &sc->ev[i].it;
+    size_t n = a->end - a->start, same = 0;
+    for (size_t k = 0; k < sc->nev && same < 3; k++) {
+        const stx_item_t *b = &sc->ev[k].it;
+        same += b->bold && b->end - b->start == n &&
+                !memcmp(sc->st->text + a->start, sc->st->text + b->start, n);
+    }
+    return same >= 3;
+}
+
 void stx_sect_minor(stx_scan_t *sc)
 {
-    size_t gap = usual_gap(sc), nok = 0, nloose = 0, nquoted = 0;
-    int plain = !sc->st->markdown;
+    long gap = usual_gap(sc);
+    size_t nok = 0, nloose = 0, nquoted = 0;
+    int plain = !sc->st->markdown && gap >= 0;
     /* pass 1: each candidate on its own */
     char *ok = xcalloc(sc->nev + 1, 1);
     for (size_t i = 0; i < sc->nev; i++) {
         stx_event_t *e = &sc->ev[i];
         if (!stx_minorish(e->it.family) || e->it.cont)
             continue;
-        int apart = plain && e->it.blank_before > gap && e->blank_after > gap;
+        int apart = plain && e->it.blank_before > (size_t)gap &&
+                    e->blank_after > (size_t)gap;
         if ((e->minor_prev || e->minor_next) && !apart)
             continue; /* a verse, a list of short lines */
+        if (e->it.bold && repeated(sc, i))
+            continue;
         if (e->it.family == HF_LOOSE) {
             if (!set_off(e))
                 continue;
@@ -202,6 +221,28 @@ static int is_name(const char *s, size_t n)
     return !speaker_prefix(s, n, &no, &nl, &pl);
 }
 
+/* A paragraph of two lines, a number and a name (one line break). */
+static int number_name(const structure_t *st, const block_t *b)
+{
+    uint32_t brk = 0, nbrk = 0;
+    for (uint32_t i = b->span0; i < b->span0 + b->nspan; i++)
+        if (st->spans[i].kind == SK_SOFTBR || st->spans[i].kind == SK_HARDBR)
+            brk = i, nbrk++;
+    if (nbrk != 1)
+        return 0;
+    char v[VIS_MAX];
+    unsigned all, any;
+    block_t part = *b;
+    part.nspan = brk - b->span0;
+    size_t n = visible(st, &part, v, &all, &any);
+    if (!n || !is_number(v, n))
+        return 0;
+    part.span0 = brk + 1;
+    part.nspan = b->span0 + b->nspan - brk - 1;
+    n = visible(st, &part, v, &all, &any);
+    return n && is_name(v, n);
+}
+
 /* "(第一部　…)" / "（尾聲）": the bytes of the opener and the closer. */
 static int parenthesised(const char *s, size_t n, size_t *open, size_t *close)
 {
@@ -274,10 +315,11 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
     ms->num_pending = 0;
     ms->after_image = 0;
     if (b->kind == BK_HEADING) {
-        int level = it->family - STX_MD_H;
-        if (level == 1 && !ms->headings && st->has_fm && st->fm.title &&
-            n == strlen(st->fm.title) && !memcmp(v, st->fm.title, n))
-            return STX_DROP; /* the title, shown by the title block */
+        /* the first heading repeating the title (blanks aside) is the
+         * title, shown by the title block */
+        if (!ms->headings && st->has_fm && st->fm.title && n &&
+            speaker_same(v, n, st->fm.title, strlen(st->fm.title)))
+            return STX_DROP;
         if (n && heading_is_label(v, n)) {
             b->kind = BK_PARA;
             b->level = 0;
@@ -288,8 +330,16 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
         ms->headings++;
         return STX_KEEP;
     }
-    if (b->kind != BK_PARA || *never || n == 0)
+    if (b->kind != BK_PARA || n == 0)
         return STX_KEEP;
+    if (*never) {
+        if (!b->list && (all & SP_STRONG) && number_name(st, b)) {
+            *never = 0; /* **01.** / **泥土是有记忆的** in one paragraph */
+            it->family = HF_NUM2;
+            ms->headings++;
+        }
+        return STX_KEEP;
+    }
     if (image_only) {
         ms->after_image = 1;
         *never = 1;
@@ -305,12 +355,21 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
     }
     if ((all & SP_STRONG) && is_number(v, n)) {
         ms->num_pending = 1;
+        ms->num_block = st->nblocks;
         return STX_KEEP;
     }
     if (num && (all & SP_STRONG) && is_name(v, n)) {
         it->family = HF_NUM2;
         ms->headings++;
-        return STX_KEEP;
+        return ms->num_block + 1 == st->nblocks ? STX_JOIN : STX_KEEP;
+    }
+    if ((all & SP_STRONG) && !(any & SP_LINK)) {
+        int f = heading_family(v, n); /* a bold line: by its text */
+        if (f != HF_NONE) {
+            it->family = f;
+            it->bold = 1;
+            return STX_KEEP;
+        }
     }
     size_t a, z;
     if (b->quote && parenthesised(v, n, &a, &z) && trim_spans(st, b, a, z)) {

@@ -420,6 +420,39 @@ eq "rawhtml.md: outline" "$("$JUAN" --outline samples/rawhtml.md)" "河边的旧
 # deep nesting: the text kept, no crash
 perl -e 'print "<div>" x 5000, "深"' >"$T/deep.html"
 case "$("$JUAN" --dump "$T/deep.html")" in 深) ok ;; *) bad "html: deep nesting" ;; esac
+# sections of real documents (issue 15): loose subheads, numbered bold
+# pairs, block-quote dividers, bare lines of a plain text; not bylines,
+# promotion, links, captions or an H1 that repeats the title
+eq "magazine sections" "$("$JUAN" --outline samples/magazine.md | sed 's/  [0-9]*  [0-9]*%$//')" "守夜的灯塔人
+  “灯不能灭，人可以睡”
+  台风夜里的灯
+  “海上的人，都认得这盏灯”
+  走，还是不走"
+eq "wechat pairs" "$("$JUAN" --outline samples/wechat-sections.md | sed 's/  [0-9]*  [0-9]*%$//')" "对话木匠周青：慢工是一种诚实
+  01. 一块木头要晾三年
+  02. 榫卯里的分寸
+  03. 徒弟和机器"
+eq "bare-line sections" "$("$JUAN" --outline samples/sections.txt | sed 's/  [0-9]*  [0-9]*%$//' | tr '\n' ' ')" "前言   春   夏   秋与冬   冬   春 "
+eq "bullets keep their lines" "$("$JUAN" --dump -w 60 samples/magazine.md | grep -c '^ *・')" 3
+printf -- '---\ntitle: 同一个标题\n---\n\n# 同一个标题\n\n正文。\n' >"$T/h1.md"
+eq "H1 = title shown once" "$("$JUAN" --dump -w 60 "$T/h1.md" | grep -c 同一个标题)" 1
+printf '# 對話\n\n> (第一部　開始)\n\n### 問：\n\n問題？\n\n> (尾聲)\n\n### 答：\n\n完。\n' >"$T/div.md"
+eq "dividers, labels not sections" "$("$JUAN" --outline "$T/div.md" | sed 's/  [0-9]*  [0-9]*%$//' | tr '\n' '|')" "對話|  第一部　開始|  尾聲|"
+# the novels (../shared/corpus, when beside the repository): the chapters
+# (第X回) are the outline, the verse titles inside them are not sections
+for f in ../shared/corpus/*.txt; do
+    [ -f "$f" ] || continue
+    o=$("$JUAN" --outline "$f")
+    n=$(grep -c '^  ' <<<"$o")
+    hui=$(grep -cE '^  第[一二三四五六七八九十百零〇0-9]+回' <<<"$o")
+    [ "$hui" -ge 100 ] && [ "$n" = "$hui" ] && ok || bad "$f: $n sections, $hui chapters"
+done
+# the dev set's sections (../shared/real): exact where this issue's forms are
+for d in own_subheads own_wechat zh_houhei at_renkong at_nikkei; do
+    [ -f ../shared/tools/structscore.py ] && [ -d ../shared/real ] || break
+    line=$(python3 ../shared/tools/structscore.py --juan "$JUAN" ../shared/real "$d" | sed -n 1p)
+    case "$line" in *" sec "*" P=1.00 R=1.00 "*) ok ;; *) bad "sections of $d: $line" ;; esac
+done
 
 # on a terminal the reader can't use, juan prints instead (script gives a pty)
 if command -v script >/dev/null; then
