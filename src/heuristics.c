@@ -220,7 +220,7 @@ static int parse_di(const char *s, size_t n, size_t *t)
         return HF_NONE;
     int cjk, dig;
     uint32_t c = numeral_run(s, n, &i, &j, &cjk, &dig);
-    if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 4)) || i >= n)
+    if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 7)) || i >= n)
         return HF_NONE;
     int fam;
     if (c == U'回')

@@ -172,7 +172,7 @@ static size_t visible(const structure_t *st, const block_t *b, char *out,
     return e - a;
 }
 
-/* A number alone: 01, 01., 1、, ０１．, 一、, (1), No.1, Part 1. */
+/* A number alone: 01, 01., 1、, ０１．, 一、, 01/, No.1, Part 1, PART.02. */
 static int is_number(const char *s, size_t n)
 {
     size_t i = 0, j;
@@ -180,7 +180,7 @@ static int is_number(const char *s, size_t n)
     if (n >= 3 && (!memcmp(s, "No", 2) || !memcmp(s, "NO", 2)))
         i = text_skip_blanks(s, s[2] == '.' ? 3 : 2, n);
     else if (n >= 5 && (!memcmp(s, "Part", 4) || !memcmp(s, "PART", 4)))
-        i = text_skip_blanks(s, 4, n);
+        i = text_skip_blanks(s, s[4] == '.' ? 5 : 4, n);
     uint32_t c = 0;
     static const char cjk[] = "一二三四五六七八九十";
     while (i < n) {
@@ -358,7 +358,8 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
         ms->num_block = st->nblocks;
         return STX_KEEP;
     }
-    if (num && (all & SP_STRONG) && is_name(v, n)) {
+    if (num && ((all & SP_STRONG) || stx_minorish(heading_family(v, n))) &&
+        is_name(v, n)) { /* (the name bold, or a short line) */
         it->family = HF_NUM2;
         ms->headings++;
         return ms->num_block + 1 == st->nblocks ? STX_JOIN : STX_KEEP;

@@ -153,6 +153,8 @@ static const struct hcase HEADINGS[] = {
     {"Chapters 3", NOT_NUMBERED},
     {"Chapter 7:", HF_NONE},
     {"Chapter 7 begins with a long, long explanation of things and more", HF_NONE},
+    {"第1000000章", HF_ZHANG},      /* (a million chapters) */
+    {"第12345678章", NOT_NUMBERED},
     /* HF_MINOR */
     {"开源至上", HF_MINOR},
     {"唯才是举", HF_MINOR},

@@ -164,13 +164,17 @@ static void test_bold_pairs(void)
     /* a bold number before plain text is no section; nor a bold name
      * without a number; nor a bold sentence after a number */
     static const char no[] =
-        "正文。\n\n**01.**\n\n普通的一段话\n\n**加粗的名字**\n\n正文。\n\n**02.**\n\n"
+        "正文。\n\n**01.**\n\n普通的一段话，说完了。\n\n**加粗的名字**\n\n正文。\n\n**02.**\n\n"
         "**这是一句完整的话。**\n";
     CHECK_STR(outline_of(no, FMT_AUTO, "x.md"), "");
     /* the number and the name in one bold paragraph of two lines */
     static const char one[] = "正文。\n\n**01.**  \n**泥土的记忆**\n\n正文。\n\n"
                               "**02.**\n**烧坏的一窑**\n\n正文。\n";
     CHECK_STR(outline_of(one, FMT_AUTO, "x.md"), "1 01. 泥土的记忆|1 02. 烧坏的一窑");
+    /* a bold number before a short plain line; Part.N, No.N */
+    static const char plain[] = "正文。\n\n**PART.1**\n\n泥土的记忆\n\n正文。\n\n"
+                                "**No. 2**\n\n**烧坏的一窑**\n\n正文。\n";
+    CHECK_STR(outline_of(plain, FMT_AUTO, "x.md"), "1 PART.1 泥土的记忆|1 No. 2 烧坏的一窑");
     /* a bold numbered line is a numbered heading */
     static const char num[] = "正文。\n\n**一、缘起**\n\n正文。\n\n**二、经过**\n\n正文。\n";
     CHECK_STR(outline_of(num, FMT_AUTO, "x.md"), "1 一、缘起|1 二、经过");
