@@ -535,31 +535,69 @@ static int not_url(const char *s, size_t n, size_t j)
     return !(n - j >= 2 && s[j] == '/' && s[j + 1] == '/');
 }
 
-int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
-                   size_t *prefix_len)
+/* Blanks and at most one line break (LF, CRLF, CR) from i, then blanks:
+ * " **NAME**" + newline + "：…" has its colon on the next line. */
+static size_t skip_break(const char *s, size_t i, size_t n)
+{
+    i = text_skip_blanks(s, i, n);
+    if (i < n && s[i] == '\r')
+        i++;
+    if (i < n && s[i] == '\n')
+        i++;
+    return text_skip_blanks(s, i, n);
+}
+
+/* Is there a closing "**" in s[from..n)? */
+static int bold_closes(const char *s, size_t n, size_t from)
+{
+    for (size_t i = from; i + 1 < n; i++)
+        if (s[i] == '*' && s[i + 1] == '*')
+            return 1;
+    return 0;
+}
+
+int speaker_label(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                  size_t *prefix_len, int *form)
 {
     size_t off = 0, len = 0, p, e, j;
+    int fm = SPK_PLAIN;
     if (!s || n == 0)
         return 0;
     if (n >= 2 && s[0] == '*' && s[1] == '*') {
-        /* **NAME**： or **NAME：** */
+        /* **NAME**： **NAME** ： **NAME**<newline>： **NAME** **：**
+         * **NAME：** and the bold question **NAME：…** */
         if (!scan_name(s, n, 2, 1, 0, &e) || !name_ok(s, 2, e, &off, &len))
             return 0;
         uint32_t c = cp_at(s, n, e, &j);
+        fm = SPK_BOLD;
         if (c == '*') {
             if (j >= n || s[j] != '*')
                 return 0;
-            p = text_skip_blanks(s, j + 1, n);
-            if (p >= n || !is_colon(cp_at(s, n, p, &j)) || !not_url(s, n, j))
-                return 0;
-            p = j;
+            p = skip_break(s, j + 1, n);
+            if (n - p >= 2 && s[p] == '*' && s[p + 1] == '*') {
+                /* the colon bolded apart: **：** */
+                p += 2;
+                if (p >= n || !is_colon(cp_at(s, n, p, &j)) || j + 2 > n ||
+                    s[j] != '*' || s[j + 1] != '*')
+                    return 0;
+                p = j + 2;
+            } else {
+                if (p >= n || !is_colon(cp_at(s, n, p, &j)) ||
+                    !not_url(s, n, j))
+                    return 0;
+                p = j;
+            }
         } else {
             if (!not_url(s, n, j))
                 return 0;
             p = text_skip_blanks(s, j, n);
-            if (n - p < 2 || s[p] != '*' || s[p + 1] != '*')
+            if (n - p >= 2 && s[p] == '*' && s[p + 1] == '*') {
+                p += 2;
+            } else if (bold_closes(s, n, p)) {
+                fm = SPK_BOLDQ; /* the label opens a bold run */
+            } else {
                 return 0;
-            p += 2;
+            }
         }
     } else if (n >= 3 && !memcmp(s, "【", 3)) {
         /* 【NAME】 or 【NAME】： */
@@ -567,6 +605,7 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
             cp_at(s, n, e, &j) != U'】' || !name_ok(s, 3, e, &off, &len))
             return 0;
         p = j;
+        fm = SPK_BRACKET;
         if (p < n && is_colon(cp_at(s, n, p, &j))) {
             if (!not_url(s, n, j))
                 return 0;
@@ -601,49 +640,15 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
         *name_len = len;
     if (prefix_len)
         *prefix_len = p;
+    if (form)
+        *form = fm;
     return 1;
 }
 
-int heading_is_label(const char *s, size_t n)
+int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                   size_t *prefix_len)
 {
-    if (!s || n == 0 || n > HEAD_MAX_BYTES)
-        return 0;
-    size_t a = text_skip_blanks(s, 0, n), b = text_trim_blanks(s, a, n), j;
-    if (b <= a)
-        return 0;
-    size_t c = utf8_back(s, a, b - 1);
-    if (!is_colon(cp_at(s, b, c, &j)))
-        return 0;
-    size_t e = text_trim_blanks(s, a, c); /* the name: s[a..e) */
-    if (e <= a)
-        return 0;
-    /* an alias in parentheses at the end: "Richard Haddock (何立德)" */
-    size_t l = utf8_back(s, a, e - 1), base = e;
-    uint32_t close = cp_at(s, e, l, &j);
-    if (close == U')' || close == U'）') {
-        size_t i = l;
-        while (i > a) {
-            i = utf8_back(s, a, i - 1);
-            uint32_t o = cp_at(s, e, i, &j);
-            if (o == U'(' || o == U'（')
-                break;
-            if (IN(o, NAME_BAD) || i == a)
-                return 0;
-        }
-        if (text_skip_blanks(s, i + (s[i] == '(' ? 1 : 3), l) == l)
-            return 0; /* () */
-        base = text_trim_blanks(s, a, i);
-        if (base <= a)
-            return 0;
-    }
-    for (size_t i = a; i < base; i = j)
-        if (IN(cp_at(s, base, i, &j), NAME_BAD))
-            return 0;
-    size_t w = text_width(s + a, base - a);
-    if (w < 1 || w > LABEL_MAX_CELLS)
-        return 0;
-    uint32_t f = cp_at(s, base, a, &j);
-    return !is_digit(f) && !IN(f, LIST_MARKERS);
+    return speaker_label(s, n, name_off, name_len, prefix_len, NULL);
 }
 
 int speaker_same(const char *a, size_t an, const char *b, size_t bn)

@@ -34,18 +34,26 @@ enum {
  * 扫码, 公众号, 阅读原文 ...) are never a minor or loose heading. */
 int heading_family(const char *s, size_t n);
 
-/* Is a heading's visible text s[0..n) a speaker label rather than a
- * section title: a name (1..12 cells, an alias in parentheses allowed:
- * "Richard Haddock (何立德)") and a colon (： or :), nothing after it? */
-int heading_is_label(const char *s, size_t n);
-
 /* Does the paragraph start with a speaker prefix: NAME： NAME: **NAME**：
- * **NAME：** 【NAME】 (colon optional after 】)? NAME is 1..12 cells with
+ * **NAME：** 【NAME】 (colon optional after 】), or one of the other forms
+ * of speaker_label()? NAME is 1..12 cells with
  * no sentence punctuation. On success returns 1 and sets the name's byte
  * range within s and *prefix_len, the bytes of the whole prefix (markup,
  * colon and any blanks after it). */
 int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
                    size_t *prefix_len);
+
+/* The label forms speaker_label() tells apart (SPK_HEADING: a Markdown
+ * heading that is a label, the structure module's). */
+enum { SPK_NONE, SPK_PLAIN, SPK_BOLD, SPK_BOLDQ, SPK_BRACKET, SPK_HEADING };
+
+/* speaker_prefix() that also tells the label's form: SPK_PLAIN NAME：,
+ * SPK_BRACKET 【NAME】, SPK_BOLD a bold name (**NAME**：, **NAME** ：,
+ * **NAME** then a line break and ：, **NAME** **：**, **NAME：**), SPK_BOLDQ
+ * a label that opens a bold run closed later (**NAME：question？**; the
+ * prefix ends after the colon). */
+int speaker_label(const char *s, size_t n, size_t *name_off, size_t *name_len,
+                  size_t *prefix_len, int *form);
 
 /* Two names are one speaker when equal after removing blanks (暗涌 and
  * 暗涌 ; "Q" and "Q"). Returns 1 if they are the same. */

@@ -5,6 +5,7 @@
 #include "html.h"
 #include "para.h"
 #include "st_int.h"
+#include "st_talk.h"
 #include "text.h"
 #include "util.h"
 
@@ -44,6 +45,7 @@ typedef struct {
     stx_mdsect_t sect;   /* section roles (st_sect.c) */
     int img;             /* inside an image */
     int leaf_img, leaf_other; /* the leaf holds an image, other text */
+    int pquote, plist;   /* the depths of the paragraph before */
 } md_t;
 
 static void html_block_end(md_t *m);
@@ -305,7 +307,7 @@ static void end_leaf(md_t *m)
     it.block = (long)st->nblocks;
     it.end = b->end;
     size_t chars = 0;
-    int multi = 0, never_heading = 0;
+    int multi = 0, never_heading = 0, bold = 1;
     for (uint32_t i = b->span0; i < b->span0 + b->nspan; i++) {
         span_t *sp = &st->spans[i];
         if (sp->kind == SK_TEXT)
@@ -314,12 +316,25 @@ static void end_leaf(md_t *m)
             chars += stx_count_chars(st->lit + sp->off, sp->len);
         else
             multi = 1;
+        if ((sp->kind == SK_TEXT || sp->kind == SK_LITERAL) &&
+            !(sp->style & SP_STRONG) && text_skip_blanks(
+                sp->kind == SK_TEXT ? st->text + sp->off : st->lit + sp->off,
+                0, sp->len) < sp->len)
+            bold = 0;
     }
     it.chars = chars;
+    /* (speakers: the containers, a bold paragraph) */
+    it.quote = b->quote;
+    it.list = b->list;
+    it.exit = b->quote < m->pquote || b->list < m->plist;
+    it.bold = bold && chars > 0 && b->kind == BK_PARA;
+    m->pquote = b->quote;
+    m->plist = b->list;
     if (b->kind == BK_HEADING) {
         it.start = b->start;
         it.family = STX_MD_H + m->level;
         b->level = (uint8_t)m->level;
+        stx_talk_heading(m->sc, &it); /* a speaker label? */
     } else {
         /* (a block of literals only, a NUL character say, has no line of
            its own: it stays where the text before it ended) */
@@ -340,13 +355,7 @@ static void end_leaf(md_t *m)
         push_block(m, b);
     if (never_heading) {
         /* several lines or a list item: never a heading, maybe a turn */
-        it.candidate = speaker_prefix(st->text + it.start, it.end - it.start,
-                                      &it.name_off, &it.name_len,
-                                      &it.prefix_len);
-        if (it.candidate) {
-            it.name_off += it.start;
-            it.prefix_chars = stx_prefix_chars(st->text + it.start, it.prefix_len);
-        }
+        stx_talk_classify(m->sc, &it);
     } else if (b->kind != BK_HEADING) {
         stx_classify(m->sc, &it);
     }

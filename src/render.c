@@ -229,9 +229,18 @@ static void markdown_block(render_t *R, const block_t *b, int base_style,
         const span_t *sp = &st->spans[i];
         int style = sp->style | base_style;
         if (sp->kind == SK_TEXT) {
-            if (sp->off < prefix_end)
-                style |= SP_SPEAKER;
-            flat_add(R, st->text + sp->off, sp->len, sp->off, 0, style);
+            /* only the label is the speaker's: a span that runs on past
+             * it (**NAME：question**) is cut there */
+            size_t cut = sp->off < prefix_end
+                             ? (prefix_end - sp->off < sp->len
+                                    ? prefix_end - sp->off : sp->len)
+                             : 0;
+            if (cut)
+                flat_add(R, st->text + sp->off, cut, sp->off, 0,
+                         style | SP_SPEAKER);
+            if (cut < sp->len)
+                flat_add(R, st->text + sp->off + cut, sp->len - cut,
+                         sp->off + cut, 0, style);
         } else if (sp->kind == SK_LITERAL) {
             size_t at = R->flat.n ? R->map[R->flat.n - 1] + 1 : b->start;
             flat_add(R, st->lit + sp->off, sp->len, at, 1, style);

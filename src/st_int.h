@@ -57,7 +57,13 @@ typedef struct {
                             heading or a turn */
     int level;           /* > 0: a heading's level, as its front end says */
     size_t blank_before; /* plain text: blank lines before it */
-    int bold;            /* Markdown: a wholly bold line */
+    /* speakers (st_talk.c) */
+    int form;            /* the candidate's label form (SPK_*) */
+    int bare;            /* a heading that may be a label without a colon */
+    int bold;            /* Markdown: the whole paragraph is bold */
+    int stop;            /* ends a running turn (STX_STOP_*) */
+    int quote, list;     /* Markdown: block-quote and list depth */
+    int exit;            /* Markdown: shallower than the paragraph before */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */
@@ -97,6 +103,7 @@ typedef struct {
     int first_blank_after; /* first paragraph followed by a blank */
     stx_item_t first;    /* the first paragraph (title candidate) */
     long title_ev;       /* resolution: the title's event, or -1 */
+    int talk;            /* a speaker candidate seen (st_talk.c) */
 } stx_scan_t;
 
 /* ---- the scanner (st_scan.c) ---- */
@@ -145,7 +152,7 @@ enum { STX_KEEP, STX_DROP, STX_JOIN };
  * heading; image_only: b holds an image and nothing else).
  * - A first heading that repeats the front matter's title (blanks aside)
  *   is dropped (STX_DROP: the title block shows it).
- * - A heading that is a speaker label (heading_is_label) is a paragraph.
+ * - A heading that st_talk.c took for a speaker label is left to it.
  * - A bold name after a bold number is a numbered heading (HF_NUM2); when
  *   nothing came between them STX_JOIN: the front end joins the number's
  *   block to it. A bold paragraph of two lines, a number and a name, is

@@ -320,13 +320,8 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
         if (!ms->headings && st->has_fm && st->fm.title && n &&
             speaker_same(v, n, st->fm.title, strlen(st->fm.title)))
             return STX_DROP;
-        if (n && heading_is_label(v, n)) {
-            b->kind = BK_PARA;
-            b->level = 0;
-            it->family = HF_NONE;
-            *never = 1;
+        if (it->form == SPK_HEADING) /* a speaker label: st_talk.c decides */
             return STX_KEEP;
-        }
         ms->headings++;
         return STX_KEEP;
     }

@@ -332,38 +332,6 @@ static void test_speakers(void)
     CHECK(speaker_prefix("问：好", strlen("问：好"), NULL, NULL, NULL) == 1);
 }
 
-/* heading_is_label: a heading that is a speaker label, not a section. */
-static int label(const char *s)
-{
-    size_t n = strlen(s);
-    char *p = dup_exact(s, n);
-    int r = heading_is_label(p, n);
-    free(p);
-    return r;
-}
-
-static void test_labels(void)
-{
-    CHECK(label("唐鳳："));
-    CHECK(label("問："));
-    CHECK(label("訪問者："));
-    CHECK(label("Sam Robbins:"));
-    CHECK(label("Sam Robbins："));
-    CHECK(label(" 張三 ： "));
-    CHECK(label("Richard Haddock (何立德)："));
-    CHECK(label("林红（主持人）："));
-    CHECK(!label("唐鳳"));                 /* no colon */
-    CHECK(!label("一、緣起："));           /* numbered */
-    CHECK(!label("1. 开始："));
-    CHECK(!label("为什么？我们："));
-    CHECK(!label("："));
-    CHECK(!label("林红（）："));
-    CHECK(!label("这是一个非常非常长的不可能是名字的标题："));
-    CHECK(!label("結論：未來"));           /* text after the colon */
-    CHECK(!label(""));
-    CHECK(heading_is_label(NULL, 0) == 0);
-}
-
 static int same(const char *a, const char *b)
 {
     size_t an = strlen(a), bn = strlen(b);
@@ -453,7 +421,6 @@ int main(void)
     text_init_locale();
     test_headings();
     test_speakers();
-    test_labels();
     test_same();
     test_long();
     return T_DONE("test_heuristics");

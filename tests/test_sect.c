@@ -230,9 +230,11 @@ static void test_md_title_and_labels(void)
     /* another H1 stays */
     static const char other[] = "---\ntitle: 一个标题\n---\n\n# 另一个标题\n\n正文。\n";
     CHECK_STR(outline_of(other, FMT_AUTO, "x.md"), "1 另一个标题");
-    /* headings that are speaker labels are not sections */
+    /* headings that are speaker labels (two names, three turns or more:
+     * st_talk.c) are not sections */
     static const char lab[] = "# 訪談\n\n## 一、緣起\n\n### 訪問者：\n\n問題。\n\n"
-                              "### Sam Robbins:\n\nAnswer.\n\n### 結語\n\n完。\n";
+                              "### Sam Robbins:\n\nAnswer.\n\n### 訪問者：\n\n再問。\n\n"
+                              "### 結語\n\n完。\n";
     CHECK_STR(outline_of(lab, FMT_AUTO, "x.md"), "0 訪談|1 一、緣起|2 結語");
 }
 
