@@ -207,8 +207,9 @@ enum { A_NONE, A_BLOCK, A_HEAD, A_PRE, A_QUOTE, A_UL, A_OL, A_LI, A_SPAN,
 typedef struct {
     const MD_PARSER *p;
     void *ud;
-    const char *src;
+    const char *src;  /* what gumbo parsed */
     size_t n;
+    const char *orig; /* the text it stands for (src, or src a copy of it) */
     const char *hi;   /* end of the last text handed over from src */
     int leaf;         /* 0; 1: a paragraph of ours; 2: a heading or <pre> */
     int pre;          /* inside <pre> */
@@ -289,8 +290,8 @@ static void emit(hw_t *w, const char *s, size_t n)
     } else if (w->ws && w->started) {
         if (w->ws == 2) {
             text(w, MD_TEXT_SOFTBR, "\n", 1);
-        } else if (w->wsp && w->wsp >= w->hi) {
-            text(w, MD_TEXT_NORMAL, w->wsp, 1);
+        } else if (w->wsp && w->wsp >= w->hi && w->orig[w->wsp - w->src] == ' ') {
+            text(w, MD_TEXT_NORMAL, w->orig + (w->wsp - w->src), 1);
             w->hi = w->wsp + 1;
         } else {
             text(w, MD_TEXT_NORMAL, " ", 1);
@@ -305,6 +306,7 @@ static void emit(hw_t *w, const char *s, size_t n)
         s = w->tmp.p;
     } else if (in) {
         w->hi = s + n;
+        s = w->orig + (s - w->src);
     }
     text(w, MD_TEXT_NORMAL, s, n);
     w->started = 1;
@@ -455,10 +457,13 @@ static void image(hw_t *w, const char *alt)
     emit(w, b->p, b->n);
 }
 
-/* A figure that holds an image: its caption's text, else NULL. */
+/* A figure that holds an image and a caption: "[图: alt — caption]" with
+ * its first image's alt (nothing of the source is lost), "[图: caption]"
+ * without one or when they are the same; else 0. */
 static int figure_caption(const GumboNode *f, buf_t *cap)
 {
     const GumboNode *fc = NULL;
+    const char *alt = NULL;
     int img = 0, k = 0;
     /* (a look at its first nodes: figures in figures stay linear) */
     for (const GumboNode *c = f; c && k < 4096; c = next_node(f, c, c != f && dropped(c)), k++) {
@@ -466,14 +471,35 @@ static int figure_caption(const GumboNode *f, buf_t *cap)
             continue;
         GumboTag t = c->v.element.tag;
         if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_IMAGE || t == GUMBO_TAG_SVG ||
-            t == GUMBO_TAG_VIDEO)
+            t == GUMBO_TAG_VIDEO) {
+            if (!img && (t == GUMBO_TAG_IMG || t == GUMBO_TAG_IMAGE))
+                alt = attr(c, "alt");
             img = 1;
+        }
         if (t == GUMBO_TAG_FIGCAPTION && !fc)
             fc = c;
     }
     if (!img || !fc)
         return 0;
-    node_text(fc, cap);
+    buf_t c = {0}, a = {0};
+    node_text(fc, &c);
+    int sp = 0;
+    if (alt)
+        add_collapsed(&a, alt, strlen(alt), &sp);
+    buf_add(&a, "", 1);
+    a.n--;
+    cap->n = 0;
+    if (c.n) {
+        buf_adds(cap, "[图: ");
+        if (a.n && strcmp(c.p, a.p)) {
+            buf_add(cap, a.p, a.n);
+            buf_adds(cap, " — ");
+        }
+        buf_add(cap, c.p, c.n);
+        buf_addc(cap, ']');
+    }
+    buf_free(&c);
+    buf_free(&a);
     return cap->n > 0;
 }
 
@@ -577,7 +603,7 @@ static int enter_el(hw_t *w, const GumboNode *n, int d)
             /* the source's bytes, when they are the URL as it is */
             if (o && on == vn && !memcmp(o, v, vn) && o >= w->src &&
                 o + on <= w->src + w->n) {
-                a.href.text = o;
+                a.href.text = w->orig + (o - w->src);
                 a.href.size = (MD_SIZE)on;
             }
         }
@@ -669,11 +695,8 @@ static int enter_el(hw_t *w, const GumboNode *n, int d)
         return 1;
     case GUMBO_TAG_FIGURE:
         close_p(w);
-        if (!w->fig && figure_caption(n, &w->tmp)) {
-            buf_t cap = {0};
-            buf_adds(&cap, "[图: ");
-            buf_add(&cap, w->tmp.p, w->tmp.n);
-            buf_addc(&cap, ']');
+        buf_t cap = {0};
+        if (!w->fig && figure_caption(n, &cap)) {
             emit(w, cap.p, cap.n);
             buf_free(&cap);
             close_p(w);
@@ -812,7 +835,88 @@ struct html_doc {
     size_t n;
     int flags;
     const GumboNode *skip; /* the <h1> shown as the title */
+    const char *orig;      /* the text; src is a copy when tags were cut */
+    char *copy;
 };
+
+/* gumbo's time grows as the square of the nesting (each tag looks down
+ * its stack of open elements): a text nested deeper than this has the
+ * tags beyond it blanked out (in a copy, offsets kept), so their text
+ * stays. Elements whose end tag may be left out (p, li, td...) and void
+ * ones do not count. */
+enum { PARSE_DEPTH = 512 };
+
+static int no_depth(const char *t, size_t n)
+{
+    static const char *const names[] = {
+        "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "rb", "rt", "rtc", "rp", "br", "img",
+        "hr", "meta", "link", "input", "wbr", "area", "base", "col", "embed",
+        "param", "source", "track", "image", "keygen", "basefont", "frame"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (strlen(names[k]) == n && !strncasecmp(names[k], t, n))
+            return 1;
+    return 0;
+}
+
+static char *cut_deep(const char *s, size_t n)
+{
+    char *c = NULL;
+    size_t depth = 0, cut = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '<')
+            continue;
+        if (i + 3 < n && !memcmp(s + i, "<!--", 4)) {
+            const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+            if (!e)
+                break;
+            i = (size_t)(e - s) + 2;
+            continue;
+        }
+        int end = s[i + 1] == '/';
+        size_t a = i + 1 + end, b = a;
+        while (b < n && ((s[b] >= 'a' && s[b] <= 'z') || (s[b] >= 'A' && s[b] <= 'Z') ||
+                         (b > a && s[b] >= '0' && s[b] <= '9')))
+            b++;
+        if (b == a)
+            continue;
+        const char *gt = memchr(s + b, '>', n - b);
+        size_t e = gt ? (size_t)(gt - s) : n - 1; /* the tag: [i, e] */
+        if (!end && (b - a == 6 || b - a == 5) &&
+            (!strncasecmp(s + a, "script", 6) || !strncasecmp(s + a, "style", 5))) {
+            /* raw text up to its end tag */
+            size_t k = e;
+            while (k + 2 < n && !(s[k] == '<' && s[k + 1] == '/' &&
+                                  !strncasecmp(s + k + 2, s + a, b - a)))
+                k++;
+            i = k;
+            continue;
+        }
+        int blank = 0;
+        if (no_depth(s + a, b - a) || (!end && e > i && s[e - 1] == '/')) {
+            /* no level */
+        } else if (end) {
+            if (cut > 0)
+                cut--, blank = 1;
+            else if (depth > 0)
+                depth--;
+        } else if (depth >= PARSE_DEPTH) {
+            cut++;
+            blank = 1;
+        } else {
+            depth++;
+        }
+        if (blank) {
+            if (!c) {
+                c = xmalloc(n);
+                memcpy(c, s, n);
+            }
+            memset(c + i, ' ', e - i + 1);
+        }
+        i = e;
+    }
+    return c;
+}
 
 html_doc_t *html_open(const char *src, size_t n, int flags, html_info_t *info)
 {
@@ -822,9 +926,11 @@ html_doc_t *html_open(const char *src, size_t n, int flags, html_info_t *info)
         return NULL;
     html_doc_t *h = xcalloc(1, sizeof *h);
     ar_init(&h->ar);
-    h->src = src ? src : "";
+    h->src = h->orig = src ? src : "";
     h->n = src ? n : 0;
     h->flags = flags;
+    if ((h->copy = cut_deep(h->src, h->n)))
+        h->src = h->copy;
     h->out = parse(&h->ar, h->src, h->n, flags & HTML_FRAGMENT);
     const GumboNode *root = h->out ? h->out->root : NULL;
     if ((flags & HTML_FRAGMENT) || !root)
@@ -892,6 +998,7 @@ void html_walk(html_doc_t *h, const MD_PARSER *p, void *ud)
     w->p = p;
     w->ud = ud;
     w->src = h->src;
+    w->orig = h->orig;
     w->n = h->n;
     w->hi = h->src;
     w->skip = h->skip;
@@ -911,6 +1018,7 @@ void html_close(html_doc_t *h)
     if (!h)
         return;
     ar_release(&h->ar); /* (gumbo_destroy_output would recurse) */
+    free(h->copy);
     free(h);
 }
 

@@ -16,7 +16,8 @@
  *    the like paragraphs; ul/ol lists; <pre> code; <hr> a rule;
  *  - <br> a line break, two of them (white space between) a new paragraph;
  *  - <img> "[图: alt]" ("[图]" without an alt); a <figure> holding an
- *    image "[图: caption]", its <figcaption> preferred to the alt;
+ *    image and a <figcaption> "[图: alt — caption]" ("[图: caption]"
+ *    without an alt);
  *  - em/i/cite, strong/b, code/kbd/tt, del/s and a (href) as spans; span,
  *    font and unknown tags their text; ruby its base text (rt/rp left out);
  *  - white space collapsed (a run holding a line break is MD_TEXT_SOFTBR),
@@ -25,9 +26,11 @@
  *    textarea and comments left out.
  * A document's title is its <title>, else its first <h1>; an <h1> whose
  * text is the title (or starts it: "标题 - 站名") is not shown again.
- * Elements nested deeper than HTML_MAX_DEPTH give their text only. The
- * walk is iterative and gumbo's tree is freed without recursion, so any
- * input is safe. No curses, no output. */
+ * Elements nested deeper than HTML_MAX_DEPTH give their text only; tags
+ * that would nest deeper than 512 are blanked out before gumbo parses (a
+ * copy, offsets kept: gumbo's time grows as the square of the nesting).
+ * The walk is iterative and gumbo's tree is freed without recursion, so
+ * any input is safe, in time linear in its size. No curses, no output. */
 #ifndef JUAN_HTML_H
 #define JUAN_HTML_H
 #include <md4c.h>

@@ -380,7 +380,7 @@ run --dump -w 72 samples/article.html
 case "$out" in *"<"[a-z]*|*"&amp;"*|*"&nbsp;"*|*tracker*|*"模板内容"*|*"请开启脚本"*) bad "html: markup or hidden text shown: $out" ;; *) ok ;; esac
 case "$out" in "山城的最后一家照相馆"$'\n'"林晚"$'\n'*) ok ;; *) bad "html: title block" ;; esac
 [ "$(grep -c '^山城的最后一家照相馆$' <<<"$out")" = 1 ] && ok || bad "html: the h1 repeating the title shown again"
-case "$out" in *"[图: 橱窗里还摆着上世纪的婚纱照]"*"[图] 相册"*) ok ;; *) bad "html: images" ;; esac
+case "$out" in *"[图: 照相馆的橱窗 — 橱窗里还摆着上世纪的婚纱照]"*"[图] 相册"*) ok ;; *) bad "html: images" ;; esac
 case "$out" in *"药水，&每一道"*"七十号 <已搬迁>"*) ok ;; *) bad "html: entities" ;; esac
 eq "html: outline" "$("$JUAN" --outline samples/article.html)" "山城的最后一家照相馆  13  16%
   暗房里的手艺  21  32%
@@ -411,14 +411,14 @@ eq "--format=html" "$("$JUAN" --dump --format=html "$T/frag.txt")" "节
 eq "--format=text: HTML as it is" "$("$JUAN" --dump --format=text "$T/sniffed.txt" | head -1)" "<!DOCTYPE html>"
 run --dump -w 72 samples/rawhtml.md
 case "$out" in *"<"[a-z/]*|*"&"[a-z]*";"*|*"不应显示"*) bad "rawhtml.md: markup shown: $out" ;; *) ok ;; esac
-case "$out" in *"[图: 磨坊的水轮，一半埋在泥里]"*"直径 四米。"$'\n'"每年秋天"*"[图: 磨盘特写]"*) ok ;; *) bad "rawhtml.md: figure, br, inline img" ;; esac
+case "$out" in *"[图: 磨坊外景 — 磨坊的水轮，一半埋在泥里]"*"直径 四米。"$'\n'"每年秋天"*"[图: 磨盘特写]"*) ok ;; *) bad "rawhtml.md: figure, br, inline img" ;; esac
 eq "rawhtml.md: outline" "$("$JUAN" --outline samples/rawhtml.md)" "河边的旧磨坊  2  0%
   水轮  12  33%
     石磨  18  50%
     账本  22  69%
   以后  27  81%"
 # deep nesting: the text kept, no crash
-perl -e 'print "<div>" x 5000, "深"' >"$T/deep.html"
+perl -e 'print "<div>" x 200000, "深"' >"$T/deep.html"
 case "$("$JUAN" --dump "$T/deep.html")" in 深) ok ;; *) bad "html: deep nesting" ;; esac
 # sections of real documents (issue 15): loose subheads, numbered bold
 # pairs, block-quote dividers, bare lines of a plain text; not bylines,
