@@ -57,7 +57,8 @@ typedef struct {
                             heading or a turn */
     int level;           /* > 0: a heading's level, as its front end says */
     size_t blank_before; /* plain text: blank lines before it */
-    int bold;            /* Markdown: a wholly bold line */
+    int bold_line;       /* Markdown: a wholly bold line read as a heading
+                            candidate by its text (st_sect.c) */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */
