@@ -64,6 +64,8 @@ typedef struct {
     int stop;            /* ends a running turn (STX_STOP_*) */
     int quote, list;     /* Markdown: block-quote and list depth */
     int exit;            /* Markdown: shallower than the paragraph before */
+    int bold_line;       /* Markdown: a wholly bold line read as a heading
+                            candidate by its text (st_sect.c) */
 } stx_item_t;
 
 /* A sparse event: a heading candidate, a speaker candidate or a rule. */

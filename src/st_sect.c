@@ -58,7 +58,7 @@ static int repeated(const stx_scan_t *sc, size_t i)
     size_t n = a->end - a->start, same = 0;
     for (size_t k = 0; k < sc->nev && same < 3; k++) {
         const stx_item_t *b = &sc->ev[k].it;
-        same += b->bold && b->end - b->start == n &&
+        same += b->bold_line && b->end - b->start == n &&
                 !memcmp(sc->st->text + a->start, sc->st->text + b->start, n);
     }
     return same >= 3;
@@ -79,7 +79,7 @@ void stx_sect_minor(stx_scan_t *sc)
                     e->blank_after > (size_t)gap;
         if ((e->minor_prev || e->minor_next) && !apart)
             continue; /* a verse, a list of short lines */
-        if (e->it.bold && repeated(sc, i))
+        if (e->it.bold_line && repeated(sc, i))
             continue;
         if (e->it.family == HF_LOOSE) {
             if (!set_off(e))
@@ -315,6 +315,8 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
     ms->num_pending = 0;
     ms->after_image = 0;
     if (b->kind == BK_HEADING) {
+        if (it->family <= STX_MD_H || it->family > STX_MD_H + 6)
+            return STX_KEEP; /* claimed already (a speaker's label) */
         /* the first heading repeating the title (blanks aside) is the
          * title, shown by the title block */
         if (!ms->headings && st->has_fm && st->fm.title && n &&
@@ -363,7 +365,7 @@ int stx_sect_md_leaf(stx_scan_t *sc, stx_mdsect_t *ms, block_t *b,
         int f = heading_family(v, n); /* a bold line: by its text */
         if (f != HF_NONE) {
             it->family = f;
-            it->bold = 1;
+            it->bold_line = 1;
             return STX_KEEP;
         }
     }
