@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MINOR_MIN_COUNT 3   /* several standalone lines */
 #define LOOSE_PARAS_PER 3   /* a subhead for every 3 paragraphs at most */
@@ -243,6 +244,26 @@ static int number_name(const structure_t *st, const block_t *b)
     return n && is_name(v, n);
 }
 
+/* A transcript's stage direction in parentheses ("(笑)", "（掌聲）",
+ * "(laughter)") is not a divider: one character, or a word of the list. */
+static int stage_direction(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "笑", "大笑", "眾笑", "众笑", "笑聲", "笑声", "全場笑", "全场笑",
+        "掌聲", "掌声", "鼓掌", "停頓", "停顿", "沉默", "靜默", "静默",
+        "音樂", "音乐", "休息", "暫停", "暂停", "中略", "下略", "以下略",
+        "略", "聽不清", "听不清", "聽不清楚", "听不清楚", "不清楚", "影片",
+        "播放影片", "笑い", "拍手", "laughter", "laughs", "applause",
+        "pause", "inaudible", "crosstalk", "music", "silence"};
+    size_t a = text_skip_blanks(s, 0, n), b = text_trim_blanks(s, a, n);
+    if (b <= a || text_width(s + a, b - a) <= 2)
+        return 1;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == b - a && !strncasecmp(s + a, words[i], b - a))
+            return 1;
+    return 0;
+}
+
 /* "(第一部　…)" / "（尾聲）": the bytes of the opener and the closer. */
 static int parenthesised(const char *s, size_t n, size_t *open, size_t *close)
 {
@@ -274,7 +295,7 @@ static int parenthesised(const char *s, size_t n, size_t *open, size_t *close)
             c == U'！' || c == U'？' || c == U'，')
             return 0;
     }
-    return 1;
+    return !stage_direction(in, m);
 }
 
 /* Trim the first span's start by a bytes and the last span's end by z

@@ -438,6 +438,8 @@ printf -- '---\ntitle: 同一个标题\n---\n\n# 同一个标题\n\n正文。\n'
 eq "H1 = title shown once" "$("$JUAN" --dump -w 60 "$T/h1.md" | grep -c 同一个标题)" 1
 printf '# 對話\n\n> (第一部　開始)\n\n### 問：\n\n問題？\n\n### 答：\n\n答。\n\n> (尾聲)\n\n### 問：\n\n再問？\n\n### 答：\n\n完。\n' >"$T/div.md"
 eq "dividers, labels not sections" "$("$JUAN" --outline "$T/div.md" | sed 's/  [0-9]*  [0-9]*%$//' | tr '\n' '|')" "對話|  第一部　開始|  尾聲|"
+printf '# 對話\n\n> (第一部　開始)\n\n### 問：\n\n問題？\n\n> (笑)\n\n### 答：\n\n答。\n\n> （掌聲）\n\n> (Laughter)\n\n### 問：\n\n再問？\n\n> (尾聲)\n\n### 答：\n\n完。\n' >"$T/stage.md"
+eq "stage directions are not dividers" "$("$JUAN" --outline "$T/stage.md" | sed 's/  [0-9]*  [0-9]*%$//' | tr '\n' '|')" "對話|  第一部　開始|  尾聲|"
 # the novels (../shared/corpus, when beside the repository): the chapters
 # (第X回) are the outline, the verse titles inside them are not sections
 for f in ../shared/corpus/*.txt; do
