@@ -2,7 +2,8 @@
  * conventional heading, a speaker's turn.
  *
  * Contract: pure functions over one paragraph's source text (UTF-8,
- * leading and trailing blanks already removed, no line terminators); no
+ * leading and trailing blanks already removed; no line terminators but
+ * the one a Markdown paragraph may hold after a bold name); no
  * allocation, no global state. Document-level rules (a speaker must start
  * at least two paragraphs; minor headings only count where several occur;
  * heading levels) belong to the structure module. */
@@ -44,8 +45,10 @@ int speaker_prefix(const char *s, size_t n, size_t *name_off, size_t *name_len,
                    size_t *prefix_len);
 
 /* The label forms speaker_label() tells apart (SPK_HEADING: a Markdown
- * heading that is a label, the structure module's). */
-enum { SPK_NONE, SPK_PLAIN, SPK_BOLD, SPK_BOLDQ, SPK_BRACKET, SPK_HEADING };
+ * heading that is a label, SPK_ALONE a Markdown paragraph that is only a
+ * label: the structure module's). */
+enum { SPK_NONE, SPK_PLAIN, SPK_BOLD, SPK_BOLDQ, SPK_BRACKET, SPK_HEADING,
+       SPK_ALONE };
 
 /* speaker_prefix() that also tells the label's form: SPK_PLAIN NAME：,
  * SPK_BRACKET 【NAME】, SPK_BOLD a bold name (**NAME**：, **NAME** ：,

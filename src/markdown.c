@@ -307,7 +307,7 @@ static void end_leaf(md_t *m)
     it.block = (long)st->nblocks;
     it.end = b->end;
     size_t chars = 0;
-    int multi = 0, never_heading = 0, bold = 1;
+    int multi = 0, never_heading = 0, bold = 1, link = 1;
     for (uint32_t i = b->span0; i < b->span0 + b->nspan; i++) {
         span_t *sp = &st->spans[i];
         if (sp->kind == SK_TEXT)
@@ -317,10 +317,12 @@ static void end_leaf(md_t *m)
         else
             multi = 1;
         if ((sp->kind == SK_TEXT || sp->kind == SK_LITERAL) &&
-            !(sp->style & SP_STRONG) && text_skip_blanks(
-                sp->kind == SK_TEXT ? st->text + sp->off : st->lit + sp->off,
-                0, sp->len) < sp->len)
-            bold = 0;
+            text_skip_blanks(sp->kind == SK_TEXT ? st->text + sp->off
+                                                 : st->lit + sp->off,
+                             0, sp->len) < sp->len) {
+            bold &= (sp->style & SP_STRONG) != 0;
+            link &= (sp->style & SP_LINK) != 0;
+        }
     }
     it.chars = chars;
     /* (speakers: the containers, a bold paragraph) */
@@ -358,6 +360,10 @@ static void end_leaf(md_t *m)
         stx_talk_classify(m->sc, &it);
     } else if (b->kind != BK_HEADING) {
         stx_classify(m->sc, &it);
+    }
+    if (link && chars > 0 && b->kind == BK_PARA) { /* only links: ends a turn */
+        it.stop = STX_STOP_LINK;
+        it.candidate = 0;
     }
     stx_feed(m->sc, &it);
 }

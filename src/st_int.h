@@ -1,12 +1,12 @@
 /* st_int: the structure module's internals, shared by its files and
  * included by no other: structure.c (the public facade, the background
  * build and the cursors), st_scan.c (the paragraph-event scanner and its
- * resolution of titles, speakers, turns and levels), st_plain.c (the
- * plain-text front end), markdown.c (the Markdown and HTML front ends),
- * st_aozora.c (the Aozora Bunko front end) and st_sect.c (which short
- * lines and Markdown paragraphs are sections: minor and loose subheads,
- * numbered bold pairs, block-quote dividers, lines that are never
- * headings).
+ * resolution of titles and levels), st_talk.c (speaker labels, speakers
+ * and turns: st_talk.h), st_plain.c (the plain-text front end),
+ * markdown.c (the Markdown and HTML front ends), st_aozora.c (the Aozora
+ * Bunko front end) and st_sect.c (which short lines and Markdown
+ * paragraphs are sections: minor and loose subheads, numbered bold pairs,
+ * block-quote dividers, lines that are never headings).
  *
  * Contract: a front end finds the paragraphs of the text and, for each,
  * calls stx_classify() (with its source range, line and character count)

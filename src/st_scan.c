@@ -1,8 +1,7 @@
 /* st_scan: the paragraph-event scanner shared by the front ends, and the
- * resolution of its events into the title, speakers, turns, heading
- * levels and headings (see st_int.h). */
+ * resolution of its events into the title, heading levels and headings;
+ * speakers and turns are st_talk.c's (see st_int.h, st_talk.h). */
 #include "chars.h"
-#include "hash.h"
 #include "heuristics.h"
 #include "st_int.h"
 #include "st_talk.h"

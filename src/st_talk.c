@@ -317,9 +317,10 @@ static int is_key(const char *s, size_t n)
     return lines >= 2;
 }
 
-/* Credits: ROLE：NAME or ROLE｜NAME pairs, separated by / | ｜ · or
- * blanks, and nothing else (采访：陈默 / 编辑：小舟, 文｜周末). */
-static int is_credit(const char *s, size_t n)
+/* Credits: min_pairs or more ROLE：NAME or ROLE｜NAME pairs, separated
+ * by / | ｜ · or blanks, and nothing else (采访：陈默 / 编辑：小舟,
+ * 文｜周末). */
+static int is_credit(const char *s, size_t n, size_t min_pairs)
 {
     size_t i = 0, j, pairs = 0;
     while (i < n) {
@@ -355,7 +356,7 @@ static int is_credit(const char *s, size_t n)
         pairs++;
         i = e;
     }
-    return pairs >= 1;
+    return pairs >= min_pairs;
 }
 
 /* Only links: [text](url), <url> or a bare URL, with separators. */
@@ -408,6 +409,25 @@ static int is_promo(const char *s, size_t n)
     return 0;
 }
 
+/* A Markdown paragraph that is only a label (NAME：, **NAME：**,
+ * **NAME**：), the speech in the paragraphs after it; e: its end with the
+ * markup after its text. */
+static void label_alone(stx_item_t *it, const char *t, size_t e)
+{
+    size_t a = skip_marks(t, it->start, e), b = trim_marks(t, a, e), j;
+    if (b <= a || !is_colon(cp_at(t, b, utf8_back(t, a, b - 1), &j)))
+        return;
+    size_t ne = trim_marks(t, a, utf8_back(t, a, b - 1));
+    if (!label_name_ok(t, a, ne))
+        return;
+    it->candidate = 1;
+    it->form = SPK_ALONE;
+    it->name_off = a;
+    it->name_len = text_trim_blanks(t, a, ne) - a;
+    it->prefix_len = it->end - it->start;
+    it->prefix_chars = it->chars;
+}
+
 void stx_talk_classify(stx_scan_t *sc, stx_item_t *it)
 {
     const structure_t *st = sc->st;
@@ -428,13 +448,16 @@ void stx_talk_classify(stx_scan_t *sc, stx_item_t *it)
         it->prefix_chars = stx_prefix_chars(s, pl);
         it->form = form;
     }
+    if (!it->candidate && st->markdown && m <= STOP_BYTES)
+        label_alone(it, st->text, it->start + m);
     int stop = STX_STOP_NONE;
     sc->talk |= it->candidate;
     if (!sc->talk || n > STOP_BYTES) /* (nothing to stop: no cost) */
         stop = STX_STOP_NONE;
     else if (it->candidate && is_key(s, n))
         stop = STX_STOP_KEY;
-    else if (is_credit(s, n))
+    else if (is_credit(s, n, it->candidate ? 2 : 1)) /* (记者：张三 alone
+                                                        may be a turn) */
         stop = STX_STOP_CREDIT;
     else if (!it->candidate && st->markdown && is_link_only(s, n))
         stop = STX_STOP_LINK; /* (scraped web pages: Markdown) */
@@ -584,19 +607,31 @@ static int asks(const char *t, size_t s, size_t e)
     return c == U'？' || c == '?';
 }
 
-/* Heading labels count only where two names label three turns or more:
- * else they are headings (a "## 注意：" now and then). */
-static void gate_headings(talk_t *T)
+/* The labels of one form count only where two names label three turns or
+ * more. */
+static void gate_form(talk_t *T, int form)
 {
     stx_scan_t *sc = T->sc;
-    const char *t = T->st->text;
+    const structure_t *st = T->st;
+    const char *t = st->text;
     size_t turns = 0;
     long first = -1;
     int two = 0;
     buf_t k0 = {0};
     for (size_t i = 0; i < sc->nev; i++) {
-        if (!labelled(sc, i) || sc->ev[i].it.form != SPK_HEADING)
+        stx_item_t *it = &sc->ev[i].it;
+        if (!labelled(sc, i) || it->form != form)
             continue;
+        /* the speech: a paragraph next, not a list, a heading, a rule */
+        long b = it->block;
+        if (b < 0 || (size_t)b + 1 >= st->nblocks ||
+            st->blocks[b + 1].kind != BK_PARA ||
+            (st->blocks[b + 1].flags & BF_ITEM) ||
+            st->blocks[b + 1].list != st->blocks[b].list) {
+            it->candidate = 0;
+            it->form = SPK_NONE;
+            continue;
+        }
         turns++;
         name_key(t + sc->ev[i].it.name_off, sc->ev[i].it.name_len, &T->k);
         if (first < 0) {
@@ -610,10 +645,69 @@ static void gate_headings(talk_t *T)
     if (two && turns >= 3)
         return;
     for (size_t i = 0; i < sc->nev; i++)
-        if (sc->ev[i].it.form == SPK_HEADING) {
+        if (sc->ev[i].it.form == form) {
             sc->ev[i].it.candidate = 0;
             sc->ev[i].it.bare = 0;
+            sc->ev[i].it.form = SPK_NONE;
         }
+}
+
+/* Labels on a line of their own (headings, paragraphs that are only a
+ * label) count only where two names label three turns or more: else they
+ * are headings or text (a "## 注意：" now and then, an "附："). */
+static void gate_headings(talk_t *T)
+{
+    gate_form(T, SPK_HEADING);
+    gate_form(T, SPK_ALONE);
+}
+
+/* Is the label of event i a key line: a short description, no sentence? */
+static int key_line(const talk_t *T, size_t i)
+{
+    const stx_item_t *it = &T->sc->ev[i].it;
+    const char *d = T->st->text + it->start + it->prefix_len;
+    size_t n = it->end - it->start - it->prefix_len;
+    if (text_width(d, n) > KEY_DESC_CELLS)
+        return 0;
+    for (size_t k = 0, j; k < n; k = j)
+        if (in_list(cp_at(d, n, k, &j), U"。？！?!…"))
+            return 0;
+    return 1;
+}
+
+/* Plain text: a key to the labels is lines of their own, one after the
+ * other (every line is a paragraph): two to eight labels on adjacent
+ * lines, then a blank line, each a short description, each the first label
+ * of its name (grouped: ev[].speaker). Returns whether there was one. */
+static int plain_keys(talk_t *T)
+{
+    stx_scan_t *sc = T->sc;
+    int found = 0;
+    if (T->st->markdown || T->st->aozora)
+        return 0;
+    for (size_t i = 0; i < sc->nev;) {
+        if (!labelled(sc, i)) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j + 1 < sc->nev && labelled(sc, j + 1) &&
+               !sc->ev[j].chars_after &&
+               sc->ev[j + 1].it.line == sc->ev[j].it.line + 1)
+            j++;
+        int key = j > i && j - i < 8 && !sc->ev[j].chars_after &&
+                  (j + 1 == sc->nev ||
+                   sc->ev[j + 1].it.line > sc->ev[j].it.line + 1);
+        for (size_t k = i; key && k <= j; k++)
+            key = T->g[sc->ev[k].speaker].first == k && key_line(T, k);
+        for (size_t k = i; key && k <= j; k++) {
+            sc->ev[k].it.candidate = 0;
+            sc->ev[k].it.stop = STX_STOP_KEY;
+            found = 1;
+        }
+        i = j + 1;
+    }
+    return found;
 }
 
 /* Labels grouped by name key; bare heading names join a group that has
@@ -820,7 +914,8 @@ static void turns(talk_t *T)
         int who = T->who[i];
         e->speaker = -1;
         if (who >= 0) {
-            int head = e->it.form == SPK_HEADING && !T->ask[i];
+            int head = (e->it.form == SPK_HEADING ||
+                        e->it.form == SPK_ALONE) && !T->ask[i];
             e->kind = STX_EV_TURN;
             e->speaker = who;
             if (T->ask[i]) { /* an unlabelled question */
@@ -866,7 +961,7 @@ static void block_turns(talk_t *T)
             continue;
         block_t *b = &st->blocks[e->it.block];
         b->prefix = (uint32_t)e->it.prefix_len;
-        if (e->it.form == SPK_HEADING) {
+        if (e->it.form == SPK_HEADING || e->it.form == SPK_ALONE) {
             b->kind = BK_PARA;
             b->level = 0;
             b->heading = -1;
@@ -919,6 +1014,12 @@ void stx_talk_resolve(stx_scan_t *sc)
     T.st = sc->st;
     gate_headings(&T);
     group(&T);
+    if (plain_keys(&T)) { /* group again without the key's lines */
+        free(T.ht);
+        T.ng = 0;
+        T.keys.n = 0;
+        group(&T);
+    }
     keep(&T);
     bold_questions(&T);
     turns(&T);

@@ -6,15 +6,19 @@
  * structure module's files alone.
  *
  * Contract. A label is a paragraph's prefix (speaker_label(): NAME：,
- * **NAME**：, **NAME：question？**, ...) or a whole Markdown heading: NAME：
- * (any level; a Latin name, a parenthesised second name allowed), ROLE：NAME
- * (the speaker is NAME), or a bare NAME when NAME is an established
- * speaker. Names are folded without blanks and a trailing parenthesised
- * part. A speaker is a name whose labels start two turns or more (heading
- * labels: only where at least two names label three turns), a known label
- * (问/答/Q/A/记者/主持人...), or a name labelled once in a form an
- * established speaker uses, with a short name that is no role word
- * (作者, 编辑, 地址...), between the established turns. A whole bold
+ * **NAME**：, **NAME：question？**, ...), a whole Markdown paragraph that is
+ * only a label (**NAME：**), or a whole Markdown heading: NAME： (any level;
+ * a Latin name, a parenthesised second name allowed), ROLE：NAME (the
+ * speaker is NAME), or a bare NAME when NAME is an established speaker.
+ * Labels on a line of their own (headings, label-only paragraphs) count
+ * only where at least two names label three turns in that form, each
+ * followed by a paragraph. A key to the labels (NAME：title lines in one
+ * paragraph, or a plain text's adjacent lines, first labels of their
+ * names) is no turn. Names are folded without blanks and a trailing
+ * parenthesised part. A speaker is a name whose labels start two turns or
+ * more, a known label (问/答/Q/A/记者/主持人...), or a name labelled once
+ * in a form an established speaker uses, with a short name that is no
+ * role word (作者, 编辑, 地址...), between the established turns. A whole bold
  * paragraph without a label, after the first turn and right before a
  * labelled answer, is a question of the interviewer (the speaker who asks:
  * bold questions, a known label, or most turns ending in a question mark)
@@ -22,8 +26,9 @@
  * running turn. A turn runs over the unlabelled paragraphs after it until
  * the next turn, heading, rule, stop line, or the end of the block quote or
  * list that holds it. In Markdown a heading label becomes a paragraph that
- * starts the turn (the speech under it, tight), and a bold question's body
- * is no longer bold: only the label is emphasised. */
+ * starts the turn (the speech under it, tight, as under a label-only
+ * paragraph), and a bold question's body is no longer bold: only the label
+ * is emphasised. */
 #ifndef JUAN_ST_TALK_H
 #define JUAN_ST_TALK_H
 #include "st_int.h"

@@ -9,9 +9,13 @@
  * a style, or short synthetic strings). Heading levels: one per family per
  * document; a family first seen inside another (or a minor heading after
  * any other) is one level deeper. A speaker is a name that starts at least
- * two paragraphs (问/答/Q/A/记者/主持人 from their first use); paragraphs
- * without a prefix that follow a turn continue it until the next turn,
- * heading or thematic break. A block carries what rendering needs of the
+ * two paragraphs (问/答/Q/A/记者/主持人 from their first use), or a name
+ * labelled once in an established speaker's form; Markdown heading labels
+ * (### NAME：) and bold questions are turns too (st_talk.h has the forms);
+ * paragraphs without a prefix that follow a turn continue it until the
+ * next turn, heading, thematic break, stop line (credits, link-only,
+ * promotional) or the end of its block quote or list; a turn's block's
+ * spans emphasise only its label. A block carries what rendering needs of the
  * rest of the document (a turn's hanging indent). The title has one owner:
  * st_title(). Aozora Bunko notation (st_is_aozora: found in the text) is
  * read into blocks and spans as Markdown is, a source line a paragraph as
@@ -24,9 +28,10 @@
  * html.c into the same blocks and spans as Markdown (st->markdown is set
  * too): its <title> (else first <h1>) the front matter's title, h1..h6
  * headings, `pieces` its text as shown; so is the raw HTML of Markdown.
- * The module's files: structure.c
- * (this facade), st_scan.c, st_plain.c, markdown.c, st_aozora.c; st_int.h
- * is theirs alone. No curses, no output. */
+ * The module's files: structure.c (this facade), st_scan.c, st_talk.c
+ * (speakers and turns), st_sect.c (sections), st_plain.c, markdown.c,
+ * st_aozora.c; st_int.h and st_talk.h are theirs alone. No curses, no
+ * output. */
 #ifndef JUAN_STRUCTURE_H
 #define JUAN_STRUCTURE_H
 #include "frontmatter.h"

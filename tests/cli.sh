@@ -232,8 +232,46 @@ if [ -f "$s0" ] && [ -f "$s4" ]; then
     want_a=$(grep -cE '^(> )?暗涌[：:]' "$s0"); want_l=$(grep -cE '^(> )?梁文锋[：:]' "$s0")
     case "$sp" in *'"name": "暗涌", "turns": '"$want_a,"*) ok ;; *) bad "seed 000: every turn of 暗涌 ($want_a)" ;; esac
     case "$sp" in *'"name": "梁文锋", "turns": '"$want_l,"*) ok ;; *) bad "seed 000: every turn of 梁文锋 ($want_l)" ;; esac
+    # the blog's own paragraphs after the quoted interview are nobody's turn
+    line=$("$JUAN" --dump -w 200 "$s0" | grep -m1 '于我，过程已经在途中许久')
+    case "$line" in 于我*) ok ;; *) bad "seed 000: the paragraph after the quote indented: [$line]" ;; esac
     eq "seed 004 numbered sections" "$("$JUAN" --outline "$s4" | grep -cE '^  [一二三四五]、')" 5
     eq "seed 004 no speakers" "$("$JUAN" --speakers "$s4")" ""
+fi
+
+# speakers (issue 15): the label alone is emphasised, a bold question's
+# body is plain; heading labels are turns, not sections
+eq "bold question: label only" "$("$JUAN" --dump --color=always -w 100 samples/qa-bold.md | grep -m1 '为什么会选')" \
+    $'\e[0;1m记者：\e[0m为什么会选一个这么远的学校？'
+case "$("$JUAN" --dump --color=always -w 100 samples/wechat.md | grep -m1 '现在还会做坏')" in
+    $'\e[0;1m林红'*$'\e[0m现在还会做坏吗？') ok ;; *) bad "bold name: label only" ;; esac
+eq "plain body without colour" "$("$JUAN" --dump --color=never -w 100 samples/qa-bold.md | grep -m1 '为什么会选')" \
+    "记者：为什么会选一个这么远的学校？"
+eq "heading labels: no sections" "$("$JUAN" --outline samples/meeting.md | wc -l)" 2
+eq "heading labels: speakers" "$("$JUAN" --speakers samples/meeting.md | sed 's/ turns.*/ turns/')" "周立群           4 turns
+许文涛           2 turns
+Maria Chen       2 turns
+陈安 (Ann Chen)  1 turns"
+eq "heading label: the speech under it" "$("$JUAN" --dump -w 50 samples/meeting.md | sed -n '3,5p')" "周立群：
+  今天请大家来，是想听听改建方案的意见。图纸已经发
+  给各位了。"
+eq "key, credits, one-offs" "$("$JUAN" --speakers samples/panel.md samples/wechat.md | sed 's/ turns.*/ turns/')" "==> samples/panel.md <==
+主持人  6 turns
+宋雨    5 turns
+何川    4 turns
+路人    1 turns
+
+==> samples/wechat.md <==
+林红  3 turns
+赵川  3 turns"
+# ../shared/real: every document's speakers exact, no false speaker
+if [ -d ../shared/real ] && [ -f ../shared/tools/structscore.py ] && command -v python3 >/dev/null; then
+    for d in at_its at_nikkei at_robbins at_renkong own_boldq own_wechat own_subheads zh_houhei ao_jishin; do
+        l=$(python3 ../shared/tools/structscore.py --juan "$JUAN" ../shared/real "$d" | sed -n 1p)
+        case "$l" in *"| spk "*"err=0 "*"false=0 "*) ok ;; *) bad "real $d speakers: $l" ;; esac
+        sp=$(sed 's/.*| spk \([0-9]*\)\/\([0-9]*\) .*/\1 \2/' <<<"$l")
+        [ "${sp% *}" = "${sp#* }" ] && ok || bad "real $d: speakers found/truth $sp"
+    done
 fi
 
 # --grep: folded matches, path:line:section: context, grep's exit codes
