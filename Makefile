@@ -7,7 +7,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 CC ?= cc
 
-PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1 libxxhash
+PKGS = ncursesw libutf8proc uchardet opencc sqlite3 libpcre2-8 md4c yaml-0.1 libxxhash gumbo
 DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
 	libopencc-dev libsqlite3-dev libpcre2-dev libmd4c-dev libyaml-dev libxxhash-dev \
 	libgumbo-dev pkg-config tmux sqlite3 python3 perl
@@ -18,7 +18,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
 # archives are there (Debian's -dev packages have them; fewer objects for
 # the dynamic loader), and the two C++ ones, OpenCC and uchardet, are not
 # linked at all: src/cxxlib.c loads them on first use, by soname.
-STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1 libxxhash
+STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1 libxxhash gumbo
 DYN_PKGS = md4c
 soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
 	2>/dev/null | awk '$$1 == "SONAME" {print $$2}')

@@ -1,8 +1,8 @@
-/* Markdown, front matter, Aozora and plain-text structure: any text builds a
+/* Markdown (raw HTML in it too), front matter, HTML, Aozora and plain-text structure: any text builds a
  * structure whose blocks, headings and turns are in-bounds byte ranges in
  * order, walked forwards and backwards alike, and st_at lands on the
  * block holding an offset; a block hangs only in a turn; the title is
- * there when has_title says so; Aozora's pieces (what search reads) are
+ * there when has_title says so; Aozora's and HTML's pieces (what search reads) are
  * in order, each in the text or in its literals. The first byte picks the
  * format. */
 #include "structure.h"
@@ -23,12 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int format = data[0] % 3 == 0 ? FMT_MARKDOWN : data[0] % 3 == 1 ? FMT_TEXT : FMT_AUTO;
     if (data[0] & 8)
         format = FMT_AOZORA;
+    if (data[0] & 16)
+        format = (data[0] & 32) ? FMT_AUTO : FMT_HTML; /* (x.html) */
     size_t n = size - 1;
     char *text = malloc(n + 1);
     memcpy(text, data + 1, n);
     text[n] = '\0';
     structure_t st;
-    st_build(&st, text, n, format, (data[0] & 4) ? "x.md" : "x.txt");
+    st_build(&st, text, n, format,
+             (data[0] & 4) ? "x.md" : (data[0] & 16) ? "x.html" : "x.txt");
     for (size_t i = 0; i < st.nheadings; i++) {
         const heading_t *h = &st.headings[i];
         REQUIRE(h->start <= h->end && h->end <= n);

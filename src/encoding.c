@@ -3,6 +3,7 @@
 #include "utf8.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
@@ -119,6 +120,65 @@ static const char *map_uchardet(const char *name, const unsigned char *s,
     return trail_byte_guess(s, n);
 }
 
+/* The charset an HTML page declares in its first 4 KiB (<meta
+ * charset=...>, or http-equiv's content="...; charset=..."), as a codec
+ * iconv has (a superset as enc_canonical's, and WHATWG's ISO-8859-1 ->
+ * CP1252), or NULL: none, unknown, or UTF-8/UTF-16 (the bytes decide). */
+static const char *html_declared(const unsigned char *s, size_t n)
+{
+    static _Thread_local char buf[32];
+    static const struct {
+        const char *from, *to;
+    } alias[] = {
+        {"GB2312", "GB18030"},   {"GBK", "GB18030"},      {"X-GBK", "GB18030"},
+        {"CP936", "GB18030"},    {"EUC-CN", "GB18030"},   {"GB18030", "GB18030"},
+        {"BIG5", "CP950"},       {"X-X-BIG5", "CP950"},   {"SHIFT_JIS", "CP932"},
+        {"SHIFT-JIS", "CP932"},  {"SJIS", "CP932"},       {"X-SJIS", "CP932"},
+        {"WINDOWS-31J", "CP932"}, {"EUC-KR", "CP949"},    {"ISO-8859-1", "CP1252"},
+        {"LATIN1", "CP1252"},    {"US-ASCII", "CP1252"},
+    };
+    size_t lim = n < 4096 ? n : 4096;
+    for (size_t i = 0; i + 5 < lim; i++) {
+        if (s[i] != '<' || strncasecmp((const char *)s + i + 1, "meta", 4))
+            continue;
+        size_t e = i + 5;
+        while (e < lim && s[e] != '>')
+            e++;
+        for (size_t j = i + 5; j + 7 < e; j++) {
+            if (strncasecmp((const char *)s + j, "charset", 7))
+                continue;
+            size_t k = j + 7;
+            while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+                k++;
+            if (k >= e || s[k] != '=')
+                continue;
+            k++;
+            while (k < e && (s[k] == ' ' || s[k] == '"' || s[k] == '\''))
+                k++;
+            size_t m = 0;
+            while (k + m < e && m + 1 < sizeof buf &&
+                   (isalnum(s[k + m]) || strchr("-_.:", s[k + m])) && s[k + m])
+                m++;
+            if (m == 0 || m + 1 >= sizeof buf)
+                return NULL;
+            for (size_t c = 0; c < m; c++)
+                buf[c] = (char)toupper(s[k + c]);
+            buf[m] = '\0';
+            if (!strncmp(buf, "UTF-8", 5) || !strcmp(buf, "UTF8") || !strncmp(buf, "UTF-16", 6))
+                return NULL;
+            for (size_t a = 0; a < sizeof alias / sizeof *alias; a++)
+                if (!strcmp(buf, alias[a].from))
+                    return alias[a].to;
+            iconv_t cd = iconv_open("UTF-8", buf);
+            if (cd == (iconv_t)-1)
+                return NULL;
+            iconv_close(cd);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 const char *enc_detect(const unsigned char *s, size_t n, size_t *bom)
 {
     *bom = 0;
@@ -151,6 +211,9 @@ const char *enc_detect(const unsigned char *s, size_t n, size_t *bom)
     }
     if (ok)
         return "UTF-8";
+    const char *meta = html_declared(s, n); /* an HTML page says */
+    if (meta)
+        return meta;
     /* the first 4 MiB are plenty for a guess */
     size_t m = n < (4u << 20) ? n : (4u << 20);
     const cxx_uchardet_t *api = cxx_uchardet();

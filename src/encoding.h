@@ -3,7 +3,9 @@
  *
  * Contract: enc_detect() never fails; it answers BOM (UTF-8, UTF-16LE/BE),
  * else UTF-8 when a sample (256 KiB from the first non-ASCII byte) is valid
- * UTF-8, else uchardet's guess mapped
+ * UTF-8, else the charset an HTML <meta> in the first 4 KiB declares
+ * (charset=, or http-equiv's content; GB2312/GBK as GB18030, Big5 as CP950,
+ * ISO-8859-1 as CP1252), else uchardet's guess mapped
  * to a superset codec (GB18030 for GB2312/GBK, CP950 for Big5, CP932 for
  * Shift_JIS, EUC-JP), else a trail-byte test between GB18030 and CP950.
  * enc_convert() turns any buffer into valid UTF-8: every invalid or

@@ -12,7 +12,8 @@ static int has_ext(const char *p)
 {
     const char *d = strrchr(p, '.');
     return d && (!strcasecmp(d, ".txt") || !strcasecmp(d, ".md") ||
-                 !strcasecmp(d, ".markdown"));
+                 !strcasecmp(d, ".markdown") || !strcasecmp(d, ".html") ||
+                 !strcasecmp(d, ".htm") || !strcasecmp(d, ".xhtml"));
 }
 
 static int cmp(const void *a, const void *b)

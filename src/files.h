@@ -1,7 +1,7 @@
 /* files: the documents under a directory.
  *
- * Contract: files_under() lists the regular files named *.txt, *.md or
- * *.markdown (any case) under dir, recursively (hidden entries and
+ * Contract: files_under() lists the regular files named *.txt, *.md,
+ * *.markdown, *.html, *.htm or *.xhtml (any case) under dir, recursively (hidden entries and
  * symbolic links skipped, at most 32 levels), sorted by path (byte order).
  * Each path is dir + "/" + the relative path; the list is malloc'ed
  * (files_free). Walked with fts(3), one lstat an entry (dir itself is

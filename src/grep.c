@@ -96,8 +96,15 @@ static void shown_line(FILE *out, const structure_t *st, const char *t, size_t a
         else
             hi = mid;
     }
+    int any = 0; /* (an HTML block's line ends before its text: none) */
     for (size_t i = lo; i < st->npieces && st->pieces[i].src < b; i++) {
         const norm_piece_t *p = &st->pieces[i];
+        size_t nl = 0;
+        while (!any && nl < p->n && p->p[nl] == '\n')
+            nl++;
+        if (!any && p->p != t + p->src && nl == p->n)
+            continue;
+        any = 1;
         if (p->p != t + p->src) { /* in place of an annotation: whole */
             if (p->src >= a && p->src < b)
                 one_line(out, p->p, p->n);
@@ -123,14 +130,15 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         return -1;
     }
     /* Markdown: the query that also matches across soft line breaks */
-    query_t *Q = &Qs[Qs[1].q && st_is_markdown(d.text, d.len, o->format, path)];
+    int html = st_is_html(d.text, d.len, o->format, path);
+    query_t *Q = &Qs[Qs[1].q && (html || st_is_markdown(d.text, d.len, o->format, path))];
     structure_t st; /* for section titles: built at the first match shown */
     int have_st = 0;
     search_t S;
     search_init(&S, d.text, d.len);
     if (doc_mapped(&d))
         search_use_file(&S, path, d.bom);
-    if (st_is_aozora(d.text, d.len, o->format, path)) { /* searched as shown */
+    if (html || st_is_aozora(d.text, d.len, o->format, path)) { /* searched as shown */
         st_build(&st, d.text, d.len, o->format, path);
         have_st = 1;
         search_use_pieces(&S, st.pieces, st.npieces);

@@ -19,6 +19,9 @@
 #define BRACKET_MAX_CELLS 20
 #define MINOR_MIN_CELLS 2
 #define MINOR_MAX_CELLS 20
+#define LOOSE_MAX_CELLS 24 /* “病人家属，也是病人” is 20 */
+#define LOOSE_MAX_PAUSES 2
+#define LABEL_MAX_CELLS 20 /* a heading label: "Sam Robbins" and more */
 #define NAME_MAX_CELLS 12
 #define NAME_SCAN_CELLS 16 /* raw scan, blanks around the name included */
 #define NAME_SCAN_BYTES 96
@@ -217,7 +220,7 @@ static int parse_di(const char *s, size_t n, size_t *t)
         return HF_NONE;
     int cjk, dig;
     uint32_t c = numeral_run(s, n, &i, &j, &cjk, &dig);
-    if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 4)) || i >= n)
+    if (!((cjk >= 1 && cjk <= 6) || (dig >= 1 && dig <= 7)) || i >= n)
         return HF_NONE;
     int fam;
     if (c == U'回')
@@ -304,6 +307,57 @@ static int is_bracket_heading(const char *s, size_t n)
 
 /* ---- minor headings ---- */
 
+/* Does s[0..n) start with the string p? */
+static int starts(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && !memcmp(s, p, k);
+}
+
+/* A byline or credit: 文｜某某, 文/某某, 图 | 某某, 撰文 某某, 摄影：某某 —
+ * a credit word, then a separator (a blank will do after a word of two
+ * characters or more). */
+static int is_byline(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "撰文", "采写", "採寫", "采访", "採訪", "作者", "编辑", "編輯",
+        "摄影", "攝影", "责编", "責編", "口述", "整理", "图文", "圖文",
+        "撰稿", "策划", "策劃", "排版", "校对", "校對", "文字", "记者",
+        "記者", "文", "图", "圖"};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        if (!starts(s, n, words[w]))
+            continue;
+        size_t i = strlen(words[w]), j;
+        size_t b = text_skip_blanks(s, i, n);
+        if (b >= n)
+            return 0;
+        uint32_t c = cp_at(s, n, b, &j);
+        if (IN(c, U"｜|丨/／:：·•") && text_skip_blanks(s, j, n) < n)
+            return 1;
+        if (b > i && i > 3) /* 撰文 某某 */
+            return 1;
+    }
+    return 0;
+}
+
+/* A promotional line of a scraped article (关注, 点击, 扫码, 公众号 ...). */
+static int is_promo(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "公众号", "公眾號", "扫一扫", "掃一掃", "扫码", "掃碼", "二维码",
+        "二維碼", "长按", "長按", "点击", "點擊", "阅读原文", "閱讀原文",
+        "关注", "關注", "订阅", "訂閱", "转发", "轉發", "点赞", "點讚",
+        "星标", "星標"};
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0xE0)
+            continue;
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+            if (starts(s + i, n - i, words[w]))
+                return 1;
+    }
+    return 0;
+}
+
 static int is_minor(const char *s, size_t n)
 {
     size_t w = text_width(s, n);
@@ -337,7 +391,62 @@ static int is_minor(const char *s, size_t n)
     for (size_t k = 0; OPENERS[k]; k++)
         if (first == OPENERS[k] && last == CLOSERS[k])
             return 0; /* a quotation */
-    return 1;
+    return !is_byline(s, n) && !is_promo(s, n);
+}
+
+/* A loose subhead: a short line that pauses (，、) or is wholly one
+ * quotation (“我不后悔，但我很累”), no sentence in it: a question or an
+ * exclamation only at the end of the quotation. */
+static int is_loose(const char *s, size_t n)
+{
+    size_t w = text_width(s, n);
+    if (w < MINOR_MIN_CELLS || w > LOOSE_MAX_CELLS)
+        return 0;
+    size_t j, k;
+    uint32_t first = cp_at(s, n, 0, &j), last = first, prev = 0, c;
+    if (IN(first, LIST_MARKERS) || IN(first, U"《—―…（("))
+        return 0;
+    int quoted = 0, opener = IN(first, U"“‘「『");
+    int letter = 0, pauses = 0, ask = 0;
+    for (size_t i = 0; i < n; i = j) {
+        c = cp_at(s, n, i, &j);
+        if (IN(c, U"。；：:;"))
+            return 0;
+        if (c == '.' && (j >= n || ch_blank(cp_at(s, n, j, &k))))
+            return 0;
+        if ((c == 'h' || c == 'H') && n - i >= 4 &&
+            (s[i + 1] | 0x20) == 't' && (s[i + 2] | 0x20) == 't' &&
+            (s[i + 3] | 0x20) == 'p')
+            return 0;
+        if (IN(c, U"！？!?")) {
+            ask++;
+            if (ask > 1)
+                return 0;
+        } else if (ask && !(j >= n && IN(c, U"”’」』"))) {
+            return 0; /* text after a question: a sentence */
+        }
+        if (IN(c, U"，、,"))
+            pauses++;
+        if (is_letter(c))
+            letter = 1;
+        prev = last;
+        last = c;
+    }
+    for (size_t q = 0; OPENERS[q]; q++)
+        if (first == OPENERS[q] && last == CLOSERS[q])
+            quoted = 1;
+    if (opener && !quoted)
+        return 0; /* “……”他说 */
+    if (ask && !(quoted && IN(prev, U"！？!?")))
+        return 0;
+    if (!letter || IN(last, U"，、,") || pauses > LOOSE_MAX_PAUSES)
+        return 0;
+    /* a quotation alone on its line: it must hold a line's worth */
+    if (quoted && text_width(s, n) < 6)
+        return 0;
+    if (!quoted && !pauses)
+        return 0; /* (is_minor's, or nothing) */
+    return !is_byline(s, n) && !is_promo(s, n);
 }
 
 int heading_family(const char *s, size_t n)
@@ -362,6 +471,8 @@ int heading_family(const char *s, size_t n)
         return HF_CHAPTER;
     if (is_minor(s, n))
         return HF_MINOR;
+    if (is_loose(s, n))
+        return HF_LOOSE;
     return HF_NONE;
 }
 

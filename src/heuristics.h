@@ -24,10 +24,15 @@ enum {
     HF_BRACKET,  /* 【标题】 alone on its line */
     HF_CHAPTER,  /* Chapter 7, CHAPTER VII, Chapter 7: Title */
     HF_MINOR,    /* a short standalone line (candidate minor heading) */
+    HF_LOOSE,    /* a short standalone line with pauses (，、) or wholly
+                    quoted (“我不后悔，但我很累”): a subhead only where the
+                    document uses such lines as subheads */
     HF_COUNT
 };
 
-/* Family of a line that stands alone as a paragraph, or HF_NONE. */
+/* Family of a line that stands alone as a paragraph, or HF_NONE. A
+ * byline (文｜某某, 文/某某, 撰文 某某) and a promotional line (关注, 点击,
+ * 扫码, 公众号, 阅读原文 ...) are never a minor or loose heading. */
 int heading_family(const char *s, size_t n);
 
 /* Does the paragraph start with a speaker prefix: NAME： NAME: **NAME**：

@@ -62,9 +62,11 @@ static void usage(FILE *f)
           "  -e, --encoding=NAME   read FILE as NAME (GB18030, BIG5, SHIFT_JIS,\n"
           "                        UTF-16LE, ...) instead of detecting it\n"
           "      --force           show files that look binary\n"
-          "      --format=FORMAT   markdown, text or aozora (default: markdown for\n"
-          "                        .md, .markdown and files with YAML front matter,\n"
-          "                        aozora for Aozora Bunko notation)\n"
+          "      --format=FORMAT   markdown, html, text or aozora (default: markdown\n"
+          "                        for .md, .markdown and files with YAML front\n"
+          "                        matter, html for .html, .htm, .xhtml and files\n"
+          "                        that start with <!DOCTYPE html> or <html>, aozora\n"
+          "                        for Aozora Bunko notation)\n"
           "      --ruby=HOW        hide or paren: Aozora ruby readings left out\n"
           "                        (default) or shown as 漢字（かんじ）\n"
           "      --color=WHEN      auto, always or never: bold headings and\n"
@@ -353,6 +355,9 @@ static int process_file(const char *path, const doc_opts_t *dopt,
         /* searched as shown, in pieces, without an index (search.h) */
         fprintf(out, "%s: not indexed (Aozora notation: searched without an index)\n",
                 safe_path(path));
+    } else if (mode == MODE_INDEX && st_is_html(d.text, d.len, format, path)) {
+        fprintf(out, "%s: not indexed (HTML: searched without an index)\n",
+                safe_path(path));
     } else if (mode == MODE_INDEX) {
         errno = 0; /* (out_ok) */
         rc = index_doc(path, &d, search_flags, out);
@@ -494,8 +499,10 @@ int main(int argc, char **argv)
                 format = FMT_TEXT;
             else if (!strcmp(optarg, "aozora"))
                 format = FMT_AOZORA;
+            else if (!strcmp(optarg, "html"))
+                format = FMT_HTML;
             else {
-                msg("invalid format '%s' (expected markdown, text or aozora)",
+                msg("invalid format '%s' (expected markdown, html, text or aozora)",
                     safe_path(optarg));
                 try_help();
             }

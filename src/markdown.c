@@ -2,6 +2,7 @@
  * (CommonMark) callbacks turn the text into blocks with inline spans and
  * feed the paragraph-event scanner (see st_int.h, structure.h). */
 #include "heuristics.h"
+#include "html.h"
 #include "para.h"
 #include "st_int.h"
 #include "st_talk.h"
@@ -32,8 +33,24 @@ typedef struct {
     size_t line_pos, line_no;
     size_t bcap, scap, lcap;
     uint32_t href, hlen;
+    /* HTML (the end of this file) */
+    const MD_PARSER *parser;
+    int html;            /* blocks from the HTML walk: no raw_start */
+    int hraw;            /* inside md4c's HTML block: its text collected */
+    buf_t hbuf;
+    const char *ha, *hb; /* ... its source range, when contiguous */
+    int hcontig;
+    int hstyle[8];       /* inline tags' styles (em, strong...) */
+    int hdrop;           /* inside an inline <script>, <style>... */
+    stx_mdsect_t sect;   /* section roles (st_sect.c) */
+    int img;             /* inside an image */
+    int leaf_img, leaf_other; /* the leaf holds an image, other text */
     int pquote, plist;   /* the depths of the paragraph before */
 } md_t;
+
+static void html_block_end(md_t *m);
+static void html_inline(md_t *m, const char *s, size_t n);
+static void html_collect(md_t *m, const char *s, size_t n);
 
 static int in_src(const structure_t *st, const char *p)
 {
@@ -44,7 +61,7 @@ static uint16_t cur_style(const md_t *m)
 {
     uint16_t s = 0;
     for (int i = 0; i < 8; i++)
-        if (m->style[i] > 0)
+        if (m->style[i] > 0 || m->hstyle[i] > 0)
             s |= (uint16_t)(1u << i);
     return s;
 }
@@ -61,6 +78,10 @@ static void add_span(md_t *m, const char *p, size_t n, int kind)
         sp->href = m->href;
         sp->hlen = m->hlen;
     }
+    if (m->img)
+        m->leaf_img = 1;
+    else if (kind == SK_TEXT && text_skip_blanks(p, 0, n) < n)
+        m->leaf_other = 1;
     if (kind == SK_TEXT && in_src(st, p) && in_src(st, p + n)) {
         sp->off = (uint32_t)(p - st->text);
         sp->len = (uint32_t)n;
@@ -163,6 +184,9 @@ static void begin_leaf(md_t *m, int kind)
     m->cur.span0 = (uint32_t)m->st->nspans;
     m->cur.start = m->cur.end = m->last_end;
     m->have_src = 0;
+    memset(m->hstyle, 0, sizeof m->hstyle);
+    m->hdrop = 0;
+    m->leaf_img = m->leaf_other = 0;
     if (m->list > 0) {
         int d = m->list - 1 < 32 ? m->list - 1 : 31;
         if (m->item_pending) {
@@ -265,6 +289,31 @@ static int split_turns(md_t *m, block_t *b)
     return 1;
 }
 
+/* A section's number block (**01.**), the last pushed, and its name b
+ * become one heading block "01. 泥土是有记忆的": the number's spans, a
+ * soft break, the name's. */
+static void join_number(md_t *m, block_t *b, stx_item_t *it)
+{
+    structure_t *st = m->st;
+    const block_t *nb = &st->blocks[st->nblocks - 1];
+    if (nb->span0 + nb->nspan != b->span0 || b->span0 + b->nspan != st->nspans)
+        return;
+    grow(&st->spans, &m->scap, st->nspans + 1, sizeof *st->spans);
+    span_t *sp = &st->spans[b->span0];
+    memmove(sp + 1, sp, b->nspan * sizeof *sp);
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_SOFTBR;
+    sp->style = SP_STRONG;
+    st->nspans++;
+    b->span0 = nb->span0;
+    b->nspan += nb->nspan + 1;
+    b->start = nb->start;
+    b->flags = nb->flags;
+    it->start = nb->start;
+    st->nblocks--;
+    it->block = (long)st->nblocks;
+}
+
 static void end_leaf(md_t *m)
 {
     structure_t *st = m->st;
@@ -319,7 +368,7 @@ static void end_leaf(md_t *m)
     }
     if (b->nspan == 0)
         return;
-    if (b->kind == BK_PARA && m->have_src && split_turns(m, b))
+    if (b->kind == BK_PARA && m->have_src && !m->html && split_turns(m, b))
         return;
     leaf_item(m, b, 0);
 }
@@ -366,10 +415,16 @@ static void leaf_item(md_t *m, block_t *b, int part)
     } else {
         /* (a block of literals only, a NUL character say, has no line of
            its own: it stays where the text before it ended) */
-        it.start = m->have_src ? raw_start(st, b->start) : b->start;
+        it.start = m->have_src && !m->html ? raw_start(st, b->start) : b->start;
         b->start = it.start;
         never_heading = multi || b->list || part;
     }
+    int role = stx_sect_md_leaf(m->sc, &m->sect, b, &it, &never_heading,
+                                m->leaf_img && !m->leaf_other);
+    if (role == STX_DROP)
+        return;
+    if (role == STX_JOIN)
+        join_number(m, b, &it);
     it.line = line_of(m, it.start);
     if (b->kind == BK_PARA && b->end - b->start > PARA_PIECE)
         push_pieces(m, b);
@@ -463,8 +518,11 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_CODE:
         begin_leaf(m, BK_CODE);
         break;
-    case MD_BLOCK_HTML:
-        begin_leaf(m, BK_VERBATIM);
+    case MD_BLOCK_HTML: /* parsed as HTML at its end */
+        m->hraw = 1;
+        m->ha = m->hb = NULL;
+        m->hbuf.n = 0;
+        m->hcontig = 1;
         break;
     default:
         break;
@@ -484,11 +542,17 @@ static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_OL:
         m->list--;
         break;
-    case MD_BLOCK_H:
-    case MD_BLOCK_P:
-    case MD_BLOCK_CODE:
     case MD_BLOCK_HTML:
+        html_block_end(m);
+        break;
+    case MD_BLOCK_P:
     case MD_BLOCK_LI:
+        close_leaf(m);
+        if (m->hraw) /* a paragraph read as HTML (see html_inline) */
+            html_block_end(m);
+        break;
+    case MD_BLOCK_H:
+    case MD_BLOCK_CODE:
         close_leaf(m);
         break;
     default:
@@ -527,8 +591,11 @@ static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud)
             m->hlen = a->href.size;
         }
     }
-    if (type == MD_SPAN_IMG && m->leaf)
-        add_literal(m, "[图: ");
+    if (type == MD_SPAN_IMG) {
+        m->img++;
+        if (m->leaf && !m->hraw)
+            add_literal(m, "[图: ");
+    }
     int b = style_bit(type);
     if (b >= 0)
         m->style[b]++;
@@ -542,44 +609,52 @@ static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud)
     int b = style_bit(type);
     if (b >= 0)
         m->style[b]--;
-    if (type == MD_SPAN_IMG && m->leaf)
-        add_literal(m, "]");
+    if (type == MD_SPAN_IMG) {
+        if (m->leaf && !m->hraw)
+            add_literal(m, "]");
+        m->img--;
+    }
     return 0;
 }
 
-/* A few entities by name; numeric ones in full. */
-static int entity(const char *s, size_t n, char out[8])
+/* A soft line break before a line that starts with a bullet character
+ * (・ • ● ◆ ■ ...) is kept: the text was a list typed by hand. */
+static void keep_break(md_t *m, const char *text, size_t size)
 {
-    static const struct {
-        const char *name, *utf8;
-    } tab[] = {{"&amp;", "&"},   {"&lt;", "<"},     {"&gt;", ">"},
-               {"&quot;", "\""}, {"&apos;", "'"},   {"&nbsp;", "\xC2\xA0"},
-               {"&copy;", "©"},  {"&mdash;", "—"},  {"&hellip;", "…"},
-               {"&ldquo;", "“"}, {"&rdquo;", "”"}};
-    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
-        if (strlen(tab[i].name) == n && !memcmp(s, tab[i].name, n))
-            return (int)strlen(strcpy(out, tab[i].utf8));
-    if (n >= 4 && s[1] == '#') {
-        unsigned long v = (s[2] == 'x' || s[2] == 'X')
-                              ? strtoul(s + 3, NULL, 16)
-                              : strtoul(s + 2, NULL, 10);
-        if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-            v = 0xFFFD;
-        return u8_uctomb((uint8_t *)out, (ucs4_t)v, 8);
-    }
-    return -1;
+    structure_t *st = m->st;
+    if (m->cur.nspan == 0 || st->spans[st->nspans - 1].kind != SK_SOFTBR ||
+        size == 0 || (unsigned char)text[0] < 0x80)
+        return;
+    uint32_t c;
+    text_decode(text, size, &c);
+    static const uint32_t bullets[] = {0x30FB, 0x2022, 0x25CF, 0x25C6,
+                                       0x25A0, 0x25C7, 0x25A1, 0x25CB,
+                                       0x2605, 0x2606, 0x25AA, 0x25B6,
+                                       0x25BA, 0x27A4, 0xFF65};
+    for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++)
+        if (c == bullets[i]) {
+            st->spans[st->nspans - 1].kind = SK_HARDBR;
+            return;
+        }
 }
 
 static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size,
                    void *ud)
 {
     md_t *m = ud;
+    if (m->hraw) {
+        html_collect(m, text, size);
+        return 0;
+    }
     if (!m->leaf)
         return 0;
-    char buf[8];
+    char buf[16];
     int k;
     switch (type) {
     case MD_TEXT_SOFTBR:
+        /* (after an inline <br>, the line's end is that break) */
+        if (m->cur.nspan && m->st->spans[m->st->nspans - 1].kind == SK_HARDBR)
+            break;
         add_span(m, " ", 1, SK_SOFTBR);
         break;
     case MD_TEXT_BR:
@@ -588,15 +663,21 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size,
     case MD_TEXT_NULLCHAR:
         add_span(m, "\xEF\xBF\xBD", 3, SK_LITERAL);
         break;
+    case MD_TEXT_HTML:
+        html_inline(m, text, size);
+        break;
     case MD_TEXT_ENTITY:
-        k = entity(text, size, buf);
+        k = html_entity(text, size, buf, sizeof buf);
         if (k > 0)
             add_span(m, buf, (size_t)k, SK_LITERAL);
         else
             add_span(m, text, size, SK_TEXT);
         break;
     default:
-        add_span(m, text, size, SK_TEXT);
+        if (!m->hdrop) {
+            keep_break(m, text, size);
+            add_span(m, text, size, SK_TEXT);
+        }
         break;
     }
     return 0;
@@ -666,7 +747,215 @@ void stx_scan_markdown(stx_scan_t *sc)
     parser.enter_span = md_enter_span;
     parser.leave_span = md_leave_span;
     parser.text = md_text;
+    m.parser = &parser;
     if (st->len - body < (size_t)0xFFFFFFFFu)
         md_parse(st->text + body, (MD_SIZE)(st->len - body), &parser, &m);
+    buf_free(&m.hbuf);
 }
 
+
+/* ---- HTML: raw HTML in Markdown, and HTML documents --------------------- */
+
+/* md4c's HTML block, line by line: its source range while the lines
+ * follow each other (not inside a block quote), and a copy. */
+static void html_collect(md_t *m, const char *s, size_t n)
+{
+    const structure_t *st = m->st;
+    buf_add(&m->hbuf, s, n);
+    if (!in_src(st, s) || !in_src(st, s + n)) {
+        /* md4c's line ends are its own "\n": the source has its own */
+        if (!(n == 1 && *s == '\n'))
+            m->hcontig = 0;
+        return;
+    }
+    if (!m->ha)
+        m->ha = m->hb = s;
+    const char *g = m->hb; /* only line ends and blanks in between */
+    while (g < s && (*g == '\n' || *g == '\r' || *g == ' ' || *g == '\t'))
+        g++;
+    if (g == s)
+        m->hb = s + n;
+    else
+        m->hcontig = 0;
+}
+
+/* The HTML block ends: read as HTML into blocks (from the source where
+ * it lies there whole, so that its text is the source's). */
+static void html_block_end(md_t *m)
+{
+    m->hraw = 0;
+    m->html++;
+    if (m->hcontig && m->ha && in_src(m->st, m->ha) && in_src(m->st, m->hb))
+        html_parse(m->ha, (size_t)(m->hb - m->ha), HTML_FRAGMENT, m->parser, m);
+    else if (m->hbuf.n)
+        html_parse(m->hbuf.p, m->hbuf.n, HTML_FRAGMENT, m->parser, m);
+    m->html--;
+    m->hbuf.n = 0;
+}
+
+/* An inline tag in a paragraph: a break, an image, a style, or text left
+ * out up to its end tag (script, style); any other tag is left out and
+ * its text stays. */
+static void html_inline(md_t *m, const char *s, size_t n)
+{
+    if (m->cur.nspan == 0 && m->cur.kind == BK_PARA && !m->html &&
+        html_block_tag(s, n)) {
+        /* a paragraph that starts with a block tag is an HTML block
+         * (CommonMark), whatever md4c made of it */
+        m->hraw = 1;
+        m->ha = m->hb = NULL;
+        m->hbuf.n = 0;
+        m->hcontig = 1;
+        html_collect(m, s, n);
+        return;
+    }
+    html_tag_t t;
+    html_inline_tag(s, n, &t);
+    switch (t.kind) {
+    case HTML_IT_BR:
+        if (!m->hdrop)
+            add_span(m, " ", 1, SK_HARDBR);
+        break;
+    case HTML_IT_IMG:
+        if (!m->hdrop) {
+            add_literal(m, t.alt[0] ? "[图: " : "[图");
+            add_literal(m, t.alt);
+            add_literal(m, "]");
+        }
+        break;
+    case HTML_IT_STYLE:
+        if (t.closing)
+            m->hstyle[t.bit] -= m->hstyle[t.bit] > 0;
+        else if (m->hstyle[t.bit] < 1000)
+            m->hstyle[t.bit]++;
+        break;
+    case HTML_IT_DROP:
+        m->hdrop = !t.closing;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The pieces of an HTML document, being made: every piece stands for
+ * source bytes [src, src + n) of its own, in order, so that a match maps
+ * back in order (a decoded text is shorter than its source). */
+typedef struct {
+    structure_t *st;
+    size_t pcap, lcap, ocap;
+    size_t *loff;   /* per piece: its bytes in st->lit, or SIZE_MAX */
+    size_t end;     /* the source taken by the pieces so far */
+    buf_t pend;     /* shown text not in the source, not yet a piece */
+} hp_t;
+
+static void hp_add(hp_t *h, const char *p, size_t n, size_t src, size_t loff)
+{
+    structure_t *st = h->st;
+    grow(&st->pieces, &h->pcap, st->npieces + 1, sizeof *st->pieces);
+    grow(&h->loff, &h->ocap, st->npieces + 1, sizeof *h->loff);
+    h->loff[st->npieces] = loff;
+    st->pieces[st->npieces++] = (norm_piece_t){p, n, src};
+    h->end = src + n;
+}
+
+/* The text pending before source byte `at`: one piece, if it fits before
+ * it (else 0: it waits for more). At the end (at: the text's length) what
+ * does not fit is cut. */
+static int hp_flush(hp_t *h, size_t at, int last)
+{
+    structure_t *st = h->st;
+    size_t n = h->pend.n;
+    if (n == 0)
+        return 1;
+    if (at < h->end || n > at - h->end) {
+        if (!last)
+            return 0;
+        n = at > h->end ? at - h->end : 0;
+        while (n > 0 && n < h->pend.n && ((unsigned char)h->pend.p[n] & 0xC0) == 0x80)
+            n--; /* (whole characters) */
+    }
+    if (n > 0) {
+        grow(&st->lit, &h->lcap, st->litlen + n + 1, 1);
+        memcpy(st->lit + st->litlen, h->pend.p, n);
+        hp_add(h, NULL, n, h->end, st->litlen);
+        st->litlen += n;
+    }
+    h->pend.n = 0;
+    return 1;
+}
+
+/* An HTML document's text as search reads it: its spans as shown, a line
+ * break for a break, a blank line between blocks. */
+static void html_pieces(structure_t *st, size_t lcap)
+{
+    hp_t h;
+    memset(&h, 0, sizeof h);
+    h.st = st;
+    h.lcap = lcap;
+    for (size_t i = 0; i < st->nblocks; i++) {
+        const block_t *b = &st->blocks[i];
+        if (b->kind == BK_META || b->kind == BK_RULE || b->nspan == 0)
+            continue;
+        if (st->npieces || h.pend.n)
+            buf_adds(&h.pend, (b->flags & BF_TIGHT) ? "\n" : "\n\n");
+        for (size_t k = b->span0; k < (size_t)b->span0 + b->nspan; k++) {
+            const span_t *sp = &st->spans[k];
+            if (sp->kind == SK_TEXT && sp->off >= h.end && hp_flush(&h, sp->off, 0) &&
+                sp->off >= h.end)
+                hp_add(&h, st->text + sp->off, sp->len, sp->off, SIZE_MAX);
+            else if (sp->kind == SK_SOFTBR || sp->kind == SK_HARDBR)
+                buf_adds(&h.pend, "\n");
+            else
+                buf_add(&h.pend, (sp->kind == SK_TEXT ? st->text : st->lit) + sp->off,
+                        sp->len);
+        }
+    }
+    hp_flush(&h, st->len, 1);
+    for (size_t k = 0; k < st->npieces; k++) /* the lit: where it ended up */
+        if (h.loff[k] != SIZE_MAX)
+            st->pieces[k].p = st->lit + h.loff[k];
+    free(h.loff);
+    buf_free(&h.pend);
+}
+
+void stx_scan_html(stx_scan_t *sc)
+{
+    structure_t *st = sc->st;
+    md_t m;
+    memset(&m, 0, sizeof m);
+    m.sc = sc;
+    m.st = st;
+    m.line_no = 1;
+    m.html = 1;
+    MD_PARSER parser;
+    memset(&parser, 0, sizeof parser);
+    parser.enter_block = md_enter_block;
+    parser.leave_block = md_leave_block;
+    parser.enter_span = md_enter_span;
+    parser.leave_span = md_leave_span;
+    parser.text = md_text;
+    m.parser = &parser;
+    html_info_t info;
+    html_doc_t *h = html_open(st->text, st->len, 0, &info);
+    if (info.title) { /* the title block, as front matter's */
+        st->fm.title = info.title;
+        st->fm.title_off = info.title_off;
+        st->fm.title_line = 1 + stx_count_lines(st->text, 0, info.title_off);
+        if (info.author) {
+            st->fm.authors = xmalloc(sizeof *st->fm.authors);
+            st->fm.authors[st->fm.nauthors++] = info.author;
+            info.author = NULL;
+        }
+        st->has_fm = 1;
+        block_t b = {0};
+        b.kind = BK_META;
+        b.speaker = -1;
+        b.heading = -1;
+        push_block(&m, &b);
+    }
+    free(info.author);
+    html_walk(h, &parser, &m);
+    html_close(h);
+    buf_free(&m.hbuf);
+    html_pieces(st, m.lcap);
+}

@@ -192,7 +192,7 @@ int session_load(tui_t *T, int i, char *err, size_t errn)
     search_init(&T->srch, T->d.text, T->d.len);
     if (doc_mapped(&T->d))
         search_use_file(&T->srch, path, T->d.bom);
-    if (T->st.aozora) /* (built already: whole) */
+    if (T->st.pieces) /* Aozora, HTML (built already: whole) */
         search_use_pieces(&T->srch, T->st.pieces, T->st.npieces);
     T->loaded = 1;
     mem_open(&T->mem, T->S, &T->d, &T->st, path, 1);

@@ -13,7 +13,7 @@ void stx_scan_plain(stx_scan_t *sc)
 {
     structure_t *st = sc->st;
     para_t p;
-    size_t line = 1, nonblank = 0;
+    size_t line = 1, nonblank = 0, blanks = 0;
     int ok = para_first(st->text, st->len, &p), behind = 0;
     while (ok && !(sc->stop && *sc->stop)) {
         if (!behind && sc->stop &&
@@ -24,8 +24,11 @@ void stx_scan_plain(stx_scan_t *sc)
         if (p.blank) {
             if (nonblank == 1 && !sc->first_blank_after)
                 sc->first_blank_after = 1;
+            blanks += stx_count_lines(st->text, p.start, p.next);
         } else {
             stx_item_t it = {0};
+            it.blank_before = blanks;
+            blanks = 0;
             it.start = text_skip_blanks(st->text, p.start, p.end);
             it.end = text_trim_blanks(st->text, it.start, p.end);
             it.line = line;
@@ -130,7 +133,7 @@ int stx_local_block(const structure_t *st, const para_t *p, int first,
         }
     }
     size_t no, nl, pl;
-    if (fam == HF_MINOR ||
+    if (stx_minorish(fam) ||
         (fam == HF_NONE && speaker_prefix(st->text + cs, ce - cs, &no, &nl, &pl)))
         return 0;
     b->kind = fam == HF_NONE ? BK_PARA : BK_HEADING;

@@ -64,21 +64,44 @@ void stx_feed(stx_scan_t *sc, stx_item_t *it)
         sc->seen_para = 1;
         sc->first = *it;
     }
-    int minor = it->family == HF_MINOR;
-    if (sc->nev && sc->ev[sc->nev - 1].it.family == HF_MINOR &&
-        sc->last_was_minor)
-        sc->ev[sc->nev - 1].minor_next = minor;
+    int minor = stx_minorish(it->family);
+    if (sc->last_was_ev) { /* the event before learns what follows it */
+        stx_event_t *p = &sc->ev[sc->nev - 1];
+        if (sc->last_was_minor)
+            p->minor_next = minor;
+        p->next_chars = it->chars;
+        p->next_turn = it->candidate;
+        p->blank_after = it->blank_before;
+    }
+    int head = it->family != HF_NONE;
+    if (!it->cont) {
+        sc->nparas++;
+        /* the gap between two paragraphs of the body */
+        if (sc->nparas > 1 && !head && !sc->last_was_head)
+            sc->gaps[it->blank_before < 3 ? it->blank_before : 3]++;
+        const char *t = sc->st->text + it->start;
+        size_t n = it->end - it->start;
+        if (n >= 3 && (!memcmp(t, "“", 3) || !memcmp(t, "「", 3) ||
+                       !memcmp(t, "『", 3)))
+            sc->quoted++;
+    }
     if (it->family != HF_NONE || it->candidate || stx_talk_event(it)) {
         grow(&sc->ev, &sc->evcap, sc->nev + 1, sizeof *sc->ev);
         stx_event_t *e = &sc->ev[sc->nev++];
         memset(e, 0, sizeof *e);
         e->it = *it;
         e->minor_prev = minor && sc->last_was_minor;
+        e->prev_chars = sc->last_chars;
         e->speaker = -1;
-    } else if (sc->nev) {
-        sc->ev[sc->nev - 1].chars_after += it->chars;
+        sc->last_was_ev = 1;
+    } else {
+        if (sc->nev)
+            sc->ev[sc->nev - 1].chars_after += it->chars;
+        sc->last_was_ev = 0;
     }
     sc->last_was_minor = minor;
+    sc->last_was_head = head;
+    sc->last_chars = it->chars;
     sc->st->total_chars += it->chars;
 }
 
@@ -102,7 +125,7 @@ int stx_title_line(const char *t, size_t start, size_t end, int family,
     size_t n = end - start;
     return blank_after && n < 200 && text_width(t + start, n) <= 40 &&
            !ends_sentence(t + start, n) &&
-           (family == HF_NONE || family == HF_MINOR);
+           (family == HF_NONE || stx_minorish(family));
 }
 
 static void add_heading(structure_t *st, const stx_item_t *it, int level)
@@ -126,24 +149,18 @@ static void add_heading(structure_t *st, const stx_item_t *it, int level)
  * other heading families headings; a speaker candidate is decided later. */
 static void resolve_kinds(stx_scan_t *sc)
 {
-    size_t nminor = 0;
-    for (size_t i = 0; i < sc->nev; i++) {
-        stx_event_t *e = &sc->ev[i];
-        if (e->it.family == HF_MINOR && !e->minor_prev && !e->minor_next)
-            nminor++;
-    }
     for (size_t i = 0; i < sc->nev; i++) {
         stx_event_t *e = &sc->ev[i];
         if (e->it.family == STX_RULE)
             e->kind = STX_EV_RULE;
-        else if (e->it.family == HF_MINOR)
-            e->kind = (nminor >= 3 && !e->minor_prev && !e->minor_next)
-                          ? STX_EV_HEADING : STX_EV_PLAIN;
+        else if (stx_minorish(e->it.family))
+            e->kind = STX_EV_PLAIN; /* (stx_sect_minor decides) */
         else if (e->it.family != HF_NONE)
             e->kind = STX_EV_HEADING;
         else
             e->kind = STX_EV_PLAIN;
     }
+    stx_sect_minor(sc);
 }
 
 /* The title: front matter, else a first Markdown H1, else a short first

@@ -5,6 +5,7 @@
 #include "structure.h"
 #include "aozora.h"
 #include "heuristics.h"
+#include "html.h"
 #include "st_int.h"
 #include "text.h"
 #include "util.h"
@@ -38,13 +39,22 @@ int st_is_markdown(const char *text, size_t len, int format, const char *path)
     return format == FMT_MARKDOWN;
 }
 
+int st_is_html(const char *text, size_t len, int format, const char *path)
+{
+    if (len >= UINT32_MAX / 2) /* (spans hold 32-bit offsets; so does gumbo) */
+        return 0;
+    return format == FMT_HTML ||
+           (format == FMT_AUTO && !st_is_markdown(text, len, format, path) &&
+            (html_path(path) || html_sniff(text, len)));
+}
+
 int st_is_aozora(const char *text, size_t len, int format, const char *path)
 {
     if (len >= UINT32_MAX) /* (spans hold 32-bit offsets) */
         return 0;
     return format == FMT_AOZORA ||
            (format == FMT_AUTO && !st_is_markdown(text, len, format, path) &&
-            az_detect(text, len));
+            !st_is_html(text, len, format, path) && az_detect(text, len));
 }
 
 /* Are the blocks built whole (Markdown, Aozora), not found when asked for? */
@@ -62,9 +72,12 @@ static void build_start(structure_t *st, const char *text, size_t len,
     st->text = text;
     st->len = len;
     st->markdown = st_is_markdown(text, len, format, path);
-    st->aozora = !st->markdown && st_is_aozora(text, len, format, path);
+    st->html = !st->markdown && st_is_html(text, len, format, path);
+    st->aozora = !st->markdown && !st->html && st_is_aozora(text, len, format, path);
     if (st->markdown && fm_parse(text, len, &st->fm))
         st->has_fm = 1;
+    if (st->html) /* (blocks and spans as Markdown's) */
+        st->markdown = 1;
 }
 
 /* Scan with the format's front end, then resolve; stop: a background
@@ -75,7 +88,9 @@ static void scan_resolve(structure_t *st, const _Atomic int *stop)
     memset(&sc, 0, sizeof sc);
     sc.st = st;
     sc.stop = stop;
-    if (st->markdown)
+    if (st->html)
+        stx_scan_html(&sc);
+    else if (st->markdown)
         stx_scan_markdown(&sc);
     else if (st->aozora)
         stx_scan_aozora(&sc);

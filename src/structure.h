@@ -23,10 +23,15 @@
  * and 地付き, ruby readings as SK_RUBY spans, the header lines (title,
  * author) as the front matter's title block, the legend left out, the
  * colophon dimmed after a rule; `pieces` is its text as search reads it
- * (readings and annotations left out). The module's files: structure.c
- * (this facade), st_scan.c, st_talk.c (speakers and turns), st_plain.c,
- * markdown.c, st_aozora.c; st_int.h and st_talk.h are theirs alone. No
- * curses, no output. */
+ * (readings and annotations left out). HTML (st_is_html: FMT_HTML, an
+ * .html/.htm/.xhtml file, or a text that starts like one) is read by
+ * html.c into the same blocks and spans as Markdown (st->markdown is set
+ * too): its <title> (else first <h1>) the front matter's title, h1..h6
+ * headings, `pieces` its text as shown; so is the raw HTML of Markdown.
+ * The module's files: structure.c (this facade), st_scan.c, st_talk.c
+ * (speakers and turns), st_sect.c (sections), st_plain.c, markdown.c,
+ * st_aozora.c; st_int.h and st_talk.h are theirs alone. No curses, no
+ * output. */
 #ifndef JUAN_STRUCTURE_H
 #define JUAN_STRUCTURE_H
 #include "frontmatter.h"
@@ -35,7 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { FMT_AUTO, FMT_TEXT, FMT_MARKDOWN, FMT_AOZORA };
+enum { FMT_AUTO, FMT_TEXT, FMT_MARKDOWN, FMT_AOZORA, FMT_HTML };
 
 enum {
     BK_PARA,    /* a paragraph (plain text: one source line) */
@@ -121,6 +126,7 @@ typedef struct {
     size_t len;
     int markdown;
     int aozora;             /* Aozora Bunko notation */
+    int html;               /* an HTML document (markdown is set too) */
     frontmatter_t fm;       /* fm.end == 0: none (Aozora: the header's
                                title and authors) */
     int has_fm;
@@ -139,7 +145,7 @@ typedef struct {
     size_t litlen;
     size_t title_start, title_end; /* plain text title line, if any */
     int has_title;
-    norm_piece_t *pieces;   /* Aozora: the text as search reads it */
+    norm_piece_t *pieces;   /* Aozora, HTML: the text as search reads it */
     size_t npieces;
     struct st_priv *priv;   /* private (the build, the provisional
                                protocol, the turn table) */
@@ -151,9 +157,13 @@ int st_is_markdown(const char *text, size_t len, int format, const char *path);
 /* Is the text Aozora Bunko notation (FMT_AOZORA, or for FMT_AUTO a text
  * that is not Markdown and holds the notation: az_detect)? */
 int st_is_aozora(const char *text, size_t len, int format, const char *path);
+/* Is the text an HTML document (FMT_HTML, or for FMT_AUTO a text that is
+ * not Markdown and whose path ends .html, .htm or .xhtml or that starts
+ * with "<!DOCTYPE html" or "<html")? */
+int st_is_html(const char *text, size_t len, int format, const char *path);
 /* Build the structure of text; format FMT_AUTO decides by `path`'s
- * ending (.md, .markdown) or leading front matter, then by the notation
- * (st_is_aozora). */
+ * ending (.md, .markdown) or leading front matter, then HTML (st_is_html),
+ * then by the notation (st_is_aozora). */
 void st_build(structure_t *st, const char *text, size_t len, int format,
               const char *path);
 /* The same, building a plain text's structure on a thread: st_first and

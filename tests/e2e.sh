@@ -240,6 +240,14 @@ start 80 24 --color=never --ruby=paren samples/aozora.txt
 wait_for "駅前（えきまえ）の古い本屋（ほんや）に" && ok || bad "--ruby=paren in the reader"
 keys /; text "駅前の古い本屋に"; keys Enter
 poll has_e $'\e\\[7m駅前（えきまえ）の古い本屋（ほんや）に' && ok || bad "--ruby=paren: the match and its readings highlighted"
+# an HTML file: the reader shows what --dump prints (no tag), a search
+# across an entity is highlighted, and the outline lists its headings
+start 80 24 --color=never samples/article.html
+"$JUAN" --dump -w 72 samples/article.html | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
+wait_for "江边那条老街上"; for i in $(seq 0 22); do row "$i"; done >"$T/got"
+diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "html: first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; }
+keys /; text "药水，&每一道"; keys Enter
+poll has_e $'\e\\[7m药水，&每一道' && ok || bad "html: a match across an entity highlighted"
 # @NAME
 start 80 24 --color=never samples/interview.txt
 keys /; text "@${names[0]} 模型"; keys Enter

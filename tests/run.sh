@@ -79,7 +79,7 @@ for bin in "${replay[@]}"; do
     [ -d "tests/fuzz/$t" ] && extra+=("tests/fuzz/$t")
     check "$t (replay)" "$bin" samples "${extra[@]}"
 done
-for script in tests/cli.sh tests/golden.sh tests/e2e.sh tests/state.sh tests/hostile.sh; do
+for script in tests/cli.sh tests/golden.sh tests/real.sh tests/e2e.sh tests/state.sh tests/hostile.sh; do
     for bin in ./juan build/juan-san; do
         check "$script ($bin)" env JUAN="$bin" bash "$script"
     done

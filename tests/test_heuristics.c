@@ -39,7 +39,7 @@ static int numbered(int f)
 
 static const char *FAM[] = {"NONE",   "NUM2",   "NUMDOT",  "CJKNUM",
                             "PAREN",  "HUI",    "ZHANG",   "BUFEN",
-                            "BRACKET", "CHAPTER", "MINOR"};
+                            "BRACKET", "CHAPTER", "MINOR",   "LOOSE"};
 
 struct hcase {
     const char *s;
@@ -90,7 +90,7 @@ static const struct hcase HEADINGS[] = {
     {"三、为什么？", HF_CJKNUM},
     {"二十一、附录", HF_CJKNUM},
     {"一、", HF_NONE},
-    {"一二三四五、标题", HF_NONE},  /* 5 numerals */
+    {"一二三四五、标题", HF_LOOSE}, /* 5 numerals: a pause, no number */
     {"一、首先，我们要明白，这一点，很重要", HF_NONE},
     {"一、首先我们要明白这一点。", HF_NONE},
     {"一方面、另一方面", NOT_NUMBERED},
@@ -153,6 +153,8 @@ static const struct hcase HEADINGS[] = {
     {"Chapters 3", NOT_NUMBERED},
     {"Chapter 7:", HF_NONE},
     {"Chapter 7 begins with a long, long explanation of things and more", HF_NONE},
+    {"第1000000章", HF_ZHANG},      /* (a million chapters) */
+    {"第12345678章", NOT_NUMBERED},
     /* HF_MINOR */
     {"开源至上", HF_MINOR},
     {"唯才是举", HF_MINOR},
@@ -180,8 +182,8 @@ static const struct hcase HEADINGS[] = {
     {"• 列表项", HF_NONE},
     {"# 标题", HF_NONE},
     {"> 引文", HF_NONE},
-    {"“引用的话”", HF_NONE},
-    {"「そうだね」", HF_NONE},
+    {"“引用的话”", HF_LOOSE},       /* a quotation: a subhead, maybe */
+    {"「そうだね」", HF_LOOSE},
     {"《三体》", HF_NONE},
     {"http://x.cn", HF_NONE},
     {"访问 HTTPS 网站", HF_NONE},
@@ -191,8 +193,36 @@ static const struct hcase HEADINGS[] = {
     {"123", HF_NONE},
     {"!!!", HF_NONE},
     {"——", HF_NONE},
-    {"你好，世界", HF_NONE},
-    {"甲、乙", HF_NONE},
+    {"你好，世界", HF_LOOSE},
+    {"甲、乙", HF_LOOSE},
+    /* HF_LOOSE: short lines that pause or are one quotation */
+    {"“我不后悔，但我很累”", HF_LOOSE},
+    {"离开，还是留下", HF_LOOSE},
+    {"「それでも、行く」", HF_LOOSE},
+    {"“你还好吗？”", HF_LOOSE},          /* a question inside the quote */
+    {"你还好吗？", HF_NONE},              /* a question */
+    {"他说，好吧。", HF_NONE},            /* a sentence */
+    {"“好”", HF_NONE},                    /* a quotation too short */
+    {"“好的，”他说", HF_NONE},            /* an attribution */
+    {"一，二，三，四", HF_NONE},          /* three pauses */
+    {"离开，", HF_NONE},
+    {"时间：下午三点", HF_NONE},
+    {"这是一个超过二十四个格子的，很长很长的句子啊", HF_NONE},
+    {"“好？”他问", HF_NONE},
+    /* bylines, credits and promotion: no heading */
+    {"文｜周末", HF_NONE},
+    {"文/周末", HF_NONE},
+    {"文 | 周末", HF_NONE},
+    {"图丨某某", HF_NONE},
+    {"撰文 王小明", HF_NONE},
+    {"摄影／李四", HF_NONE},
+    {"文学的力量", HF_MINOR},             /* 文 without a separator */
+    {"图书馆里", HF_MINOR},
+    {"关注我们", HF_NONE},
+    {"微信扫一扫", HF_NONE},
+    {"长按识别二维码", HF_NONE},
+    {"点击阅读原文", HF_NONE},
+    {"欢迎关注，转发", HF_NONE},           /* (a loose line, promotion) */
     /* invalid and truncated UTF-8 */
     {"01 标题\xE4\xB8", HF_NUM2},
     {"\xFF\xFE", HF_NONE},
