@@ -358,9 +358,8 @@ static int is_promo(const char *s, size_t n)
     return 0;
 }
 
-static int is_minor(const char *s, size_t n)
+static int is_minor(const char *s, size_t n, size_t w)
 {
-    size_t w = text_width(s, n);
     if (w < MINOR_MIN_CELLS || w > MINOR_MAX_CELLS)
         return 0;
     size_t j, k;
@@ -397,9 +396,8 @@ static int is_minor(const char *s, size_t n)
 /* A loose subhead: a short line that pauses (，、) or is wholly one
  * quotation (“我不后悔，但我很累”), no sentence in it: a question or an
  * exclamation only at the end of the quotation. */
-static int is_loose(const char *s, size_t n)
+static int is_loose(const char *s, size_t n, size_t w)
 {
-    size_t w = text_width(s, n);
     if (w < MINOR_MIN_CELLS || w > LOOSE_MAX_CELLS)
         return 0;
     size_t j, k;
@@ -469,9 +467,10 @@ int heading_family(const char *s, size_t n)
         return HF_BRACKET;
     if (parse_chapter(s, n, &t) && numbered_ok(s, n, t, HF_CHAPTER))
         return HF_CHAPTER;
-    if (is_minor(s, n))
+    size_t w = text_width(s, n); /* (once: the two below are most lines') */
+    if (is_minor(s, n, w))
         return HF_MINOR;
-    if (is_loose(s, n))
+    if (is_loose(s, n, w))
         return HF_LOOSE;
     return HF_NONE;
 }

@@ -323,6 +323,19 @@ static int is_key(const char *s, size_t n)
 static int is_credit(const char *s, size_t n, size_t min_pairs)
 {
     size_t i = 0, j, pairs = 0;
+    /* (most paragraphs have no colon or bar where a role would end: a
+     * byte test first) */
+    size_t k = 0, lim = n < 30 ? n : 30;
+    for (; k < lim; k++) {
+        const unsigned char *u = (const unsigned char *)s + k;
+        if (*u == ':' || *u == '|' ||
+            (k + 2 < n && ((u[0] == 0xEF && u[1] == 0xBC && u[2] == 0x9A) ||
+                           (u[0] == 0xEF && u[1] == 0xBD && u[2] == 0x9C) ||
+                           (u[0] == 0xE4 && u[1] == 0xB8 && u[2] == 0xA8))))
+            break;
+    }
+    if (k == lim)
+        return 0;
     while (i < n) {
         i = text_skip_blanks(s, i, n);
         while (i < n && in_list(cp_at(s, n, i, &j), U"/|｜／丨·•"))
@@ -335,8 +348,8 @@ static int is_credit(const char *s, size_t n, size_t min_pairs)
         while (r < n && !is_colon(c = cp_at(s, n, r, &j)) &&
                !in_list(c, U"|｜丨") && r - i < 24)
             r = j;
-        if (r >= n || r == i)
-            return 0;
+        if (r >= n || r == i || !(is_colon(c) || in_list(c, U"|｜丨")))
+            return 0; /* (no role ends within 24 bytes: most paragraphs) */
         size_t re = text_trim_blanks(s, i, r);
         if (!word_in(s + i, re - i, CREDIT_ROLES))
             return 0;
