@@ -704,14 +704,29 @@ static size_t fm_region(const char *t, size_t len)
     return 0;
 }
 
+/* The front end's state and md4c's callbacks (CommonMark: no flags), for
+ * Markdown and for the HTML walk alike. */
+static void md_begin(md_t *m, MD_PARSER *parser, stx_scan_t *sc)
+{
+    memset(m, 0, sizeof *m);
+    m->sc = sc;
+    m->st = sc->st;
+    m->line_no = 1;
+    memset(parser, 0, sizeof *parser);
+    parser->enter_block = md_enter_block;
+    parser->leave_block = md_leave_block;
+    parser->enter_span = md_enter_span;
+    parser->leave_span = md_leave_span;
+    parser->text = md_text;
+    m->parser = parser;
+}
+
 void stx_scan_markdown(stx_scan_t *sc)
 {
     structure_t *st = sc->st;
     md_t m;
-    memset(&m, 0, sizeof m);
-    m.sc = sc;
-    m.st = st;
-    m.line_no = 1;
+    MD_PARSER parser;
+    md_begin(&m, &parser, sc);
     size_t body = 0;
     if (st->has_fm) {
         block_t b = {0};
@@ -739,15 +754,6 @@ void stx_scan_markdown(stx_scan_t *sc)
         }
     }
     m.last_end = body;
-    MD_PARSER parser;
-    memset(&parser, 0, sizeof parser);
-    parser.flags = 0; /* CommonMark */
-    parser.enter_block = md_enter_block;
-    parser.leave_block = md_leave_block;
-    parser.enter_span = md_enter_span;
-    parser.leave_span = md_leave_span;
-    parser.text = md_text;
-    m.parser = &parser;
     if (st->len - body < (size_t)0xFFFFFFFFu)
         md_parse(st->text + body, (MD_SIZE)(st->len - body), &parser, &m);
     buf_free(&m.hbuf);
@@ -922,19 +928,9 @@ void stx_scan_html(stx_scan_t *sc)
 {
     structure_t *st = sc->st;
     md_t m;
-    memset(&m, 0, sizeof m);
-    m.sc = sc;
-    m.st = st;
-    m.line_no = 1;
-    m.html = 1;
     MD_PARSER parser;
-    memset(&parser, 0, sizeof parser);
-    parser.enter_block = md_enter_block;
-    parser.leave_block = md_leave_block;
-    parser.enter_span = md_enter_span;
-    parser.leave_span = md_leave_span;
-    parser.text = md_text;
-    m.parser = &parser;
+    md_begin(&m, &parser, sc);
+    m.html = 1;
     html_info_t info;
     html_doc_t *h = html_open(st->text, st->len, 0, &info);
     if (info.title) { /* the title block, as front matter's */

@@ -12,6 +12,7 @@
 #include "heuristics.h"
 #include "structure.h"
 #include "t.h"
+#include "t_build.h"
 #include "text.h"
 
 #include <locale.h>
@@ -19,25 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *build(structure_t *st, const char *s, int fmt, const char *path)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n ? n : 1);
-    if (!p) {
-        perror("malloc");
-        exit(2);
-    }
-    memcpy(p, s, n);
-    st_build(st, p, n, fmt, path);
-    return p;
-}
-
-static void unbuild(structure_t *st, char *p)
-{
-    st_free(st);
-    free(p);
-}
 
 /* The outline as "level text|level text|..." (st_heading_text). */
 static const char *outline(const structure_t *st)

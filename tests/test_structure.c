@@ -10,6 +10,7 @@
 #include "heuristics.h"
 #include "structure.h"
 #include "t.h"
+#include "t_build.h"
 #include "text.h"
 
 #include <locale.h>
@@ -22,26 +23,6 @@
 #define PIECE_MAX (PARA_PIECE + 4096)
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* An exact-length, unterminated copy of s (freed with unbuild). */
-static char *build(structure_t *st, const char *s, int fmt, const char *path)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n ? n : 1);
-    if (!p) {
-        perror("malloc");
-        exit(2);
-    }
-    memcpy(p, s, n);
-    st_build(st, p, n, fmt, path);
-    return p;
-}
-
-static void unbuild(structure_t *st, char *p)
-{
-    st_free(st);
-    free(p);
-}
 
 /* Byte offset of the first occurrence of needle in the source (which has
  * no NUL, so search the original fixture). */

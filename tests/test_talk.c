@@ -10,29 +10,13 @@
 #include "heuristics.h"
 #include "structure.h"
 #include "t.h"
+#include "t_build.h"
 #include "text.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *build(structure_t *st, const char *s, int fmt, const char *path)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n ? n : 1);
-    if (!p)
-        exit(2);
-    memcpy(p, s, n);
-    st_build(st, p, n, fmt, path);
-    return p;
-}
-
-static void unbuild(structure_t *st, char *p)
-{
-    st_free(st);
-    free(p);
-}
 
 static const char *sp_name(const structure_t *st, size_t k)
 {
