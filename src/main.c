@@ -43,6 +43,7 @@ static void usage(FILE *f)
           "      --dump            print the text laid out as the reader shows it\n"
           "      --outline         print the headings: title, level, line, percent\n"
           "      --speakers        print the speakers: turns, characters, share\n"
+          "                        (none: \"no speakers found\")\n"
           "      --bookmarks       print the saved position and bookmarks: name,\n"
           "                        percent, section, quote, note\n"
           "      --forget          forget the position and bookmarks of FILE\n"
@@ -373,8 +374,15 @@ static int process_file(const char *path, const doc_opts_t *dopt,
             dump_doc(&d, &st, o, out);
         else if (mode == MODE_OUTLINE)
             report_outline(&st, path, J, out);
-        else if (mode == MODE_SPEAKERS)
-            report_speakers(&st, path, J, out);
+        else if (mode == MODE_SPEAKERS && !report_speakers(&st, path, J, out) && !J) {
+            /* none: said where the user looks, never as data on a pipe */
+            if (isatty(fileno(out)))
+                fputs("no speakers found\n", out);
+            else {
+                fflush(out);
+                msg("%s: no speakers found", safe_path(path));
+            }
+        }
         else if (mode == MODE_BOOKMARKS || mode == MODE_FORGET) {
             memory_t m;
             mem_open(&m, S, &d, &st, path, 0);

@@ -93,7 +93,7 @@ void report_outline(const structure_t *st, const char *path, json_t *J, FILE *ou
     buf_free(&hb);
 }
 
-void report_speakers(const structure_t *st, const char *path, json_t *J, FILE *out)
+size_t report_speakers(const structure_t *st, const char *path, json_t *J, FILE *out)
 {
     if (J) {
         json_object(J, JSON_INLINE);
@@ -133,15 +133,16 @@ void report_speakers(const structure_t *st, const char *path, json_t *J, FILE *o
         } else {
             report_safe(out, st->text + p->name_off, p->name_len);
             size_t w = text_width(st->text + p->name_off, p->name_len);
-            fprintf(out, "%*s  %zu turns  %zu chars  %.1f%%  line %zu\n",
-                    (int)(wmax - w), "", p->turns, p->chars, share,
-                    p->first_line);
+            fprintf(out, "%*s  %zu turn%s  %zu char%s  %.1f%%  line %zu\n",
+                    (int)(wmax - w), "", p->turns, p->turns == 1 ? "" : "s",
+                    p->chars, p->chars == 1 ? "" : "s", share, p->first_line);
         }
     }
     if (J) {
         json_end(J);
         json_end(J);
     }
+    return st->nspeakers;
 }
 
 /* One anchored place: as members of an open JSON object, or a text row. */

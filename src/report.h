@@ -5,9 +5,9 @@
  * heading per line (the title first, as the root; two spaces of indent per
  * level; then the source line and the position in percent); speakers one
  * per line (name, turns, characters spoken, share of the text, first
- * line). JSON: one object per document with stable keys (title, level,
- * line, offset, percent / name, turns, chars, share, first_line,
- * turn_offsets), written with json. Everything from the document is
+ * line; "1 turn", "2 turns"). JSON: one object per document with stable
+ * keys (title, level, line, offset, percent / name, turns, chars, share,
+ * first_line, turn_offsets), written with json. Everything from the document is
  * sanitised for the terminal in text output. */
 #ifndef JUAN_REPORT_H
 #define JUAN_REPORT_H
@@ -18,7 +18,9 @@
 
 /* J: the JSON writer (json.h), or NULL for text on out. */
 void report_outline(const structure_t *st, const char *path, json_t *J, FILE *out);
-void report_speakers(const structure_t *st, const char *path, json_t *J, FILE *out);
+/* Returns the number of speakers (0: nothing written in text output;
+ * JSON: an empty "speakers" array). */
+size_t report_speakers(const structure_t *st, const char *path, json_t *J, FILE *out);
 
 /* s[0..n) made terminal-safe (text_sanitize). */
 void report_safe(FILE *out, const char *s, size_t n);
