@@ -64,28 +64,65 @@ static void section_of(const structure_t *st, size_t off, buf_t *b)
         st_heading_text(st, &st->headings[h], b);
 }
 
-/* Context on one output line: a line break inside it (a match across a
- * soft line break) shown as a space, the rest made terminal-safe. */
-static void one_line(FILE *out, const char *s, size_t n)
+/* Context on one output line, added to o: a line break inside it (a match
+ * across a soft line break) shown as a space. */
+static void one_line(buf_t *o, const char *s, size_t n)
 {
     size_t a = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] != '\n' && s[i] != '\r')
             continue;
-        report_safe(out, s + a, i - a);
+        buf_add(o, s + a, i - a);
         if (s[i] == '\n' || i + 1 >= n || s[i + 1] != '\n')
-            putc(' ', out);
+            buf_addc(o, ' ');
         a = i + 1;
     }
-    report_safe(out, s + a, n - a);
+    buf_add(o, s + a, n - a);
 }
 
-/* Text [a, b) of the document as one_line shows it; of an Aozora text
- * only what is shown of it (its pieces: no reading, no annotation). */
-static void shown_line(FILE *out, const structure_t *st, const char *t, size_t a, size_t b)
+/* Text [a, b) of a Markdown or HTML block as the reader shows it, added to
+ * o: its spans' text (markup, block-quote and list markers left out), a
+ * literal (an entity, a break) where it stands between them. */
+static void shown_spans(buf_t *o, const structure_t *st, const block_t *bk, size_t a,
+                        size_t b)
 {
+    size_t at = bk->start; /* where the source stands: the last text's end */
+    for (uint32_t i = bk->span0; i < bk->span0 + bk->nspan; i++) {
+        const span_t *sp = &st->spans[i];
+        if (sp->kind == SK_TEXT) {
+            size_t s = sp->off > a ? sp->off : a;
+            size_t e = sp->off + sp->len < b ? sp->off + sp->len : b;
+            if (s < e)
+                one_line(o, st->text + s, e - s);
+            at = sp->off + sp->len;
+            continue;
+        }
+        if (sp->kind == SK_RUBY || at < a || at >= b)
+            continue;
+        if (sp->kind == SK_LITERAL) {
+            one_line(o, st->lit + sp->off, sp->len);
+            continue;
+        }
+        uint32_t k = i + 1; /* a break: only before more text in range */
+        while (k < bk->span0 + bk->nspan && st->spans[k].kind != SK_TEXT)
+            k++;
+        if (k < bk->span0 + bk->nspan && st->spans[k].off < b)
+            buf_addc(o, ' ');
+    }
+}
+
+/* Text [a, b) of the document as one_line shows it, added to o; of an
+ * Aozora text only what is shown of it (its pieces: no reading, no
+ * annotation); of a Markdown block (bk, when it has spans) its shown text. */
+static void shown_line(buf_t *o, const structure_t *st, const block_t *bk, const char *t,
+                       size_t a, size_t b)
+{
+    if (bk && bk->nspan) {
+        shown_spans(o, st, bk, a, b);
+        return;
+    }
     if (!st || !st->pieces) {
-        one_line(out, t + a, b - a);
+        one_line(o, t + a, b - a);
         return;
     }
     size_t lo = 0, hi = st->npieces; /* the first piece that ends after a */
@@ -107,13 +144,58 @@ static void shown_line(FILE *out, const structure_t *st, const char *t, size_t a
         any = 1;
         if (p->p != t + p->src) { /* in place of an annotation: whole */
             if (p->src >= a && p->src < b)
-                one_line(out, p->p, p->n);
+                one_line(o, p->p, p->n);
             continue;
         }
         size_t s = p->src > a ? p->src : a, e = p->src + p->n < b ? p->src + p->n : b;
         if (s < e)
-            one_line(out, t + s, e - s);
+            one_line(o, t + s, e - s);
     }
+}
+
+/* The context [ca, cb) around the match [ma, mb) as the reader shows it:
+ * into three parts, before, the match, after (the source line, raw, when
+ * the match is in no shown text: inside markup, a link's address). A
+ * Markdown block's context is cut from its line as shown (markup does not
+ * count): cut_l, cut_r are set again. */
+static void shown_context(buf_t part[3], const structure_t *st, const char *t, size_t len,
+                          size_t ca, size_t ma, size_t mb, size_t cb, int *cut_l, int *cut_r)
+{
+    block_t bk, *bp = NULL;
+    st_cursor_t c;
+    if (st->markdown && !st->pieces && st_at(st, ma, &c, &bk) && bk.nspan && bk.start <= ma &&
+        ma < bk.end)
+        bp = &bk;
+    for (int k = 0; k < 3; k++)
+        part[k].n = 0;
+    shown_line(&part[1], st, bp, t, ma, mb);
+    if (bp && !part[1].n) { /* not shown: the source as it is */
+        bp = NULL;
+        shown_line(&part[1], st, bp, t, ma, mb);
+    }
+    if (!bp) {
+        shown_line(&part[0], st, bp, t, ca, ma);
+        shown_line(&part[2], st, bp, t, mb, cb);
+        return;
+    }
+    size_t ls = ma, le = mb; /* the whole line, shown, then cut */
+    while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r')
+        ls--;
+    while (le < len && t[le] != '\n' && t[le] != '\r')
+        le++;
+    shown_line(&part[0], st, bp, t, ls, ma);
+    shown_line(&part[2], st, bp, t, mb, le);
+    size_t s = text_skip_blanks(part[0].p ? part[0].p : "", 0, part[0].n);
+    buf_t all = {0};
+    buf_add(&all, part[0].p + s, part[0].n - s);
+    size_t a = all.n, b = a + part[1].n;
+    buf_add(&all, part[1].p, part[1].n);
+    buf_add(&all, part[2].p, part[2].n);
+    context(all.p, all.n, a, b, &ca, &cb, cut_l, cut_r);
+    part[0].n = part[2].n = 0;
+    buf_add(&part[0], all.p + ca, a - ca);
+    buf_add(&part[2], all.p + b, cb - b);
+    buf_free(&all);
 }
 
 /* Search one document; returns its match count, or -1 on an error. J:
@@ -152,7 +234,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     long count = 0;
     size_t line = 1, line_at = 0, from = 0;
     match_t m;
-    buf_t sec = {0};
+    buf_t sec = {0}, part[3] = {{0}};
     errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
     while (search_find(&S, Q, from, 1, &m)) {
         count++;
@@ -171,6 +253,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         size_t ca, cb;
         int cl, cr;
         context(d.text, d.len, m.a, m.b, &ca, &cb, &cl, &cr);
+        shown_context(part, &st, d.text, d.len, ca, m.a, m.b, cb, &cl, &cr);
         if (J) {
             json_object(J, JSON_INLINE);
             json_key(J, "file");
@@ -186,7 +269,9 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
             json_key(J, "match");
             json_str(J, d.text + m.a, m.b - m.a);
             json_key(J, "context");
-            json_str(J, d.text + ca, cb - ca);
+            buf_add(&part[0], part[1].p, part[1].n);
+            buf_add(&part[0], part[2].p, part[2].n);
+            json_str(J, part[0].p, part[0].n);
             json_end(J);
             continue;
         }
@@ -196,13 +281,13 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         fputs(": ", out);
         if (cl)
             fputs("…", out);
-        shown_line(out, &st, d.text, ca, m.a);
+        report_safe(out, part[0].p, part[0].n);
         if (o->color)
             fputs("\x1b[1;31m", out);
-        shown_line(out, &st, d.text, m.a, m.b);
+        report_safe(out, part[1].p, part[1].n);
         if (o->color)
             fputs("\x1b[0m", out);
-        shown_line(out, &st, d.text, m.b, cb);
+        report_safe(out, part[2].p, part[2].n);
         if (cr)
             fputs("…", out);
         putc('\n', out);
@@ -222,6 +307,8 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         fprintf(out, "%ld\n", count);
     }
     buf_free(&sec);
+    for (int k = 0; k < 3; k++)
+        buf_free(&part[k]);
     search_free(&S);
     if (have_st)
         st_free(&st);

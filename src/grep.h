@@ -3,9 +3,11 @@
  * Contract: searches each FILE, and the .txt/.md/.markdown files under
  * each DIR (files), with the search module (folded unless SEARCH_EXACT;
  * SEARCH_REGEX for -E), and prints `path:line:section: …context…` per
- * match: the context is the match's line cut at grapheme boundaries about
- * 20 characters either side, terminal-safe, the match in bold red when
- * colour is on; -c prints counts (`path:N` for several files), --json an
+ * match (the section field empty before the first section, never left
+ * out): the context is the match's line as the reader shows it (Markdown
+ * and HTML markup, block-quote markers, Aozora readings left out) cut at
+ * grapheme boundaries about 20 characters either side, terminal-safe,
+ * the match in bold red when colour is on; -c prints counts (`path:N` for several files), --json an
  * array of {file, line, offset, end, section, match, context} (or {file,
  * count}). Returns grep's exit status: 0 something matched, 1 nothing did,
  * 2 an error (a file that cannot be read, an invalid regex); write

@@ -302,6 +302,17 @@ run --grep '价格，访谈还' samples/essay.md
 case "$out" in "samples/essay.md:14:"*"的价格， 访谈还停在"*) ok ;; *) bad "grep across a soft line break: $out" ;; esac
 printf '价格，\n访谈还停在第二段。\n' >"$T/plain.txt"
 run --grep -c '价格，访谈还' "$T/plain.txt"; eq "plain text: no match across lines" "$out" 0
+# the context as the reader shows it (issue 16): no Markdown markup, no
+# block-quote '> '; the section field is always there, empty outside sections
+printf '# 题目\n\n> 引用里的创新在这里\n\n## 一、开头\n\n**记者：** 关于*创新*的问题\n\n[创新](https://example.com) 与 a &amp; b 创新\n' >"$T/shown.md"
+run --grep 创新 "$T/shown.md"
+eq "grep shown: quote, no section" "$(sed -n 1p <<<"$out")" "$T/shown.md:3:: 引用里的创新在这里"
+eq "grep shown: markup left out" "$(sed -n 2p <<<"$out")" "$T/shown.md:7:一、开头: 记者： 关于创新的问题"
+eq "grep shown: link text, entity" "$(sed -n 3,4p <<<"$out")" "$T/shown.md:9:一、开头: 创新 与 a & b 创新
+$T/shown.md:9:一、开头: 创新 与 a & b 创新"
+case "$("$JUAN" --grep --json 创新 "$T/shown.md")" in
+    *'"section": "", "match": "创新", "context": "引用里的创新在这里"}'*'"section": "一、开头", "match": "创新", "context": "记者： 关于创新的问题"}'*) ok ;;
+    *) bad "grep --json: the context as shown" ;; esac
 run --grep nosuchthing samples; eq "grep nothing rc" "$rc" 1; eq "grep nothing out" "$out" ""
 run --grep -E 'a(b' samples; eq "grep bad regex rc" "$rc" 2
 eq "grep bad regex msg" "$err" "juan: invalid regex: missing closing parenthesis (at 3)"
