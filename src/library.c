@@ -1,8 +1,11 @@
 /* library: the documents under a directory, or those read before, with
  * title, size, progress and last-read time; Enter reads one in the reader
- * (q comes back), / filters, d forgets one's memory, q quits. */
+ * (q comes back), / filters (folded as search folds, narrowing the list
+ * as it is typed; Esc clears it), d forgets one's memory, q quits. */
 #include "files.h"
+#include "keys.h"
 #include "listw.h"
+#include "norm.h"
 #include "reader.h"
 #include "term.h"
 #include "text.h"
@@ -22,6 +25,7 @@ enum { TITLE_PREFIX = 16 << 10 };
 typedef struct {
     char *path;     /* as shown and opened */
     char *title;    /* display bytes */
+    char *key;      /* title and path folded as search folds: the filter's */
     size_t size;
     double percent; /* -1: never read */
     long long last_read;
@@ -36,6 +40,7 @@ typedef struct {
     int *shown;      /* indices passing the filter */
     int nshown;
     char *filter;
+    int sel;         /* the selected entry */
     char head[1024]; /* the title line */
 } library_t;
 
@@ -80,6 +85,37 @@ static void file_name(const tui_opts_t *o, const char *path, buf_t *t)
         buf_adds(t, path_base(path));
 }
 
+/* s[0..n) folded as search folds it (case, width, traditional →
+ * simplified unless --no-tc-sc; bytes as they are with --exact) */
+static char *lib_fold(const library_t *L, const char *s, size_t n)
+{
+    int fl = L->T->o->search_flags;
+    if (fl & SEARCH_EXACT) {
+        char *r = xmalloc(n + 1);
+        memcpy(r, s, n);
+        r[n] = 0;
+        return r;
+    }
+    norm_t N;
+    norm_init(&N, fl & SEARCH_NO_TCSC ? 0 : NORM_TCSC);
+    norm_add(&N, s, n, 0);
+    buf_add(&N.out, "", 0);
+    char *r = xstrdup(N.out.p);
+    norm_free(&N);
+    return r;
+}
+
+/* The entries whose title or path holds f[0..n), folded: L->shown. */
+static void lib_filter(library_t *L, const char *f, size_t n)
+{
+    char *ff = n ? lib_fold(L, f, n) : NULL;
+    L->nshown = 0;
+    for (size_t i = 0; i < L->n; i++)
+        if (!ff || !*ff || strstr(L->v[i].key, ff))
+            L->shown[L->nshown++] = (int)i;
+    free(ff);
+}
+
 static void lib_add(library_t *L, const char *path, const docinfo_t *info)
 {
     grow(&L->v, &L->cap, L->n + 1, sizeof *L->v);
@@ -102,6 +138,9 @@ static void lib_add(library_t *L, const char *path, const docinfo_t *info)
         buf_adds(&t, path_base(path));
     text_sanitize(&s, t.p, t.n);
     e->title = s.p;
+    buf_addc(&t, '\n');
+    buf_adds(&t, path);
+    e->key = lib_fold(L, t.p, t.n);
     buf_free(&t);
 }
 
@@ -110,6 +149,7 @@ static void lib_free(library_t *L)
     for (size_t i = 0; i < L->n; i++) {
         free(L->v[i].path);
         free(L->v[i].title);
+        free(L->v[i].key);
     }
     free(L->v);
     free(L->shown);
@@ -140,13 +180,7 @@ static void lib_load(library_t *L)
         free(v);
     }
     L->shown = xmalloc((L->n + 1) * sizeof *L->shown);
-    L->nshown = 0;
-    for (size_t i = 0; i < L->n; i++) {
-        const libent_t *e = &L->v[i];
-        if (!L->filter || !*L->filter || strstr(e->title, L->filter) ||
-            strstr(e->path, L->filter))
-            L->shown[L->nshown++] = (int)i;
-    }
+    lib_filter(L, L->filter ? L->filter : "", L->filter ? strlen(L->filter) : 0);
 }
 
 static void ago(long long t, char *out, size_t n)
@@ -192,14 +226,24 @@ static void lib_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     snprintf(right, rn, "%s  %s  %s  %s", e->missing ? "missing" : size, prog, when, "");
 }
 
-/* Behind a prompt: the title line. */
+static void lib_resize(void *ctx);
+
+/* Behind a prompt: the list, narrowed by the filter as it is typed (the
+ * filter prompt), or as it is (a question about one entry). */
 static void lib_draw(void *ctx, const char *s, size_t n)
 {
-    const library_t *L = ctx;
+    library_t *L = ctx;
+    if (s)
+        lib_filter(L, s, n);
+    list_t list = {.title = L->head, .n = L->nshown, .sel = L->sel, .mark = -1,
+                   .item = lib_item, .resize = lib_resize, .ctx = L};
+    list_show(&list);
+}
+
+static void lib_draw_fixed(void *ctx, const char *s, size_t n)
+{
     (void)s, (void)n;
-    erase();
-    draw_bytes(0, 0, COLS - 1, L->head, strlen(L->head), A_BOLD, 0);
-    refresh();
+    lib_draw(ctx, NULL, 0);
 }
 
 static void lib_resize(void *ctx)
@@ -208,9 +252,9 @@ static void lib_resize(void *ctx)
     tui_geometry(T, T->width);
 }
 
-static char *lib_prompt(library_t *L, const char *label)
+static char *lib_prompt(library_t *L, const char *label, int filter)
 {
-    prompt_t P = {.draw = lib_draw, .resize = lib_resize, .ctx = L};
+    prompt_t P = {.draw = filter ? lib_draw : lib_draw_fixed, .resize = lib_resize, .ctx = L};
     return prompt_read(&P, label);
 }
 
@@ -219,7 +263,7 @@ static void lib_forget(library_t *L, const libent_t *e)
 {
     char q[600];
     snprintf(q, sizeof q, "forget %s? (y/n) ", e->title);
-    char *yes = lib_prompt(L, q);
+    char *yes = lib_prompt(L, q, 0);
     if (yes && (yes[0] == 'y' || yes[0] == 'Y')) {
         docinfo_t info;
         if (mem_lookup(L->T->S, e->path, &info) == 0)
@@ -282,29 +326,40 @@ int tui_library(const char *dir, const tui_opts_t *o)
             buf_adds(&f, "  filter: ");
             text_sanitize(&f, L.filter, strlen(L.filter));
         }
-        snprintf(L.head, sizeof L.head, "%s%s: Enter reads, / filters, d forgets, q quits%s",
-                 dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "", f.p);
+        int filtered = L.filter && *L.filter;
+        snprintf(L.head, sizeof L.head, "%s%s%s: Enter reads, / filters, d forgets, %s",
+                 dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "", f.p,
+                 filtered ? "Esc clears the filter" : "q quits");
         buf_free(&f);
         if (T->msg[0]) { /* a warning or a message: on the title line */
             size_t k = strlen(L.head);
             snprintf(L.head + k, sizeof L.head - k, "  [%.300s]", T->msg);
             T->msg[0] = 0;
         }
-        list_t list = {.title = L.head, .n = L.nshown, .sel = sel, .mark = -1, .keys = "/d",
+        static const char keys_esc[] = {'/', 'd', K_ESC, 0};
+        list_t list = {.title = L.head, .n = L.nshown, .sel = sel, .mark = -1,
+                       .keys = filtered ? keys_esc : "/d",
                        .item = lib_item, .resize = lib_resize, .ctx = &L};
         int key = 0;
         int k = list_run(&list, &key);
         if (term_quit || (k < 0 && key == 0))
             break;
-        sel = list.sel;
-        if (key == '/') {
-            char *f = lib_prompt(&L, "filter: ");
+        sel = L.sel = list.sel;
+        if (key == K_ESC) { /* the filter cleared, the list whole again */
+            free(L.filter);
+            L.filter = NULL;
+            lib_filter(&L, "", 0);
+            sel = 0;
+        } else if (key == '/') {
+            L.sel = 0;
+            char *f = lib_prompt(&L, "filter: ", 1);
             if (f) {
                 free(L.filter);
                 L.filter = f;
-                lib_load(&L);
-                sel = 0;
             }
+            /* (Esc: the filter as it was) */
+            lib_filter(&L, L.filter ? L.filter : "", L.filter ? strlen(L.filter) : 0);
+            sel = 0;
         } else if (key == 'd') {
             lib_forget(&L, &L.v[L.shown[k]]);
         } else if (lib_read(&L, &L.v[L.shown[k]])) {

@@ -78,7 +78,13 @@ int list_run(list_t *L, int *key_out)
         case K_LF:
         case FN(KEY_ENTER):
             return L->n ? L->sel : -1;
-        case K_ESC:
+        case K_ESC: /* (one of keys: chosen, list empty or not) */
+            if (L->keys && strchr(L->keys, K_ESC)) {
+                if (key_out)
+                    *key_out = K_ESC;
+                return L->sel;
+            }
+            return -1;
         case 'q':
             return -1;
         case FN(KEY_RESIZE):
@@ -97,4 +103,12 @@ int list_run(list_t *L, int *key_out)
         if (L->sel < 0)
             L->sel = 0;
     }
+}
+
+void list_show(list_t *L)
+{
+    int h = LINES - 2 > 1 ? LINES - 2 : 1;
+    if (L->sel >= L->n)
+        L->sel = L->n ? L->n - 1 : 0;
+    list_draw(L, L->sel >= h ? L->sel - h + 1 : 0, h);
 }

@@ -25,5 +25,9 @@ typedef struct {
 } list_t;
 
 int list_run(list_t *L, int *key);
+/* Esc among L->keys: Esc chooses (*key = K_ESC, even in an empty list)
+ * instead of leaving. list_show() draws the list once, as list_run would
+ * (what a prompt over the list shows behind it). */
+void list_show(list_t *L);
 
 #endif

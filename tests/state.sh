@@ -143,6 +143,20 @@ wait_for "Library of" && ok || bad "lib2: the library"
 [[ "$(screen | grep fm.md)" == *"前言：关于这本书"* ]] && ok || bad "front matter: its title"
 [[ "$(screen | grep plain.txt)" == *"第一行就是正文"* ]] && ok || bad "no title: the first line"
 quit
+# the filter (issue 16): folds like search, narrows as it is typed, Esc clears it
+printf '记者：你好。\n\n受访者：你好。\n' >"$T/lib2/訪談-繁體.txt"
+run 100 20 "$T/lib2"
+wait_for "訪談-繁體.txt" && ok || bad "filter: the traditional file name listed"
+keys /; text "访谈"
+wait_for "filter: 访谈" && poll absent "plain.txt" && shows "訪談-繁體.txt" && ok ||
+    bad "filter: narrows as it is typed, folded (访谈 finds 訪談)"
+keys Enter; wait_for "filter: 访谈" 0 && has "訪談-繁體.txt" && ! has "plain.txt" && ok || bad "filter: kept on Enter"
+keys /; text "雨天与旧"; wait_for "b5.txt" && ! has "訪談-繁體.txt" && ok || bad "filter: a traditional title by its simplified form"
+keys Escape; wait_for "filter: 访谈" 0 && has "訪談-繁體.txt" && ok || bad "filter: Esc in the prompt keeps the filter as it was"
+keys Escape; poll absent "filter: 访谈" 0 && wait_for "plain.txt" && ok || bad "filter: Esc clears it"
+[ ! -s "$T/rc" ] && has "Library of" && ok || bad "filter: Esc with a filter does not quit"
+keys Escape; poll test -s "$T/rc" && ok || bad "Esc without a filter quits"
+rm "$T/lib2/訪談-繁體.txt"
 
 # ---- a large file (hashed on a thread): resumed once its identity is known
 for i in $(seq 800); do cat samples/interview.txt; done >"$T/big.txt"
