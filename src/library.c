@@ -198,21 +198,78 @@ static void ago(long long t, char *out, size_t n)
         snprintf(out, n, "%lld d ago", d / 86400);
 }
 
+/* s[0..n) (display bytes) in at most w cells: whole, or cut at its end
+ * with "…" (whole characters). */
+static void fit_end(buf_t *o, const char *s, size_t n, size_t w)
+{
+    if (text_width(s, n) <= w) {
+        buf_add(o, s, n);
+        return;
+    }
+    size_t i = 0, cw = 0;
+    while (i < n && w) {
+        uint32_t c;
+        int k = text_decode(s + i, n - i, &c);
+        int cwid = text_cp_width(c);
+        cwid = cwid < 0 ? 0 : cwid;
+        if (cw + (size_t)cwid + 1 > w)
+            break;
+        cw += (size_t)cwid;
+        i += (size_t)k;
+    }
+    buf_add(o, s, i);
+    if (w)
+        buf_adds(o, "…");
+}
+
+/* The fewest cells a path is shown in: its file name after "…/" (or the
+ * path itself, when shorter). */
+static size_t path_min(const char *p)
+{
+    size_t n = strlen(p), pw = text_width(p, n);
+    const char *b = strrchr(p, '/');
+    size_t bw = b ? 2 + text_width(b + 1, strlen(b + 1)) : pw;
+    return bw < pw ? bw : pw;
+}
+
+/* Path p (display bytes) in at most w cells, cut in the middle so that
+ * its first component and its file name stay: "~/…/访谈/梁文锋专访.txt";
+ * "…/梁文锋专访.txt" when only the name fits; the name cut at its end
+ * when not even it does. */
+static void fit_path(buf_t *o, const char *p, size_t w)
+{
+    size_t n = strlen(p);
+    if (text_width(p, n) <= w) {
+        buf_add(o, p, n);
+        return;
+    }
+    const char *base = strrchr(p, '/');
+    if (!base) {
+        fit_end(o, p, n, w);
+        return;
+    }
+    const char *head = strchr(p + 1, '/'); /* "~/", "/usr/", "dir/" */
+    size_t hw = head ? text_width(p, (size_t)(head - p) + 1) : 0;
+    for (const char *q = head ? strchr(head + 1, '/') : NULL; q && q <= base;
+         q = strchr(q + 1, '/'))
+        if (hw + 1 + text_width(q, strlen(q)) <= w) { /* the longest tail that fits */
+            buf_add(o, p, (size_t)(head - p) + 1);
+            buf_adds(o, "…");
+            buf_adds(o, q);
+            return;
+        }
+    if (w >= path_min(p)) {
+        buf_adds(o, "…");
+        buf_adds(o, base);
+        return;
+    }
+    fit_end(o, base + 1, strlen(base + 1), w);
+}
+
 static void lib_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
 {
     const library_t *L = ctx;
     const libent_t *e = &L->v[L->shown[i]];
-    buf_adds(left, e->title);
-    buf_adds(left, "  ");
-    /* under DIR: the path from there */
-    const char *p = e->path;
-    size_t dl = L->dir ? strlen(L->dir) : 0;
-    if (dl && !strncmp(p, L->dir, dl)) {
-        p += dl;
-        while (*p == '/')
-            p++;
-    }
-    text_sanitize(left, p, strlen(p));
     char when[32], size[32], prog[16];
     ago(e->last_read, when, sizeof when);
     if (e->size >= 1 << 20)
@@ -224,6 +281,44 @@ static void lib_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     else
         snprintf(prog, sizeof prog, "  - ");
     snprintf(right, rn, "%s  %s  %s  %s", e->missing ? "missing" : size, prog, when, "");
+    /* under DIR: the path from there; else under the home directory: ~/ */
+    const char *p = e->path, *home = getenv("HOME");
+    size_t dl = L->dir ? strlen(L->dir) : 0, hl = home ? strlen(home) : 0;
+    buf_t path = {0};
+    buf_add(&path, "", 0);
+    if (dl && !strncmp(p, L->dir, dl)) {
+        p += dl;
+        while (*p == '/')
+            p++;
+    } else if (hl > 1 && !strncmp(p, home, hl) && p[hl] == '/') {
+        buf_adds(&path, "~");
+        p += hl;
+    }
+    text_sanitize(&path, p, strlen(p));
+    /* the columns list_run leaves the left part: the title and the path
+       share them, the path cut in the middle, its file name kept */
+    int avail = COLS - 3 - (int)strlen(right);
+    size_t w = avail > 0 ? (size_t)avail : 0;
+    size_t tw = text_width(e->title, strlen(e->title)), pw = text_width(path.p, path.n);
+    if (tw + 2 + pw <= w) {
+        buf_adds(left, e->title);
+        buf_adds(left, "  ");
+        buf_add(left, path.p, path.n);
+    } else {
+        /* the path's: what the title leaves, at least half, at least
+           the file name */
+        size_t pm = path_min(path.p), pb = w > tw + 2 ? w - tw - 2 : 0;
+        pb = pb > w / 2 ? pb : w / 2;
+        pb = pb > pm ? pb : pm;
+        pb = pb < w ? pb : w;
+        size_t tb = w > pb + 2 ? w - pb - 2 : 0; /* the title's */
+        if (tb) {
+            fit_end(left, e->title, strlen(e->title), tb);
+            buf_adds(left, "  ");
+        }
+        fit_path(left, path.p, pb);
+    }
+    buf_free(&path);
 }
 
 static void lib_resize(void *ctx);

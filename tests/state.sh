@@ -157,6 +157,20 @@ keys Escape; poll absent "filter: 访谈" 0 && wait_for "plain.txt" && ok || bad
 [ ! -s "$T/rc" ] && has "Library of" && ok || bad "filter: Esc with a filter does not quit"
 keys Escape; poll test -s "$T/rc" && ok || bad "Esc without a filter quits"
 rm "$T/lib2/訪談-繁體.txt"
+# paths cut in the middle, the file name kept (issue 16): under DIR, and ~/ in bare juan
+d3="$T/home/文档/一二三四五六七八九十/abcdefghijklmnopqrst/访谈"
+mkdir -p "$d3"
+printf '这是一段很长很长的标题文字，用来占满整行的宽度。\n\n正文。\n' >"$d3/梁文锋专访.txt"
+run 80 12 "$T/home"
+wait_for "梁文锋专访.txt" && ok || bad "a long path: the file name shown"
+[[ "$(screen | grep 梁文锋专访)" == *"文档/…/访谈/梁文锋专访.txt"* ]] && ok || bad "a long path: cut in the middle"
+keys Enter; wait_for "%"; keys q; wait_for "Library of"; quit
+HOME="$T/home" run 80 12
+wait_for "~/…/访谈/梁文锋专访.txt" && ok || bad "bare juan: ~/…/访谈/梁文锋专访.txt"
+quit
+HOME="$T/home" run 160 12
+wait_for "~/文档/一二三四五六七八九十/abcdefghijklmnopqrst/访谈/梁文锋专访.txt" && ok || bad "wide: the whole path"
+quit
 
 # ---- a large file (hashed on a thread): resumed once its identity is known
 for i in $(seq 800); do cat samples/interview.txt; done >"$T/big.txt"
