@@ -323,6 +323,15 @@ static void lib_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
 
 static void lib_resize(void *ctx);
 
+/* What an empty list says: how to fill it, or that the filter hides all. */
+static const char *lib_empty(const library_t *L)
+{
+    if (L->n)
+        return "nothing matches the filter (Esc clears it)";
+    return L->dir ? "no documents here (.txt .md .markdown .html .htm .xhtml)"
+                  : "no documents yet: juan FILE or juan DIR";
+}
+
 /* Behind a prompt: the list, narrowed by the filter as it is typed (the
  * filter prompt), or as it is (a question about one entry). */
 static void lib_draw(void *ctx, const char *s, size_t n)
@@ -331,7 +340,7 @@ static void lib_draw(void *ctx, const char *s, size_t n)
     if (s)
         lib_filter(L, s, n);
     list_t list = {.title = L->head, .n = L->nshown, .sel = L->sel, .mark = -1,
-                   .item = lib_item, .resize = lib_resize, .ctx = L};
+                   .item = lib_item, .resize = lib_resize, .ctx = L, .empty = lib_empty(L)};
     list_show(&list);
 }
 
@@ -433,7 +442,7 @@ int tui_library(const char *dir, const tui_opts_t *o)
         }
         static const char keys_esc[] = {'/', 'd', K_ESC, 0};
         list_t list = {.title = L.head, .n = L.nshown, .sel = sel, .mark = -1,
-                       .keys = filtered ? keys_esc : "/d",
+                       .keys = filtered ? keys_esc : "/d", .empty = lib_empty(&L),
                        .item = lib_item, .resize = lib_resize, .ctx = &L};
         int key = 0;
         int k = list_run(&list, &key);

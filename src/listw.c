@@ -25,8 +25,10 @@ static void list_draw(list_t *L, int first, int h)
             draw_bytes(y, COLS - 1 - rw, COLS - 1, right, (size_t)rw, a, 0);
     }
     buf_free(&left);
-    if (L->n == 0)
-        draw_bytes(1, 1, COLS - 1, "(none)", 6, A_DIM, 0);
+    if (L->n == 0) {
+        const char *e = L->empty ? L->empty : "(none)";
+        draw_bytes(1, 1, COLS - 1, e, strlen(e), A_DIM, 0);
+    }
     refresh();
 }
 

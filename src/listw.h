@@ -22,6 +22,7 @@ typedef struct {
     void (*item)(void *ctx, int i, buf_t *left, char *right, size_t rn);
     void (*resize)(void *ctx); /* the terminal changed size (NULL: nothing) */
     void *ctx;
+    const char *empty; /* what an empty list says (NULL: "(none)") */
 } list_t;
 
 int list_run(list_t *L, int *key);

@@ -157,6 +157,16 @@ keys Escape; poll absent "filter: 访谈" 0 && wait_for "plain.txt" && ok || bad
 [ ! -s "$T/rc" ] && has "Library of" && ok || bad "filter: Esc with a filter does not quit"
 keys Escape; poll test -s "$T/rc" && ok || bad "Esc without a filter quits"
 rm "$T/lib2/訪談-繁體.txt"
+# an empty library explains itself (issue 16)
+JUAN_STATE_DIR="$T/state.empty" run 100 12
+wait_for "no documents yet: juan FILE or juan DIR" && ok || bad "an empty first library: how to fill it"
+quit
+mkdir -p "$T/emptydir"
+run 100 12 "$T/emptydir"
+wait_for "no documents here" && ok || bad "an empty DIR: says so"
+keys /; text "zzz"; keys Enter
+wait_for "no documents here" && ok || bad "an empty DIR, filtered: still says so"
+quit
 # paths cut in the middle, the file name kept (issue 16): under DIR, and ~/ in bare juan
 d3="$T/home/文档/一二三四五六七八九十/abcdefghijklmnopqrst/访谈"
 mkdir -p "$d3"
