@@ -191,7 +191,7 @@ int nav_find(search_t *S, const structure_t *st, nav_query_t *Q, int only,
     for (;;) {
         int ok = search_find_within(S, &Q->q, from, bound, dir, m);
         while (ok && !nav_in_scope(st, Q, only, m->a))
-            ok = search_find_within(S, &Q->q, dir > 0 ? m->a + 1 : m->a, bound,
+            ok = search_find_within(S, &Q->q, dir > 0 ? m->b : m->a, bound,
                                     dir, m);
         if (ok)
             return 1;

@@ -260,6 +260,13 @@ keys /; text "@nobody x"; keys Enter; wait_for "no speaker named nobody" 23 && o
 keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的词语" 23 && ok || bad "not found message"
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
 keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
+# regex matches do not overlap: n goes from the end of the match, so two
+# matches and a third n wraps (it stepped through 00 张 and 0 张 before)
+printf '买了 100 张票。\n又买了 20 张。\n' >"$T/nums.txt"
+start 80 24 --color=never "$T/nums.txt"
+keys /; text "re:[0-9]+ 张"; keys Enter; wait_for "100 张"
+keys n; absent "search hit bottom" 23 && ok || bad "re: n goes to the second match, no wrap"
+keys n; wait_for "search hit bottom, continuing at top" 23 && ok || bad "re: n does not step through overlapping matches"
 
 # the search index is made in the background on opening, without a search
 start JUAN_CACHE_DIR="$T/cache.bg" 80 24 samples/traditional.txt
