@@ -170,7 +170,7 @@ static void search_go(tui_t *T, int dir)
     const page_t *P = &T->V.page;
     size_t pend = P->n ? P->v[P->n - 1].end : s, from = s;
     if (T->has_last && T->last.a >= s && T->last.a < pend + 1) /* on the screen */
-        from = dir > 0 ? T->last.a + 1 : T->last.a;
+        from = dir > 0 ? T->last.b : T->last.a; /* matches do not overlap */
     if (!T->lastq.q.q) { /* @NAME alone: its turns */
         const speaker_t *p = &T->st.speakers[T->lastq.speaker];
         long found = nav_next_offset(p->turn_offsets, p->turns, s, e, dir);

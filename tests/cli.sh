@@ -317,6 +317,24 @@ run --grep nosuchthing samples; eq "grep nothing rc" "$rc" 1; eq "grep nothing o
 run --grep -E 'a(b' samples; eq "grep bad regex rc" "$rc" 2
 eq "grep bad regex msg" "$err" "juan: invalid regex: missing closing parenthesis (at 3)"
 run --grep -E '陌生.?人' samples/traditional.txt; eq "grep -E rc" "$rc" 0
+# regex matches are leftmost-longest and do not overlap, as grep -o's
+printf '买了 100 张票，又 20 张。\nab abc 哈哈哈\n' >"$T/nums.txt"
+run --grep -c -E '[0-9]+ 张' "$T/nums.txt"; eq "grep -E: no overlapping matches" "$out" 2
+run --grep -c -E '[0-9]+' "$T/nums.txt"; eq "grep -E [0-9]+" "$out" 2
+run --grep -c 哈哈 "$T/nums.txt"; eq "grep: plain matches do not overlap" "$out" 1
+run --grep --json -E 'ab|abc' "$T/nums.txt"
+case "$out" in *'"match": "ab"'*'"match": "abc"'*) ok ;; *) bad "grep -E leftmost-longest: $out" ;; esac
+# ... counted as grep -oE counts them, byte for byte (--exact: no folding), for
+# ten patterns on the samples (and ../shared/corpus when it is there)
+pats=('[0-9]+' '[0-9]+ ?[张个年]' '[A-Za-z]+' '[a-z]+|[A-Z][a-z]*' '的|的确' '(哈|啊)+'
+    '[一二三四五六七八九十]+' '[，。]' '我|我们' '..')
+for f in samples/*.txt samples/*.md ../shared/corpus/*.txt; do
+    case $f in *big5* | *gb18030* | *aozora* | *'*'*) continue ;; esac # (Aozora: its readings are not the text)
+    for p in "${pats[@]}"; do
+        run --grep -c --exact -E "$p" "$f"
+        eq "grep -E '$p' $f as grep -oE" "$out" "$(grep -oE -- "$p" "$f" | wc -l)"
+    done
+done
 run --grep 陌生人 "$T/missing.txt" samples/traditional.txt; eq "grep error rc" "$rc" 2
 case "$out" in *"traditional.txt:9:"*) ok ;; *) bad "grep goes on after an error" ;; esac
 run --grep -c 陌生人 samples; case "$out" in *"samples/traditional.txt:"[1-9]*) ok ;; *) bad "grep DIR: $out" ;; esac

@@ -257,9 +257,24 @@ keys g /; text "@${names[1]}"; keys Enter
 expect_top "@NAME alone: ${names[1]}'s first turn" "${names[1]}"
 keys n; expect_top "n: ${names[1]}'s next turn" "${names[1]}"
 keys /; text "@nobody x"; keys Enter; wait_for "no speaker named nobody" 23 && ok || bad "@unknown"
+# @NAME folds like a query (遠 names 远) and a unique prefix is enough
+keys g; wait_top "沈知远：算力"; title=$(toprow)
+keys /; text "@沈知遠"; keys Enter
+expect_top "@NAME folded: 沈知远's first turn" "沈知远"
+poll top_not "$title" && absent "no speaker" 23 && ok || bad "@NAME folded: it moved"
+keys g; wait_top "沈知远：算力"; keys /; text "@${names[1]:0:1}"; keys Enter
+expect_top "@prefix: ${names[1]}'s first turn" "${names[1]}"
+poll top_not "$title" && absent "no speaker" 23 && ok || bad "@prefix: it moved"
 keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的词语" 23 && ok || bad "not found message"
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
 keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
+# regex matches do not overlap: n goes from the end of the match, so two
+# matches and a third n wraps (it stepped through 00 张 and 0 张 before)
+printf '买了 100 张票。\n又买了 20 张。\n' >"$T/nums.txt"
+start 80 24 --color=never "$T/nums.txt"
+keys /; text "re:[0-9]+ 张"; keys Enter; wait_for "100 张"
+keys n; absent "search hit bottom" 23 && ok || bad "re: n goes to the second match, no wrap"
+keys n; wait_for "search hit bottom, continuing at top" 23 && ok || bad "re: n does not step through overlapping matches"
 
 # the search index is made in the background on opening, without a search
 start JUAN_CACHE_DIR="$T/cache.bg" 80 24 samples/traditional.txt
