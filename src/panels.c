@@ -35,7 +35,7 @@ static void outline_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     st_heading_text(st, h, &t);
     text_sanitize(left, t.p, t.n);
     buf_free(&t);
-    snprintf(right, rn, "%3.0f%%", st->len ? h->start * 100.0 / (double)st->len : 0.0);
+    snprintf(right, rn, "%3d%%", anchor_percent(h->start, st->len));
 }
 
 void panel_outline(tui_t *T)

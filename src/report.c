@@ -80,7 +80,7 @@ void report_outline(const structure_t *st, const char *path, json_t *J, FILE *ou
     } else {
         if (title) {
             report_safe(out, title, tlen);
-            fprintf(out, "  %zu  %.0f%%\n", tline, pct(st, toff));
+            fprintf(out, "  %zu  %d%%\n", tline, anchor_percent(toff, st->len));
         }
         for (size_t i = h0; i < st->nheadings; i++) {
             const heading_t *h = &st->headings[i];
@@ -88,7 +88,7 @@ void report_outline(const structure_t *st, const char *path, json_t *J, FILE *ou
             for (int k = 0; k < h->level; k++)
                 fputs("  ", out);
             report_safe(out, hb.p, hb.n);
-            fprintf(out, "  %zu  %.0f%%\n", h->line, pct(st, h->start));
+            fprintf(out, "  %zu  %d%%\n", h->line, anchor_percent(h->start, st->len));
         }
     }
     buf_free(&t);

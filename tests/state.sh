@@ -298,4 +298,17 @@ run 40 12 "$T/q.txt"; keys B; wait_for "Bookmarks"
     bad "B at 40x12: rows [$(row 1)] [$(row 2)]"
 keys Escape; quit
 
+# ---- one percentage: the panel, --bookmarks, --outline and the status line
+# round alike; "resumed at" says what the indicator shows (issue 16: bug 9)
+pb=$("$JUAN" --bookmarks "$T/q.txt" | grep -oE '^半 +[0-9]+%' | grep -oE '[0-9]+%')
+run 40 12 "$T/q.txt"; keys B; wait_for "Bookmarks"
+[[ -n "$pb" && "$(row 2)" == " 半 "*" $pb  “"* ]] && ok || bad "B and --bookmarks: the same percent ($pb): [$(row 2)]"
+keys Escape; keys G; wait_for "100%" 11; quit
+run 40 12 "$T/q.txt"
+wait_for "resumed at" 11; [[ "$(row 11)" == *"resumed at 100%"* && "$(row 11)" == *" 100%"* ]] && ok ||
+    bad "resumed at the end: the message and the indicator agree: [$(row 11)]"
+quit
+printf '# 一\n\n%s\n\n# 二\n\n%s\n' "$(printf '甲%.0s' $(seq 100))" "$(printf '乙%.0s' $(seq 90))" >"$T/pc.md"
+[ "$("$JUAN" --outline "$T/pc.md" | tail -1)" = "  二  5  52%" ] && ok || bad "--outline rounds down: [$("$JUAN" --outline "$T/pc.md" | tail -1)]"
+
 done_tests
