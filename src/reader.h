@@ -62,6 +62,7 @@ typedef struct tui {
     int has_jump;
     int at_end;      /* placed by G: the last line stays at the bottom */
     char msg[512];   /* on the status line until the next key */
+    size_t resumed;  /* 1 + the offset resumed at, until said (drawn) */
     /* search */
     nav_query_t lastq; /* the last search */
     char *qtyped;      /* ... as typed */
@@ -100,6 +101,9 @@ int session_load(tui_t *T, int i, char *err, size_t errn);
 void session_unload(tui_t *T); /* saves the position */
 void session_learn(tui_t *T);  /* what the built structure tells: title, colours */
 void session_title(tui_t *T, buf_t *b); /* the title, or the file name */
+/* After a resume: "resumed at PCT% (§…)" on the status line (PCT: the
+ * percentage it shows); nothing otherwise. */
+void session_say_resumed(tui_t *T, int pct);
 void session_turns(tui_t *T);  /* T->turns (waits for the structure) */
 void session_save(tui_t *T, int force);
 /* Idle work: save the place now and then, start the search index, look at
