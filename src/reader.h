@@ -54,6 +54,7 @@ typedef struct tui {
     int width;       /* the reading column asked for (< and > change it) */
     int col, left, rows, sticky, too_small;
     int color;
+    int mouse;       /* wheel scrolling on (--mouse, W) */
     /* reading state */
     int focus, filter;
     size_t marks[26];
@@ -86,6 +87,7 @@ void tui_screen_end(SCREEN *scr, FILE *tty);
 /* Read the document loaded until q (or a signal); then put it away. */
 void tui_read(tui_t *T);
 void tui_geometry(tui_t *T, int width); /* after a resize or < > */
+void tui_mouse(tui_t *T); /* tell the terminal T->mouse (wheel reports or none) */
 void tui_go(tui_t *T, size_t off);      /* a jump ('' comes back) */
 void tui_top_range(tui_t *T, size_t *s, size_t *e); /* the top line */
 /* A line typed on the status line over the page (search: highlighting as
