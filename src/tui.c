@@ -571,7 +571,7 @@ static void reader(tui_t *T)
 {
     long count = -1;
     int pending = 0;
-    if (T->S && !T->msg[0] && store_first(T->S, "hinted"))
+    if (T->S && !T->msg[0] && !T->resumed && store_first(T->S, "hinted"))
         snprintf(T->msg, sizeof T->msg, "h: help"); /* the first opening ever */
     for (;;) {
         int had_time = rt_ready(T->rt);
