@@ -131,7 +131,7 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
      * CJK text, ASCII spaces before other text; it never leaves less than
      * 9 cells (the widest unit) for text */
     int indent = 0;
-    if (cs > start && o->indent > 0) {
+    if ((cs > start || (o->flags & LO_INDENT)) && o->indent > 0) {
         static const char ideo[] = "\u3000\u3000\u3000\u3000\u3000\u3000"
                                    "\u3000\u3000";
         static const char asc[] = "                ";

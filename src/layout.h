@@ -41,6 +41,8 @@ enum { RUBY_HIDE, RUBY_PAREN };
 enum {
     LO_VERBATIM = 1, /* keep leading blanks as they are (no indent) */
     LO_NOWRAP = 2,   /* one line; cut what does not fit (VL_CUT) */
+    LO_INDENT = 4,   /* indent it as an indented paragraph (a text that
+                        separates paragraphs by line breaks alone) */
 };
 
 enum {

@@ -295,6 +295,12 @@ static void plain_block(render_t *R, const block_t *b, int base_style, int hang)
 {
     layout_opts_t lo = *R->o;
     lo.flags = b->kind == BK_VERBATIM ? LO_VERBATIM : 0;
+    /* paragraphs run on (st_runs_on): each indented, as an e-book sets
+       them; not a turn, nor a piece after the first of a long line */
+    const char *t = R->st->text;
+    if (R->st->runon && b->kind == BK_PARA && !(b->flags & (BF_TURN | BF_CONT)) &&
+        (b->start == 0 || t[b->start - 1] == '\n' || t[b->start - 1] == '\r'))
+        lo.flags |= LO_INDENT;
     make_leads(R, b, hang);
     lo.lead1 = R->lead1w;
     lo.lead2 = R->lead2w;

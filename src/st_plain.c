@@ -4,6 +4,7 @@
  * the resolution left (see st_int.h). */
 #include "heuristics.h"
 #include "st_int.h"
+#include "utf8.h"
 #include "text.h"
 #include "util.h"
 
@@ -139,4 +140,36 @@ int stx_local_block(const structure_t *st, const para_t *p, int first,
     b->kind = fam == HF_NONE ? BK_PARA : BK_HEADING;
     b->level = fam == HF_NONE ? 0 : 1;
     return 1;
+}
+
+/* Lines of the first ST_RUNON_SAMPLE bytes: blank, indented, long. */
+enum { ST_RUNON_SAMPLE = 256 * 1024, ST_RUNON_LONG = 40 };
+
+int st_runs_on(const char *t, size_t len)
+{
+    size_t n = len < ST_RUNON_SAMPLE ? len : ST_RUNON_SAMPLE;
+    size_t blank = 0, indented = 0, lines = 0, longl = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t e = i;
+        while (e < n && t[e] != '\n' && t[e] != '\r')
+            e++;
+        if (e == n && n < len)
+            break; /* a line the sample cuts: left out */
+        size_t cs = text_skip_blanks(t, i, e);
+        if (cs == e) {
+            blank++;
+        } else {
+            lines++;
+            if (cs > i)
+                indented++;
+            size_t chars = 0;
+            for (size_t k = cs; k < e; k++)
+                chars += !utf8_is_cont((unsigned char)t[k]);
+            if (chars >= ST_RUNON_LONG)
+                longl++;
+        }
+        i = e + (e < n && t[e] == '\r' && e + 1 < n && t[e + 1] == '\n' ? 2 : 1);
+    }
+    return lines >= 4 && blank * 10 <= lines && indented * 10 <= lines && longl * 4 >= lines;
 }

@@ -78,6 +78,7 @@ static void build_start(structure_t *st, const char *text, size_t len,
         st->has_fm = 1;
     if (st->html) /* (blocks and spans as Markdown's) */
         st->markdown = 1;
+    st->runon = !st->markdown && !st->aozora && st_runs_on(text, len);
 }
 
 /* Scan with the format's front end, then resolve; stop: a background

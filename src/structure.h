@@ -127,6 +127,8 @@ typedef struct {
     int markdown;
     int aozora;             /* Aozora Bunko notation */
     int html;               /* an HTML document (markdown is set too) */
+    int runon;              /* plain text whose paragraphs are separated by
+                               line breaks alone (st_runs_on) */
     frontmatter_t fm;       /* fm.end == 0: none (Aozora: the header's
                                title and authors) */
     int has_fm;
@@ -161,6 +163,13 @@ int st_is_aozora(const char *text, size_t len, int format, const char *path);
  * not Markdown and whose path ends .html, .htm or .xhtml or that starts
  * with "<!DOCTYPE html" or "<html")? */
 int st_is_html(const char *text, size_t len, int format, const char *path);
+/* Does the plain text run its paragraphs on, separated only by line
+ * breaks? In its first 256 KiB: at least 4 lines, blank lines and
+ * indented ones (SP, TAB, U+3000 first) each at most a tenth of the
+ * others, and at least a quarter of the lines 40 characters or longer
+ * (prose, not a list or verse). Then the reader and --dump indent every
+ * paragraph (as --indent), the way a CJK e-book sets it. */
+int st_runs_on(const char *text, size_t len);
 /* Build the structure of text; format FMT_AUTO decides by `path`'s
  * ending (.md, .markdown) or leading front matter, then HTML (st_is_html),
  * then by the notation (st_is_aozora). */

@@ -542,5 +542,43 @@ if command -v script >/dev/null; then
     case "$out" in *"juan: cannot start the reader on terminal type 'no-such-terminal'; printing instead"*"深夜のサーバールーム"*) ok ;; *) bad "unknown terminal: message and text" ;; esac
 fi
 
+# paragraphs separated by line breaks alone (no blank lines, no indents)
+# are indented, as an e-book sets them (--dump and the reader alike); a
+# text with blank lines or indents between its paragraphs is shown as it was
+{
+    echo "山路很长，我们从清晨一直走到傍晚，沿途看见了许多从来没有见过的树和花，也听到了许多不知道名字的鸟在林子里叫。"
+    echo "到了山顶，风很大，大家都把外套裹紧了，站在石头上往下看，整个城市都变得很小，像一张摊开在桌上的旧地图。"
+    echo "下山的时候天已经黑了，我们打着手电筒一步一步地往下走，谁也没有说话，只听见脚踩在落叶上的沙沙声。"
+    echo "回到家里，我把那天拍的照片一张一张地翻看，才发现最好看的一张，是同伴在山腰上随手替我拍下的背影。"
+} >"$T/runon.txt"
+run --dump -w 40 "$T/runon.txt"
+eq "run-on paragraphs: each indented" "$(grep -c '^　　' <<<"$out")" 4
+eq "run-on paragraphs: the indent is --indent's" "$(grep -c '^　　[^　]' <<<"$out")" 4
+run --dump -w 40 --indent=0 "$T/runon.txt"
+eq "run-on paragraphs: --indent=0 indents none" "$(grep -c '^　' <<<"$out")" 0
+run --dump -w 40 --indent=1 "$T/runon.txt"
+eq "run-on paragraphs: --indent=1" "$(grep -c '^　[^　]' <<<"$out")" 4
+sed 'G' "$T/runon.txt" >"$T/blanks.txt"
+run --dump -w 40 "$T/blanks.txt"
+eq "blank lines between paragraphs: no indent added" "$(grep -c '^　' <<<"$out")" 0
+{ head -1 "$T/runon.txt"; tail -n +2 "$T/runon.txt" | sed 's/^/　　/'; } >"$T/indented.txt"
+run --dump -w 40 "$T/indented.txt"
+eq "indented paragraphs: only those indented" "$(grep -c '^　　' <<<"$out")" 3
+printf '%s\n' 一 二 三 四 五 六 >"$T/list.txt"
+run --dump -w 40 "$T/list.txt"
+eq "short lines (a list, verse): no indent added" "$(grep -c '^　' <<<"$out")" 0
+if [ -d ../shared/seeds ]; then
+    seed=$(ls ../shared/seeds/004_*.txt 2>/dev/null | head -1)
+    if [ -n "$seed" ]; then
+        run --dump -w 60 "$seed"
+        [ "$(grep -c '^　　' <<<"$out")" -ge 20 ] && ok || bad "seed 004: its paragraphs indented"
+    fi
+    # seed 000 separates its paragraphs by blank lines: nothing indented
+    for f in ../shared/seeds/000_*.txt; do
+        [ -f "$f" ] || continue
+        eq "seed 000: no indent added" "$("$JUAN" --dump -w 60 "$f" | grep -c '^　')" 0
+    done
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -191,6 +191,16 @@ keys q; wait_dead
 start JUAN_STATE_DIR="$T/fresh" 80 24 "$T/lines.txt"
 absent "h: help" 23 && ok || bad "h: help only the first time"
 
+# ---- paragraphs separated by line breaks alone: indented, as in --dump ---------
+for i in 1 2 3 4 5; do
+    echo "第${i}段：这一段文字没有空行也没有缩进，只靠换行和下一段分开，读起来容易连成一片，所以要像电子书那样缩进。"
+done >"$T/runon.txt"
+start 80 24 "$T/runon.txt"
+"$JUAN" --dump -w 72 "$T/runon.txt" | head -10 | sed 's/^/    /; s/ *$//' >"$T/want.runon"
+for i in $(seq 0 9); do row "$i"; done >"$T/got.runon"
+diff -q "$T/want.runon" "$T/got.runon" >/dev/null && [ "$(grep -c '^    　　第' "$T/got.runon")" = 5 ] && ok ||
+    { bad "run-on paragraphs: the reader indents them as --dump does"; diff "$T/want.runon" "$T/got.runon" | head; }
+
 # ---- sections and turns of the interview ------------------------------------
 start 80 24 samples/interview.txt
 mapfile -t heads < <("$JUAN" --outline samples/interview.txt | tail -n +2 | sed 's/^ *//; s/  [0-9]*  [0-9]*%$//')
