@@ -178,8 +178,10 @@ static void draw_status(tui_t *T, const pline_t *top)
     size_t off = top ? top->start : 0;
     int pct = T->V.page.at_end || T->st.len == 0 ? 100 : (int)(off * 100 / T->st.len);
     long left = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
+    char say[48];
+    rt_say(left, say, sizeof say);
     if (left >= 0)
-        snprintf(right, sizeof right, " %d%%  %ld min left ", pct, left);
+        snprintf(right, sizeof right, " %d%%  %s ", pct, say);
     else
         snprintf(right, sizeof right, " %d%% ", pct);
     if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
