@@ -220,6 +220,9 @@ static void draw_status(tui_t *T, const pline_t *top)
             buf_adds(&b, f);
         }
     }
+    /* a message that does not fit beside the right part has the row */
+    if (T->msg[0] && 1 + (int)text_width(b.p, b.n) > xmax - rw)
+        rw = xmax;
     int lmax = xmax - rw > 1 ? xmax - rw : xmax;
     draw_bytes(y, 1, lmax, b.p, b.n, A_REVERSE, 0);
     buf_free(&b);
