@@ -13,6 +13,8 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a)
     memset(a, 0, sizeof a->quote);
     if (off > st->len)
         off = st->len;
+    while (off > 0 && off < st->len && ((unsigned char)st->text[off] & 0xC0) == 0x80)
+        off--; /* the start of the character holding it */
     /* a blank line names the text after it */
     for (size_t k = 0; k < 256 && off < st->len; k++) {
         size_t n = text_skip_blanks(st->text, off, st->len);
@@ -90,4 +92,93 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
     pc = pc > 0 ? (pc < 100 ? pc : 100) : 0;
     size_t at = (size_t)(pc / 100.0 * (double)len);
     return at < len ? at : (len ? len - 1 : 0);
+}
+
+int anchor_percent(size_t off, size_t len)
+{
+    if (!len)
+        return 0;
+    if (off >= len)
+        return 100;
+    return (int)((double)off * 100.0 / (double)len);
+}
+
+/* Appending one line of at most max characters: blanks and breaks folded. */
+typedef struct {
+    buf_t *b;
+    size_t n, max;
+    int space; /* a blank is pending (written before the next character) */
+    int full;  /* max reached with more to come */
+} shown_t;
+
+/* Add s[0..n); 0 once full. */
+static int show_add(shown_t *S, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = text_decode(s + i, n - i, &cp);
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000) {
+            S->space = S->n > 0;
+        } else {
+            if (S->n >= S->max) {
+                S->full = 1;
+                return 0;
+            }
+            if (S->space)
+                buf_addc(S->b, ' ');
+            S->space = 0;
+            buf_add(S->b, s + i, (size_t)k);
+            S->n++;
+        }
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+int anchor_show(const structure_t *st, size_t off, size_t chars, buf_t *b)
+{
+    if (off > st->len)
+        off = st->len;
+    while (off > 0 && off < st->len && ((unsigned char)st->text[off] & 0xC0) == 0x80)
+        off--;
+    shown_t S = {.b = b, .max = chars};
+    st_cursor_t c;
+    block_t bk;
+    int ok = st_at(st, off, &c, &bk);
+    for (; ok && !S.full; ok = st_next(st, &c, &bk)) {
+        if (bk.kind == BK_BLANK || bk.kind == BK_RULE)
+            continue;
+        S.space = S.n > 0; /* between blocks */
+        if (bk.kind == BK_META) {
+            buf_t t = {0};
+            if (st_title(st, &t))
+                show_add(&S, t.p, t.n);
+            buf_free(&t);
+            continue;
+        }
+        if (!bk.nspan) {
+            size_t s = bk.start > off ? bk.start : off;
+            if (s < bk.end)
+                show_add(&S, st->text + s, bk.end - s);
+            continue;
+        }
+        for (uint32_t i = bk.span0; i < bk.span0 + bk.nspan && !S.full; i++) {
+            const span_t *sp = &st->spans[i];
+            if (sp->kind == SK_TEXT) {
+                size_t s = sp->off, e = (size_t)sp->off + sp->len;
+                if (e <= off)
+                    continue;
+                s = s > off ? s : off;
+                show_add(&S, st->text + s, e - s);
+            } else if (sp->kind == SK_LITERAL) {
+                if (S.n || bk.start >= off)
+                    show_add(&S, st->lit + sp->off, sp->len);
+            } else if (sp->kind != SK_RUBY && S.n) {
+                S.space = 1;
+            }
+        }
+    }
+    if (!b->p)
+        buf_add(b, "", 0);
+    return S.full;
 }

@@ -18,4 +18,15 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a);
 /* Returns the offset; *exact is 1 when the quote was where it was. */
 size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact);
 
+/* The text the reader shows from byte off on, as one line, appended to b
+ * (raw UTF-8: the caller sanitises it): from the start of the character
+ * holding off, at most chars characters, Markdown's markup and front
+ * matter's source left out (front matter: its title, as the title block
+ * shows it), line breaks and runs of blanks as one space, blank lines and
+ * rules skipped. Returns 1 when the text goes on after it (it was cut). */
+int anchor_show(const structure_t *st, size_t off, size_t chars, buf_t *b);
+/* The one percentage shown for byte off of len (rounded down: 100 only at
+ * the end). */
+int anchor_percent(size_t off, size_t len);
+
 #endif

@@ -1,4 +1,5 @@
 #include "draw.h"
+#include "anchor.h"
 #include "reader.h"
 #include "text.h"
 #include "util.h"
@@ -176,7 +177,8 @@ static void draw_status(tui_t *T, const pline_t *top)
     mvhline(y, 0, ' ', COLS - 1);
     char right[160];
     size_t off = top ? top->start : 0;
-    int pct = T->V.page.at_end || T->st.len == 0 ? 100 : (int)(off * 100 / T->st.len);
+    int pct = T->V.page.at_end ? 100 : anchor_percent(off, T->st.len);
+    session_say_resumed(T, pct); /* (after a resume) */
     long left = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
     char say[48];
     rt_say(left, say, sizeof say);

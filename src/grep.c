@@ -238,7 +238,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
     while (search_find(&S, Q, from, 1, &m)) {
         count++;
-        from = m.a + 1;
+        from = m.b > m.a ? m.b : m.a + 1; /* matches do not overlap (grep -o) */
         if (o->count)
             continue;
         for (; line_at < m.a; line_at++) /* lines: LF, CRLF, CR */

@@ -277,7 +277,7 @@ static void lib_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     else
         snprintf(size, sizeof size, "%zu KB", (e->size + 1023) / 1024);
     if (e->percent >= 0)
-        snprintf(prog, sizeof prog, "%3.0f%%", e->percent);
+        snprintf(prog, sizeof prog, "%3d%%", e->percent < 100 ? (int)e->percent : 100);
     else
         snprintf(prog, sizeof prog, "  - ");
     snprintf(right, rn, "%s  %s  %s  %s", e->missing ? "missing" : size, prog, when, "");

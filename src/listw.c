@@ -35,6 +35,7 @@ static void list_draw(list_t *L, int first, int h)
 int list_run(list_t *L, int *key_out)
 {
     int first = 0;
+    long count = -1; /* digits typed before a key: 5j, 5G */
     for (;;) {
         int h = LINES - 2 > 1 ? LINES - 2 : 1;
         if (L->sel < first)
@@ -49,16 +50,22 @@ int list_run(list_t *L, int *key_out)
         if (r == ERR)
             continue;
         int key = key_of(r, ch);
+        if (key >= '0' && key <= '9' && (count > 0 || key > '0')) {
+            count = (count < 0 ? 0 : count) * 10 + (key - '0');
+            if (count > 1000000)
+                count = 1000000;
+            continue;
+        }
+        long cnt = count, n = count > 0 ? count : 1;
+        count = -1;
         switch (key) {
         case 'j':
         case FN(KEY_DOWN):
-            if (L->sel + 1 < L->n)
-                L->sel++;
+            L->sel = L->sel + n < L->n ? (int)(L->sel + n) : L->n - 1;
             break;
         case 'k':
         case FN(KEY_UP):
-            if (L->sel > 0)
-                L->sel--;
+            L->sel = L->sel > n ? (int)(L->sel - n) : 0;
             break;
         case FN(KEY_NPAGE):
         case ' ':
@@ -70,11 +77,12 @@ int list_run(list_t *L, int *key_out)
             break;
         case 'g':
         case FN(KEY_HOME):
-            L->sel = 0;
-            break;
         case 'G':
         case FN(KEY_END):
-            L->sel = L->n - 1;
+            if (cnt > 0) /* item N, counting from 1 */
+                L->sel = cnt < L->n ? (int)cnt - 1 : L->n - 1;
+            else
+                L->sel = key == 'g' || key == FN(KEY_HOME) ? 0 : L->n - 1;
             break;
         case K_CR:
         case K_LF:

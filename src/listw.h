@@ -5,7 +5,7 @@
  * below, asking item(ctx, i, ...) for each visible one: its left part
  * (terminal-safe display bytes) and a short right part (ASCII, right
  * aligned). j/k/arrows, Space/b/PgDn/PgUp, g/G/Home/End move the selection
- * (L->sel, kept in the list); the item L->mark is drawn bold. Returns the
+ * (L->sel, kept in the list; digits first: 5j moves 5, 5G goes to item 5); the item L->mark is drawn bold. Returns the
  * chosen item on Enter, or on one of L->keys (then *key says which; '/'
  * chooses also in an empty list); -1 on Esc, q or a signal to quit. The
  * callbacks carry their own context: the list knows nothing of what it

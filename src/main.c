@@ -76,6 +76,8 @@ static void usage(FILE *f)
           "      --ambiguous=W     narrow or wide: how the terminal draws East Asian\n"
           "                        ambiguous characters (“ ” … —); skips the probe\n"
           "      --from-start      open at the top, not where you left off\n"
+          "      --mouse           scroll with the mouse wheel (off: the terminal\n"
+          "                        selects text; W in the reader toggles it)\n"
           "      --index           build the search index of FILE ahead of time\n"
           "                        (with --no-tc-sc: the index such searches read)\n"
           "      --no-index        search without the persistent index\n"
@@ -416,7 +418,7 @@ int main(int argc, char **argv)
     }
     enum {
         OPT_INDENT = 256, OPT_FORCE, OPT_FORMAT, OPT_COLOR, OPT_JSON, OPT_AMBIGUOUS,
-        OPT_STATE_DIR, OPT_NO_STATE, OPT_FROM_START, OPT_EXACT, OPT_NO_TCSC, OPT_NO_INDEX,
+        OPT_STATE_DIR, OPT_NO_STATE, OPT_FROM_START, OPT_MOUSE, OPT_EXACT, OPT_NO_TCSC, OPT_NO_INDEX,
         OPT_RUBY,
         OPT_MODE /* + MODE_*: the modes */
     };
@@ -437,6 +439,7 @@ int main(int argc, char **argv)
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"from-start", no_argument, NULL, OPT_FROM_START},
+        {"mouse", no_argument, NULL, OPT_MOUSE},
         {"exact", no_argument, NULL, OPT_EXACT},
         {"no-index", no_argument, NULL, OPT_NO_INDEX},
         {"no-tc-sc", no_argument, NULL, OPT_NO_TCSC},
@@ -448,7 +451,7 @@ int main(int argc, char **argv)
     int color = -1; /* auto */
     int ambiguous = AMBI_UNKNOWN;
     const char *state_dir = NULL;
-    int no_state = 0, from_start = 0, search_flags = 0, count = 0;
+    int no_state = 0, from_start = 0, search_flags = 0, count = 0, mouse = 0;
     int no_index = 0;
     layout_opts_t lopt = {.width = 80, .indent = 2};
     doc_opts_t dopt = {0};
@@ -473,6 +476,9 @@ int main(int argc, char **argv)
             break;
         case OPT_FROM_START:
             from_start = 1;
+            break;
+        case OPT_MOUSE:
+            mouse = 1;
             break;
         case OPT_EXACT:
             search_flags |= SEARCH_EXACT;
@@ -628,7 +634,7 @@ int main(int argc, char **argv)
                          .ambiguous = ambiguous, .dopt = dopt,
                          .state_dir = state_dir, .no_state = no_state,
                          .from_start = from_start, .search_flags = search_flags,
-                         .no_index = no_index, .ruby = lopt.ruby};
+                         .no_index = no_index, .ruby = lopt.ruby, .mouse = mouse};
         int r = library ? tui_library(nfiles ? files[0] : NULL, &to)
                         : tui_run(files, nfiles, &to);
         if (r >= 0)

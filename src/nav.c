@@ -93,6 +93,81 @@ static size_t word_end(const char *s, size_t n, size_t i)
     return i;
 }
 
+/* A speaker's name as @NAME compares it: folded as queries are (flags:
+ * SEARCH_*), without blanks and a closing colon, into b. */
+static void name_key(const char *s, size_t n, int flags, buf_t *b)
+{
+    b->n = 0;
+    buf_add(b, "", 0);
+    norm_t N;
+    norm_init(&N, (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC);
+    if (!(flags & SEARCH_EXACT))
+        norm_add(&N, s, n, 0);
+    const char *f = (flags & SEARCH_EXACT) ? s : N.out.p;
+    size_t fn = (flags & SEARCH_EXACT) ? n : N.out.n;
+    for (size_t i = 0; i < fn;) {
+        size_t j = text_skip_blanks(f, i, fn); /* (SP, TAB, U+3000) */
+        if (j > i) {
+            i = j;
+            continue;
+        }
+        buf_add(b, f + i, 1);
+        i++;
+    }
+    norm_free(&N);
+    static const char *colons[] = {":", "\xEF\xBC\x9A"}; /* : ： */
+    for (int c = 0; c < 2; c++) {
+        size_t k = strlen(colons[c]);
+        if (b->n >= k && !memcmp(b->p + b->n - k, colons[c], k))
+            b->n -= k;
+    }
+    b->p[b->n] = 0;
+}
+
+/* The speaker @NAME (name[0..n)) selects: the one named so, else the one
+ * whose folded name is NAME folded, else the only one whose folded name
+ * starts so; -1 with a message (none, or the candidates). */
+static int find_speaker(const structure_t *st, const char *name, size_t n, int flags,
+                        char *err, size_t en)
+{
+    int k = st_speaker_find(st, name, n);
+    if (k >= 0)
+        return k;
+    buf_t want = {0}, key = {0}, list = {0};
+    name_key(name, n, flags, &want);
+    int same = -1, pre = -1, npre = 0;
+    for (size_t i = 0; want.n && i < st->nspeakers && same < 0; i++) {
+        const speaker_t *p = &st->speakers[i];
+        name_key(st->text + p->name_off, p->name_len, flags, &key);
+        if (key.n == want.n && !memcmp(key.p, want.p, want.n)) {
+            same = (int)i;
+        } else if (key.n > want.n && !memcmp(key.p, want.p, want.n)) {
+            if (npre++ == 0)
+                pre = (int)i;
+            buf_adds(&list, npre > 1 ? ", " : "");
+            buf_add(&list, st->text + p->name_off, p->name_len);
+        }
+    }
+    k = same >= 0 ? same : npre == 1 ? pre : -1;
+    if (k < 0 && npre > 1) {
+        char head[64];
+        snprintf(head, sizeof head, " is %d speakers: ", npre);
+        buf_t m = {0};
+        buf_add(&m, "@", 1);
+        buf_add(&m, name, n);
+        buf_adds(&m, head);
+        buf_add(&m, list.p, list.n);
+        nav_say(err, en, "", m.p, m.n, "");
+        buf_free(&m);
+    } else if (k < 0) {
+        nav_say(err, en, "no speaker named ", name, n, "");
+    }
+    buf_free(&want);
+    buf_free(&key);
+    buf_free(&list);
+    return k;
+}
+
 int nav_query_parse(nav_query_t *Q, const structure_t *st, const char *s, size_t n,
                     int flags, char *err, size_t en)
 {
@@ -102,11 +177,9 @@ int nav_query_parse(nav_query_t *Q, const structure_t *st, const char *s, size_t
     while (i < n && (s[i] == '@' || s[i] == '#')) {
         size_t e = word_end(s, n, i + 1);
         if (s[i] == '@') {
-            Q->speaker = st_speaker_find(st, s + i + 1, e - i - 1);
-            if (Q->speaker < 0) {
-                nav_say(err, en, "no speaker named ", s + i + 1, e - i - 1, "");
+            Q->speaker = find_speaker(st, s + i + 1, e - i - 1, flags, err, en);
+            if (Q->speaker < 0)
                 return -1;
-            }
         } else {
             if (nav_section(st, s + i + 1, e - i - 1, &Q->sec_lo, &Q->sec_hi) < 0) {
                 nav_say(err, en, "no section ", s + i + 1, e - i - 1, "");
@@ -191,7 +264,7 @@ int nav_find(search_t *S, const structure_t *st, nav_query_t *Q, int only,
     for (;;) {
         int ok = search_find_within(S, &Q->q, from, bound, dir, m);
         while (ok && !nav_in_scope(st, Q, only, m->a))
-            ok = search_find_within(S, &Q->q, dir > 0 ? m->a + 1 : m->a, bound,
+            ok = search_find_within(S, &Q->q, dir > 0 ? m->b : m->a, bound,
                                     dir, m);
         if (ok)
             return 1;

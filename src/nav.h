@@ -3,7 +3,9 @@
  * document's structure and search, without a screen.
  *
  * Contract: a query as typed is "[@NAME] [#N|#TITLE] [re:]QUERY": @NAME
- * keeps NAME's turns (a speaker as structure tells them apart), #N the
+ * keeps NAME's turns (a speaker as structure tells them apart; NAME is
+ * folded as queries are, 梁文鋒 naming 梁文锋, and a prefix of one
+ * speaker's name only names that speaker), #N the
  * N-th section (1-based, headings of level > 0) and #TITLE the first
  * section whose heading holds TITLE, each up to the next heading of the
  * same or a higher level; re: makes QUERY a regular expression. Places are
@@ -28,7 +30,8 @@ void nav_query_init(nav_query_t *Q);
 void nav_query_free(nav_query_t *Q); /* (and ready for use again) */
 /* Parse s[0..n) into Q (freed first), with search flags (SEARCH_*; a
  * Markdown document adds SEARCH_SOFTBR, re: SEARCH_REGEX). Returns 0, or
- * -1 with a message in err: no such speaker or section, an empty query, an
+ * -1 with a message in err: no such speaker (or a prefix of several:
+ * "@暗 is 2 speakers: 暗涌, 暗流"), no such section, an empty query, an
  * invalid regex. */
 int nav_query_parse(nav_query_t *Q, const structure_t *st, const char *s, size_t n,
                     int flags, char *err, size_t en);

@@ -1,6 +1,7 @@
 /* panels: the reader's full-screen lists over the open document — the
  * outline, the speakers, the help screen, the bookmarks — each a list
  * widget with its own items. */
+#include "anchor.h"
 #include "listw.h"
 #include "reader.h"
 #include "text.h"
@@ -34,7 +35,7 @@ static void outline_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     st_heading_text(st, h, &t);
     text_sanitize(left, t.p, t.n);
     buf_free(&t);
-    snprintf(right, rn, "%3.0f%%", st->len ? h->start * 100.0 / (double)st->len : 0.0);
+    snprintf(right, rn, "%3d%%", anchor_percent(h->start, st->len));
 }
 
 void panel_outline(tui_t *T)
@@ -106,35 +107,38 @@ void panel_speakers(tui_t *T)
 /* ---- help ------------------------------------------------------------------ */
 
 static const char *const help_lines[] = {
-    "juan: keys",
+    "juan: keys (j k Space b g G scroll this list, q or Esc closes it)",
     "",
-    "j  Down  Enter      one line down",
-    "k  Up               one line up",
-    "Space  f  PgDn      one screen down (2 lines of context)",
-    "b  PgUp             one screen up",
-    "d / u               half a screen down / up",
-    "g  Home / G  End    top / bottom",
-    "N%  Np              jump to N percent (digits first)",
-    "] / [               next / previous section heading",
-    "} / {               next / previous speaker turn (of the focused speaker)",
-    "t  Tab              outline: sections; Enter jumps, Esc closes",
-    "s                   speakers; Enter focuses, Enter again unfocuses",
-    "F                   only the focused speaker's turns (and headings); again to leave",
-    "/ ?                 search forward / backward (@NAME query: NAME's turns)",
-    "n / N               next / previous match",
-    "m+letter / '+letter set / jump to a mark (kept);  ''  back to before the last jump",
-    "M                   add a bookmark (a name, CJK allowed, and a note)",
-    "B                   bookmarks: Enter jumps, r renames, d deletes",
-    ":n / :p             next / previous file",
-    "< / >               narrower / wider reading column (4 cells)",
-    "h  F1               this help",
-    "Ctrl-L              redraw",
-    "R                   load the file again (changed on disk)",
-    "q                   quit",
+    "j Down Enter e ^E ^N  one line down       k Up y ^Y ^P  one line up",
+    "Space f PgDn ^F       one screen down     b PgUp ^B     one screen up",
+    "d ^D / u ^U           half a screen down / up",
+    "g Home / G End        top / bottom",
+    "N%  Np  NG            jump to N percent (digits first: 50% 50G)",
+    "] / [                 next / previous section heading",
+    "} / {                 next / previous speaker turn (of the focused one)",
+    "Counts: digits first repeat a key: 5j 3] 2}; before f b d u: N lines.",
+    "t Tab                 outline: Enter jumps, Esc closes",
+    "s                     speakers: Enter focuses, Enter again unfocuses",
+    "F                     only the focused speaker's turns; again to leave",
+    "/ ?                   search forward / backward",
+    "n / N                 next / previous match",
+    "  @NAME query         only NAME's turns (@NAME alone: go through them)",
+    "  #N query            only section N (#TITLE: the section holding TITLE)",
+    "  re:query            a regular expression",
+    "m+letter / '+letter   set / jump to a mark;  ''  back before the jump",
+    "M                     add a bookmark (a name, CJK allowed, and a note)",
+    "B                     bookmarks: Enter jumps, r renames, d deletes",
+    ":n / :p               next / previous file",
+    "< / >                 narrower / wider reading column (4 cells)",
+    "W                     mouse wheel scrolling on / off (--mouse: on)",
+    "h F1                  this help",
+    "Ctrl-L                redraw",
+    "R                     load the file again (changed on disk)",
+    "q                     quit",
     "",
-    "In the search prompt: Left/Right move, Backspace deletes, Ctrl-U clears,",
-    "Up/Down recall earlier searches, Esc cancels, Enter searches.",
-    "Mouse wheel: three lines.",
+    "In the search prompt: Left/Right move, Backspace deletes, Ctrl-U",
+    "clears, Up/Down recall earlier searches, Esc cancels, Enter searches.",
+    "In lists: digits first move that many (5j) or to item N (5G).",
 };
 
 static void help_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
@@ -186,31 +190,91 @@ void bookmark_add(tui_t *T)
 typedef struct {
     tui_t *T;
     bookmark_t *v;
+    int nw, sw; /* the widest name and section (cells) */
 } bmlist_t;
 
+/* Append s[0..n) made terminal-safe, cut to at most cells (whole clusters,
+ * "…" where cut; also when more: the text went on), padded with blanks to
+ * cells when pad. Returns the cells used. */
+static int fit(buf_t *b, const char *s, size_t n, int cells, int more, int pad)
+{
+    units_t u = {0};
+    text_units(&u, s, n);
+    int w = 0;
+    size_t k = 0, cut = 0; /* units kept; the last cluster boundary */
+    int wcut = 0;
+    for (; k < u.n; k++) {
+        if (u.u[k].flags & U_CLUSTER)
+            cut = k, wcut = w;
+        if (w + u.u[k].w > cells)
+            break;
+        w += u.u[k].w;
+    }
+    if (k == u.n)
+        cut = k, wcut = w;
+    if (cut < u.n || more) { /* room for the "…" */
+        while (cut > 0 && wcut + 1 > cells) {
+            do
+                wcut -= u.u[--cut].w;
+            while (cut > 0 && !(u.u[cut].flags & U_CLUSTER));
+        }
+    }
+    buf_add(b, u.disp.p, u.u[cut].doff);
+    w = wcut;
+    if ((cut < u.n || more) && w + 1 <= cells) {
+        buf_adds(b, "…");
+        w++;
+    }
+    for (; pad && w < cells; w++)
+        buf_addc(b, ' ');
+    units_free(&u);
+    return w;
+}
+
+#define BM_QUOTE 32 /* characters of a bookmark's quote */
+
+/* A row: name  pct  §section  “quote”  — note, the columns aligned; in a
+ * narrow panel the note goes first, then the section, then the quote,
+ * then the percentage: never the name. */
 static void bookmark_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
 {
     bmlist_t *B = ctx;
     const bookmark_t *b = &B->v[i];
-    text_sanitize(left, b->name, strlen(b->name));
-    if (b->note[0]) {
-        buf_adds(left, " (");
-        text_sanitize(left, b->note, strlen(b->note));
-        buf_adds(left, ")");
+    const structure_t *st = &B->T->st;
+    right[0] = 0;
+    (void)rn;
+    int avail = COLS - 3; /* (list_draw: columns 1 .. COLS-3 when right is empty) */
+    char pct[16];
+    snprintf(pct, sizeof pct, "  %3d%%", anchor_percent(b->at.offset, st->len));
+    int pw = (int)strlen(pct);
+    int nw = B->nw < avail ? B->nw : avail;
+    if (avail - nw < pw) { /* the name alone */
+        fit(left, b->name, strlen(b->name), avail, 0, 0);
+        return;
     }
-    buf_adds(left, "  “");
-    text_sanitize(left, b->at.quote, strlen(b->at.quote));
-    buf_adds(left, "”");
-    char sec[80] = "";
-    if (b->at.section[0]) {
-        buf_t t = {0};
-        buf_add(&t, "", 0);
-        text_sanitize(&t, b->at.section, strlen(b->at.section));
-        snprintf(sec, sizeof sec, "§%.60s  ", t.p);
-        buf_free(&t);
+    fit(left, b->name, strlen(b->name), nw, 0, 1);
+    buf_adds(left, pct);
+    int rest = avail - nw - pw;
+    buf_t q = {0};
+    int more = anchor_show(st, b->at.offset, BM_QUOTE, &q);
+    int qw = (int)text_width(q.p, q.n) + 2 + 2 + more; /* "  “" … "”" */
+    int sw = B->sw ? (B->sw < 16 ? B->sw : 16) + 3 : 0; /* "  §" */
+    if (sw && rest - sw >= 24) { /* the section column, when a quote fits after it */
+        buf_adds(left, b->at.section[0] ? "  §" : "   ");
+        fit(left, b->at.section, strlen(b->at.section), sw - 3, 0, 1);
+        rest -= sw;
     }
-    size_t len = B->T->st.len;
-    snprintf(right, rn, "%s%3d%%", sec, len ? (int)(b->at.offset * 100 / len) : 0);
+    if (rest >= 7) {
+        buf_adds(left, "  “");
+        int w = fit(left, q.p, q.n, (qw < rest ? qw : rest) - 4, more, 0);
+        buf_adds(left, "”");
+        rest -= w + 4;
+        if (b->note[0] && rest >= 6) {
+            buf_adds(left, "  — ");
+            fit(left, b->note, strlen(b->note), rest - 4, 0, 0);
+        }
+    }
+    buf_free(&q);
 }
 
 void panel_bookmarks(tui_t *T)
@@ -221,6 +285,12 @@ void panel_bookmarks(tui_t *T)
     for (;;) {
         bmlist_t B = {.T = T};
         size_t n = mem_bookmarks(&T->mem, &B.v);
+        for (size_t i = 0; i < n; i++) {
+            int w = (int)text_width(B.v[i].name, strlen(B.v[i].name));
+            B.nw = w > B.nw ? w : B.nw;
+            w = (int)text_width(B.v[i].at.section, strlen(B.v[i].at.section));
+            B.sw = w > B.sw ? w : B.sw;
+        }
         list_t L = {.title = "Bookmarks: Enter jumps, r renames, d deletes, Esc closes",
                     .n = (int)n, .sel = 0, .mark = -1, .keys = "rd",
                     .item = bookmark_item, .resize = resized, .ctx = &B};

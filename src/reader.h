@@ -54,6 +54,7 @@ typedef struct tui {
     int width;       /* the reading column asked for (< and > change it) */
     int col, left, rows, sticky, too_small;
     int color;
+    int mouse;       /* wheel scrolling on (--mouse, W) */
     /* reading state */
     int focus, filter;
     size_t marks[26];
@@ -62,6 +63,7 @@ typedef struct tui {
     int has_jump;
     int at_end;      /* placed by G: the last line stays at the bottom */
     char msg[512];   /* on the status line until the next key */
+    size_t resumed;  /* 1 + the offset resumed at, until said (drawn) */
     /* search */
     nav_query_t lastq; /* the last search */
     char *qtyped;      /* ... as typed */
@@ -85,6 +87,7 @@ void tui_screen_end(SCREEN *scr, FILE *tty);
 /* Read the document loaded until q (or a signal); then put it away. */
 void tui_read(tui_t *T);
 void tui_geometry(tui_t *T, int width); /* after a resize or < > */
+void tui_mouse(tui_t *T); /* tell the terminal T->mouse (wheel reports or none) */
 void tui_go(tui_t *T, size_t off);      /* a jump ('' comes back) */
 void tui_top_range(tui_t *T, size_t *s, size_t *e); /* the top line */
 /* A line typed on the status line over the page (search: highlighting as
@@ -100,6 +103,9 @@ int session_load(tui_t *T, int i, char *err, size_t errn);
 void session_unload(tui_t *T); /* saves the position */
 void session_learn(tui_t *T);  /* what the built structure tells: title, colours */
 void session_title(tui_t *T, buf_t *b); /* the title, or the file name */
+/* After a resume: "resumed at PCT% (§…)" on the status line (PCT: the
+ * percentage it shows); nothing otherwise. */
+void session_say_resumed(tui_t *T, int pct);
 void session_turns(tui_t *T);  /* T->turns (waits for the structure) */
 void session_save(tui_t *T, int force);
 /* Idle work: save the place now and then, start the search index, look at

@@ -15,6 +15,8 @@ void report_safe(FILE *out, const char *s, size_t n)
     buf_free(&b);
 }
 
+#define REPORT_QUOTE 32 /* characters of a place's quote */
+
 static double pct(const structure_t *st, size_t off)
 {
     return st->len ? off * 100.0 / (double)st->len : 0.0;
@@ -78,7 +80,7 @@ void report_outline(const structure_t *st, const char *path, json_t *J, FILE *ou
     } else {
         if (title) {
             report_safe(out, title, tlen);
-            fprintf(out, "  %zu  %.0f%%\n", tline, pct(st, toff));
+            fprintf(out, "  %zu  %d%%\n", tline, anchor_percent(toff, st->len));
         }
         for (size_t i = h0; i < st->nheadings; i++) {
             const heading_t *h = &st->headings[i];
@@ -86,7 +88,7 @@ void report_outline(const structure_t *st, const char *path, json_t *J, FILE *ou
             for (int k = 0; k < h->level; k++)
                 fputs("  ", out);
             report_safe(out, hb.p, hb.n);
-            fprintf(out, "  %zu  %.0f%%\n", h->line, pct(st, h->start));
+            fprintf(out, "  %zu  %d%%\n", h->line, anchor_percent(h->start, st->len));
         }
     }
     buf_free(&t);
@@ -160,15 +162,18 @@ static void place(const structure_t *st, const anchor_t *a, size_t off, json_t *
         json_strz(J, a->quote);
         return;
     }
-    fprintf(out, "  %3.0f%%  ", pct(st, off));
+    fprintf(out, "  %3d%%  ", anchor_percent(off, st->len));
     if (a->section[0]) {
         fputs("§", out);
         report_safe(out, a->section, strlen(a->section));
         fputs("  ", out);
     }
+    buf_t q = {0}; /* one line, as the reader shows it */
+    anchor_show(st, off, REPORT_QUOTE, &q);
     fputs("“", out);
-    report_safe(out, a->quote, strlen(a->quote));
+    report_safe(out, q.p, q.n);
     fputs("”", out);
+    buf_free(&q);
 }
 
 void report_bookmarks(memory_t *m, const char *path, json_t *J, FILE *out)

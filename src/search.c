@@ -82,6 +82,8 @@ void query_free(query_t *Q)
         pcre2_match_data_free(Q->md);
     if (Q->re)
         pcre2_code_free(Q->re);
+    if (Q->dfa)
+        pcre2_code_free(Q->dfa);
     memset(Q, 0, sizeof *Q);
 }
 
@@ -111,6 +113,59 @@ static int soft_pattern(query_t *Q)
     Q->q = p.p ? p.p : xstrdup("");
     Q->qn = p.n;
     return 1;
+}
+
+/* Leftmost-longest, as grep -E: where a pattern may stop at a shorter
+ * match than it could (an alternation, a lazy quantifier: PCRE2 takes the
+ * first that matches), the longest match at the same start, from PCRE2's
+ * DFA matcher anchored there; else (or when the DFA cannot run the
+ * pattern: a back reference) the end PCRE2 found. */
+static size_t longest(const query_t *Q, const char *hay, size_t hn, size_t a, size_t b)
+{
+    if (!Q->dfa)
+        return b;
+    /* up to the end of b's line: PCRE2 checks the UTF-8 it is given */
+    const char *nl = b < hn ? memchr(hay + b, '\n', hn - b < 65536 ? hn - b : 65536) : NULL;
+    size_t e = nl ? (size_t)(nl - hay) + 1 : hn;
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    int ws[256];
+    int rc = pcre2_dfa_match(Q->dfa, (PCRE2_SPTR)hay, e, a, PCRE2_ANCHORED, md, NULL, ws,
+                             sizeof ws / sizeof *ws);
+    if (rc >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        if (ov[0] == a && ov[1] > b)
+            b = ov[1];
+    }
+    pcre2_match_data_free(md);
+    return b;
+}
+
+/* 1 when the pattern has an alternation or a lazy quantifier (outside a
+ * class; an escaped character is skipped). */
+static int may_stop_short(const char *p, size_t n)
+{
+    int cls = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (cls) {
+            cls = p[i] != ']';
+            continue;
+        }
+        if (p[i] == '[') {
+            cls = 1;
+            if (i + 1 < n && p[i + 1] == '^')
+                i++;
+            if (i + 1 < n && p[i + 1] == ']')
+                i++;
+        } else if (p[i] == '|' ||
+                   (p[i] == '?' && i > 0 && strchr("*+?}", p[i - 1]))) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t errn)
@@ -155,6 +210,8 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
         if (!getenv("JUAN_NO_JIT")) /* (valgrind cannot follow JIT code) */
             pcre2_jit_compile(Q->re, PCRE2_JIT_COMPLETE); /* when it can: else interpreted */
         Q->md = pcre2_match_data_create_from_pattern(Q->re, NULL);
+        if ((Q->flags & SEARCH_REGEX) && may_stop_short(Q->q, Q->qn)) /* (DFA: no INVALID_UTF) */
+            Q->dfa = pcre2_compile((PCRE2_SPTR)Q->q, Q->qn, PCRE2_UTF, &code, &at, NULL);
     }
     return 0;
 }
@@ -172,7 +229,7 @@ static int next_in(const query_t *Q, void *md, const char *hay, size_t hn, size_
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             if (ov[1] > ov[0]) { /* empty matches find nothing */
                 *a = ov[0];
-                *b = ov[1];
+                *b = longest(Q, hay, hn, ov[0], ov[1]);
                 return 1;
             }
             i = utf8_next(hay, ov[0] + 1, hn);
@@ -236,7 +293,7 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
             if (dir > 0)
                 break; /* dir 0: the last */
         }
-        i = utf8_next(N->out.p, x + 1, fb);
+        i = utf8_next(N->out.p, y > x ? y : x + 1, fb); /* matches do not overlap */
     }
     return found;
 }
@@ -606,7 +663,7 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
             if (dir > 0)
                 break;
         }
-        i = utf8_next(t, x + 1, we);
+        i = utf8_next(t, y > x ? y : x + 1, we); /* matches do not overlap */
     }
     return found;
 }
@@ -702,7 +759,7 @@ size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi, match_t **v, 
             grow(v, cap, n + 1, sizeof **v);
             (*v)[n++] = m;
         }
-        from = m.a + 1;
+        from = m.b > m.a ? m.b : m.a + 1; /* matches do not overlap */
     }
     return n;
 }

@@ -68,6 +68,8 @@ typedef struct {
     char *q;          /* the query as matched (folded unless exact) */
     size_t qn;
     void *re, *md;    /* pcre2_code, pcre2_match_data */
+    void *dfa;        /* a regex that may stop short of its longest match,
+                         for PCRE2's DFA matcher */
     uint64_t grams[32]; /* for an index's filters (none for a regex) */
     size_t ngrams;
 } query_t;
@@ -102,13 +104,16 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err,
 void query_free(query_t *Q);
 /* The first match starting at or after document offset `from` (dir > 0),
  * or the last one starting before it (dir < 0). Returns 1 and sets *m.
+ * Matches are leftmost-longest and do not overlap, as grep -o's: the
+ * next one is looked for from the end of this one (m.b), and the last
+ * before `from` is the last of those found stepping so.
  * search_find_within stops at `bound`: dir > 0, matches starting before
  * it; dir < 0, matches starting at or after it. */
 int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m);
 int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
                        match_t *m);
-/* Every match that overlaps text[lo..hi), in order, into *v (grown as
- * needed); returns how many. */
+/* Every match that overlaps text[lo..hi), in order and not overlapping
+ * each other, into *v (grown as needed); returns how many. */
 size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi,
                     match_t **v, size_t *cap);
 

@@ -112,11 +112,16 @@ void session_unload(tui_t *T)
     T->marked = 0;
     T->has_jump = T->has_last = 0;
     T->loaded = 0;
+    T->resumed = 0;
 }
 
-/* "resumed at 43% (§title)" */
-static void say_resumed(tui_t *T, size_t off)
+/* "resumed at 43% (§title)", after what the status line says already */
+void session_say_resumed(tui_t *T, int pct)
 {
+    if (!T->resumed)
+        return;
+    size_t off = T->resumed - 1;
+    T->resumed = 0;
     buf_t sec = {0};
     buf_add(&sec, "", 0);
     long h = st_section_at(&T->st, off);
@@ -128,8 +133,8 @@ static void say_resumed(tui_t *T, size_t off)
         buf_adds(&sec, ")");
         buf_free(&t);
     }
-    snprintf(T->msg, sizeof T->msg, "resumed at %d%%%s",
-             T->st.len ? (int)(off * 100 / T->st.len) : 0, sec.p);
+    size_t k = strlen(T->msg);
+    snprintf(T->msg + k, sizeof T->msg - k, "%sresumed at %d%%%s", k ? "; " : "", pct, sec.p);
     buf_free(&sec);
 }
 
@@ -159,7 +164,7 @@ static void recall(tui_t *T, int i)
         mem_position(&T->mem, &off, &exact) && off > 0) {
         view_goto(&T->V, off);
         st_wait(&T->st);
-        say_resumed(T, off);
+        T->resumed = off + 1; /* said when drawn: with the status line's percent */
     }
     T->saved_top = view_top(&T->V);
     T->last_save = now_ms();

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -230,6 +231,21 @@ void store_close(store_t *S)
 const char *store_file(const store_t *S)
 {
     return S ? S->file : "";
+}
+
+int store_first(store_t *S, const char *name)
+{
+    if (!S)
+        return 0;
+    const char *slash = strrchr(S->file, '/');
+    int dn = slash ? (int)(slash - S->file) : 1;
+    char path[4200];
+    snprintf(path, sizeof path, "%.*s/%s", dn, slash ? S->file : ".", name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    return 1;
 }
 
 const char *store_warning(store_t *S)

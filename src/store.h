@@ -56,6 +56,9 @@ void store_close(store_t *S);
 const char *store_file(const store_t *S);
 /* A warning from the last failed write (once per store), or NULL. */
 const char *store_warning(store_t *S);
+/* 1 the first time ever it is asked with this name (an empty file
+ * DIR/NAME says it was; name: [a-z-]), 0 after (or when it cannot tell). */
+int store_first(store_t *S, const char *name);
 
 /* Note that document id was opened at path (absolute); updates its title,
  * size, length, encoding and (when touch) its last-read time. When id is new but path was

@@ -65,8 +65,8 @@ SCREEN *tui_screen_start(tui_t *T, FILE **tty)
     timeout(200);
     while (ntyped > 0) /* keys typed while the terminal was asked: kept */
         ungetch((unsigned char)typed[--ntyped]);
-    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    mouseinterval(0);
+    T->mouse = T->o->mouse;
+    tui_mouse(T);
     draw_colors(T);
     tui_geometry(T, T->width);
     if (T->warn[0]) /* the store's one-line warning */
@@ -76,6 +76,13 @@ SCREEN *tui_screen_start(tui_t *T, FILE **tty)
                  "this terminal draws “ ” … — wide: set its ambiguous-width "
                  "characters to narrow (see man juan)");
     return scr;
+}
+
+void tui_mouse(tui_t *T)
+{
+    /* off: the terminal selects text as usual (as in less) */
+    mousemask(T->mouse ? BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
+    mouseinterval(0);
 }
 
 void tui_screen_end(SCREEN *scr, FILE *tty)
@@ -170,7 +177,7 @@ static void search_go(tui_t *T, int dir)
     const page_t *P = &T->V.page;
     size_t pend = P->n ? P->v[P->n - 1].end : s, from = s;
     if (T->has_last && T->last.a >= s && T->last.a < pend + 1) /* on the screen */
-        from = dir > 0 ? T->last.a + 1 : T->last.a;
+        from = dir > 0 ? T->last.b : T->last.a; /* matches do not overlap */
     if (!T->lastq.q.q) { /* @NAME alone: its turns */
         const speaker_t *p = &T->st.speakers[T->lastq.speaker];
         long found = nav_next_offset(p->turn_offsets, p->turns, s, e, dir);
@@ -256,20 +263,29 @@ static int a_up(tui_t *T, long n, long cnt, int key)
     return 0;
 }
 
-/* a screen (2 lines of context) or half a screen */
+/* a screen (2 lines of context) or half a screen; with a count, as in
+   less, that many lines */
 static int a_page(tui_t *T, long n, long cnt, int key)
 {
-    (void)n, (void)cnt;
-    int rows = rows_of(T), half = key == 'd' || key == 'u';
+    (void)n;
+    int rows = rows_of(T);
+    int half = key == 'd' || key == 'u' || key == K_CTRL('D') || key == K_CTRL('U');
     long k = half ? (rows / 2 > 0 ? rows / 2 : 1) : (rows > 2 ? rows - 2 : 1);
-    int down = key == ' ' || key == 'f' || key == FN(KEY_NPAGE) || key == 'd';
+    if (cnt > 0)
+        k = cnt;
+    int down = key == ' ' || key == 'f' || key == FN(KEY_NPAGE) || key == 'd' ||
+               key == K_CTRL('F') || key == K_CTRL('D');
     view_scroll(&T->V, down ? k : -k, rows);
     return 0;
 }
 
+static int a_percent(tui_t *T, long n, long cnt, int key);
+
+/* g, G: with a count, to N percent (as N%) */
 static int a_top(tui_t *T, long n, long cnt, int key)
 {
-    (void)n, (void)cnt, (void)key;
+    if (cnt >= 0)
+        return a_percent(T, n, cnt, key);
     jump_from_here(T);
     view_home(&T->V);
     return 0;
@@ -277,7 +293,8 @@ static int a_top(tui_t *T, long n, long cnt, int key)
 
 static int a_end(tui_t *T, long n, long cnt, int key)
 {
-    (void)n, (void)cnt, (void)key;
+    if (cnt >= 0 && cnt < 100)
+        return a_percent(T, n, cnt, key);
     jump_from_here(T);
     view_end(&T->V, rows_of(T));
     T->at_end = 1;
@@ -291,7 +308,7 @@ static int a_percent(tui_t *T, long n, long cnt, int key)
         return 0;
     }
     if (cnt >= 100)
-        return a_end(T, n, cnt, key);
+        return a_end(T, n, -1, key);
     tui_go(T, (size_t)((double)T->st.len * (double)cnt / 100.0));
     view_scroll(&T->V, 0, rows_of(T));
     return 0;
@@ -299,11 +316,19 @@ static int a_percent(tui_t *T, long n, long cnt, int key)
 
 static int a_heading(tui_t *T, long n, long cnt, int key)
 {
-    (void)n, (void)cnt;
+    (void)cnt;
     int dir = key == ']' ? 1 : -1;
     size_t s, e;
     tui_top_range(T, &s, &e);
-    long h = nav_next_heading(&T->st, s, e, dir);
+    long h = -1;
+    for (long i = 0; i < n; i++) { /* the n-th, or the last there is */
+        long next = nav_next_heading(&T->st, s, e, dir);
+        if (next < 0)
+            break;
+        h = next;
+        s = T->st.headings[h].start;
+        e = s + 1;
+    }
     if (h < 0)
         snprintf(T->msg, sizeof T->msg, dir > 0 ? "no next section" : "no previous section");
     else
@@ -314,7 +339,7 @@ static int a_heading(tui_t *T, long n, long cnt, int key)
 /* the next turn (of the focused speaker, if one is focused) */
 static int a_turn(tui_t *T, long n, long cnt, int key)
 {
-    (void)n, (void)cnt;
+    (void)cnt;
     int dir = key == '}' ? 1 : -1;
     session_turns(T);
     size_t s, e;
@@ -325,7 +350,15 @@ static int a_turn(tui_t *T, long n, long cnt, int key)
         v = T->st.speakers[T->focus].turn_offsets;
         nv = T->st.speakers[T->focus].turns;
     }
-    long found = nav_next_offset(v, nv, s, e, dir);
+    long found = -1;
+    for (long i = 0; i < n; i++) { /* the n-th, or the last there is */
+        long next = nav_next_offset(v, nv, s, e, dir);
+        if (next < 0)
+            break;
+        found = next;
+        s = v[found];
+        e = s + 1;
+    }
     if (found < 0)
         snprintf(T->msg, sizeof T->msg,
                  nv ? (dir > 0 ? "no next turn" : "no previous turn")
@@ -386,12 +419,23 @@ static int a_mouse(tui_t *T, long n, long cnt, int key)
 {
     (void)n, (void)cnt, (void)key;
     MEVENT me;
-    if (getmouse(&me) == OK) {
+    if (getmouse(&me) == OK && T->mouse) {
         if (me.bstate & BUTTON4_PRESSED)
             view_scroll(&T->V, -3, rows_of(T));
         else if (me.bstate & BUTTON5_PRESSED)
             view_scroll(&T->V, 3, rows_of(T));
     }
+    return 0;
+}
+
+static int a_mouse_toggle(tui_t *T, long n, long cnt, int key)
+{
+    (void)n, (void)cnt, (void)key;
+    T->mouse = !T->mouse;
+    tui_mouse(T);
+    snprintf(T->msg, sizeof T->msg,
+             T->mouse ? "mouse wheel scrolls (Shift selects text); W turns it off"
+                      : "mouse off: the terminal selects text");
     return 0;
 }
 
@@ -421,7 +465,32 @@ static const struct {
     {'h', NULL, panel_help},       {FN(KEY_F(1)), NULL, panel_help},
     {'M', NULL, bookmark_add},     {'B', NULL, panel_bookmarks},
     {K_CTRL_L, a_redraw, NULL},    {FN(KEY_MOUSE), a_mouse, NULL},
+    /* as in less */
+    {'e', a_down, NULL},           {'y', a_up, NULL},
+    {K_CTRL('E'), a_down, NULL},   {K_CTRL('Y'), a_up, NULL},
+    {K_CTRL('N'), a_down, NULL},   {K_CTRL('P'), a_up, NULL},
+    {K_CTRL('F'), a_page, NULL},   {K_CTRL('B'), a_page, NULL},
+    {K_CTRL('D'), a_page, NULL},   {K_CTRL('U'), a_page, NULL},
+    {'W', a_mouse_toggle, NULL},
 };
+
+/* An unbound key, said briefly: its name (ASCII only) into b. */
+static void unbound_name(int key, char *b, size_t bn)
+{
+    if (key >= KEYS_FN) {
+        const char *k = keyname(key - KEYS_FN);
+        snprintf(b, bn, "%s", k ? k : "?");
+        for (char *p = b; *p; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+                *p = '?';
+    } else if (key < 0x20) {
+        snprintf(b, bn, "Ctrl-%c", key + '@');
+    } else if (key < 0x7f) {
+        snprintf(b, bn, "%c", key);
+    } else {
+        snprintf(b, bn, "U+%04X", (unsigned)key);
+    }
+}
 
 /* The key after m, ' or :. Returns 1 to quit. */
 static int second_key(tui_t *T, int p, int key)
@@ -502,6 +571,8 @@ static void reader(tui_t *T)
 {
     long count = -1;
     int pending = 0;
+    if (T->S && !T->msg[0] && store_first(T->S, "hinted"))
+        snprintf(T->msg, sizeof T->msg, "h: help"); /* the first opening ever */
     for (;;) {
         int had_time = rt_ready(T->rt);
         draw_page(T);
@@ -544,7 +615,8 @@ static void reader(tui_t *T)
             snprintf(T->msg, sizeof T->msg, "%c", key);
             continue;
         }
-        for (size_t i = 0; i < sizeof keymap / sizeof *keymap; i++)
+        size_t i = 0;
+        for (; i < sizeof keymap / sizeof *keymap; i++)
             if (keymap[i].key == key) {
                 if (keymap[i].call)
                     keymap[i].call(T);
@@ -552,6 +624,11 @@ static void reader(tui_t *T)
                     return;
                 break;
             }
+        if (i == sizeof keymap / sizeof *keymap && key != K_ESC) {
+            char nm[40];
+            unbound_name(key, nm, sizeof nm);
+            snprintf(T->msg, sizeof T->msg, "%s: no such key (h: help)", nm);
+        }
     }
 }
 

@@ -27,6 +27,7 @@ typedef struct {
     int search_flags; /* SEARCH_EXACT, SEARCH_NO_TCSC */
     int no_index;  /* search without the persistent index */
     int ruby;      /* RUBY_*: as --ruby */
+    int mouse;     /* as --mouse: wheel scrolling (W toggles it) */
     doc_opts_t dopt;
 } tui_opts_t;
 

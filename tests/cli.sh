@@ -201,8 +201,8 @@ for c in never auto; do
     case "$out" in *"$esc"*) bad "--color=$c (not a tty) coloured" ;; *) ok ;; esac
 done
 eq "outline text" "$("$JUAN" --outline samples/interview.txt | head -3)" "沈知远：算力不是护城河，耐心才是  1  0%
-  01 为什么是现在  13  8%
-  02 小团队的算法  31  20%"
+  01 为什么是现在  13  7%
+  02 小团队的算法  31  19%"
 eq "speakers text" "$("$JUAN" --speakers samples/interview.txt)" "记者    25 turns  437 chars  11.0%  line 15
 沈知远  31 turns  2997 chars  75.2%  line 17"
 out=$("$JUAN" --outline --json samples/interview.txt samples/essay.md)
@@ -317,6 +317,24 @@ run --grep nosuchthing samples; eq "grep nothing rc" "$rc" 1; eq "grep nothing o
 run --grep -E 'a(b' samples; eq "grep bad regex rc" "$rc" 2
 eq "grep bad regex msg" "$err" "juan: invalid regex: missing closing parenthesis (at 3)"
 run --grep -E '陌生.?人' samples/traditional.txt; eq "grep -E rc" "$rc" 0
+# regex matches are leftmost-longest and do not overlap, as grep -o's
+printf '买了 100 张票，又 20 张。\nab abc 哈哈哈\n' >"$T/nums.txt"
+run --grep -c -E '[0-9]+ 张' "$T/nums.txt"; eq "grep -E: no overlapping matches" "$out" 2
+run --grep -c -E '[0-9]+' "$T/nums.txt"; eq "grep -E [0-9]+" "$out" 2
+run --grep -c 哈哈 "$T/nums.txt"; eq "grep: plain matches do not overlap" "$out" 1
+run --grep --json -E 'ab|abc' "$T/nums.txt"
+case "$out" in *'"match": "ab"'*'"match": "abc"'*) ok ;; *) bad "grep -E leftmost-longest: $out" ;; esac
+# ... counted as grep -oE counts them, byte for byte (--exact: no folding), for
+# ten patterns on the samples (and ../shared/corpus when it is there)
+pats=('[0-9]+' '[0-9]+ ?[张个年]' '[A-Za-z]+' '[a-z]+|[A-Z][a-z]*' '的|的确' '(哈|啊)+'
+    '[一二三四五六七八九十]+' '[，。]' '我|我们' '..')
+for f in samples/*.txt samples/*.md ../shared/corpus/*.txt; do
+    case $f in *big5* | *gb18030* | *aozora* | *'*'*) continue ;; esac # (Aozora: its readings are not the text)
+    for p in "${pats[@]}"; do
+        run --grep -c --exact -E "$p" "$f"
+        eq "grep -E '$p' $f as grep -oE" "$out" "$(grep -oE -- "$p" "$f" | wc -l)"
+    done
+done
 run --grep 陌生人 "$T/missing.txt" samples/traditional.txt; eq "grep error rc" "$rc" 2
 case "$out" in *"traditional.txt:9:"*) ok ;; *) bad "grep goes on after an error" ;; esac
 run --grep -c 陌生人 samples; case "$out" in *"samples/traditional.txt:"[1-9]*) ok ;; *) bad "grep DIR: $out" ;; esac
@@ -408,7 +426,7 @@ run --grep -c 雨 samples/aozora.txt
 [ "$out" -gt 0 ] && ! ls "$T/aocache"/*.idx >/dev/null 2>&1 && ok || bad "aozora: no index made by --grep"
 unset JUAN_CACHE_DIR
 eq "aozora: outline" "$("$JUAN" --outline samples/aozora.txt | head -3)" "雨宿りの記  1  0%
-  上　町の巻  19  20%
+  上　町の巻  19  19%
     一　駅前  21  22%"
 eq "--format=text: the notation as it is" "$("$JUAN" --dump --format=text -w 200 samples/aozora.utf8.txt | sed -n 4p)" "［＃中見出し］春の歌［＃中見出し終わり］"
 printf '桜《さくら》咲く\n' >"$T/ruby-only.txt"
@@ -444,9 +462,9 @@ case "$out" in *"[图: 照相馆的橱窗 — 橱窗里还摆着上世纪的婚�
 case "$out" in *"药水，&每一道"*"七十号 <已搬迁>"*) ok ;; *) bad "html: entities" ;; esac
 eq "html: outline" "$("$JUAN" --outline samples/article.html)" "山城的最后一家照相馆  13  16%
   暗房里的手艺  21  32%
-    一本没人来取的相册  26  45%
-    价目表  30  58%
-  访谈  36  63%
+    一本没人来取的相册  26  44%
+    价目表  30  57%
+  访谈  36  62%
   尾声  42  77%"
 eq "html: speakers" "$("$JUAN" --speakers samples/article.html | awk '{print $1, $2}')" "记者 2
 程师傅 2"
@@ -462,7 +480,7 @@ unset JUAN_CACHE_DIR
 mkdir -p "$T/lib" && cp samples/article.html "$T/lib/a.htm" && printf '<p>x</p>\n' >"$T/lib/skip.css"
 eq "html: --grep on a directory lists .htm" "$("$JUAN" --grep -c 底片 "$T/lib")" "$T/lib/a.htm:2"
 printf '<!DOCTYPE html>\n<title>嗅</title><h2>节</h2><p>文。</p>\n' >"$T/sniffed.txt"
-eq "html: sniffed by its doctype" "$("$JUAN" --outline "$T/sniffed.txt")" "嗅  2  27%
+eq "html: sniffed by its doctype" "$("$JUAN" --outline "$T/sniffed.txt")" "嗅  2  26%
   节  2  63%"
 printf '<h2>节</h2>\n<p>文&amp;字</p>\n' >"$T/frag.txt"
 eq "--format=html" "$("$JUAN" --dump --format=html "$T/frag.txt")" "节
@@ -473,10 +491,10 @@ run --dump -w 72 samples/rawhtml.md
 case "$out" in *"<"[a-z/]*|*"&"[a-z]*";"*|*"不应显示"*) bad "rawhtml.md: markup shown: $out" ;; *) ok ;; esac
 case "$out" in *"[图: 磨坊外景 — 磨坊的水轮，一半埋在泥里]"*"直径 四米。"$'\n'"每年秋天"*"[图: 磨盘特写]"*) ok ;; *) bad "rawhtml.md: figure, br, inline img" ;; esac
 eq "rawhtml.md: outline" "$("$JUAN" --outline samples/rawhtml.md)" "河边的旧磨坊  2  0%
-  水轮  12  33%
+  水轮  12  32%
     石磨  18  50%
     账本  22  69%
-  以后  27  81%"
+  以后  27  80%"
 # deep nesting: the text kept, no crash
 perl -e 'print "<div>" x 200000, "深"' >"$T/deep.html"
 case "$("$JUAN" --dump "$T/deep.html")" in 深) ok ;; *) bad "html: deep nesting" ;; esac

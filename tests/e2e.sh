@@ -90,12 +90,22 @@ keys "'" "'"; expect_top "'' back" "p178"
 keys "'" "'"; expect_top "'' again" "p011"
 keys "'" z; wait_for "mark z not set" 23 && ok || bad "unset mark message"
 
-# mouse wheel: three lines (X10 mouse report, button 65 = wheel down)
+# the mouse: off by default, as in less (the terminal selects text); W
+# turns wheel scrolling on: three lines (X10 mouse report, button 65 = wheel down)
+mouse_flags() { tm display -p -t e '#{mouse_standard_flag}#{mouse_button_flag}#{mouse_any_flag}'; }
 keys g; expect_top "g" "p001"
+[ "$(mouse_flags)" = 000 ] && ok || bad "mouse reporting off by default: [$(mouse_flags)]"
+tm send-keys -t e -H 1b 5b 4d 61 2a 25
+absent "p001" 0 && bad "mouse off: the wheel scrolled" || ok
+keys W; wait_for "mouse wheel scrolls" 23 && ok || bad "W: mouse on"
+[ "$(mouse_flags)" != 000 ] && ok || bad "W: mouse reporting on"
 tm send-keys -t e -H 1b 5b 4d 61 2a 25
 expect_top "wheel down: 3 lines" "p004"
 tm send-keys -t e -H 1b 5b 4d 60 2a 25
 expect_top "wheel up" "p001"
+keys W; wait_for "mouse off" 23 && ok || bad "W again: mouse off"
+poll test "$(mouse_flags)" = 000 && ok || bad "W again: reporting off"
+keys g; absent "mouse off" 23 && ok || bad "the mouse message clears"
 
 # Ctrl-L redraws the same screen
 before=$(screen); keys C-l; sleep 0.2
@@ -124,6 +134,63 @@ keys Escape; expect_top "Esc closes the help" "p041"
 keys q; wait_dead && ok || bad "q quits"
 poll test -s "$T/rc" && [ "$(cat "$T/rc")" = 0 ] && ok || bad "exit status 0: [$(cat "$T/rc" 2>/dev/null)]"
 
+# ---- the keys less users press ------------------------------------------------
+start 80 24 "$T/lines.txt"
+expect_top "start" "p001"
+keys e; expect_top "e" "p002"
+keys C-e; expect_top "Ctrl-E" "p003"
+keys C-n; expect_top "Ctrl-N" "p004"
+keys y; expect_top "y" "p003"
+keys C-y; expect_top "Ctrl-Y" "p002"
+keys C-p; expect_top "Ctrl-P" "p001"
+keys C-f; expect_top "Ctrl-F" "p022"
+keys C-b; expect_top "Ctrl-B" "p001"
+keys C-d; expect_top "Ctrl-D (half of 23)" "p012"
+keys C-u; expect_top "Ctrl-U" "p001"
+keys 5 f; expect_top "5f: five lines" "p006"
+keys 2 b; expect_top "2b: two lines" "p004"
+keys 1 0 C-d; expect_top "10 Ctrl-D: ten lines" "p014"
+# NG and Ng: to N percent, as N%
+size=$(stat -c %s "$T/lines.txt")
+pct_line() { awk -v q=$((size * $1 / 100)) '{ n += length($0) + 1 } n > q { print substr($0, 1, 4); exit }' LC_ALL=C "$T/lines.txt"; }
+keys 5 0 G; expect_top "50G = 50%" "$(pct_line 50)"
+keys 2 5 g; expect_top "25g = 25%" "$(pct_line 25)"
+wait_for "25%" 23 && ok || bad "25g: status 25%"
+keys 1 0 0 G; expect_top "100G: the end" "p178"
+keys 0 G; expect_top "0G: the top" "p001"
+# an unbound key says so, briefly
+keys z; wait_for "z: no such key (h: help)" 23 && ok || bad "an unbound key says so"
+keys j; absent "no such key" 23 && ok || bad "the message clears on the next key"
+keys C-x; wait_for "Ctrl-X: no such key" 23 && ok || bad "an unbound control key"
+keys F5; wait_for "no such key" 23 && ok || bad "an unbound function key"
+
+# ---- the mouse: --mouse turns the wheel on -----------------------------------
+start 80 24 --mouse "$T/lines.txt"
+[ "$(mouse_flags)" != 000 ] && ok || bad "--mouse: reporting on"
+tm send-keys -t e -H 1b 5b 4d 61 2a 25
+expect_top "--mouse: wheel down" "p004"
+
+# ---- the help screen: fits 80x24 uncut, scrolls, lists the query syntax -------
+start 80 24 "$T/lines.txt"
+keys h; wait_for "juan: keys" 0 && ok || bad "h: help"
+helprows=$(screen)
+keys G; wait_for "In lists: digits first" && ok || bad "help: G scrolls to its last line"
+helprows+=$'\n'$(screen)
+long=$(printf '%s\n' "$helprows" | sed 's/ *$//' | awk 'length($0) > 77' | head -3)
+[ -z "$long" ] && ok || bad "help lines cut at 80 columns: [$long]"
+for want in "@NAME query" "#N query" "re:query" "Counts:" "Ctrl-L" "e ^E ^N" "NG" "W  "; do
+    printf '%s\n' "$helprows" | grep -qF -- "$want" && ok || bad "help lists [$want]"
+done
+keys g; wait_for "juan: keys" 0 && ok || bad "help: g back to the top"
+keys q; expect_top "q closes the help" "p001"
+# the first opening of juan ever says h: help, once
+start JUAN_STATE_DIR="$T/fresh" 80 24 "$T/lines.txt"
+wait_for "h: help" 23 && ok || bad "the first opening ever: h: help"
+keys j; absent "h: help" 23 && ok || bad "h: help clears on a key"
+keys q; wait_dead
+start JUAN_STATE_DIR="$T/fresh" 80 24 "$T/lines.txt"
+absent "h: help" 23 && ok || bad "h: help only the first time"
+
 # ---- sections and turns of the interview ------------------------------------
 start 80 24 samples/interview.txt
 mapfile -t heads < <("$JUAN" --outline samples/interview.txt | tail -n +2 | sed 's/^ *//; s/  [0-9]*  [0-9]*%$//')
@@ -134,6 +201,18 @@ keys "]"; wait_for "no next section" 23 && ok || bad "] after the last"
 for ((i = ${#heads[@]} - 2; i >= 0; i--)); do
     keys "["; expect_top "[ back to [${heads[$i]}]" "${heads[$i]}"
 done
+# counts: 3] is the third heading from the top, 2} as }}, in a panel 3j as jjj
+keys g 3 "]"; expect_top "3] lands on [${heads[2]}]" "${heads[2]}"
+keys 2 "["; expect_top "2[ back to [${heads[0]}]" "${heads[0]}"
+nolead() { sed 's/^ *//' <<<"$1"; }
+keys g "}" "}"; sleep 0.3; two=$(toprow)
+keys g 2 "}"; wait_top "$(nolead "$two")" && [ "$(toprow)" = "$two" ] && ok || bad "2} = }}: [$(toprow)] want [$two]"
+keys g t; wait_for "Enter jumps"; keys j j j Enter; sleep 0.3; jjj=$(toprow)
+keys g t; wait_for "Enter jumps"; keys 3 j Enter
+wait_top "$(nolead "$jjj")" && [ "$(toprow)" = "$jjj" ] && ok || bad "outline 3j = jjj: [$(toprow)] want [$jjj]"
+keys g t; wait_for "Enter jumps"; keys 4 G Enter
+wait_top "$(nolead "$jjj")" && [ "$(toprow)" = "$jjj" ] && ok || bad "outline 4G = item 4: [$(toprow)] want [$jjj]"
+keys g
 # } on each turn in order: the text at each turn offset
 keys g
 mapfile -t offs < <("$JUAN" --speakers --json samples/interview.txt | grep -oE '"turn_offsets": \[[0-9, ]*\]' | grep -oE '[0-9]+' | sort -n)
@@ -257,9 +336,24 @@ keys g /; text "@${names[1]}"; keys Enter
 expect_top "@NAME alone: ${names[1]}'s first turn" "${names[1]}"
 keys n; expect_top "n: ${names[1]}'s next turn" "${names[1]}"
 keys /; text "@nobody x"; keys Enter; wait_for "no speaker named nobody" 23 && ok || bad "@unknown"
+# @NAME folds like a query (遠 names 远) and a unique prefix is enough
+keys g; wait_top "沈知远：算力"; title=$(toprow)
+keys /; text "@沈知遠"; keys Enter
+expect_top "@NAME folded: 沈知远's first turn" "沈知远"
+poll top_not "$title" && absent "no speaker" 23 && ok || bad "@NAME folded: it moved"
+keys g; wait_top "沈知远：算力"; keys /; text "@${names[1]:0:1}"; keys Enter
+expect_top "@prefix: ${names[1]}'s first turn" "${names[1]}"
+poll top_not "$title" && absent "no speaker" 23 && ok || bad "@prefix: it moved"
 keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的词语" 23 && ok || bad "not found message"
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
 keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
+# regex matches do not overlap: n goes from the end of the match, so two
+# matches and a third n wraps (it stepped through 00 张 and 0 张 before)
+printf '买了 100 张票。\n又买了 20 张。\n' >"$T/nums.txt"
+start 80 24 --color=never "$T/nums.txt"
+keys /; text "re:[0-9]+ 张"; keys Enter; wait_for "100 张"
+keys n; absent "search hit bottom" 23 && ok || bad "re: n goes to the second match, no wrap"
+keys n; wait_for "search hit bottom, continuing at top" 23 && ok || bad "re: n does not step through overlapping matches"
 
 # the search index is made in the background on opening, without a search
 start JUAN_CACHE_DIR="$T/cache.bg" 80 24 samples/traditional.txt

@@ -304,4 +304,50 @@ ino=$(stat -c %i "$new_idx")
     [ "$(version "$new_idx")" = 4 ] && [ "$(stat -c %i "$new_idx")" != "$ino" ] && ok ||
     bad "upgrade: an index of format 3 at the new name rebuilt"
 
+# ---- quotes: one line, from a character's start, as the reader shows it; rows
+# of a narrow panel drop columns, never the name (issue 16: bugs 5 and 3)
+{ printf '短句。\n\n'; for i in $(seq 100); do echo "这是一行用来凑长度的文字。"; done; } >"$T/q.txt"
+printf -- '---\ntitle: 旧城记\nauthor: 某人\n---\n\n# 第一章 一个很长很长的标题，长到在窄的面板里放不下也没关系\n\n下一段的文字**继续**写下去，\n写得长一点，一直写到很后面才停下来。\n' >"$T/q.md"
+bm() { # NAME: M, the name, no note
+    keys M; wait_for "bookmark name:"; text "$1"; keys Enter; wait_for "note"; keys Enter
+    wait_for "bookmark $1 set"
+}
+run 80 24 --from-start "$T/q.txt"
+bm 顶 && ok || bad "quotes: M at the top"
+keys 5 0 %; wait_for " 49%" 23; bm 半 && ok || bad "quotes: M at 50%"
+quit
+out=$("$JUAN" --bookmarks "$T/q.txt")
+[[ "$out" == *"顶    0%  “短句。 这是一行用来凑长度的文字。 这是一行"*"”"* && "$out" != *"^J"* && "$out" != *"�"* ]] &&
+    [[ "$out" == *"半   49%  “"*"”"* ]] && ok || bad "--bookmarks: quotes on one line, from a character: [$out]"
+run 80 24 --from-start "$T/q.md"
+bm 标题 && ok || bad "quotes: M at the top of Markdown"
+keys "]"; wait_top "第一章"; bm 段 && ok || bad "quotes: M on a heading"
+quit
+out=$("$JUAN" --bookmarks "$T/q.md")
+[[ "$out" == *"标题    0%  “旧城记 第一章"* && "$out" != *"---"* && "$out" != *"**"* &&
+    "$out" == *"段   19%  §第一章 一个很长"*"“第一章 一个很长很长的标题"* ]] && ok || bad "--bookmarks: Markdown quoted as shown: [$out]"
+for size in "60 20" "40 12"; do
+    run $size "$T/q.md"; keys B; wait_for "Bookmarks"
+    [[ "$(row 1)" == " 标题 "*"%"*"“旧城记 第一章"*"…”" && "$(row 2)" == " 段 "*"%  "*"“第一章 一个"*"…”" ]] && ok ||
+        bad "B at $size: rows [$(row 1)] [$(row 2)]"
+    keys Escape; quit
+done
+run 40 12 "$T/q.txt"; keys B; wait_for "Bookmarks"
+[[ "$(row 1)" == " 顶    0%  “短句。 这是"*"…”" && "$(row 2)" == " 半   49%  “"*"…”" ]] && ok ||
+    bad "B at 40x12: rows [$(row 1)] [$(row 2)]"
+keys Escape; quit
+
+# ---- one percentage: the panel, --bookmarks, --outline and the status line
+# round alike; "resumed at" says what the indicator shows (issue 16: bug 9)
+pb=$("$JUAN" --bookmarks "$T/q.txt" | grep -oE '^半 +[0-9]+%' | grep -oE '[0-9]+%')
+run 40 12 "$T/q.txt"; keys B; wait_for "Bookmarks"
+[[ -n "$pb" && "$(row 2)" == " 半 "*" $pb  “"* ]] && ok || bad "B and --bookmarks: the same percent ($pb): [$(row 2)]"
+keys Escape; keys G; wait_for "100%" 11; quit
+run 40 12 "$T/q.txt"
+wait_for "resumed at" 11; [[ "$(row 11)" == *"resumed at 100%"* && "$(row 11)" == *" 100%"* ]] && ok ||
+    bad "resumed at the end: the message and the indicator agree: [$(row 11)]"
+quit
+printf '# 一\n\n%s\n\n# 二\n\n%s\n' "$(printf '甲%.0s' $(seq 100))" "$(printf '乙%.0s' $(seq 90))" >"$T/pc.md"
+[ "$("$JUAN" --outline "$T/pc.md" | tail -1)" = "  二  5  52%" ] && ok || bad "--outline rounds down: [$("$JUAN" --outline "$T/pc.md" | tail -1)]"
+
 done_tests

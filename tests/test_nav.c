@@ -55,6 +55,20 @@ static void test_query(const structure_t *st)
     CHECK(Q.speaker >= 0 && Q.q.q != NULL);
     CHECK_STR(st->text + st->speakers[Q.speaker].name_off, st->text + at("林晓：谢谢"));
     CHECK_STR(Q.raw, "开源");
+    /* @NAME folds as queries do, and a unique prefix names its speaker */
+    int lin = Q.speaker;
+    parse(&Q, st, "@林曉 开源", 1, NULL);
+    CHECK(Q.speaker == lin);
+    parse(&Q, st, "@林", 1, NULL);
+    CHECK(Q.speaker == lin && Q.q.q == NULL);
+    parse(&Q, st, "@主 开源", 1, NULL);
+    CHECK(Q.speaker >= 0 && Q.speaker != lin);
+    parse(&Q, st, "@林晓： 开源", 1, NULL);
+    CHECK(Q.speaker == lin);
+    char err2[256];
+    CHECK(nav_query_parse(&Q, st, "@林曉", strlen("@林曉"), SEARCH_NO_TCSC, err2, sizeof err2) < 0);
+    CHECK_STR(err2, "no speaker named 林曉");
+    parse(&Q, st, "@林晓x 开源", 0, "no speaker named 林晓x");
     /* an ideographic space separates scopes too */
     parse(&Q, st, "@林晓\u3000开源", 1, NULL);
     CHECK(Q.speaker >= 0);
@@ -201,6 +215,17 @@ int main(void)
     test_scope_and_find(&st);
     test_moves(&st);
     test_say();
+    st_free(&st);
+    /* a prefix of two speakers' names: the candidates */
+    static const char two[] = "暗涌：你好。\n暗流：嗯。\n暗涌：再见。\n暗流：好的。\n";
+    st_build(&st, two, strlen(two), FMT_TEXT, NULL);
+    CHECK(st.nspeakers == 2);
+    nav_query_t Q;
+    nav_query_init(&Q);
+    parse(&Q, &st, "@暗 你好", 0, "@暗 is 2 speakers: 暗涌, 暗流");
+    parse(&Q, &st, "@暗流", 1, NULL);
+    CHECK(Q.speaker == st_speaker_find(&st, "暗流", strlen("暗流")));
+    nav_query_free(&Q);
     st_free(&st);
     return T_DONE("test_nav");
 }

@@ -1,7 +1,7 @@
 /* search: matches as document byte ranges, forwards and backwards, every
  * match overlapping a range; folded (創新 for 创新, ＤｅｅｐＳｅｅｋ for
- * deepseek), without t2s, exact, regex on the folded text, an invalid regex
- * refused with PCRE2's message. */
+ * deepseek), without t2s, exact, regex on the folded text (leftmost-longest,
+ * not overlapping), an invalid regex refused with PCRE2's message. */
 #include "search.h"
 #include "sindex.h"
 #include "t.h"
@@ -58,7 +58,7 @@ static char *make_doc(size_t *n)
 }
 
 /* Every match of q in doc: the oracle (the whole text folded the plain way,
- * memmem, mapped back) against this search, forwards and backwards. */
+ * memmem, mapped back, none overlapping the one before) against this search, forwards and backwards. */
 static void same_matches(const char *doc, size_t n, const char *q, int flags, const char *what)
 {
     norm_t N, F;
@@ -74,8 +74,8 @@ static void same_matches(const char *doc, size_t n, const char *q, int flags, co
         match_t m = {norm_src(&N, x), norm_src(&N, x + F.out.n)};
         if (m.b <= m.a)
             m.b = norm_src(&N, norm_fold(&N, m.a + 1));
-        if (nw && want[nw - 1].a == m.a)
-            continue; /* two folded starts in one cluster: one match */
+        if (nw && m.a < want[nw - 1].b)
+            continue; /* matches do not overlap (two folded starts in one cluster: one) */
         grow(&want, &wc, nw + 1, sizeof *want);
         want[nw++] = m;
     }
@@ -85,7 +85,7 @@ static void same_matches(const char *doc, size_t n, const char *q, int flags, co
     while (search_find(&S, &Q, from, 1, &m)) {
         grow(&got, &gc, ng + 1, sizeof *got);
         got[ng++] = m;
-        from = m.a + 1;
+        from = m.b;
     }
     int same = ng == nw;
     for (size_t i = 0; same && i < nw; i++)
@@ -246,6 +246,24 @@ int main(void)
     CHECK(set("创[新意]", SEARCH_REGEX) == 0 && find(0, 1, &a, &b) && !strncmp(d + a, "創新", b - a));
     CHECK(set("口號|口号", SEARCH_REGEX) == 0 && find(0, 1, &a, &b));
     CHECK(find(strlen(d), -1, &a, &b) && !strncmp(d + a, "口號", b - a));
+    free(v);
+    v = NULL, cap = 0;
+    query_free(&Q);
+    search_free(&S);
+
+    /* regex matches are leftmost-longest and do not overlap (grep -o) */
+    const char *nums = "共 100 张，又 20 张。ab abc";
+    search_init(&S, nums, strlen(nums));
+    CHECK(set("[0-9]+ 张", SEARCH_REGEX) == 0 && search_range(&S, &Q, 0, strlen(nums), &v, &cap) == 2);
+    CHECK(find(0, 1, &a, &b) && !strncmp(nums + a, "100 张", b - a) && b - a == strlen("100 张"));
+    size_t first = a;
+    CHECK(find(b, 1, &a, &b) && !strncmp(nums + a, "20 张", b - a)); /* from the end of the last */
+    CHECK(find(a, -1, &a, &b) && a == first); /* back: not "00 张" inside it */
+    CHECK(set("a|ab", SEARCH_REGEX) == 0 && find(0, 1, &a, &b) && b - a == 2);
+    CHECK(set("ab|abc", SEARCH_REGEX | SEARCH_EXACT) == 0 && find(a + 2, 1, &a, &b) && b - a == 3);
+    CHECK(set("[0-9]+?", SEARCH_REGEX) == 0 && search_range(&S, &Q, 0, strlen(nums), &v, &cap) == 2 &&
+          v[0].b - v[0].a == 3);
+    CHECK(set("(a)\\1|a", SEARCH_REGEX) == 0 && find(0, 1, &a, &b) && b - a == 1); /* no DFA */
     CHECK(query_set(&Q, "a(b", 3, SEARCH_REGEX, err, sizeof err) < 0 &&
           strstr(err, "invalid regex: missing closing parenthesis"));
     CHECK(query_set(&Q, "[z-a]", 5, SEARCH_REGEX, err, sizeof err) < 0 && strstr(err, "invalid regex"));

@@ -71,7 +71,12 @@ start() {
     rm -f "$T/rc"
     # a state directory of its own for each start, unless the test names one
     nstart=$((${nstart:-0} + 1))
-    [[ "$envs" == *JUAN_STATE_DIR=* ]] || envs+=" JUAN_STATE_DIR=$T/state.$nstart"
+    # (where the first opening ever's "h: help" was shown already: only the
+    # test of that hint names a state directory and sees it)
+    if [[ "$envs" != *JUAN_STATE_DIR=* ]]; then
+        envs+=" JUAN_STATE_DIR=$T/state.$nstart"
+        mkdir -p -m 700 "$T/state.$nstart" && : >"$T/state.$nstart/hinted"
+    fi
     local cmd="cd $(pwd) && env TERM=screen LC_ALL=C.UTF-8$envs $JUAN"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
     cmd+=" 2>>$T/stderr; echo \$? >$T/rc"
