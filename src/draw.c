@@ -180,8 +180,10 @@ static void draw_status(tui_t *T, const pline_t *top)
     int pct = T->V.page.at_end ? 100 : anchor_percent(off, T->st.len);
     session_say_resumed(T, pct); /* (after a resume) */
     long left = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
+    char say[48];
+    rt_say(left, say, sizeof say);
     if (left >= 0)
-        snprintf(right, sizeof right, " %d%%  %ld min left ", pct, left);
+        snprintf(right, sizeof right, " %d%%  %s ", pct, say);
     else
         snprintf(right, sizeof right, " %d%% ", pct);
     if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
@@ -220,6 +222,9 @@ static void draw_status(tui_t *T, const pline_t *top)
             buf_adds(&b, f);
         }
     }
+    /* a message that does not fit beside the right part has the row */
+    if (T->msg[0] && 1 + (int)text_width(b.p, b.n) > xmax - rw)
+        rw = xmax;
     int lmax = xmax - rw > 1 ? xmax - rw : xmax;
     draw_bytes(y, 1, lmax, b.p, b.n, A_REVERSE, 0);
     buf_free(&b);

@@ -122,6 +122,10 @@ void session_first_search(tui_t *T); /* its index, if there is one */
 nav_query_t *session_last_query(tui_t *T, int wait);
 void session_reload(tui_t *T);
 void session_switch(tui_t *T, int dir);
+/* File i could not be opened (err: doc_error's "path: reason"): said on
+ * the status line in words that fit it, "skipped 2/3 NAME: reason" (or
+ * "cannot open 2/3 NAME: reason" when the file shown stayed). */
+void session_skipped(tui_t *T, int i, const char *err, int stayed);
 
 /* draw.c */
 void draw_page(tui_t *T);

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define RT_CHUNK 65536
@@ -86,6 +87,24 @@ long rt_minutes_left(rt_t *rt, size_t off)
     words += rt->words[i + 1];
     double m = cjk / 400.0 + words / 230.0;
     return (long)(m + 0.999);
+}
+
+void rt_say(long m, char *out, size_t n)
+{
+    if (m < 60) {
+        snprintf(out, n, "%ld min left", m < 0 ? 0 : m);
+        return;
+    }
+    long r = (m + 5) / 10 * 10; /* to the nearest 10 minutes */
+    if (r < 24 * 60) {
+        if (r % 60)
+            snprintf(out, n, "\u2248 %ld h %ld min left", r / 60, r % 60);
+        else
+            snprintf(out, n, "\u2248 %ld h left", r / 60);
+        return;
+    }
+    long d = (m + 12 * 60) / (24 * 60);
+    snprintf(out, n, "\u2248 %ld day%s left", d, d == 1 ? "" : "s");
 }
 
 void rt_free(rt_t *rt)

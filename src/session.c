@@ -309,6 +309,22 @@ void session_reload(tui_t *T)
              exact ? "" : " (the place found again by its words)");
 }
 
+void session_skipped(tui_t *T, int i, const char *err, int stayed)
+{
+    buf_t p = {0}, name = {0}; /* (doc_error's path is terminal-safe) */
+    buf_add(&p, "", 0);
+    buf_add(&name, "", 0);
+    text_sanitize(&p, T->files[i], strlen(T->files[i]));
+    text_sanitize(&name, path_base(T->files[i]), strlen(path_base(T->files[i])));
+    const char *why = err;
+    if (!strncmp(err, p.p, p.n) && !strncmp(err + p.n, ": ", 2))
+        why = err + p.n + 2;
+    snprintf(T->msg, sizeof T->msg, "%s %d/%d %.200s: %.200s", stayed ? "cannot open" : "skipped",
+             i + 1, T->nfiles, name.p, why);
+    buf_free(&p);
+    buf_free(&name);
+}
+
 void session_switch(tui_t *T, int dir)
 {
     int i = T->cur + dir;
@@ -317,11 +333,16 @@ void session_switch(tui_t *T, int dir)
         return;
     }
     T->filepos[T->cur] = view_top(&T->V) + 1;
-    char err[300];
+    char err[300], skipped[300];
+    int from = T->cur;
     while (i >= 0 && i < T->nfiles) {
-        if (session_load(T, i, err, sizeof err) == 0)
+        if (session_load(T, i, err, sizeof err) == 0) {
+            if (i != from + dir) /* (one was skipped) */
+                session_skipped(T, i - dir, skipped, 0);
             return;
-        snprintf(T->msg, sizeof T->msg, "%s", err);
+        }
+        snprintf(skipped, sizeof skipped, "%s", err);
+        session_skipped(T, i, err, 1); /* (unless one after it opens) */
         T->rc = 2;
         i += dir;
     }

@@ -646,12 +646,13 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
     T->files = files;
     T->nfiles = nfiles;
     T->filepos = xcalloc((size_t)nfiles, sizeof *T->filepos);
-    char err[300];
+    char err[300], skipped[300] = "";
     int i = 0; /* the first file that opens */
     for (; i < nfiles; i++) {
         if (session_load(T, i, err, sizeof err) == 0)
             break;
         msg("%s", err);
+        snprintf(skipped, sizeof skipped, "%s", err);
         T->rc = 2;
     }
     if (i == nfiles) {
@@ -664,6 +665,8 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         session_free(T);
         return -1;
     }
+    if (i > 0) /* said on the screen too, not only behind it */
+        session_skipped(T, i - 1, skipped, 0);
     tui_read(T);
     tui_screen_end(scr, tty);
     int rc = T->rc;

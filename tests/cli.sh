@@ -26,6 +26,12 @@ for o in $("$JUAN" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
     grep -qF -- "$o" README.md && ok || bad "$o missing from README.md"
 done
 
+# the man page's SYNOPSIS has every option of the README's Usage (issue 16:
+# --from-start was missing)
+syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' man/juan.1)
+for o in $(sed -n '/^## Usage/,/^    juan --help/p' README.md | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+    grep -qF -- "$(sed 's/-/\\-/g' <<<"$o")" <<<"$syn" && ok || bad "$o missing from the man SYNOPSIS"
+done
 # start-up: the C++ libraries (OpenCC, uchardet, and libstdc++ with them)
 # are loaded when needed, not at every start (src/cxxlib.h)
 if [ "$JUAN" = ./juan ] && command -v ldd >/dev/null; then

@@ -421,6 +421,18 @@ jt=$("$JUAN" --dump -w 72 samples/japanese.txt | head -1 | sed 's/ *$//')
 expect_top ":n shows it" "$jt"
 keys : p; wait_for "1/2" 23 && ok || bad ":p: back"
 keys : p; wait_for "no previous file" 23 && ok || bad ":p at the first"
+# a file that cannot be opened (issue 16): a readable message on the whole
+# status line, its name not its path, at the start and on :n
+start 60 12 samples/interview.txt "$T/无此目录/缺失的文件.txt" samples/essay.md
+keys : n; wait_for "skipped 2/3 缺失的文件.txt: No such file or directory" 11 && ok ||
+    bad ":n past a file that cannot be opened: said whole"
+keys j; wait_for "3/3" 11 && ok || bad ":n past a missing file: the third file"
+start 60 12 "$T/无此目录/缺失的文件.txt" samples/essay.md
+wait_for "skipped 1/2 缺失的文件.txt: No such file or directory" 11 && ok || bad "a first file that cannot be opened: said on the screen"
+start 60 12 samples/essay.md "$T/无此目录/缺失的文件.txt"
+keys : n; wait_for "cannot open 2/2 缺失的文件.txt: No such file or directory" 11 && ok ||
+    bad ":n to a last file that cannot be opened: said"
+keys j; wait_for "1/2" 11 && ok || bad ":n to a missing last file: the first stays"
 # the last search, the focus and the filter after :n (the second file has
 # other speakers, or none)
 printf '甲：第一句话，开源。\n乙：第二句话。\n甲：第三句话。\n乙：第四句话，开源。\n' >"$T/two-a.txt"

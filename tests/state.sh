@@ -186,6 +186,7 @@ quit
 for i in $(seq 800); do cat samples/interview.txt; done >"$T/big.txt"
 run 80 24 "$T/big.txt"
 keys 5 0 %; wait_for "50%" && ok || bad "big: 50%"
+wait_for "days left" 23 && [[ "$(row 23)" == *"≈ "[0-9]*" days left"* ]] && ok || bad "big: the time left in days (≈ N days left), not thousands of minutes"
 top=$(toprow)
 quit
 run 60 24 "$T/big.txt"

@@ -52,6 +52,22 @@ int main(void)
     rt_free(rt);
     rt_free(NULL);
     CHECK(rt_minutes_left(NULL, 0) == -1);
+    /* as people say it (issue 16): not "37354 min left" */
+    static const struct {
+        long m;
+        const char *say;
+    } says[] = {
+        {0, "0 min left"}, {1, "1 min left"}, {59, "59 min left"}, {60, "\u2248 1 h left"},
+        {64, "\u2248 1 h left"}, {65, "\u2248 1 h 10 min left"}, {200, "\u2248 3 h 20 min left"},
+        {1434, "\u2248 23 h 50 min left"}, {1435, "\u2248 1 day left"},
+        {2159, "\u2248 1 day left"}, {2160, "\u2248 2 days left"},
+        {37354, "\u2248 26 days left"},
+    };
+    for (size_t i = 0; i < sizeof says / sizeof *says; i++) {
+        char out[48];
+        rt_say(says[i].m, out, sizeof out);
+        CHECK_STR(out, says[i].say);
+    }
     buf_free(&b);
     return T_DONE("test_readtime");
 }
