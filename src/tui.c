@@ -187,7 +187,31 @@ static void search_go(tui_t *T, int dir)
     int wrapped;
     if (!nav_find(&T->srch, &T->st, &T->lastq, T->filter ? T->focus : -1, from, dir, &m,
                   &wrapped)) {
-        nav_say(T->msg, sizeof T->msg, "not found: ", T->lastq.raw, strlen(T->lastq.raw), "");
+        buf_t w = {0}; /* a scoped search says its scope */
+        buf_add(&w, "", 0);
+        if (T->lastq.has_sec) {
+            long h = st_section_at(&T->st, T->lastq.sec_lo);
+            buf_adds(&w, "§");
+            if (h >= 0) {
+                buf_t t = {0};
+                st_heading_text(&T->st, &T->st.headings[h], &t);
+                buf_add(&w, t.p, t.n);
+                buf_free(&t);
+            }
+        }
+        if (T->lastq.speaker >= 0) {
+            buf_adds(&w, w.n ? " @" : "@");
+            const speaker_t *p = &T->st.speakers[T->lastq.speaker];
+            buf_add(&w, T->st.text + p->name_off, p->name_len);
+        }
+        if (w.n) {
+            buf_adds(&w, ": ");
+            buf_adds(&w, T->lastq.raw);
+            nav_say(T->msg, sizeof T->msg, "not found in ", w.p, w.n, "");
+        } else {
+            nav_say(T->msg, sizeof T->msg, "not found: ", T->lastq.raw, strlen(T->lastq.raw), "");
+        }
+        buf_free(&w);
         return;
     }
     if (wrapped)
