@@ -186,6 +186,14 @@ static void draw_status(tui_t *T, const pline_t *top)
         snprintf(right, sizeof right, " %d%%  %ld min left ", pct, left);
     else
         snprintf(right, sizeof right, " %d%% ", pct);
+    if (T->has_last && !T->hl_active) { /* the match gone to, of how many */
+        char c[64];
+        if (T->mrank)
+            snprintf(c, sizeof c, " match %zu/%zu ", T->mrank, T->nmall);
+        else
+            snprintf(c, sizeof c, " match …/… ");
+        prepend(right, sizeof right, c, strlen(c));
+    }
     if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
         buf_t f = {0};
         buf_adds(&f, T->filter ? " only @" : " @");

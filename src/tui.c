@@ -154,6 +154,43 @@ char *tui_prompt(tui_t *T, const char *label, int search)
 
 /* ---- searching ------------------------------------------------------------- */
 
+enum { COUNT_MAX = 8 << 20 }; /* matches counted in texts up to this */
+
+/* The rank of match m among every match of the last search in scope
+ * (counted once a search, in texts up to COUNT_MAX): T->mrank, 0 when not
+ * known. */
+static void match_rank(tui_t *T, const match_t *m)
+{
+    T->mrank = 0;
+    int only = T->filter ? T->focus : -1;
+    if (!T->mall_ok || T->mall_text != T->st.text || T->mall_q != &T->lastq ||
+        T->mall_only != only) {
+        T->mall_ok = 0;
+        T->nmall = 0;
+        if (T->st.len > COUNT_MAX)
+            return;
+        match_t x;
+        size_t from = 0;
+        while (search_find_within(&T->srch, &T->lastq.q, from, T->st.len, 1, &x)) {
+            if (nav_in_scope(&T->st, &T->lastq, only, x.a)) {
+                grow(&T->mall, &T->mallcap, T->nmall + 1, sizeof *T->mall);
+                T->mall[T->nmall++] = x.a;
+            }
+            from = x.b > x.a ? x.b : x.a + 1;
+        }
+        T->mall_ok = 1, T->mall_text = T->st.text, T->mall_q = &T->lastq, T->mall_only = only;
+    }
+    size_t lo = 0, hi = T->nmall; /* the first start after m->a */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (T->mall[mid] <= m->a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    T->mrank = lo;
+}
+
 /* Go to the next match (dir > 0) or the previous one of the last search,
  * from the last match when it is on the screen, else from the top. */
 static void search_go(tui_t *T, int dir)
@@ -219,6 +256,7 @@ static void search_go(tui_t *T, int dir)
                                                 : "search hit top, continuing at bottom");
     T->last = m;
     T->has_last = 1;
+    match_rank(T, &m);
     tui_go(T, m.a);
 }
 
@@ -250,6 +288,7 @@ static void do_search(tui_t *T, int dir)
     T->qdir = dir;
     T->has_query = 1;
     T->has_last = 0;
+    T->mall_ok = 0; /* a new search: counted again */
     search_go(T, dir);
 }
 

@@ -217,6 +217,11 @@ keys N; expect_top "N: back" "$want"
 # the match gone to is drawn apart from the others (bold, underlined)
 cur_hl() { [ "$(screen_e | grep -o $'\e\\[1;4;7m团队' | wc -l)" = 1 ] && has_e $'\e\\[7m团队'; }
 poll cur_hl && ok || bad "the current match drawn differently from the others"
+# the status line counts: the match gone to, of how many
+total=$("$JUAN" --grep -c 团队 samples/interview.txt)
+wait_for "match 1/$total " 23 && ok || bad "status: match 1/$total"
+keys n; wait_for "match 2/$total " 23 && ok || bad "status after n: match 2/$total"
+keys N; wait_for "match 1/$total " 23 && ok || bad "status after N: match 1/$total"
 # ? searches backward from the top of the screen
 keys G; wait_for "100%" 23
 last=$("$JUAN" --dump -w 72 samples/interview.txt | grep "团队" | tail -1 | cut -c1-6)
