@@ -188,8 +188,10 @@ static void draw_status(tui_t *T, const pline_t *top)
         snprintf(right, sizeof right, " %d%% ", pct);
     if (T->has_last && !T->hl_active) { /* the match gone to, of how many */
         char c[64];
-        if (T->mrank)
+        if (T->mrank && T->mall_done)
             snprintf(c, sizeof c, " match %zu/%zu ", T->mrank, T->nmall);
+        else if (T->mrank) /* still counted */
+            snprintf(c, sizeof c, " match %zu/… ", T->mrank);
         else
             snprintf(c, sizeof c, " match …/… ");
         prepend(right, sizeof right, c, strlen(c));

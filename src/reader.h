@@ -81,6 +81,8 @@ typedef struct tui {
     const char *mall_text; /* ... counted in this text, */
     const nav_query_t *mall_q; /* for this query (0: none counted) */
     int mall_only, mall_ok;
+    size_t mall_next;  /* counted up to here (larger texts: when idle) */
+    int mall_done;
     size_t mrank;      /* the match gone to: 1-based, 0 unknown */
 } tui_t;
 

@@ -222,6 +222,16 @@ total=$("$JUAN" --grep -c 团队 samples/interview.txt)
 wait_for "match 1/$total " 23 && ok || bad "status: match 1/$total"
 keys n; wait_for "match 2/$total " 23 && ok || bad "status after n: match 2/$total"
 keys N; wait_for "match 1/$total " 23 && ok || bad "status after N: match 1/$total"
+# ... in a text over 8 MB counted when idle: match 1/… until the count is known
+awk 'BEGIN { for (i = 0; i < 140000; i++) printf "第%d行：这是一段用来测试计数的文字，团队在这里。\n", i }' >"$T/big.txt"
+big=$("$JUAN" --grep -c 团队 "$T/big.txt")
+start 80 24 --color=never "$T/big.txt"
+keys /; text "团队"; keys Enter
+wait_for "match 1/$big " 23 && ok || bad "a large text: match 1/$big once counted"
+big_far() { [[ "$(row 23)" =~ match\ ([0-9]+)/$big\  ]] && [ "${BASH_REMATCH[1]}" -gt $((big - 100)) ]; }
+keys G N; poll big_far && ok || bad "a large text: N from the end: a match near $big/$big"
+start 80 24 --color=never samples/interview.txt
+keys /; text "团队"; keys Enter N
 # ? searches backward from the top of the screen
 keys G; wait_for "100%" 23
 last=$("$JUAN" --dump -w 72 samples/interview.txt | grep "团队" | tail -1 | cut -c1-6)
