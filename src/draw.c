@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
-enum { PAIR_HL = 7, PAIR_BAR = 8, PAIR_HEAD = 9 };
+enum { PAIR_HL = 7, PAIR_BAR = 8, PAIR_HEAD = 9, PAIR_CUR = 10 };
 static const short speaker_colors[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
                                        COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
 #define NSPCOL 6
@@ -68,6 +68,7 @@ void draw_colors(tui_t *T)
     init_pair(PAIR_HL, COLOR_BLACK, COLOR_YELLOW);
     init_pair(PAIR_BAR, COLOR_BLUE, -1);
     init_pair(PAIR_HEAD, COLOR_CYAN, -1);
+    init_pair(PAIR_CUR, COLOR_BLACK, COLOR_GREEN);
 }
 
 /* Speaker colours: stable per name (a hash of it), distinct within the
@@ -134,6 +135,8 @@ static void draw_line(tui_t *T, int y, const pline_t *l, const match_t *m, size_
     uint32_t r = l->run0, rend = l->run0 + l->nrun;
     int style = 0;
     size_t k = 0;
+    /* the match gone to, drawn apart from the others (not while typing) */
+    int cur = T->has_last && !T->hl_active;
     for (uint32_t g = l->g0; g < l->g0 + l->ng; g++) {
         const glyph_t *q = &P->glyphs[g];
         uint32_t ge = g + 1 < l->g0 + l->ng ? P->glyphs[g + 1].o : end;
@@ -142,9 +145,10 @@ static void draw_line(tui_t *T, int y, const pline_t *l, const match_t *m, size_
         short pair;
         attr_t a = style_attr(T, style, l->speaker, &pair);
         if (nm && in_match(m, nm, &k, q->src)) {
-            a |= A_REVERSE;
+            int here = cur && q->src >= T->last.a && q->src < T->last.b;
+            a |= A_REVERSE | (here ? A_BOLD | A_UNDERLINE : 0);
             if (T->color)
-                pair = PAIR_HL, a &= ~(attr_t)A_REVERSE;
+                pair = here ? PAIR_CUR : PAIR_HL, a &= ~(attr_t)A_REVERSE;
         }
         x = draw_bytes(y, x, xmax, P->out.p + q->o, ge - q->o, a, pair);
     }
@@ -186,6 +190,16 @@ static void draw_status(tui_t *T, const pline_t *top)
         snprintf(right, sizeof right, " %d%%  %s ", pct, say);
     else
         snprintf(right, sizeof right, " %d%% ", pct);
+    if (T->has_last && !T->hl_active) { /* the match gone to, of how many */
+        char c[64];
+        if (T->mrank && T->mall_done)
+            snprintf(c, sizeof c, " match %zu/%zu ", T->mrank, T->nmall);
+        else if (T->mrank) /* still counted */
+            snprintf(c, sizeof c, " match %zu/… ", T->mrank);
+        else
+            snprintf(c, sizeof c, " match …/… ");
+        prepend(right, sizeof right, c, strlen(c));
+    }
     if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
         buf_t f = {0};
         buf_adds(&f, T->filter ? " only @" : " @");

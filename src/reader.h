@@ -77,6 +77,15 @@ typedef struct tui {
     hist_t hist;
     match_t *mv;       /* matches on the page */
     size_t mcap;
+    /* every match of the last search in scope (texts up to COUNT_MAX):
+       the status line's `match 3/17` */
+    size_t *mall, nmall, mallcap;
+    const char *mall_text; /* ... counted in this text, */
+    const nav_query_t *mall_q; /* for this query (0: none counted) */
+    int mall_only, mall_ok;
+    size_t mall_next;  /* counted up to here (larger texts: when idle) */
+    int mall_done;
+    size_t mrank;      /* the match gone to: 1-based, 0 unknown */
 } tui_t;
 
 /* tui.c */

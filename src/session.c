@@ -29,6 +29,7 @@ void session_free(tui_t *T)
     nav_query_free(&T->hlt);
     free(T->qtyped);
     free(T->mv);
+    free(T->mall);
     hist_free(&T->hist);
     free(T->filepos);
     store_close(T->S);
@@ -111,6 +112,7 @@ void session_unload(tui_t *T)
     T->qstale = T->has_query; /* its scopes were this document's */
     T->marked = 0;
     T->has_jump = T->has_last = 0;
+    T->mall_ok = 0; /* the matches counted were this document's */
     T->loaded = 0;
     T->resumed = 0;
 }

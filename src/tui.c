@@ -161,6 +161,76 @@ char *tui_prompt(tui_t *T, const char *label, int search)
 
 /* ---- searching ------------------------------------------------------------- */
 
+enum { COUNT_MAX = 8 << 20,  /* matches counted at once in texts up to this, */
+       COUNT_SLICE = 4 << 20 }; /* beyond, this much at a time when idle */
+
+/* Count the matches of the last search in scope from T->mall_next, up to
+ * `upto` bytes further on (SIZE_MAX: to the end). */
+static void count_some(tui_t *T, size_t upto)
+{
+    int only = T->filter ? T->focus : -1;
+    size_t end = T->st.len - T->mall_next > upto ? T->mall_next + upto : T->st.len;
+    match_t x;
+    while (T->mall_next < end &&
+           search_find_within(&T->srch, &T->lastq.q, T->mall_next, end, 1, &x)) {
+        if (nav_in_scope(&T->st, &T->lastq, only, x.a)) {
+            grow(&T->mall, &T->mallcap, T->nmall + 1, sizeof *T->mall);
+            T->mall[T->nmall++] = x.a;
+        }
+        T->mall_next = x.b > x.a ? x.b : x.a + 1;
+    }
+    if (T->mall_next < end)
+        T->mall_next = end;
+    T->mall_done = T->mall_next >= T->st.len;
+}
+
+/* The rank of the match gone to (T->last) among those counted: T->mrank,
+ * 0 while the count has not passed it. */
+static void set_rank(tui_t *T)
+{
+    T->mrank = 0;
+    if (!T->has_last || (!T->mall_done && T->mall_next <= T->last.a))
+        return;
+    size_t lo = 0, hi = T->nmall; /* the first start after last.a */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (T->mall[mid] <= T->last.a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    T->mrank = lo;
+}
+
+/* The status line's match count for match m: every match of the last
+ * search in scope, counted once a search (at once in texts up to
+ * COUNT_MAX, else by count_idle), and the rank of m among them. */
+static void match_rank(tui_t *T)
+{
+    int only = T->filter ? T->focus : -1;
+    if (!T->mall_ok || T->mall_text != T->st.text || T->mall_q != &T->lastq ||
+        T->mall_only != only) {
+        T->nmall = T->mall_next = 0;
+        T->mall_done = 0;
+        T->mall_ok = 1, T->mall_text = T->st.text, T->mall_q = &T->lastq, T->mall_only = only;
+        count_some(T, T->st.len <= COUNT_MAX ? SIZE_MAX : COUNT_SLICE); /* (the rest when idle) */
+    }
+    set_rank(T);
+}
+
+/* When idle: the count of a larger text goes on; 1 when the status line
+ * changed. */
+static int count_idle(tui_t *T)
+{
+    if (!T->mall_ok || T->mall_done || !T->has_last || !T->lastq.q.q ||
+        T->mall_text != T->st.text)
+        return 0;
+    count_some(T, COUNT_SLICE);
+    size_t was = T->mrank;
+    set_rank(T);
+    return T->mall_done || T->mrank != was;
+}
+
 /* Go to the next match (dir > 0) or the previous one of the last search,
  * from the last match when it is on the screen, else from the top. */
 static void search_go(tui_t *T, int dir)
@@ -194,7 +264,31 @@ static void search_go(tui_t *T, int dir)
     int wrapped;
     if (!nav_find(&T->srch, &T->st, &T->lastq, T->filter ? T->focus : -1, from, dir, &m,
                   &wrapped)) {
-        nav_say(T->msg, sizeof T->msg, "not found: ", T->lastq.raw, strlen(T->lastq.raw), "");
+        buf_t w = {0}; /* a scoped search says its scope */
+        buf_add(&w, "", 0);
+        if (T->lastq.has_sec) {
+            long h = st_section_at(&T->st, T->lastq.sec_lo);
+            buf_adds(&w, "§");
+            if (h >= 0) {
+                buf_t t = {0};
+                st_heading_text(&T->st, &T->st.headings[h], &t);
+                buf_add(&w, t.p, t.n);
+                buf_free(&t);
+            }
+        }
+        if (T->lastq.speaker >= 0) {
+            buf_adds(&w, w.n ? " @" : "@");
+            const speaker_t *p = &T->st.speakers[T->lastq.speaker];
+            buf_add(&w, T->st.text + p->name_off, p->name_len);
+        }
+        if (w.n) {
+            buf_adds(&w, ": ");
+            buf_adds(&w, T->lastq.raw);
+            nav_say(T->msg, sizeof T->msg, "not found in ", w.p, w.n, "");
+        } else {
+            nav_say(T->msg, sizeof T->msg, "not found: ", T->lastq.raw, strlen(T->lastq.raw), "");
+        }
+        buf_free(&w);
         return;
     }
     if (wrapped)
@@ -202,6 +296,7 @@ static void search_go(tui_t *T, int dir)
                                                 : "search hit top, continuing at bottom");
     T->last = m;
     T->has_last = 1;
+    match_rank(T);
     tui_go(T, m.a);
 }
 
@@ -233,6 +328,7 @@ static void do_search(tui_t *T, int dir)
     T->qdir = dir;
     T->has_query = 1;
     T->has_last = 0;
+    T->mall_ok = 0; /* a new search: counted again */
     search_go(T, dir);
 }
 
@@ -545,6 +641,8 @@ static int next_key(tui_t *T, wint_t *ch, int had_time)
         if (r != ERR || term_quit)
             break;
         int redraw = session_idle(T);
+        if (!term_quit && count_idle(T)) /* match 3/… becomes 3/17 */
+            redraw = 1;
         /* the structure arrived: show what was shown before it again, as
            it really is, at the same place (or the end) */
         if (!term_quit && st_take_provisional(&T->st)) {

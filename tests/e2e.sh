@@ -303,6 +303,24 @@ expect_top "Enter goes to the first match" "$want"
 top_not() { [ "$(toprow)" != "$1" ]; }
 keys n; poll top_not "$want"; t2=$(toprow); [[ "$t2" == *团队* || "$(row 1)" == *团* ]] && ok || bad "n: the next match [$t2]"
 keys N; expect_top "N: back" "$want"
+# the match gone to is drawn apart from the others (bold, underlined)
+cur_hl() { [ "$(screen_e | grep -o $'\e\\[1;4;7m团队' | wc -l)" = 1 ] && has_e $'\e\\[7m团队'; }
+poll cur_hl && ok || bad "the current match drawn differently from the others"
+# the status line counts: the match gone to, of how many
+total=$("$JUAN" --grep -c 团队 samples/interview.txt)
+wait_for "match 1/$total " 23 && ok || bad "status: match 1/$total"
+keys n; wait_for "match 2/$total " 23 && ok || bad "status after n: match 2/$total"
+keys N; wait_for "match 1/$total " 23 && ok || bad "status after N: match 1/$total"
+# ... in a text over 8 MB counted when idle: match 1/… until the count is known
+awk 'BEGIN { for (i = 0; i < 140000; i++) printf "第%d行：这是一段用来测试计数的文字，团队在这里。\n", i }' >"$T/big.txt"
+big=$("$JUAN" --grep -c 团队 "$T/big.txt")
+start 80 24 --color=never "$T/big.txt"
+keys /; text "团队"; keys Enter
+wait_for "match 1/$big " 23 && ok || bad "a large text: match 1/$big once counted"
+big_far() { [[ "$(row 23)" =~ match\ ([0-9]+)/$big\  ]] && [ "${BASH_REMATCH[1]}" -gt $((big - 100)) ]; }
+keys G N; poll big_far && ok || bad "a large text: N from the end: a match near $big/$big"
+start 80 24 --color=never samples/interview.txt
+keys /; text "团队"; keys Enter N
 # ? searches backward from the top of the screen
 keys G; wait_for "100%" 23
 last=$("$JUAN" --dump -w 72 samples/interview.txt | grep "团队" | tail -1 | cut -c1-6)
@@ -315,7 +333,7 @@ keys Escape
 printf '一二三四五六七八九十甲乙丙丁戊己\n' >"$T/wrap.txt"
 start 40 10 --color=never -w 20 "$T/wrap.txt"
 keys /; text "十甲"; keys Enter
-poll rows_e_have $'\e[7m十' $'\e[7m甲' && ok || bad "a match across a wrap: both halves"
+poll rows_e_have $'\e[[0-9;]*7m十' $'\e[[0-9;]*7m甲' && ok || bad "a match across a wrap: both halves"
 # Aozora notation: the reader shows what --dump prints, readings hidden or
 # (--ruby=paren) in parentheses; a search across readings highlights the
 # text around them
@@ -324,11 +342,11 @@ start 80 24 --color=never samples/aozora.txt
 wait_for "駅前の古い本屋に"; for i in $(seq 0 22); do row "$i"; done >"$T/got"
 diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "aozora: first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; }
 keys /; text "駅前の古い本屋に"; keys Enter
-poll has_e $'\e\\[7m駅前の古い本屋に' && ok || bad "aozora: a match across readings highlighted"
+poll has_e $'\e\\[[0-9;]*7m駅前の古い本屋に' && ok || bad "aozora: a match across readings highlighted"
 start 80 24 --color=never --ruby=paren samples/aozora.txt
 wait_for "駅前（えきまえ）の古い本屋（ほんや）に" && ok || bad "--ruby=paren in the reader"
 keys /; text "駅前の古い本屋に"; keys Enter
-poll has_e $'\e\\[7m駅前（えきまえ）の古い本屋（ほんや）に' && ok || bad "--ruby=paren: the match and its readings highlighted"
+poll has_e $'\e\\[[0-9;]*7m駅前（えきまえ）の古い本屋（ほんや）に' && ok || bad "--ruby=paren: the match and its readings highlighted"
 # an HTML file: the reader shows what --dump prints (no tag), a search
 # across an entity is highlighted, and the outline lists its headings
 start 80 24 --color=never samples/article.html
@@ -336,12 +354,12 @@ start 80 24 --color=never samples/article.html
 wait_for "江边那条老街上"; for i in $(seq 0 22); do row "$i"; done >"$T/got"
 diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "html: first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; }
 keys /; text "药水，&每一道"; keys Enter
-poll has_e $'\e\\[7m药水，&每一道' && ok || bad "html: a match across an entity highlighted"
+poll has_e $'\e\\[[0-9;]*7m药水，&每一道' && ok || bad "html: a match across an entity highlighted"
 # @NAME
 start 80 24 --color=never samples/interview.txt
 keys /; text "@${names[0]} 模型"; keys Enter
 expect_top "@NAME query: a turn of ${names[0]}" "${names[0]}"
-screen_e | grep -q $'\e\\[7m模型' && ok || bad "@NAME: the match is highlighted"
+screen_e | grep -q $'\e\\[[0-9;]*7m模型' && ok || bad "@NAME: the match is highlighted"
 keys g /; text "@${names[1]}"; keys Enter
 expect_top "@NAME alone: ${names[1]}'s first turn" "${names[1]}"
 keys n; expect_top "n: ${names[1]}'s next turn" "${names[1]}"
@@ -355,6 +373,8 @@ keys g; wait_top "沈知远：算力"; keys /; text "@${names[1]:0:1}"; keys Ent
 expect_top "@prefix: ${names[1]}'s first turn" "${names[1]}"
 poll top_not "$title" && absent "no speaker" 23 && ok || bad "@prefix: it moved"
 keys /; text "找不到的词语"; keys Enter; wait_for "not found: 找不到的词语" 23 && ok || bad "not found message"
+keys /; text "@${names[1]} 找不到的词语"; keys Enter
+wait_for "not found in @${names[1]}: 找不到的词语" 23 && ok || bad "not found in a speaker's turns says so"
 keys G /; text "写字楼"; keys Enter; wait_for "search hit bottom, continuing at top" 23 && ok || bad "wrap message"
 keys j; absent "search hit bottom" 23 && ok || bad "the message clears on the next key"
 # regex matches do not overlap: n goes from the end of the match, so two
@@ -391,7 +411,7 @@ absent "no such" 23; [ ! -e "$T/cache.none" ] && ok || bad "--no-index: no index
 # and highlighted whole
 start 80 24 --color=never samples/essay.md
 keys /; text "价格，访谈"; keys Enter
-poll has_e $'\e\\[7m价格，访谈' && ok || bad "/ across a soft line break, highlighted"
+poll has_e $'\e\\[[0-9;]*7m价格，访谈' && ok || bad "/ across a soft line break, highlighted"
 
 # folded search: simplified finds traditional; --no-tc-sc and --exact do not
 start 80 24 --color=never samples/traditional.txt
@@ -406,6 +426,8 @@ wait_for "§ 三、關於慢" 23 && ok || bad "#3: the match in section 3"
 keys g /; text "#最後 书"; keys Enter
 wait_for "§ 四、最後一場雨" 23 && ok || bad "#TITLE: the match in that section"
 keys /; text "#九 x"; keys Enter; wait_for "no section 九" 23 && ok || bad "#unknown"
+keys /; text "#3 找不到的词"; keys Enter
+wait_for "not found in §三、關於慢: 找不到的词" 23 && ok || bad "a scoped search that finds nothing says its scope"
 for opt in --no-tc-sc --exact; do
     start 80 24 "$opt" samples/traditional.txt
     keys /; text "旧书店"; keys Enter
@@ -454,7 +476,7 @@ keys s; wait_for "Speakers:"; keys Enter; wait_for "focused @甲" 23
 printf '引用一個罕見的字：𠮷野家。\n' >"$T/sip.txt"
 start 80 24 --color=never "$T/sip.txt"
 keys /; text "𠮷"; wait_for "/𠮷" 23 && ok || bad "a supplementary character typed into the prompt"
-keys Enter; poll has_e $'\e\\[7m𠮷' && ok || bad "... and found"
+keys Enter; poll has_e $'\e\\[[0-9;]*7m𠮷' && ok || bad "... and found"
 
 # ---- small terminals -----------------------------------------------------------
 start 20 6 samples/interview.txt
