@@ -190,44 +190,6 @@ typedef struct {
     int nw, sw; /* the widest name and section (cells) */
 } bmlist_t;
 
-/* Append s[0..n) made terminal-safe, cut to at most cells (whole clusters,
- * "…" where cut; also when more: the text went on), padded with blanks to
- * cells when pad. Returns the cells used. */
-static int fit(buf_t *b, const char *s, size_t n, int cells, int more, int pad)
-{
-    units_t u = {0};
-    text_units(&u, s, n);
-    int w = 0;
-    size_t k = 0, cut = 0; /* units kept; the last cluster boundary */
-    int wcut = 0;
-    for (; k < u.n; k++) {
-        if (u.u[k].flags & U_CLUSTER)
-            cut = k, wcut = w;
-        if (w + u.u[k].w > cells)
-            break;
-        w += u.u[k].w;
-    }
-    if (k == u.n)
-        cut = k, wcut = w;
-    if (cut < u.n || more) { /* room for the "…" */
-        while (cut > 0 && wcut + 1 > cells) {
-            do
-                wcut -= u.u[--cut].w;
-            while (cut > 0 && !(u.u[cut].flags & U_CLUSTER));
-        }
-    }
-    buf_add(b, u.disp.p, u.u[cut].doff);
-    w = wcut;
-    if ((cut < u.n || more) && w + 1 <= cells) {
-        buf_adds(b, "…");
-        w++;
-    }
-    for (; pad && w < cells; w++)
-        buf_addc(b, ' ');
-    units_free(&u);
-    return w;
-}
-
 #define BM_QUOTE 32 /* characters of a bookmark's quote */
 
 /* A row: name  pct  §section  “quote”  — note, the columns aligned; in a
@@ -246,10 +208,10 @@ static void bookmark_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     int pw = (int)strlen(pct);
     int nw = B->nw < avail ? B->nw : avail;
     if (avail - nw < pw) { /* the name alone */
-        fit(left, b->name, strlen(b->name), avail, 0, 0);
+        draw_fit(left, b->name, strlen(b->name), avail, 0, 0);
         return;
     }
-    fit(left, b->name, strlen(b->name), nw, 0, 1);
+    draw_fit(left, b->name, strlen(b->name), nw, 0, 1);
     buf_adds(left, pct);
     int rest = avail - nw - pw;
     buf_t q = {0};
@@ -258,17 +220,17 @@ static void bookmark_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     int sw = B->sw ? (B->sw < 16 ? B->sw : 16) + 3 : 0; /* "  §" */
     if (sw && rest - sw >= 24) { /* the section column, when a quote fits after it */
         buf_adds(left, b->at.section[0] ? "  §" : "   ");
-        fit(left, b->at.section, strlen(b->at.section), sw - 3, 0, 1);
+        draw_fit(left, b->at.section, strlen(b->at.section), sw - 3, 0, 1);
         rest -= sw;
     }
     if (rest >= 7) {
         buf_adds(left, "  “");
-        int w = fit(left, q.p, q.n, (qw < rest ? qw : rest) - 4, more, 0);
+        int w = draw_fit(left, q.p, q.n, (qw < rest ? qw : rest) - 4, more, 0);
         buf_adds(left, "”");
         rest -= w + 4;
         if (b->note[0] && rest >= 6) {
             buf_adds(left, "  — ");
-            fit(left, b->note, strlen(b->note), rest - 4, 0, 0);
+            draw_fit(left, b->note, strlen(b->note), rest - 4, 0, 0);
         }
     }
     buf_free(&q);
