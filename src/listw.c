@@ -98,3 +98,21 @@ int list_run(list_t *L, int *key_out)
             L->sel = 0;
     }
 }
+
+int list_confirm(const char *question)
+{
+    int y = LINES - 1;
+    move(y, 0);
+    clrtoeol();
+    draw_safe(y, 1, COLS - 1, question, strlen(question), A_BOLD, 0);
+    refresh();
+    wint_t ch;
+    int r;
+    do
+        r = get_wch(&ch);
+    while (r == ERR && !term_quit);
+    if (term_quit || r == ERR)
+        return 0;
+    int key = key_of(r, ch);
+    return key == 'y' || key == 'Y';
+}

@@ -25,5 +25,9 @@ typedef struct {
 } list_t;
 
 int list_run(list_t *L, int *key);
+/* Ask question (outside text: made terminal-safe) on the last row, below
+ * the list as list_run() left it on the screen, and read one key: 1 for y
+ * or Y, 0 for any other key (the list stays visible all along). */
+int list_confirm(const char *question);
 
 #endif

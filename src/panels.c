@@ -125,7 +125,7 @@ static const char *const help_lines[] = {
     "n / N               next / previous match",
     "m+letter / '+letter set / jump to a mark (kept);  ''  back to before the last jump",
     "M                   add a bookmark (a name, CJK allowed, and a note)",
-    "B                   bookmarks: Enter jumps, r renames, d deletes",
+    "B                   bookmarks: Enter jumps, r renames, d deletes (y confirms)",
     ":n / :p             next / previous file",
     "< / >               narrower / wider reading column (4 cells)",
     "h  F1               this help",
@@ -241,6 +241,7 @@ void panel_bookmarks(tui_t *T)
     if (no_state(T))
         return;
     st_wait(&T->st);
+    int sel = 0; /* kept after r and d */
     for (;;) {
         bmlist_t B = {.T = T};
         size_t n = mem_bookmarks(&T->mem, &B.v);
@@ -251,10 +252,13 @@ void panel_bookmarks(tui_t *T)
             B.sw = w > B.sw ? w : B.sw;
         }
         list_t L = {.title = "Bookmarks: Enter jumps, r renames, d deletes, Esc closes",
-                    .n = (int)n, .sel = 0, .mark = -1, .keys = "rd",
+                    .n = (int)n, .sel = sel < (int)n ? sel : (int)n - 1, .mark = -1, .keys = "rd",
                     .item = bookmark_item, .resize = resized, .ctx = &B};
         int key = 0;
+        if (L.sel < 0)
+            L.sel = 0;
         int k = list_run(&L, &key);
+        sel = L.sel;
         if (k < 0) {
             free(B.v);
             return;
@@ -269,10 +273,10 @@ void panel_bookmarks(tui_t *T)
                 mem_rename(&T->mem, name, to);
             free(to);
         } else if (key == 'd') {
-            char *yes = tui_prompt(T, "delete this bookmark? (y/n) ", 0);
-            if (yes && (yes[0] == 'y' || yes[0] == 'Y'))
+            char q[300];
+            snprintf(q, sizeof q, "delete %s? y: yes, any other key: no", name);
+            if (list_confirm(q))
                 mem_delete(&T->mem, name);
-            free(yes);
         } else {
             tui_go(T, at);
             return;
