@@ -268,7 +268,7 @@ void panel_bookmarks(tui_t *T)
         size_t at = B.v[k].at.offset;
         free(B.v);
         if (key == 'r') {
-            char *to = tui_prompt(T, "new name: ", 0);
+            char *to = tui_prompt_from(T, "new name: ", 0, name);
             if (to && *to)
                 mem_rename(&T->mem, name, to);
             free(to);

@@ -78,7 +78,8 @@ keys B; wait_for "Bookmarks:" && wait_for "要点" && ok || bad "B lists the boo
 keys Enter; poll top_starts "$t3" && ok || bad "B, Enter: the bookmark is on its sentence"
 keys g "'" a; poll top_starts "$t7" && ok || bad "'a: the mark is on its sentence"
 # rename and delete in the panel
-keys B; wait_for "Bookmarks:"; keys r; wait_for "new name:"; text "重点"; keys Enter
+keys B; wait_for "Bookmarks:"; keys r; wait_for "new name: 要点" 23 && ok || bad "r starts from the current name"
+keys BSpace BSpace; text "重点"; keys Enter
 wait_for "重点" && ok || bad "r renames"
 keys j d; wait_for "delete 'a? y: yes, any other key: no" 23 && has "重点" && has "Bookmarks:" && ok ||
     bad "d asks on the last row, the list in view"
