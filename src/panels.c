@@ -125,7 +125,7 @@ static const char *const help_lines[] = {
     "n / N               next / previous match",
     "m+letter / '+letter set / jump to a mark (kept);  ''  back to before the last jump",
     "M                   add a bookmark (a name, CJK allowed, and a note)",
-    "B                   bookmarks: Enter jumps, r renames, d deletes (y confirms)",
+    "B                   bookmarks: Enter jumps, r renames, e edits the note, d deletes",
     ":n / :p             next / previous file",
     "< / >               narrower / wider reading column (4 cells)",
     "h  F1               this help",
@@ -251,8 +251,8 @@ void panel_bookmarks(tui_t *T)
             w = (int)text_width(B.v[i].at.section, strlen(B.v[i].at.section));
             B.sw = w > B.sw ? w : B.sw;
         }
-        list_t L = {.title = "Bookmarks: Enter jumps, r renames, d deletes, Esc closes",
-                    .n = (int)n, .sel = sel < (int)n ? sel : (int)n - 1, .mark = -1, .keys = "rd",
+        list_t L = {.title = "Bookmarks: Enter jumps, r renames, e edits the note, d deletes, Esc closes",
+                    .n = (int)n, .sel = sel < (int)n ? sel : (int)n - 1, .mark = -1, .keys = "rde",
                     .item = bookmark_item, .resize = resized, .ctx = &B};
         int key = 0;
         if (L.sel < 0)
@@ -266,11 +266,18 @@ void panel_bookmarks(tui_t *T)
         char name[256];
         snprintf(name, sizeof name, "%s", B.v[k].name);
         size_t at = B.v[k].at.offset;
+        char note[512];
+        snprintf(note, sizeof note, "%s", B.v[k].note);
         free(B.v);
         if (key == 'r') {
             char *to = tui_prompt_from(T, "new name: ", 0, name);
             if (to && *to)
                 mem_rename(&T->mem, name, to);
+            free(to);
+        } else if (key == 'e') {
+            char *to = tui_prompt_from(T, "note: ", 0, note);
+            if (to)
+                mem_set_bookmark(&T->mem, name, to, at);
             free(to);
         } else if (key == 'd') {
             char q[300];

@@ -80,6 +80,8 @@ keys g "'" a; poll top_starts "$t7" && ok || bad "'a: the mark is on its sentenc
 # rename and delete in the panel
 keys B; wait_for "Bookmarks:"; keys r; wait_for "new name: 要点" 23 && ok || bad "r starts from the current name"
 keys BSpace BSpace; text "重点"; keys Enter
+keys e; wait_for "note: 记下来" 23 && ok || bad "e edits the note from what it was"
+keys BSpace; text "了"; keys Enter
 wait_for "重点" && ok || bad "r renames"
 keys j d; wait_for "delete 'a? y: yes, any other key: no" 23 && has "重点" && has "Bookmarks:" && ok ||
     bad "d asks on the last row, the list in view"
@@ -89,7 +91,7 @@ poll test "$(screen | grep -c "'a")" = 0 && ok || bad "d deletes (one y key)"
 keys Escape
 quit
 out=$("$JUAN" --bookmarks "$T/doc.txt")
-[[ "$out" == *"重点"* && "$out" != *"'a"* ]] && ok || bad "after rename and delete: $out"
+[[ "$out" == *"重点"*"— 记下了"* && "$out" != *"'a"* ]] && ok || bad "after rename, note edit and delete: $out"
 
 # ---- a renamed file keeps its memory; a copy shares it --------------------------
 mv "$T/doc.txt" "$T/renamed.txt"
