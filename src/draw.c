@@ -156,14 +156,39 @@ static void draw_line(tui_t *T, int y, const pline_t *l, const match_t *m, size_
         draw_bytes(y, x, xmax, P->out.p + end, 3, A_DIM, 0);
 }
 
-/* Put p[0..n) before the string s (of cap bytes) when it fits. */
-static void prepend(char *s, size_t cap, const char *p, size_t n)
+int draw_fit(buf_t *b, const char *s, size_t n, int cells, int more, int pad)
 {
-    size_t k = strlen(s);
-    if (n + k < cap) {
-        memmove(s + n, s, k + 1);
-        memcpy(s, p, n);
+    units_t u = {0};
+    text_units(&u, s, n);
+    int w = 0;
+    size_t k = 0, cut = 0; /* units kept; the last cluster boundary */
+    int wcut = 0;
+    for (; k < u.n; k++) {
+        if (u.u[k].flags & U_CLUSTER)
+            cut = k, wcut = w;
+        if (w + u.u[k].w > cells)
+            break;
+        w += u.u[k].w;
     }
+    if (k == u.n)
+        cut = k, wcut = w;
+    if (cut < u.n || more) { /* room for the "…" */
+        while (cut > 0 && wcut + 1 > cells) {
+            do
+                wcut -= u.u[--cut].w;
+            while (cut > 0 && !(u.u[cut].flags & U_CLUSTER));
+        }
+    }
+    buf_add(b, u.disp.p, u.u[cut].doff);
+    w = wcut;
+    if ((cut < u.n || more) && w + 1 <= cells) {
+        buf_adds(b, "…");
+        w++;
+    }
+    for (; pad && w < cells; w++)
+        buf_addc(b, ' ');
+    units_free(&u);
+    return w;
 }
 
 /* The section holding the top line (-1: none, or not known yet). */
@@ -174,76 +199,148 @@ static long top_section(const tui_t *T, const pline_t *top)
     return st_section_at(&T->st, top->end > top->start ? top->end - 1 : top->start);
 }
 
+/* The status line's fields, in the order they are drawn: the title (or a
+ * message), the section, the speaker, the file count on the left; the
+ * file's change, the focus, the match gone to (match 3/17), the
+ * percentage, the time left on the right. A message too wide to share the
+ * line with the right part has the line alone. */
+enum { SF_TITLE, SF_SECTION, SF_SPEAKER, SF_FILES, SF_CHANGED, SF_FOCUS,
+       SF_MATCH, SF_PCT, SF_LEFT, SF_N };
+/* When the line is too narrow they drop in this order; SF_CUT: the title
+ * (or message) is cut to what is left if that is 12 cells or more; the
+ * title is cut (to 4 cells or more) before it drops; the percentage goes
+ * last. */
+#define SF_CUT SF_N
+static const int sf_drop[] = {SF_SPEAKER, SF_FILES, SF_SECTION, SF_CUT, SF_LEFT,
+                              SF_MATCH, SF_FOCUS, SF_TITLE, SF_CHANGED, SF_PCT};
+#define SF_NDROP (int)(sizeof sf_drop / sizeof *sf_drop)
+
 static void draw_status(tui_t *T, const pline_t *top)
 {
     int y = LINES - 1, xmax = COLS - 1; /* never the bottom-right cell */
     attrset(A_REVERSE);
     mvhline(y, 0, ' ', COLS - 1);
-    char right[160];
     size_t off = top ? top->start : 0;
     int pct = T->V.page.at_end ? 100 : anchor_percent(off, T->st.len);
     session_say_resumed(T, pct); /* (after a resume) */
-    long left = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
-    char say[48];
-    rt_say(left, say, sizeof say);
-    if (left >= 0)
-        snprintf(right, sizeof right, " %d%%  %s ", pct, say);
-    else
-        snprintf(right, sizeof right, " %d%% ", pct);
-    if (T->has_last && !T->hl_active) { /* the match gone to, of how many */
-        char c[64];
-        if (T->mrank && T->mall_done)
-            snprintf(c, sizeof c, " match %zu/%zu ", T->mrank, T->nmall);
-        else if (T->mrank) /* still counted */
-            snprintf(c, sizeof c, " match %zu/… ", T->mrank);
-        else
-            snprintf(c, sizeof c, " match …/… ");
-        prepend(right, sizeof right, c, strlen(c));
-    }
-    if (T->focus >= 0) { /* the focus goes first: it changes what keys do */
-        buf_t f = {0};
-        buf_adds(&f, T->filter ? " only @" : " @");
-        draw_speaker_name(T, T->focus, &f);
-        prepend(right, sizeof right, f.p, f.n);
-        buf_free(&f);
-    }
-    if (T->changed != DOC_SAME) { /* until R: the file is not what is shown */
-        const char *c = T->changed == DOC_GONE ? " [deleted]" : " [changed: R]";
-        prepend(right, sizeof right, c, strlen(c));
-    }
-    int rw = (int)text_width(right, strlen(right));
-    buf_t b = {0};
-    buf_add(&b, "", 0);
+    long minutes = T->V.page.at_end ? 0 : rt_minutes_left(T->rt, off);
+    buf_t f[SF_N] = {{0}};
+    char s[64];
     if (T->msg[0]) {
-        buf_adds(&b, T->msg);
+        buf_adds(&f[SF_TITLE], T->msg);
     } else {
-        session_title(T, &b);
+        session_title(T, &f[SF_TITLE]);
         long h = top_section(T, top);
         if (h >= 0) {
             buf_t t = {0};
             st_heading_text(&T->st, &T->st.headings[h], &t);
-            buf_adds(&b, " │ § ");
-            text_sanitize(&b, t.p, t.n);
+            buf_adds(&f[SF_SECTION], "§ ");
+            text_sanitize(&f[SF_SECTION], t.p, t.n);
             buf_free(&t);
         }
-        if (top && st_ready(&T->st) && top->speaker >= 0 && top->kind == BK_PARA) {
-            buf_adds(&b, " │ ");
-            draw_speaker_name(T, top->speaker, &b);
-        }
+        if (top && st_ready(&T->st) && top->speaker >= 0 && top->kind == BK_PARA)
+            draw_speaker_name(T, top->speaker, &f[SF_SPEAKER]);
         if (T->nfiles > 1) {
-            char f[32];
-            snprintf(f, sizeof f, " │ %d/%d", T->cur + 1, T->nfiles);
-            buf_adds(&b, f);
+            snprintf(s, sizeof s, "%d/%d", T->cur + 1, T->nfiles);
+            buf_adds(&f[SF_FILES], s);
         }
     }
-    /* a message that does not fit beside the right part has the row */
-    if (T->msg[0] && 1 + (int)text_width(b.p, b.n) > xmax - rw)
-        rw = xmax;
+    if (T->changed != DOC_SAME) /* until R: the file is not what is shown */
+        buf_adds(&f[SF_CHANGED], T->changed == DOC_GONE ? "[deleted]" : "[changed: R]");
+    if (T->focus >= 0) { /* it changes what keys do */
+        buf_adds(&f[SF_FOCUS], T->filter ? "only @" : "@");
+        draw_speaker_name(T, T->focus, &f[SF_FOCUS]);
+    }
+    snprintf(s, sizeof s, "%d%%", pct);
+    buf_adds(&f[SF_PCT], s);
+    if (minutes >= 0) {
+        char say[48];
+        rt_say(minutes, say, sizeof say);
+        buf_adds(&f[SF_LEFT], say);
+    }
+    if (T->has_last && !T->hl_active) { /* the match gone to, of how many */
+        if (T->mrank && T->mall_done)
+            snprintf(s, sizeof s, "match %zu/%zu", T->mrank, T->nmall);
+        else if (T->mrank) /* still counted */
+            snprintf(s, sizeof s, "match %zu/…", T->mrank);
+        else
+            snprintf(s, sizeof s, "match …/…");
+        buf_adds(&f[SF_MATCH], s);
+    }
+    /* widths: " │ " between left fields, two blanks between right ones, one
+     * blank at either end of the right part */
+    int w[SF_N], on[SF_N];
+    for (int i = 0; i < SF_N; i++) {
+        w[i] = f[i].n ? (int)text_width(f[i].p, f[i].n) : 0;
+        on[i] = f[i].n > 0;
+    }
+    int avail = xmax - 1; /* (from column 1) */
+    if (T->msg[0]) { /* a message that does not fit beside the right part */
+        int rw0 = 0, nr0 = 0;
+        for (int i = SF_CHANGED; i < SF_N; i++)
+            if (on[i])
+                rw0 += w[i] + 2 * (nr0++ > 0);
+        rw0 += nr0 ? 2 : 0;
+        if (w[SF_TITLE] + (nr0 ? 1 : 0) + rw0 > avail)
+            for (int i = SF_CHANGED; i < SF_N; i++)
+                on[i] = 0; /* ... has the line alone */
+    }
+    for (int k = 0;; k++) {
+        int lw = 0, rw = 0, nl = 0, nr = 0;
+        for (int i = 0; i < SF_N; i++) {
+            if (!on[i])
+                continue;
+            if (i < SF_CHANGED)
+                lw += w[i] + 3 * (nl++ > 0);
+            else
+                rw += w[i] + 2 * (nr++ > 0);
+        }
+        rw += nr ? 2 : 0;
+        int gap = nl && nr ? 1 : 0;
+        if (lw + gap + rw <= avail || k >= SF_NDROP - 1)
+            break;
+        int d = sf_drop[k], cut = d == SF_CUT;
+        d = cut ? SF_TITLE : d;
+        if (d == SF_TITLE && on[d]) { /* cut it first */
+            int room = avail - rw - gap - (lw - w[d]);
+            if (room >= (cut ? 12 : 4)) {
+                buf_t c = {0};
+                w[d] = draw_fit(&c, f[d].p, f[d].n, room, 0, 0);
+                buf_free(&f[d]);
+                f[d] = c;
+                break;
+            }
+            if (cut)
+                continue;
+        }
+        on[d] = 0;
+    }
+    buf_t l = {0}, r = {0};
+    buf_add(&l, "", 0);
+    buf_add(&r, "", 0);
+    for (int i = 0; i < SF_N; i++) {
+        if (!on[i])
+            continue;
+        if (i < SF_CHANGED) {
+            if (l.n)
+                buf_adds(&l, " │ ");
+            buf_add(&l, f[i].p, f[i].n);
+        } else {
+            buf_adds(&r, r.n ? "  " : " ");
+            buf_add(&r, f[i].p, f[i].n);
+        }
+    }
+    if (r.n)
+        buf_addc(&r, ' ');
+    int rw = (int)text_width(r.p, r.n);
     int lmax = xmax - rw > 1 ? xmax - rw : xmax;
-    draw_bytes(y, 1, lmax, b.p, b.n, A_REVERSE, 0);
-    buf_free(&b);
-    if (xmax - rw > 1)
-        draw_bytes(y, xmax - rw, xmax, right, strlen(right), A_REVERSE, 0);
+    draw_bytes(y, 1, lmax, l.p, l.n, A_REVERSE, 0);
+    if (rw)
+        draw_bytes(y, xmax - rw > 0 ? xmax - rw : 0, xmax, r.p, r.n, A_REVERSE, 0);
+    buf_free(&l);
+    buf_free(&r);
+    for (int i = 0; i < SF_N; i++)
+        buf_free(&f[i]);
     attrset(A_NORMAL);
 }
 

@@ -14,9 +14,14 @@
 #define NCURSES_WIDECHAR 1 /* get_wch, cchar_t */
 #endif
 #include <curses.h>
+#include "util.h"
 #include <stddef.h>
 
 int draw_bytes(int y, int x, int xmax, const char *s, size_t n, attr_t at, short pair);
 int draw_safe(int y, int x, int xmax, const char *s, size_t n, attr_t at, short pair);
+/* Append s[0..n) made terminal-safe to b, cut to at most cells (whole
+ * clusters, "…" where cut; also when more: the text went on), padded with
+ * blanks to cells when pad. Returns the cells used. (No curses.) */
+int draw_fit(buf_t *b, const char *s, size_t n, int cells, int more, int pad);
 
 #endif

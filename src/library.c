@@ -366,15 +366,13 @@ static char *lib_prompt(library_t *L, const char *label, int filter)
 static void lib_forget(library_t *L, const libent_t *e)
 {
     char q[600];
-    snprintf(q, sizeof q, "forget %s? (y/n) ", e->title);
-    char *yes = lib_prompt(L, q, 0);
-    if (yes && (yes[0] == 'y' || yes[0] == 'Y')) {
+    snprintf(q, sizeof q, "forget %s? y: yes, any other key: no", e->title);
+    if (list_confirm(q)) { /* (the list stays in view) */
         docinfo_t info;
         if (mem_lookup(L->T->S, e->path, &info) == 0)
             store_forget(L->T->S, info.id);
         lib_load(L);
     }
-    free(yes);
 }
 
 /* Enter: read entry e; 1 when the reader was told to quit. */

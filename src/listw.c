@@ -122,3 +122,21 @@ void list_show(list_t *L)
         L->sel = L->n ? L->n - 1 : 0;
     list_draw(L, L->sel >= h ? L->sel - h + 1 : 0, h);
 }
+
+int list_confirm(const char *question)
+{
+    int y = LINES - 1;
+    move(y, 0);
+    clrtoeol();
+    draw_safe(y, 1, COLS - 1, question, strlen(question), A_BOLD, 0);
+    refresh();
+    wint_t ch;
+    int r;
+    do
+        r = get_wch(&ch);
+    while (r == ERR && !term_quit);
+    if (term_quit || r == ERR)
+        return 0;
+    int key = key_of(r, ch);
+    return key == 'y' || key == 'Y';
+}

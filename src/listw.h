@@ -30,5 +30,9 @@ int list_run(list_t *L, int *key);
  * instead of leaving. list_show() draws the list once, as list_run would
  * (what a prompt over the list shows behind it). */
 void list_show(list_t *L);
+/* Ask question (outside text: made terminal-safe) on the last row, below
+ * the list as list_run() left it on the screen, and read one key: 1 for y
+ * or Y, 0 for any other key (the list stays visible all along). */
+int list_confirm(const char *question);
 
 #endif

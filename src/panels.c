@@ -127,7 +127,7 @@ static const char *const help_lines[] = {
     "  re:query            a regular expression",
     "m+letter / '+letter   set / jump to a mark;  ''  back before the jump",
     "M                     add a bookmark (a name, CJK allowed, and a note)",
-    "B                     bookmarks: Enter jumps, r renames, d deletes",
+    "B                     bookmarks: Enter jumps, r renames, e note, d deletes",
     ":n / :p               next / previous file",
     "< / >                 narrower / wider reading column (4 cells)",
     "W                     mouse wheel scrolling on / off (--mouse: on)",
@@ -193,44 +193,6 @@ typedef struct {
     int nw, sw; /* the widest name and section (cells) */
 } bmlist_t;
 
-/* Append s[0..n) made terminal-safe, cut to at most cells (whole clusters,
- * "…" where cut; also when more: the text went on), padded with blanks to
- * cells when pad. Returns the cells used. */
-static int fit(buf_t *b, const char *s, size_t n, int cells, int more, int pad)
-{
-    units_t u = {0};
-    text_units(&u, s, n);
-    int w = 0;
-    size_t k = 0, cut = 0; /* units kept; the last cluster boundary */
-    int wcut = 0;
-    for (; k < u.n; k++) {
-        if (u.u[k].flags & U_CLUSTER)
-            cut = k, wcut = w;
-        if (w + u.u[k].w > cells)
-            break;
-        w += u.u[k].w;
-    }
-    if (k == u.n)
-        cut = k, wcut = w;
-    if (cut < u.n || more) { /* room for the "…" */
-        while (cut > 0 && wcut + 1 > cells) {
-            do
-                wcut -= u.u[--cut].w;
-            while (cut > 0 && !(u.u[cut].flags & U_CLUSTER));
-        }
-    }
-    buf_add(b, u.disp.p, u.u[cut].doff);
-    w = wcut;
-    if ((cut < u.n || more) && w + 1 <= cells) {
-        buf_adds(b, "…");
-        w++;
-    }
-    for (; pad && w < cells; w++)
-        buf_addc(b, ' ');
-    units_free(&u);
-    return w;
-}
-
 #define BM_QUOTE 32 /* characters of a bookmark's quote */
 
 /* A row: name  pct  §section  “quote”  — note, the columns aligned; in a
@@ -249,10 +211,10 @@ static void bookmark_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     int pw = (int)strlen(pct);
     int nw = B->nw < avail ? B->nw : avail;
     if (avail - nw < pw) { /* the name alone */
-        fit(left, b->name, strlen(b->name), avail, 0, 0);
+        draw_fit(left, b->name, strlen(b->name), avail, 0, 0);
         return;
     }
-    fit(left, b->name, strlen(b->name), nw, 0, 1);
+    draw_fit(left, b->name, strlen(b->name), nw, 0, 1);
     buf_adds(left, pct);
     int rest = avail - nw - pw;
     buf_t q = {0};
@@ -261,17 +223,17 @@ static void bookmark_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     int sw = B->sw ? (B->sw < 16 ? B->sw : 16) + 3 : 0; /* "  §" */
     if (sw && rest - sw >= 24) { /* the section column, when a quote fits after it */
         buf_adds(left, b->at.section[0] ? "  §" : "   ");
-        fit(left, b->at.section, strlen(b->at.section), sw - 3, 0, 1);
+        draw_fit(left, b->at.section, strlen(b->at.section), sw - 3, 0, 1);
         rest -= sw;
     }
     if (rest >= 7) {
         buf_adds(left, "  “");
-        int w = fit(left, q.p, q.n, (qw < rest ? qw : rest) - 4, more, 0);
+        int w = draw_fit(left, q.p, q.n, (qw < rest ? qw : rest) - 4, more, 0);
         buf_adds(left, "”");
         rest -= w + 4;
         if (b->note[0] && rest >= 6) {
             buf_adds(left, "  — ");
-            fit(left, b->note, strlen(b->note), rest - 4, 0, 0);
+            draw_fit(left, b->note, strlen(b->note), rest - 4, 0, 0);
         }
     }
     buf_free(&q);
@@ -282,6 +244,7 @@ void panel_bookmarks(tui_t *T)
     if (no_state(T))
         return;
     st_wait(&T->st);
+    int sel = 0; /* kept after r and d */
     for (;;) {
         bmlist_t B = {.T = T};
         size_t n = mem_bookmarks(&T->mem, &B.v);
@@ -291,11 +254,14 @@ void panel_bookmarks(tui_t *T)
             w = (int)text_width(B.v[i].at.section, strlen(B.v[i].at.section));
             B.sw = w > B.sw ? w : B.sw;
         }
-        list_t L = {.title = "Bookmarks: Enter jumps, r renames, d deletes, Esc closes",
-                    .n = (int)n, .sel = 0, .mark = -1, .keys = "rd",
+        list_t L = {.title = "Bookmarks: Enter jumps, r renames, e edits the note, d deletes, Esc closes",
+                    .n = (int)n, .sel = sel < (int)n ? sel : (int)n - 1, .mark = -1, .keys = "rde",
                     .item = bookmark_item, .resize = resized, .ctx = &B};
         int key = 0;
+        if (L.sel < 0)
+            L.sel = 0;
         int k = list_run(&L, &key);
+        sel = L.sel;
         if (k < 0) {
             free(B.v);
             return;
@@ -303,17 +269,24 @@ void panel_bookmarks(tui_t *T)
         char name[256];
         snprintf(name, sizeof name, "%s", B.v[k].name);
         size_t at = B.v[k].at.offset;
+        char note[512];
+        snprintf(note, sizeof note, "%s", B.v[k].note);
         free(B.v);
         if (key == 'r') {
-            char *to = tui_prompt(T, "new name: ", 0);
+            char *to = tui_prompt_from(T, "new name: ", 0, name);
             if (to && *to)
                 mem_rename(&T->mem, name, to);
             free(to);
+        } else if (key == 'e') {
+            char *to = tui_prompt_from(T, "note: ", 0, note);
+            if (to)
+                mem_set_bookmark(&T->mem, name, to, at);
+            free(to);
         } else if (key == 'd') {
-            char *yes = tui_prompt(T, "delete this bookmark? (y/n) ", 0);
-            if (yes && (yes[0] == 'y' || yes[0] == 'Y'))
+            char q[300];
+            snprintf(q, sizeof q, "delete %s? y: yes, any other key: no", name);
+            if (list_confirm(q))
                 mem_delete(&T->mem, name);
-            free(yes);
         } else {
             tui_go(T, at);
             return;

@@ -56,7 +56,9 @@ char *prompt_read(const prompt_t *P, const char *label)
 {
     buf_t b = {0};
     buf_add(&b, "", 0);
-    size_t cur = 0;
+    if (P->init)
+        buf_adds(&b, P->init);
+    size_t cur = b.n;
     int hpos = P->hist ? P->hist->n : 0;
     for (;;) {
         P->draw(P->ctx, b.p, b.n);

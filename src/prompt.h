@@ -27,6 +27,7 @@ typedef struct {
     void (*draw)(void *ctx, const char *s, size_t n); /* the screen behind */
     void (*resize)(void *ctx);                        /* NULL: nothing to do */
     void *ctx;
+    const char *init; /* the line to start from, the cursor at its end (NULL: empty) */
 } prompt_t;
 
 char *prompt_read(const prompt_t *P, const char *label);

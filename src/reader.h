@@ -102,6 +102,8 @@ void tui_top_range(tui_t *T, size_t *s, size_t *e); /* the top line */
 /* A line typed on the status line over the page (search: highlighting as
  * typed, and kept in the history); NULL when cancelled. */
 char *tui_prompt(tui_t *T, const char *label, int search);
+/* The same, the line starting from init (editable). */
+char *tui_prompt_from(tui_t *T, const char *label, int search, const char *init);
 
 /* session.c */
 void session_init(tui_t *T, const tui_opts_t *o);

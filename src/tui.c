@@ -146,17 +146,22 @@ static void prompt_resize(void *ctx)
     tui_geometry(T, T->width);
 }
 
-char *tui_prompt(tui_t *T, const char *label, int search)
+char *tui_prompt_from(tui_t *T, const char *label, int search, const char *init)
 {
     over_t ctx = {T, search};
     prompt_t P = {.hist = search ? &T->hist : NULL, .draw = prompt_page,
-                  .resize = prompt_resize, .ctx = &ctx};
+                  .resize = prompt_resize, .ctx = &ctx, .init = init};
     if (search)
         session_first_search(T);
     T->hl_active = search;
     char *s = prompt_read(&P, label);
     T->hl_active = 0; /* back to the last search's highlight */
     return s;
+}
+
+char *tui_prompt(tui_t *T, const char *label, int search)
+{
+    return tui_prompt_from(T, label, search, NULL);
 }
 
 /* ---- searching ------------------------------------------------------------- */

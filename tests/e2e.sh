@@ -534,4 +534,19 @@ start 80 24 --ambiguous=wide samples/interview.txt
 wait_for "ambiguous-width" 23 && ok || bad "--ambiguous=wide: the notice"
 keys j; absent "ambiguous-width" 23 && ok || bad "the notice clears"
 
+# ---- the status line drops whole fields for width, in a fixed order, the
+# percentage last, never leaving a separator behind (issue 16: bug 6)
+status_ok() { # W: the fields that fit, no dangling separator, the percent kept
+    local st; st=$(row 7)
+    [[ "$st" =~ \ [0-9]+%( |$) && ! "$st" =~ │\ *$ && ! "$st" =~ │\ +[0-9]+% && ! "$st" =~ §\ *$ ]]
+}
+for w in 100 60 50 40 30 20; do
+    start "$w" 8 --from-start samples/interview.txt; keys 1 8 %; poll status_ok && ok || bad "status at $w columns: [$(row 7)]"
+    case $w in
+    100) [[ "$(row 7)" == *"耐心才是 │ § 01 为什么是现在 │ 沈知远 "*" 17%  "*" min left" ]] && ok || bad "status at 100: every field" ;;
+    60) [[ "$(row 7)" == " 沈知远：算力不是护城河，耐心才是 "*" 17%  "*" min left" ]] && ok || bad "status at 60: the speaker and the section go first" ;;
+    20) [[ "$(row 7)" == " 沈知远：算…"*" 17%" ]] && ok || bad "status at 20: the title cut, the percent kept" ;;
+    esac
+done
+
 done_tests

@@ -78,14 +78,20 @@ keys B; wait_for "Bookmarks:" && wait_for "要点" && ok || bad "B lists the boo
 keys Enter; poll top_starts "$t3" && ok || bad "B, Enter: the bookmark is on its sentence"
 keys g "'" a; poll top_starts "$t7" && ok || bad "'a: the mark is on its sentence"
 # rename and delete in the panel
-keys B; wait_for "Bookmarks:"; keys r; wait_for "new name:"; text "重点"; keys Enter
+keys B; wait_for "Bookmarks:"; keys r; wait_for "new name: 要点" 23 && ok || bad "r starts from the current name"
+keys BSpace BSpace; text "重点"; keys Enter
+keys e; wait_for "note: 记下来" 23 && ok || bad "e edits the note from what it was"
+keys BSpace; text "了"; keys Enter
 wait_for "重点" && ok || bad "r renames"
-keys j d; wait_for "delete this bookmark?"; text y; keys Enter
-poll test "$(screen | grep -c "'a")" = 0 && ok || bad "d deletes"
+keys j d; wait_for "delete 'a? y: yes, any other key: no" 23 && has "重点" && has "Bookmarks:" && ok ||
+    bad "d asks on the last row, the list in view"
+keys n; sleep 0.3; has "'a" && has "Bookmarks:" && ! has "delete 'a?" && ok || bad "any other key cancels"
+keys d; wait_for "delete 'a?"; keys y
+poll test "$(screen | grep -c "'a")" = 0 && ok || bad "d deletes (one y key)"
 keys Escape
 quit
 out=$("$JUAN" --bookmarks "$T/doc.txt")
-[[ "$out" == *"重点"* && "$out" != *"'a"* ]] && ok || bad "after rename and delete: $out"
+[[ "$out" == *"重点"*"— 记下了"* && "$out" != *"'a"* ]] && ok || bad "after rename, note edit and delete: $out"
 
 # ---- a renamed file keeps its memory; a copy shares it --------------------------
 mv "$T/doc.txt" "$T/renamed.txt"
@@ -118,7 +124,10 @@ wait_for "b.txt" && ok || bad "an empty filter shows all"
 b_read() { screen | grep "b.txt" | grep -qE '[0-9]+%'; }
 b_unread() { ! b_read; }
 poll b_read && ok || bad "b.txt read: its progress"
-keys j d; wait_for "(y/n)" && text y && keys Enter
+keys j d; wait_for "y: yes, any other key: no" 19 && has "b.txt" && has "Library of" && ok ||
+    bad "library: d asks on the last row, the list in view"
+keys x; sleep 0.3; b_read && ok || bad "library: any other key keeps it"
+keys d; wait_for "y: yes"; keys y
 poll b_unread && ok || bad "d forgets (progress gone)"
 quit
 run 100 20
