@@ -203,7 +203,7 @@ static long top_section(const tui_t *T, const pline_t *top)
  * message), the section, the speaker, the file count on the left; the
  * file's change, the focus, the match gone to (match 3/17), the
  * percentage, the time left on the right. A message too wide to share the
- * line with the right part has the line alone. */
+ * line with the right part has the line alone, but for the file's change. */
 enum { SF_TITLE, SF_SECTION, SF_SPEAKER, SF_FILES, SF_CHANGED, SF_FOCUS,
        SF_MATCH, SF_PCT, SF_LEFT, SF_N };
 /* When the line is too narrow they drop in this order; SF_CUT: the title
@@ -282,8 +282,8 @@ static void draw_status(tui_t *T, const pline_t *top)
                 rw0 += w[i] + 2 * (nr0++ > 0);
         rw0 += nr0 ? 2 : 0;
         if (w[SF_TITLE] + (nr0 ? 1 : 0) + rw0 > avail)
-            for (int i = SF_CHANGED; i < SF_N; i++)
-                on[i] = 0; /* ... has the line alone */
+            for (int i = SF_CHANGED + 1; i < SF_N; i++)
+                on[i] = 0; /* ... has the line, but for [changed: R] */
     }
     for (int k = 0;; k++) {
         int lw = 0, rw = 0, nl = 0, nr = 0;
