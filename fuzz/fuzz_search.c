@@ -3,7 +3,9 @@
  * refused with a message; every match is an in-bounds range, found in
  * order forwards, and for a plain query the matches are the oracle's
  * (the whole text folded the plain way, memmem, mapped back), backwards
- * too. Byte 0: flags; then the query up to the first NUL (at most 64
+ * too. Matches do not overlap (leftmost-longest, like grep -o): forwards
+ * they are the oracle's hits taken greedily; backwards every match is a
+ * hit, and a hit that overlaps no other is found both ways. Byte 0: flags; then the query up to the first NUL (at most 64
  * bytes); the rest is the text. */
 #include "norm.h"
 #include "search.h"
@@ -29,6 +31,13 @@ static void same_folding(const char *t, size_t n, int fl)
         REQUIRE(norm_fold(&A, off) == norm_fold(&B, off));
     norm_free(&A);
     norm_free(&B);
+}
+
+/* The folded hit at ax[j] (of na, sorted, each fl long) overlaps no
+ * other folded hit, those starting in the same cluster included. */
+static int alone(const size_t *ax, size_t na, size_t fl, size_t j)
+{
+    return (j == 0 || ax[j - 1] + fl <= ax[j]) && (j + 1 == na || ax[j] + fl <= ax[j + 1]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -61,8 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (ng < MAXM && from <= n && search_find(&S, &Q, from, 1, &m)) {
         REQUIRE(m.a <= m.b && m.b <= n && m.a >= from);
         REQUIRE(!ng || m.a > got[ng - 1].a);
+        REQUIRE(!ng || m.a >= got[ng - 1].b);
         got[ng++] = m;
-        from = m.a + 1;
+        from = m.b > m.a ? m.b : m.a + 1;
     }
     int plain = !(flags & (SEARCH_EXACT | SEARCH_REGEX | SEARCH_SOFTBR));
     if (plain && ng < MAXM) {
@@ -71,30 +81,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         norm_init(&F, N.flags);
         norm_add_ref(&N, text, n, 0);
         norm_add_ref(&F, q, qn, 0);
-        size_t nw = 0;
-        match_t last = {(size_t)-1, 0};
-        for (const char *p = N.out.p; F.out.n && N.out.n >= F.out.n &&
+        match_t hit[MAXM + 1];
+        /* ax: every folded hit; fx: the one a hit stands for, in ax */
+        size_t ax[4 * MAXM], fx[MAXM + 1], na = 0, nh = 0, fl = F.out.n;
+        for (const char *p = N.out.p; nh <= MAXM && na < 4 * MAXM && F.out.n && N.out.n >= F.out.n &&
                                       (p = memmem(p, N.out.n - (size_t)(p - N.out.p), F.out.p, F.out.n));
              p++) {
             size_t x = (size_t)(p - N.out.p);
+            ax[na++] = x;
             match_t w = {norm_src(&N, x), norm_src(&N, x + F.out.n)};
             if (w.b <= w.a)
                 w.b = norm_src(&N, norm_fold(&N, w.a + 1));
-            if (nw && last.a == w.a)
+            if (nh && hit[nh - 1].a == w.a)
                 continue; /* two folded starts in one cluster: one match */
-            REQUIRE(nw < ng && got[nw].a == w.a && got[nw].b == w.b);
-            last = w;
-            nw++;
+            fx[nh] = na - 1;
+            hit[nh++] = w;
         }
-        REQUIRE(nw == ng);
-        /* backwards: the same starts */
-        size_t k = ng, at = n;
-        while (search_find(&S, &Q, at, -1, &m)) {
-            REQUIRE(k > 0 && m.a == got[k - 1].a);
-            k--;
-            at = m.a;
+        if (nh <= MAXM && na < 4 * MAXM) {
+            /* forwards: the hits taken greedily, none overlapping */
+            size_t nw = 0, end = 0;
+            for (size_t i = 0; i < nh; i++) {
+                if (nw && hit[i].a < end)
+                    continue;
+                REQUIRE(nw < ng && got[nw].a == hit[i].a && got[nw].b == hit[i].b);
+                end = hit[i].b;
+                nw++;
+            }
+            REQUIRE(nw == ng);
+            /* backwards: hits, in order; the isolated ones all found */
+            size_t at = n, h = nh;
+            while (search_find(&S, &Q, at, -1, &m)) {
+                REQUIRE(m.a < at);
+                while (h > 0 && hit[h - 1].a > m.a) {
+                    size_t i = h - 1;
+                    REQUIRE(!alone(ax, na, fl, fx[i])); /* an isolated hit skipped */
+                    h--;
+                }
+                REQUIRE(h > 0 && hit[h - 1].a == m.a); /* (its end may differ in invalid UTF-8) */
+                h--;
+                at = m.a;
+            }
+            for (size_t i = 0; i < h; i++) /* the hits before the last found */
+                REQUIRE(!alone(ax, na, fl, fx[i]));
         }
-        REQUIRE(k == 0);
         norm_free(&N);
         norm_free(&F);
     }
