@@ -49,27 +49,6 @@ static const char *outline_of(const char *s, int fmt, const char *path)
     return o;
 }
 
-static char *dump_of(const char *s, int fmt, const char *path, int w)
-{
-    structure_t st;
-    char *p = build(&st, s, fmt, path);
-    doc_t d;
-    memset(&d, 0, sizeof d);
-    d.text = p;
-    d.len = strlen(s);
-    dump_opts_t o = {.lo = {.width = w, .indent = 2}, .color = 0};
-    char *out = NULL;
-    size_t olen = 0;
-    FILE *f = open_memstream(&out, &olen);
-    if (!f) {
-        perror("open_memstream");
-        exit(2);
-    }
-    CHECK(dump_doc(&d, &st, &o, f) == 0);
-    fclose(f);
-    unbuild(&st, p);
-    return out;
-}
 
 #define LONG1 "他在那里住了整整十年，每天清晨出门，傍晚回来，日子过得很慢，也很安静。"
 #define LONG2 "后来的事情谁也没有想到，一场大雨冲垮了桥，村子和外面断了联系，整整一个月。"

@@ -133,29 +133,6 @@ static long speaker_named(const structure_t *st, const char *name)
     return -1;
 }
 
-/* --dump of s as path, at width w: the output, malloc'd. */
-static char *dump_of(const char *s, int fmt, const char *path, int w)
-{
-    structure_t st;
-    char *p = build(&st, s, fmt, path);
-    doc_t d;
-    memset(&d, 0, sizeof d);
-    d.text = p;
-    d.len = strlen(s);
-    dump_opts_t o = {.lo = {.width = w, .indent = 2}, .color = 0};
-    char *out = NULL;
-    size_t olen = 0;
-    FILE *f = open_memstream(&out, &olen);
-    if (!f) {
-        perror("open_memstream");
-        exit(2);
-    }
-    int rc = dump_doc(&d, &st, &o, f);
-    fclose(f);
-    CHECK_MSG(rc == 0, "dump_doc of [%s] returned %d", s, rc);
-    unbuild(&st, p);
-    return out;
-}
 
 /* ---- 1. heading families in plain text ---------------------------------- */
 
