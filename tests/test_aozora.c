@@ -11,6 +11,7 @@
 #include "search.h"
 #include "structure.h"
 #include "t.h"
+#include "t_search.h"
 #include "text.h"
 
 #include <locale.h>
@@ -380,32 +381,24 @@ static void test_search(void)
     structure_t st;
     st_build(&st, t, n, FMT_AUTO, "x.txt");
     search_t S;
-    search_init(&S, t, n);
-    search_use_pieces(&S, st.pieces, st.npieces);
+    t_shown(&S, t, n, &st);
     query_t Q = {0};
-    char err[200];
     match_t m;
     size_t at = (size_t)(strstr(DOC, "漢字《") - DOC);
     /* across the reading, folded and exact */
-    CHECK(query_set(&Q, "漢字が", strlen("漢字が"), 0, err, sizeof err) == 0);
-    CHECK(search_find(&S, &Q, 0, 1, &m) && m.a == at &&
+    CHECK(t_find(&S, &Q, "漢字が", 0, &m) && m.a == at &&
           m.b == (size_t)(strstr(DOC, "が好き") - DOC) + 3);
     /* from inside the reading, and backwards from the end */
     CHECK(search_find(&S, &Q, at + 8, 1, &m) == 0);
     CHECK(search_find(&S, &Q, at - 1, 1, &m) && m.a == at);
     CHECK(search_find(&S, &Q, n, -1, &m) && m.a == at);
-    CHECK(query_set(&Q, "漢字が", strlen("漢字が"), SEARCH_EXACT, err, sizeof err) == 0);
-    CHECK(search_find(&S, &Q, 0, 1, &m) && m.a == at);
+    CHECK(t_find(&S, &Q, "漢字が", SEARCH_EXACT, &m) && m.a == at);
     /* a reading, an annotation, the legend: not found */
     const char *none[] = {"かんじ", "傍点", "テキスト中", "字下げ"};
-    for (size_t i = 0; i < 4; i++) {
-        CHECK(query_set(&Q, none[i], strlen(none[i]), 0, err, sizeof err) == 0);
-        CHECK_MSG(!search_find(&S, &Q, 0, 1, &m), "%s", none[i]);
-    }
-    CHECK(query_set(&Q, "なるべく。", strlen("なるべく。"), 0, err, sizeof err) == 0);
-    CHECK(search_find(&S, &Q, 0, 1, &m));
-    CHECK(query_set(&Q, "字.好", strlen("字.好"), SEARCH_REGEX, err, sizeof err) == 0 &&
-          search_find(&S, &Q, 0, 1, &m) && m.a == at + 3);
+    for (size_t i = 0; i < 4; i++)
+        CHECK_MSG(!t_find(&S, &Q, none[i], 0, &m), "%s", none[i]);
+    CHECK(t_find(&S, &Q, "なるべく。", 0, &m));
+    CHECK(t_find(&S, &Q, "字.好", SEARCH_REGEX, &m) && m.a == at + 3);
     /* no index for it */
     search_use_index(&S, "0123456789abcdef");
     CHECK(search_prepare(&S, 0) == 0);

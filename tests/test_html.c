@@ -10,6 +10,7 @@
 #include "search.h"
 #include "structure.h"
 #include "t.h"
+#include "t_search.h"
 #include "text.h"
 
 #include <locale.h>
@@ -275,18 +276,13 @@ static void test_title(void)
     CHECK(h1 == 0);
     /* searched as shown: across an entity, not in a script or a tag */
     search_t S;
-    search_init(&S, t, n);
-    search_use_pieces(&S, st.pieces, st.npieces);
+    t_shown(&S, t, n, &st);
     query_t Q = {0};
-    char err[200];
     match_t m;
-    CHECK(query_set(&Q, "丙 & 丁", strlen("丙 & 丁"), 0, err, sizeof err) == 0);
-    CHECK(search_find(&S, &Q, 0, 1, &m) && m.a == (size_t)(strstr(doc, "丙") - doc));
+    CHECK(t_find(&S, &Q, "丙 & 丁", 0, &m) && m.a == (size_t)(strstr(doc, "丙") - doc));
     const char *none[] = {"tracker", "h2", "正文。一"};
-    for (size_t i = 0; i < 3; i++) {
-        CHECK(query_set(&Q, none[i], strlen(none[i]), 0, err, sizeof err) == 0);
-        CHECK_MSG(!search_find(&S, &Q, 0, 1, &m), "%s", none[i]);
-    }
+    for (size_t i = 0; i < 3; i++)
+        CHECK_MSG(!t_find(&S, &Q, none[i], 0, &m), "%s", none[i]);
     query_free(&Q);
     search_free(&S);
     buf_free(&b);
