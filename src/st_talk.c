@@ -317,6 +317,20 @@ static int is_key(const char *s, size_t n)
     return lines >= 2;
 }
 
+/* What separates the items of a credit or link line (采访：陈默 / 编辑：小舟,
+ * [微博](…) | [公众号](…)). */
+#define ITEM_SEPS U"/|｜／丨·•"
+
+/* From i: past blanks and item separators. */
+static size_t skip_seps(const char *s, size_t i, size_t n)
+{
+    size_t j;
+    i = text_skip_blanks(s, i, n);
+    while (i < n && in_list(cp_at(s, n, i, &j), ITEM_SEPS))
+        i = text_skip_blanks(s, j, n);
+    return i;
+}
+
 /* Credits: min_pairs or more ROLE：NAME or ROLE｜NAME pairs, separated
  * by / | ｜ · or blanks, and nothing else (采访：陈默 / 编辑：小舟,
  * 文｜周末). */
@@ -336,12 +350,7 @@ static int is_credit(const char *s, size_t n, size_t min_pairs)
     }
     if (k == lim)
         return 0;
-    while (i < n) {
-        i = text_skip_blanks(s, i, n);
-        while (i < n && in_list(cp_at(s, n, i, &j), U"/|｜／丨·•"))
-            i = text_skip_blanks(s, j, n);
-        if (i >= n)
-            break;
+    while ((i = skip_seps(s, i, n)) < n) {
         /* the role: up to a colon or a bar */
         size_t r = i;
         uint32_t c = 0;
@@ -357,8 +366,7 @@ static int is_credit(const char *s, size_t n, size_t min_pairs)
         size_t a = text_skip_blanks(s, j, n), e = a;
         while (e < n) {
             c = cp_at(s, n, e, &j);
-            if (in_list(c, U"/|｜／丨·•") ||
-                (ch_blank(c) && e > a))
+            if (in_list(c, ITEM_SEPS) || (ch_blank(c) && e > a))
                 break;
             if (in_list(c, U"。，、；！？,;!?") || is_colon(c))
                 return 0;
@@ -378,12 +386,7 @@ static int is_link_only(const char *s, size_t n)
     size_t i = 0, links = 0, j;
     if (n == 0 || !(s[0] == '[' || s[0] == '<' || s[0] == 'h'))
         return 0;
-    while (i < n) {
-        i = text_skip_blanks(s, i, n);
-        while (i < n && in_list(cp_at(s, n, i, &j), U"/|｜·•"))
-            i = text_skip_blanks(s, j, n);
-        if (i >= n)
-            break;
+    while ((i = skip_seps(s, i, n)) < n) {
         if (s[i] == '[') {
             size_t k = i + 1;
             while (k + 1 < n && !(s[k] == ']' && s[k + 1] == '('))
