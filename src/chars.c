@@ -27,6 +27,11 @@ static const char32_t NO_START[] =
 /* No line ends with these: JLREQ cl-01 opening brackets and quotes. */
 static const char32_t NO_END[] = U"‘“〈《「『【〔〖〘〚〝﹙﹛﹝（／［｛｟｢";
 
+/* ASCII punctuation in CJK text: the same kinsoku beside a wide character
+ * (…不得！”? 飛輪”, 七八(“你好”)…); in Latin text UAX #14 alone decides. */
+static const char32_t ASCII_NO_START[] = U",.?!:;)]}%";
+static const char32_t ASCII_NO_END[] = U"([{";
+
 /* JLREQ cl-08: never split from an identical neighbour (—— …… ‥‥). */
 static const char32_t INSEP[] = U"—―…‥⋯⸺⸻";
 
@@ -113,6 +118,7 @@ static const struct {
 } LISTS[] = {
     {NO_START, CH_NO_START}, {NO_END, CH_NO_END}, {INSEP, CH_INSEP}, {OPEN_Q, CH_OPEN_Q},
     {CLOSE_Q, CH_CLOSE_Q},   {MIDDOT, CH_MIDDOT | CH_CJK_PUNCT},      {DROP, CH_DROP},
+    {ASCII_NO_START, CH_ASCII_NO_START}, {ASCII_NO_END, CH_ASCII_NO_END},
 };
 
 /* The classes of the code points lo..hi (inclusive) that the lists give,

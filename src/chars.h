@@ -41,6 +41,10 @@ enum {
     CH_OPEN_Q = 1u << 13,   /* “ ‘ (UAX #14: QU, either side) */
     CH_CLOSE_Q = 1u << 14,  /* ” ’ */
     CH_MIDDOT = 1u << 15,   /* · (UAX #14 lets a line break after it) */
+    CH_ASCII_NO_START = 1u << 19, /* , . ? ! : ; ) ] } %: no line starts with
+                                     it beside a wide character */
+    CH_ASCII_NO_END = 1u << 20,   /* ( [ {: no line ends with it beside a
+                                     wide character */
     /* display in a terminal */
     CH_DROP = 1u << 16,     /* dropped: joiners, variation selectors, soft
                                hyphen, skin tones, tags (terminals and wcwidth
@@ -77,6 +81,13 @@ static inline int ch_is(uint32_t c, uint32_t classes)
 static inline int ch_blank(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == 0x3000;
+}
+
+/* A quote of CJK text: “ ‘ ” ’ (CH_OPEN_Q or CH_CLOSE_Q), without a table
+ * lookup. */
+static inline int ch_quote(uint32_t c)
+{
+    return c - 0x2018u <= 5u && c != 0x201A && c != 0x201B;
 }
 
 /* A blank (ch_blank) or a line or page break: LF, VT, FF, CR. What is

@@ -34,11 +34,70 @@ static int ascii_alnum(uint32_t c)
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
-/* Is the quote at unit i next to a wide character? */
-static int cjk_quote(const unit_t *u, size_t n, size_t i)
+/* Is unit i next to a wide character? */
+static int beside_wide(const unit_t *u, size_t n, size_t i)
 {
     return (i > 0 && (u[i - 1].flags & U_WIDE)) ||
            (i + 1 < n && (u[i + 1].flags & U_WIDE));
+}
+
+/* The text UAX #14 is run on: s, or a copy of it (in L->lb after the
+ * breaks) in which every quote beside a wide character is the CJK bracket
+ * it stands for. UAX #14 (14.0) forbids a break on either side of every QU,
+ * but CJK text uses “ ‘ and ” ’ like 「 and 」: so a line breaks before the
+ * one and after the other exactly where UAX #14 lets it break before 「 and
+ * after 」, never where the far side may not start or end a line (”? ”,
+ * ”) (“ and the like). Both are three bytes in UTF-8. */
+static const char *quotes_as_brackets(layout_t *L, const char *s, size_t n)
+{
+    const unit_t *u = L->t.u;
+    char *copy = NULL;
+    for (size_t i = 0; i < L->t.n; i++) {
+        if (!ch_quote(u[i].cp) || !beside_wide(u, L->t.n, i))
+            continue;
+        if (!copy) {
+            copy = L->lb + n + 1;
+            memcpy(copy, s, n);
+        }
+        memcpy(copy + u[i].off, ch_is(u[i].cp, CH_OPEN_Q) ? "\u300C" : "\u300D",
+               3);
+    }
+    return copy ? copy : s;
+}
+
+/* juan's rules that forbid a break UAX #14 allows (clreq, JLREQ) */
+enum {
+    LB_NO_START = 1, /* no line starts with unit i (CH_NO_START) */
+    LB_MIDDOT,       /* nor with · (UAX #14 allows a break before it) */
+    LB_NO_END,       /* no line ends with the last non-blank unit (CH_NO_END) */
+    LB_ASCII,        /* ASCII , . ? ! : ; ) ] } % and ( [ { beside a wide unit */
+    LB_INSEP,        /* —— …… and the like stay together */
+    LB_FW_ALNUM,     /* runs of ＡＢＣ１２３ stay whole */
+    LB_URL,          /* URLs stay whole */
+};
+
+/* The rule of juan's that forbids a break before unit i (LB_*), 0 if
+ * none: k and pk are the classes of units i and i - 1, le the index of the
+ * last non-blank unit before i and lk its classes. */
+static int veto(const unit_t *u, size_t n, size_t i, uint32_t k, uint32_t pk,
+                size_t le, uint32_t lk, size_t url_start, size_t url_end)
+{
+    if (k & CH_NO_START)
+        return LB_NO_START;
+    if (k & CH_MIDDOT)
+        return LB_MIDDOT;
+    if (lk & CH_NO_END)
+        return LB_NO_END;
+    if (((k & CH_ASCII_NO_START) && beside_wide(u, n, i)) ||
+        ((lk & CH_ASCII_NO_END) && beside_wide(u, n, le)))
+        return LB_ASCII;
+    if ((k & CH_INSEP) && u[i - 1].cp == u[i].cp)
+        return LB_INSEP;
+    if ((k & CH_FW_ALNUM) && (pk & CH_FW_ALNUM))
+        return LB_FW_ALNUM;
+    if (u[i].off > url_start && u[i].off < url_end)
+        return LB_URL;
+    return 0;
 }
 
 /* Mark U_BREAK / U_MANDATORY on the units of s[0..n). */
@@ -46,13 +105,15 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
 {
     units_t *t = &L->t;
     unit_t *u = t->u;
-    grow(&L->lb, &L->lbcap, n + 1, 1);
+    grow(&L->lb, &L->lbcap, 2 * n + 2, 1);
     if (n)
-        u8_possible_linebreaks((const uint8_t *)s, n, "UTF-8", L->lb);
+        u8_possible_linebreaks((const uint8_t *)quotes_as_brackets(L, s, n),
+                               n, "UTF-8", L->lb);
     const char *lb = L->lb;
     size_t url_start = 0, url_end = 0;
-    uint32_t last_ns = 0; /* base of the last non-blank unit before i */
-    uint32_t pk = 0;      /* classes of unit i - 1 */
+    size_t le = 0;   /* the last non-blank unit before i */
+    uint32_t lk = 0; /* its classes */
+    uint32_t pk = 0; /* classes of unit i - 1 */
     for (size_t i = 0; i < t->n; i++) {
         uint32_t c = u[i].cp;
         uint32_t k = ch_class(c);
@@ -65,32 +126,16 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
             }
         }
         if (i > 0 && (u[i].flags & U_CLUSTER)) {
-            char b = lb[u[i].off];
-            if (b == UC_BREAK_MANDATORY) {
+            if (lb[u[i].off] == UC_BREAK_MANDATORY)
                 u[i].flags |= U_BREAK | U_MANDATORY;
-            } else {
-                int br = b == UC_BREAK_POSSIBLE;
-                uint32_t p = u[i - 1].cp;
-                /* quotes in CJK text (UAX #14 1.0 forbids breaks on both
-                 * sides of every QU): a quote with a wide neighbour acts
-                 * like fullwidth punctuation, so a line may break before
-                 * “‘ and after ”’ */
-                if ((k & CH_OPEN_Q) && cjk_quote(u, t->n, i))
-                    br = 1;
-                if ((pk & CH_CLOSE_Q) && cjk_quote(u, t->n, i - 1))
-                    br = 1;
-                if ((k & (CH_NO_START | CH_MIDDOT)) ||
-                    (ch_class(last_ns) & CH_NO_END) ||
-                    ((k & CH_INSEP) && p == c) ||
-                    ((k & CH_FW_ALNUM) && (pk & CH_FW_ALNUM)) ||
-                    (u[i].off > url_start && u[i].off < url_end))
-                    br = 0;
-                if (br)
-                    u[i].flags |= U_BREAK;
-            }
+            else if (lb[u[i].off] == UC_BREAK_POSSIBLE &&
+                     !veto(u, t->n, i, k, pk, le, lk, url_start, url_end))
+                u[i].flags |= U_BREAK;
         }
-        if (!(u[i].flags & U_SPACE))
-            last_ns = c;
+        if (!(u[i].flags & U_SPACE)) {
+            le = i;
+            lk = k;
+        }
         pk = k;
     }
 }

@@ -5,13 +5,15 @@
  * document, so positions never depend on the width. Breaks are UAX #14
  * opportunities (libunistring) tailored for CJK (clreq/JLREQ: no line
  * starts with closing punctuation or small kana, none ends with opening
- * punctuation; —— …… ⋯⋯ ― ―, numbers, Latin words, URLs and fullwidth
- * ＡＢＣ１２３ stay whole), only at grapheme cluster boundaries, filled
- * greedily. A run with no legal break that is wider than the line is cut
- * at the last cluster that fits (an "emergency" break). No line is wider
- * than `width`; blanks at a break hang (are not drawn). Leading blanks
- * become one indent. Never calls curses; allocates only when a paragraph
- * is larger than any seen before. */
+ * punctuation, nor with ASCII , . ? ! : ; ) ] } % and ( [ { beside a wide
+ * character; a quote “ ‘ ” ’ beside one breaks like 「 and 」; —— …… ⋯⋯ ―
+ * ―, numbers, Latin words, URLs and fullwidth ＡＢＣ１２３ stay whole),
+ * only at grapheme cluster boundaries, filled greedily. A run with no
+ * legal break that is wider than the line is cut at the last cluster that
+ * fits (an "emergency" break). No line is wider than `width`; blanks at a
+ * break hang (are not drawn). Leading blanks become one indent. Never
+ * calls curses; allocates only when a paragraph is larger than any seen
+ * before. */
 #ifndef JUAN_LAYOUT_H
 #define JUAN_LAYOUT_H
 #include "text.h"
@@ -68,7 +70,8 @@ typedef struct {
     size_t nv, vcap;
     const char *indent_str; /* what to draw as indent on an indented line */
     size_t indent_len;
-    char *lb;           /* scratch: libunistring break opportunities */
+    char *lb;           /* scratch: libunistring break opportunities,
+                           then the text with its CJK quotes as brackets */
     size_t lbcap;
 } layout_t;
 

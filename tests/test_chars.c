@@ -129,6 +129,19 @@ static void test_examples(void)
     CHECK(HAS(U'—', CH_INSEP | CH_CJK_PUNCT) && HAS(U'…', CH_INSEP) && HAS(U'⋯', CH_INSEP));
     CHECK(HAS(U'“', CH_OPEN_Q | CH_NO_END) && HAS(U'’', CH_CLOSE_Q | CH_NO_START));
     CHECK(HAS(U'·', CH_MIDDOT | CH_CJK_PUNCT) && HASNT(U'·', CH_NO_START));
+    /* ASCII punctuation beside CJK: the kinsoku of its fullwidth form */
+    for (uint32_t c = 0; c < 0x110000; c++) {
+        uint32_t k = ch_class(c);
+        if (k & (CH_ASCII_NO_START | CH_ASCII_NO_END))
+            CHECK_MSG(c > 0x20 && c < 0x7F &&
+                          HAS(c + 0xFEE0, k & CH_ASCII_NO_START ? CH_NO_START : CH_NO_END) &&
+                          !((k & CH_ASCII_NO_START) && (k & CH_ASCII_NO_END)),
+                      "U+%04X", c);
+    }
+    for (const char *c = ",.?!:;)]}%"; *c; c++)
+        CHECK_MSG(HAS((uint32_t)*c, CH_ASCII_NO_START), "%c", *c);
+    for (const char *c = "([{"; *c; c++)
+        CHECK_MSG(HAS((uint32_t)*c, CH_ASCII_NO_END), "%c", *c);
     CHECK(HAS(0x2000, CH_CJK_PUNCT) && HAS(0x206F, CH_CJK_PUNCT) && HASNT(0x1FFF, CH_CJK_PUNCT) &&
           HASNT(0x2070, CH_CJK_PUNCT) && HAS(0xFFEF, CH_CJK_PUNCT) && HASNT(0xFFF0, CH_CJK_PUNCT) &&
           HAS(0x3000, CH_CJK_PUNCT) && HAS(0x303F, CH_CJK_PUNCT) && HASNT(0x3040, CH_CJK_PUNCT));
@@ -153,7 +166,7 @@ static void test_exhaustive(void)
 {
     const uc_script_t *han = uc_script_byname("Han"), *hira = uc_script_byname("Hiragana"),
                       *kata = uc_script_byname("Katakana"), *latin = uc_script_byname("Latin");
-    size_t bad[11] = {0};
+    size_t bad[12] = {0};
     for (uint32_t c = 0; c <= 0x10FFFF; c++) {
         if (c >= 0xD800 && c <= 0xDFFF)
             continue;
@@ -174,11 +187,12 @@ static void test_exhaustive(void)
                                           !(c && strchr("\a\b\t\n\v\f\r\x1B", (int)c)));
         bad[9] += !(k & CH_BIN_CTRL) != !ch_bin_ctrl(c);
         bad[10] += !ch_space(c) != !((k & CH_BLANK) || (c && c < 0x80 && strchr("\n\v\f\r", (int)c)));
+        bad[11] += !ch_quote(c) != !(k & (CH_OPEN_Q | CH_CLOSE_Q));
     }
     static const char *const name[] = {"HAN",   "KANA",     "UNIFIED",  "LETTER",   "CJK",
                                        "WORD",  "BLANK",    "FW_DIGIT", "BIN_CTRL", "BIN_CTRL table",
-                                       "BLANK and line ends (ch_space)"};
-    for (int i = 0; i < 11; i++)
+                                       "BLANK and line ends (ch_space)", "OPEN_Q or CLOSE_Q (ch_quote)"};
+    for (int i = 0; i < 12; i++)
         CHECK_MSG(bad[i] == 0, "CH_%s differs from its definition at %zu code points", name[i],
                   bad[i]);
 }

@@ -131,6 +131,44 @@ static void rules(void)
     CHECK_STR(lay("一二三“四五”六七八九", 12, 0), "一二三“四五”|六七八九");
     CHECK_STR(lay("“一”“二”“三”“四”", 10, 0), "“一”“二”|“三”“四”");
 
+    /* ... but only where the far side may start or end a line, and ASCII
+     * , . ? ! : ; ) ] } % never start one nor ( [ { end one beside CJK:
+     * the examples of issue 17 at their widths */
+    static const char *const ex[] = {
+        "老将军拍案大怒道：“这等小计只好瞒别人，却须瞒我不得！”?得那探子面"
+        "如土色，连连叩头求饶。",
+        "我们说他们真正想要的，是一个能够自我推动的“飛輪”,而非只靠一时的热度。",
+        "一群小孩子们数着一二三四五六七八(“你好”)他说完就跑开了。",
+        "几个小孩子们在门口数着一二三四五六七八(“你好”)他说完就跑开了。",
+    };
+    CHECK_STR(lay(ex[0], 19, 0), "老将军拍案大怒道：|“这等小计只好瞒别|人，却须瞒我不|"
+                                 "得！”?得那探子面如|土色，连连叩头求|饶。");
+    CHECK_STR(lay(ex[1], 16, 0), "我们说他们真正想|要的，是一个能够|自我推动的“飛|"
+                                 "輪”,而非只靠一时|的热度。");
+    CHECK_STR(lay(ex[2], 17, 0), "一群小孩子们数着|一二三四五六七八|(“你好”)他说完就|"
+                                 "跑开了。");
+    CHECK_STR(lay(ex[3], 23, 0), "几个小孩子们在门口数着|一二三四五六七八(“你|"
+                                 "好”)他说完就跑开了。");
+    for (size_t i = 0; i < N(ex); i++)
+        for (int w = 10; w <= 40; w++) {
+            const char *out = lay(ex[i], w, 0);
+            for (const char *c = ",?)"; *c; c++) {
+                char x[2] = {*c, 0};
+                CHECK_MSG(!line_edge_is(out, x, 1), "w=%d %s", w, out);
+            }
+            CHECK_MSG(!line_edge_is(out, "(", 0), "w=%d %s", w, out);
+        }
+    /* the ASCII rule where UAX #14 alone would break (NS ÷ PO) */
+    CHECK_STR(lay("一二三四ー%五六", 10, 0), "一二三|四ー%五六");
+    /* quotes beside narrow text only: UAX #14 as it is */
+    CHECK_STR(lay("He said \u201Cyes\u201D, then \u201Cno\u201D.", 14, 0),
+              "He said \u201Cyes\u201D,|then \u201Cno\u201D.");
+    /* ASCII text breaks as before */
+    CHECK_STR(lay("He said (quietly) that 1,234.56 is 12.5% of it, see "
+                  "www.example.com/x?a=1 [sic] {ok}!", 14, 0),
+              "He said|(quietly) that|1,234.56 is|12.5% of it,|see|"
+              "www.example.co|m/x?a=1 [sic]|{ok}!");
+
     /* · never starts a line; ～ and ／ never start one; ／ never ends one */
     CHECK_STR(lay("这是列夫·托尔斯泰", 10, 0), "这是列夫·|托尔斯泰");
     CHECK_STR(lay("一这是列夫·托尔斯泰", 10, 0), "一这是列|夫·托尔斯|泰");
