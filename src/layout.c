@@ -126,7 +126,10 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
             }
         }
         if (i > 0 && (u[i].flags & U_CLUSTER)) {
-            if (lb[u[i].off] == UC_BREAK_MANDATORY)
+            /* libunistring marks the mandatory break character itself (VT
+             * FF CR LF NEL U+2028 U+2029, each a unit of its own): the
+             * line breaks after it, the control ending its line */
+            if (lb[u[i - 1].off] == UC_BREAK_MANDATORY)
                 u[i].flags |= U_BREAK | U_MANDATORY;
             else if (lb[u[i].off] == UC_BREAK_POSSIBLE &&
                      !veto(u, t->n, i, k, pk, le, lk, url_start, url_end))

@@ -134,6 +134,11 @@ printf 'a\e[31mred\e]0;title\a\e]52;c;aGk=\a\xc2\x9b2J\xe2\x80\xaeZ\n' >"$T/esc"
 eq "escapes" "$(cat "$T/esc.out")" 'a^[[31mred^[]0;title^G^[]52;c;aGk=^G<U+009B>2J<U+202E>Z'
 no_raw_controls "$T/esc.out" && ok || bad "raw control reached output"
 printf 'a\r\nb\rc\nd' >"$T/eol"; run --dump "$T/eol"; eq "CRLF, CR, no final LF" "$out" $'a\nb\nc\nd'
+# mandatory breaks inside a paragraph (VT FF NEL U+2028 U+2029): after the
+# control, which ends its line
+printf '#\v末\n一\f二\xc2\x85三\xe2\x80\xa8四\xe2\x80\xa9五\n' >"$T/mand"
+run --dump -w 20 --indent=0 "$T/mand"
+eq "mandatory breaks" "$out" $'#^K\n末\n一^L\n二<U+0085>\n三<U+2028>\n四<U+2029>\n五'
 printf 'a\n\n\n \n\u3000\nb\n' >"$T/blank"; run --dump "$T/blank"; eq "blank runs" "$out" $'a\n\nb'
 printf '\u3000\u3000正文一\n    正文二\n\t正文三\n' >"$T/ind"
 run --dump "$T/ind"; eq "indents" "$out" $'\u3000\u3000正文一\n\u3000\u3000正文二\n\u3000\u3000正文三'

@@ -221,6 +221,28 @@ static void rules(void)
     CHECK_STR(lay("a\x1b[2Jb", 20, 0), "a^[[2Jb");
     CHECK_STR(lay("a\xe2\x80\xae" "b", 20, 0), "a<U+202E>b");
 
+    /* mandatory breaks (VT FF CR NEL U+2028 U+2029): after the control,
+     * which ends its line, whatever the width and the kinsoku */
+    CHECK_STR(lay("#\v末", 20, 0), "#^K|末");
+    CHECK(L.nv == 2 && L.v[0].end == 2 && L.v[1].start == 2);
+    static const char *const mand[][2] = {
+        {"\v", "^K"},           {"\f", "^L"},           {"\r", "^M"},
+        {"\xC2\x85", "<U+0085>"}, {"\u2028", "<U+2028>"}, {"\u2029", "<U+2029>"},
+    };
+    for (size_t i = 0; i < N(mand); i++) {
+        char in[64], want[64];
+        snprintf(in, sizeof in, "一二%s。三四", mand[i][0]);
+        snprintf(want, sizeof want, "一二%s|。三四", mand[i][1]);
+        CHECK_STR(lay(in, 40, 0), want);
+        CHECK(L.nv == 2 && L.v[1].start == strlen("一二") + strlen(mand[i][0]) &&
+              (L.t.u[L.v[1].u0].flags & U_MANDATORY));
+        snprintf(in, sizeof in, "%s三四", mand[i][0]);
+        snprintf(want, sizeof want, "%s|三四", mand[i][1]);
+        CHECK_STR(lay(in, 40, 0), want);
+    }
+    /* the line before it may not end before it: 五^K does not fit at 10 */
+    CHECK_STR(lay("一二三四五\v六", 10, 0), "一二三四|五^K|六");
+
     /* blank paragraph */
     lay("   ", 20, 2);
     CHECK(L.nv == 1 && (L.v[0].flags & VL_BLANK));
