@@ -41,6 +41,12 @@ static int beside_wide(const unit_t *u, size_t n, size_t i)
            (i + 1 < n && (u[i + 1].flags & U_WIDE));
 }
 
+/* Is unit i a quote broken as a bracket? */
+static int cjk_quote(const unit_t *u, size_t n, size_t i)
+{
+    return ch_quote(u[i].cp) && beside_wide(u, n, i);
+}
+
 /* The text UAX #14 is run on: s, or a copy of it (in L->lb after the
  * breaks) in which every quote beside a wide character is the CJK bracket
  * it stands for. UAX #14 (14.0) forbids a break on either side of every QU,
@@ -53,7 +59,7 @@ static const char *quotes_as_brackets(layout_t *L, const char *s, size_t n)
     const unit_t *u = L->t.u;
     char *copy = NULL;
     for (size_t i = 0; i < L->t.n; i++) {
-        if (!ch_quote(u[i].cp) || !beside_wide(u, L->t.n, i))
+        if (!cjk_quote(u, L->t.n, i))
             continue;
         if (!copy) {
             copy = L->lb + n + 1;
@@ -64,17 +70,6 @@ static const char *quotes_as_brackets(layout_t *L, const char *s, size_t n)
     }
     return copy ? copy : s;
 }
-
-/* juan's rules that forbid a break UAX #14 allows (clreq, JLREQ) */
-enum {
-    LB_NO_START = 1, /* no line starts with unit i (CH_NO_START) */
-    LB_MIDDOT,       /* nor with · (UAX #14 allows a break before it) */
-    LB_NO_END,       /* no line ends with the last non-blank unit (CH_NO_END) */
-    LB_ASCII,        /* ASCII , . ? ! : ; ) ] } % and ( [ { beside a wide unit */
-    LB_INSEP,        /* —— …… and the like stay together */
-    LB_FW_ALNUM,     /* runs of ＡＢＣ１２３ stay whole */
-    LB_URL,          /* URLs stay whole */
-};
 
 /* The rule of juan's that forbids a break before unit i (LB_*), 0 if
  * none: k and pk are the classes of units i and i - 1, le the index of the
@@ -100,15 +95,16 @@ static int veto(const unit_t *u, size_t n, size_t i, uint32_t k, uint32_t pk,
     return 0;
 }
 
-/* Mark U_BREAK / U_MANDATORY on the units of s[0..n). */
-static void find_breaks(layout_t *L, const char *s, size_t n)
+/* Mark U_BREAK / U_MANDATORY on the units of s[0..n); why (NULL, or room
+ * for the units) gets the rule that decided each unit (LB_*). */
+static void find_breaks(layout_t *L, const char *s, size_t n, uint8_t *why)
 {
     units_t *t = &L->t;
     unit_t *u = t->u;
     grow(&L->lb, &L->lbcap, 2 * n + 2, 1);
+    const char *bt = quotes_as_brackets(L, s, n);
     if (n)
-        u8_possible_linebreaks((const uint8_t *)quotes_as_brackets(L, s, n),
-                               n, "UTF-8", L->lb);
+        u8_possible_linebreaks((const uint8_t *)bt, n, "UTF-8", L->lb);
     const char *lb = L->lb;
     size_t url_start = 0, url_end = 0;
     size_t le = 0;   /* the last non-blank unit before i */
@@ -125,15 +121,25 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
                 url_end = u[i].off + len;
             }
         }
-        if (i > 0 && (u[i].flags & U_CLUSTER)) {
+        int r = LB_UAX14;
+        if (i > 0 && !(u[i].flags & U_CLUSTER)) {
+            r = LB_CLUSTER;
+        } else if (i > 0 && lb[u[i - 1].off] == UC_BREAK_MANDATORY) {
             /* libunistring marks the mandatory break character itself (VT
              * FF CR LF NEL U+2028 U+2029, each a unit of its own): the
              * line breaks after it, the control ending its line */
-            if (lb[u[i - 1].off] == UC_BREAK_MANDATORY)
-                u[i].flags |= U_BREAK | U_MANDATORY;
-            else if (lb[u[i].off] == UC_BREAK_POSSIBLE &&
-                     !veto(u, t->n, i, k, pk, le, lk, url_start, url_end))
+            u[i].flags |= U_BREAK | U_MANDATORY;
+            r = LB_MANDATORY;
+        } else if (i > 0 && lb[u[i].off] == UC_BREAK_POSSIBLE) {
+            r = veto(u, t->n, i, k, pk, le, lk, url_start, url_end);
+            if (!r)
                 u[i].flags |= U_BREAK;
+        }
+        if (why) {
+            if (r == LB_UAX14 && bt != s && i > 0 &&
+                (cjk_quote(u, t->n, i) || cjk_quote(u, t->n, i - 1)))
+                r = LB_QUOTE;
+            why[i] = (uint8_t)r;
         }
         if (!(u[i].flags & U_SPACE)) {
             le = i;
@@ -141,6 +147,14 @@ static void find_breaks(layout_t *L, const char *s, size_t n)
         }
         pk = k;
     }
+}
+
+/* for tests (layout.h, JUAN_TEST); juan's link drops it */
+void layout_breaks(layout_t *L, const char *s, size_t n, uint8_t *why);
+void layout_breaks(layout_t *L, const char *s, size_t n, uint8_t *why)
+{
+    text_units(&L->t, s, n);
+    find_breaks(L, s, n, why);
 }
 
 static vline_t *new_line(layout_t *L)
@@ -173,7 +187,7 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
         v->flags = VL_FIRST | VL_BLANK;
         return;
     }
-    find_breaks(L, text + cs, end - cs);
+    find_breaks(L, text + cs, end - cs, NULL);
 
     /* one indent for every indented paragraph: ideographic spaces before
      * CJK text, ASCII spaces before other text; it never leaves less than

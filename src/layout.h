@@ -75,6 +75,25 @@ typedef struct {
     size_t lbcap;
 } layout_t;
 
+/* The rules that decide a break before a unit: UAX #14 (libunistring),
+ * or one of juan's that changes its verdict. */
+enum {
+    LB_UAX14,     /* UAX #14 as libunistring gives it */
+    LB_MANDATORY, /* after VT FF CR LF NEL U+2028 U+2029 (UAX #14: BK CR
+                     LF NL), not before: the control ends its line */
+    LB_CLUSTER,   /* inside a grapheme cluster: never */
+    LB_QUOTE,     /* beside a quote broken as a CJK bracket: “ as 「, ” as 」 */
+    LB_NO_START,  /* no line starts with the unit (CH_NO_START) */
+    LB_MIDDOT,    /* nor with · (CH_MIDDOT) */
+    LB_NO_END,    /* no line ends with the last non-blank unit (CH_NO_END) */
+    LB_ASCII,     /* ASCII , . ? ! : ; ) ] } % (start) and ( [ { (end) beside
+                     a wide unit (CH_ASCII_NO_START, CH_ASCII_NO_END) */
+    LB_INSEP,     /* —— …… ⋯⋯ stay together (CH_INSEP) */
+    LB_FW_ALNUM,  /* runs of ＡＢＣ１２３ stay whole (CH_FW_ALNUM) */
+    LB_URL,       /* URLs stay whole */
+    LB_RULES
+};
+
 /* Lay out text[start..end) (one paragraph, no line terminators). */
 void layout_para(layout_t *L, const char *text, size_t start, size_t end,
                  const layout_opts_t *o);
@@ -85,5 +104,12 @@ void layout_remap(layout_t *L, const size_t *map);
 /* Display bytes of line i (without its indent). */
 size_t layout_line_bytes(const layout_t *L, size_t i, const char **p);
 void layout_free(layout_t *L);
+
+#ifdef JUAN_TEST
+/* The break opportunities of s[0..n) as layout_para() finds them, for the
+ * conformance test: L->t holds the units, U_BREAK and U_MANDATORY set, and
+ * why[i] (room for n + 1) the LB_* rule that decided unit i. */
+void layout_breaks(layout_t *L, const char *s, size_t n, uint8_t *why);
+#endif
 
 #endif
