@@ -8,7 +8,11 @@
  * punctuation; —— …… ⋯⋯ ― ―, numbers, Latin words, URLs and fullwidth
  * ＡＢＣ１２３ stay whole), only at grapheme cluster boundaries, filled
  * greedily. A run with no legal break that is wider than the line is cut
- * at the last cluster that fits (an "emergency" break). No line is wider
+ * at the last cluster that fits (an "emergency" break). No orphan: a
+ * paragraph's last line of one character, alone or with punctuation
+ * (也。), takes the character before it, at an earlier break opportunity
+ * of the line before (none there, or the last line too wide: it stays).
+ * No line is wider
  * than `width`; blanks at a break hang (are not drawn). Leading blanks
  * become one indent. Never calls curses; allocates only when a paragraph
  * is larger than any seen before. */

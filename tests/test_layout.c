@@ -113,7 +113,7 @@ static void rules(void)
         }
     }
     CHECK_STR(lay("一二三四五——六七", 11, 0), "一二三四五|——六七");
-    CHECK_STR(lay("一二三四五六七八九⸺十", 10, 0), "一二三四五|六七八九⸺|十");
+    CHECK_STR(lay("一二三四五六七八九⸺十", 10, 0), "一二三四五|六七八|九⸺十");
 
     /* numbers and Latin words stay whole */
     CHECK_STR(lay("价格是1,234.56元", 10, 0), "价格是|1,234.56元");
@@ -133,7 +133,7 @@ static void rules(void)
 
     /* · never starts a line; ～ and ／ never start one; ／ never ends one */
     CHECK_STR(lay("这是列夫·托尔斯泰", 10, 0), "这是列夫·|托尔斯泰");
-    CHECK_STR(lay("一这是列夫·托尔斯泰", 10, 0), "一这是列|夫·托尔斯|泰");
+    CHECK_STR(lay("一这是列夫·托尔斯泰", 10, 0), "一这是列|夫·托尔|斯泰");
     CHECK_STR(lay("一二三四5～6五六", 10, 0), "一二三四|5～6五六");
     CHECK_STR(lay("一二三四五／六七", 10, 0), "一二三四|五／六七");
     CHECK_STR(lay("一二三四／五六七", 10, 0), "一二三|四／五六七");
@@ -148,7 +148,7 @@ static void rules(void)
     const char *fam = "👨‍👩‍👧";
     char s[128];
     snprintf(s, sizeof s, "一二%s三", fam);
-    CHECK_STR(lay(s, 10, 0), "一二👨👩👧|三");
+    CHECK_STR(lay(s, 10, 0), "一二|👨👩👧三"); /* (三 alone: an orphan) */
     snprintf(s, sizeof s, "一二三%s四", fam);
     CHECK_STR(lay(s, 10, 0), "一二三|👨👩👧四");
 
@@ -182,6 +182,29 @@ static void rules(void)
     /* escapes are drawn, never raw */
     CHECK_STR(lay("a\x1b[2Jb", 20, 0), "a^[[2Jb");
     CHECK_STR(lay("a\xe2\x80\xae" "b", 20, 0), "a<U+202E>b");
+
+    /* no orphan (孤字): a last line of one character, alone or with its
+     * punctuation, takes the character before it */
+    CHECK_STR(lay("一二三四五六七八九十也", 10, 0), "一二三四五|六七八九|十也");
+    CHECK_STR(lay("一二三四五六七八九十也。", 10, 0), "一二三四五|六七八九|十也。");
+    CHECK_STR(lay("一二三四五六七八九十也。」", 10, 0),
+              "一二三四五|六七八九|十也。」");
+    CHECK(L.nv == 3 && L.v[1].end == L.v[2].start && L.v[2].end == strlen("一二三四五六七八九十也。」"));
+    CHECK(L.v[1].cells == 8 && L.v[2].cells == 8 && !(L.v[2].flags & VL_FIRST));
+    /* the first line gives it (its indent kept) */
+    CHECK_STR(lay("\u3000\u3000一二三四五六七也。", 16, 2),
+              "\u3000\u3000一二三四五六|七也。");
+    /* only at a break opportunity: never a line that ends with （ */
+    CHECK_STR(lay("一二三四五六七八（九也。", 10, 0), "一二三四五|六七八|（九也。");
+    /* two characters are no orphan; nor is a one-line paragraph */
+    CHECK_STR(lay("一二三四五六七八九十甲乙。", 10, 0), "一二三四五|六七八九十|甲乙。");
+    CHECK_STR(lay("也。", 10, 0), "也。");
+    /* no break opportunity in the line before: it stays */
+    CHECK_STR(lay("abcdefghij k", 10, 0), "abcdefghij|k");
+    CHECK_STR(lay("一二三四五。。。。。也。", 10, 0), "一二三四|五。。。。|。也。");
+    /* the last line must still fit: then it stays */
+    CHECK_STR(lay("一二三四五甲乙丙丁戊也。」」」", 10, 0),
+              "一二三四五|甲乙丙丁戊|也。」」」");
 
     /* blank paragraph */
     lay("   ", 20, 2);

@@ -14,7 +14,8 @@
  * are not the last of their paragraph of cells / W (cells: as wcwidth()
  * measures the whole line, indent included); hung: lines wider than W
  * (hanging punctuation); wide: lines wider than W + HANG (0 by default).
- * The header juan prints before each of several files is left out. */
+ * The header juan prints before each of several files is left out. With
+ * TYPO_SHOW set, each orphan and the line before it go to stderr. */
 #include "chars.h"
 #include "text.h"
 
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
         return 2;
     int W = atoi(argv[1]), hang = argc > 2 ? atoi(argv[2]) : 0;
     stats_t S = {0};
-    char *buf = NULL;
+    int show = getenv("TYPO_SHOW") != NULL; /* the orphans, to stderr */
+    char *buf = NULL, *last = NULL, *before = NULL;
     size_t cap = 0;
     ssize_t n;
     line_t prev;
@@ -99,6 +101,8 @@ int main(int argc, char **argv)
                 int o = orphan(&prev);
                 S.orphan1 += o == 1;
                 S.orphan2 += o == 2;
+                if (o && show)
+                    fprintf(stderr, "orphan: %s | %s\n", before ? before : "", last);
             }
             inpara = 0;
             nin = 0;
@@ -119,6 +123,11 @@ int main(int argc, char **argv)
                 *(ch_is(prev.last, CH_NO_START) ? &S.forced : &S.nostart) += 1;
         }
         prev = l;
+        if (show) {
+            free(before);
+            before = last;
+            last = strndup(buf, (size_t)n);
+        }
         inpara = 1;
         nin++;
     }
@@ -129,6 +138,8 @@ int main(int argc, char **argv)
         S.orphan2 += o == 2;
     }
     free(buf);
+    free(last);
+    free(before);
     printf("lines %ld nostart %ld forced %ld orphan1 %ld orphan2 %ld multi %ld fill %.6f "
            "nfill %ld hung %ld wide %ld\n",
            S.lines, S.nostart, S.forced, S.orphan1, S.orphan2, S.multi,
