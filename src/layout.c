@@ -114,9 +114,10 @@ static int line_avail(const layout_opts_t *o, int indent, int first)
 }
 
 /* Add the line of units [s, e) of the paragraph start..end (indent: of
- * the first line; -1 for the others). */
+ * the first line; -1 for the others), with avail cells for its text (what
+ * is wider hangs). */
 static void put_line(layout_t *L, size_t start, size_t end, size_t s,
-                     size_t e, int indent, int emergency)
+                     size_t e, int indent, int avail, int emergency)
 {
     const unit_t *u = L->t.u;
     size_t n = L->t.n, cs = L->base;
@@ -133,9 +134,46 @@ static void put_line(layout_t *L, size_t start, size_t end, size_t s,
     for (size_t k = s; k < d; k++)
         cells += u[k].w;
     v->cells = (uint16_t)cells;
+    v->hung = (uint8_t)(cells > avail ? cells - avail : 0);
     v->indent = (uint16_t)(first ? indent : 0);
     v->flags = (uint8_t)((first ? VL_FIRST : 0) |
                          (emergency ? VL_EMERGENCY : 0));
+}
+
+/* Hanging punctuation: unit j does not fit the line [s, j) of `run`
+ * cells. If j starts a tail of the line that may hang — one full stop or
+ * comma, and closing brackets or quotes after it (or closing ones after
+ * a stop that fitted) — no more than `hang` cells past avail and followed
+ * by a break opportunity, the end of the line with it; else 0. */
+static size_t hang_end(const unit_t *u, size_t n, size_t s, size_t j,
+                       int run, int avail, int hang)
+{
+    /* does a stop (and closers) end the line so far? */
+    size_t b = j;
+    while (b > s && ch_is(u[b - 1].cp, CH_HANG_AFTER))
+        b--;
+    int chain = b > s && ch_is(u[b - 1].cp, CH_HANG);
+    int stop = 0;
+    if (!(u[j].flags & U_CLUSTER)) /* a cluster is never cut */
+        return 0;
+    for (size_t k = j; k < n; k++) {
+        if (u[k].flags & U_CLUSTER) {
+            uint32_t k_class = ch_class(u[k].cp);
+            if ((k_class & CH_HANG) && !stop)
+                stop = chain = 1;
+            else if (!(k_class & CH_HANG_AFTER) || !chain)
+                return 0;
+        }
+        run += u[k].w;
+        if (run > avail + hang)
+            return 0;
+        size_t e = k + 1;
+        while (e < n && (u[e].flags & U_SPACE))
+            e++;
+        if (e >= n || (u[e].flags & U_BREAK))
+            return e;
+    }
+    return 0;
 }
 
 /* A character that reads: not punctuation, not a blank. */
@@ -183,8 +221,9 @@ static void no_orphan(layout_t *L, const layout_opts_t *o, size_t start,
         if (!(u[p].flags & U_BREAK) || !letters(u, p, b))
             continue;
         L->nv -= 2;
-        put_line(L, start, end, s, p, first ? indent : -1, 0);
-        put_line(L, start, end, p, n, -1, 0);
+        put_line(L, start, end, s, p, first ? indent : -1,
+                 line_avail(o, indent, first), 0);
+        put_line(L, start, end, p, n, -1, avail, 0);
         return;
     }
 }
@@ -250,6 +289,7 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
         return;
     }
 
+    int hang = o->hang < 0 ? 0 : o->hang > LAYOUT_MAX_HANG ? LAYOUT_MAX_HANG : o->hang;
     size_t s = 0;
     int first = 1;
     while (s < n) {
@@ -268,7 +308,11 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
             if (j > s && (u[j].flags & U_BREAK))
                 best = j;
             if (!(u[j].flags & U_SPACE) && run + u[j].w > avail) {
-                if (j > s && (u[j].flags & U_BREAK)) {
+                size_t h = hang > 0 && j > s ? hang_end(u, n, s, j, run, avail, hang)
+                                             : 0;
+                if (h) {
+                    e = h;
+                } else if (j > s && (u[j].flags & U_BREAK)) {
                     e = j;
                 } else if (best > s) {
                     e = best;
@@ -291,7 +335,7 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
             run += u[j].w;
             j++;
         }
-        put_line(L, start, end, s, e, first ? indent : -1, emergency);
+        put_line(L, start, end, s, e, first ? indent : -1, avail, emergency);
         first = 0;
         s = e;
     }

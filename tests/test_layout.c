@@ -1,6 +1,7 @@
 /* Layout: one case per line-breaking rule, then a property test over
  * 1,000 generated paragraphs at random widths. The rule lists here are
  * written out from the issue, not taken from src/layout.c. */
+#include "chars.h"
 #include "layout.h"
 #include "t.h"
 #include "text.h"
@@ -15,12 +16,13 @@
 
 static layout_t L;
 
-/* Lay out s at width w; lines joined by '|' (indent included). */
-static const char *lay(const char *s, int w, int indent)
+/* Lay out s at width w, punctuation hanging up to `hang` cells; lines
+ * joined by '|' (indent included). */
+static const char *lay_hang(const char *s, int w, int indent, int hang)
 {
     static buf_t b;
     b.n = 0;
-    layout_opts_t o = {.width = w, .indent = indent};
+    layout_opts_t o = {.width = w, .indent = indent, .hang = hang};
     layout_para(&L, s, 0, strlen(s), &o);
     for (size_t i = 0; i < L.nv; i++) {
         const char *p;
@@ -33,6 +35,11 @@ static const char *lay(const char *s, int w, int indent)
     }
     buf_add(&b, "", 0);
     return b.p;
+}
+
+static const char *lay(const char *s, int w, int indent)
+{
+    return lay_hang(s, w, indent, 0);
 }
 
 static const char *const NO_START[] = {
@@ -206,6 +213,33 @@ static void rules(void)
     CHECK_STR(lay("一二三四五甲乙丙丁戊也。」」」", 10, 0),
               "一二三四五|甲乙丙丁戊|也。」」」");
 
+    /* hanging punctuation: 。，、． hangs past the width rather than push
+     * the character before it down; not without the option */
+    CHECK_STR(lay_hang("一二三四五。六七八", 10, 0, 2), "一二三四五。|六七八");
+    CHECK(L.v[0].cells == 12 && L.v[0].hung == 2 && L.v[1].hung == 0);
+    CHECK_STR(lay_hang("一二三四五，六七八", 10, 0, 2), "一二三四五，|六七八");
+    CHECK_STR(lay_hang("一二三四五、六七八", 10, 0, 2), "一二三四五、|六七八");
+    CHECK_STR(lay_hang("一二三四五．六七八", 10, 0, 2), "一二三四五．|六七八");
+    CHECK_STR(lay("一二三四五。六七八", 10, 0), "一二三四|五。六七八");
+    CHECK(L.v[0].hung == 0);
+    /* by at most `hang` cells: a 2-cell 。 hangs 1 cell after 9 */
+    CHECK_STR(lay_hang("一二三四五。六七八", 10, 0, 1), "一二三四|五。六七八");
+    CHECK_STR(lay_hang("a一二三四。五六七", 10, 0, 1), "a一二三四。|五六七");
+    CHECK(L.v[0].cells == 11 && L.v[0].hung == 1);
+    /* a closing bracket or quote after a stop hangs with it, within the
+     * allowance; after a stop that fitted, alone */
+    CHECK_STR(lay_hang("一二三四五。」六七", 10, 0, 2), "一二三四|五。」六七");
+    CHECK_STR(lay_hang("一二三四。」五六七", 10, 0, 2), "一二三四。」|五六七");
+    CHECK_STR(lay_hang("一二三四。”五六七", 10, 0, 1), "一二三四。”|五六七");
+    CHECK_STR(lay_hang("一二三四五。”六七", 10, 0, 2), "一二三四|五。”六七");
+    /* other punctuation never hangs; nor a closing mark without a stop */
+    CHECK_STR(lay_hang("一二三四五！六七八", 10, 0, 2), "一二三四|五！六七八");
+    CHECK_STR(lay_hang("一二三四五」六七八", 10, 0, 2), "一二三四|五」六七八");
+    CHECK_STR(lay_hang("一二三四五：六七八", 10, 0, 2), "一二三四|五：六七八");
+    /* the paragraph's end hangs too (then no orphan 也。) */
+    CHECK_STR(lay_hang("一二三四五六七八九十。", 10, 0, 2), "一二三四五|六七八九十。");
+    CHECK(L.nv == 2 && L.v[1].hung == 2 && L.v[1].end == strlen("一二三四五六七八九十。"));
+
     /* blank paragraph */
     lay("   ", 20, 2);
     CHECK(L.nv == 1 && (L.v[0].flags & VL_BLANK));
@@ -303,7 +337,7 @@ static void property(void)
     atom_t atoms[256];
     size_t na;
     long bad_width = 0, bad_cover = 0, bad_text = 0, bad_start = 0,
-         bad_end = 0, bad_atom = 0, bad_emerg = 0, bad_cluster = 0, lines = 0, emerg = 0;
+         bad_end = 0, bad_atom = 0, bad_emerg = 0, bad_cluster = 0, lines = 0, emerg = 0, hung = 0;
     char first_fail[512] = "";
 #define FAIL(counter, ...)                                                   \
     do {                                                                     \
@@ -314,7 +348,8 @@ static void property(void)
     for (int iter = 0; iter < 1000; iter++) {
         gen(&b, atoms, &na);
         int w = 10 + (int)rnd(111);
-        layout_opts_t o = {.width = w, .indent = 0};
+        int hang = iter % 2 ? 2 : 0; /* every other one hangs punctuation */
+        layout_opts_t o = {.width = w, .indent = 0, .hang = hang};
         layout_para(&L, b.p, 0, b.n, &o);
         const unit_t *u = L.t.u;
         cat.n = 0;
@@ -323,9 +358,16 @@ static void property(void)
             const char *p;
             size_t n = layout_line_bytes(&L, i, &p);
             lines++;
-            /* rule: no line wider than the width, measured anew */
-            if ((int)text_width(p, n) + v->indent > w)
-                FAIL(bad_width, "width %d: line %zu [%.*s]", w, i, (int)n, p);
+            /* rule: no line wider than the width, measured anew; what
+             * goes past it is hanging punctuation, within the allowance */
+            int lw = (int)text_width(p, n) + v->indent;
+            if (lw > w + hang || lw - w != (v->hung ? v->hung : lw - w) ||
+                (lw > w && !(v->u1 > v->u0 &&
+                             ch_is(u[v->u1 - 1].cp, CH_HANG | CH_HANG_AFTER))))
+                FAIL(bad_width, "width %d hang %d: line %zu (%d cells, %d hung) [%.*s]", w,
+                     hang, i, lw, v->hung, (int)n, p);
+            if (lw > w)
+                hung++;
             /* coverage: contiguous byte ranges over the paragraph */
             if ((i == 0 && v->start != 0) ||
                 (i + 1 < L.nv && v->end != L.v[i + 1].start) ||
@@ -398,8 +440,9 @@ static void property(void)
     CHECK_MSG(bad_emerg == 0, "%ld: %s", bad_emerg, first_fail);
     /* the generator really exercises breaking */
     CHECK_MSG(lines > 3000, "only %ld lines", lines);
-    printf("property: 1000 paragraphs, %ld lines, %ld emergency breaks\n",
-           lines, emerg);
+    CHECK_MSG(hung > 10, "only %ld hung lines", hung);
+    printf("property: 1000 paragraphs, %ld lines, %ld emergency breaks, %ld hung\n",
+           lines, emerg, hung);
     buf_free(&b);
     buf_free(&cat);
     buf_free(&all);

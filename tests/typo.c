@@ -12,7 +12,8 @@
  * punctuation (也。 也。」 “好。”);
  * multi: paragraphs of two lines or more; fill: the mean over lines that
  * are not the last of their paragraph of cells / W (cells: as wcwidth()
- * measures the whole line, indent included); hung: lines wider than W
+ * measures the whole line, indent included; fillcap: the same with a
+ * hung line counted as full, 1); hung: lines wider than W
  * (hanging punctuation); wide: lines wider than W + HANG (0 by default).
  * The header juan prints before each of several files is left out. With
  * TYPO_SHOW set, each orphan and the line before it go to stderr. */
@@ -26,7 +27,7 @@
 
 typedef struct {
     long lines, nostart, forced, orphan1, orphan2, multi, hung, wide;
-    double fill;
+    double fill, fillcap;
     long nfill;
 } stats_t;
 
@@ -116,6 +117,7 @@ int main(int argc, char **argv)
         if (inpara) {
             /* the line before is not the last of its paragraph */
             S.fill += (double)prev.cells / W;
+            S.fillcap += (double)(prev.cells < W ? prev.cells : W) / W;
             S.nfill++;
             /* a cut inside a run of such characters is forced (an
              * emergency break: the run had no break opportunity) */
@@ -141,8 +143,9 @@ int main(int argc, char **argv)
     free(last);
     free(before);
     printf("lines %ld nostart %ld forced %ld orphan1 %ld orphan2 %ld multi %ld fill %.6f "
-           "nfill %ld hung %ld wide %ld\n",
+           "nfill %ld hung %ld wide %ld fillcap %.6f\n",
            S.lines, S.nostart, S.forced, S.orphan1, S.orphan2, S.multi,
-           S.nfill ? S.fill / (double)S.nfill : 0, S.nfill, S.hung, S.wide);
+           S.nfill ? S.fill / (double)S.nfill : 0, S.nfill, S.hung, S.wide,
+           S.nfill ? S.fillcap / (double)S.nfill : 0);
     return 0;
 }
