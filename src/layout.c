@@ -180,7 +180,7 @@ static size_t hang_end(const unit_t *u, size_t n, size_t s, size_t j,
 static int reads(uint32_t c)
 {
     if (c < 0x80)
-        return c > ' ' && ((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'));
+        return ascii_alnum(c);
     return ch_is(c, CH_LETTER | CH_FW_DIGIT) ||
            !ch_is(c, CH_CJK_PUNCT | CH_NO_START | CH_NO_END | CH_INSEP | CH_BLANK);
 }
@@ -197,9 +197,9 @@ static int letters(const unit_t *u, size_t s, size_t e)
 /* No orphan (孤字): a paragraph's last line that is one character, alone
  * or with punctuation (也 也。 也。」), takes the character before it too,
  * breaking at the last break opportunity of the line before that gives
- * the last line two characters, when the line before keeps something
- * and the last line still fits. The break was there already, so no kinsoku rule
- * is broken; the layout stays a function of the paragraph. */
+ * the last line two characters, when the line before keeps something and
+ * the last line still fits. The break was there already, so no kinsoku
+ * rule is broken; the layout stays a function of the paragraph. */
 static void no_orphan(layout_t *L, const layout_opts_t *o, size_t start,
                       size_t end, int indent)
 {
