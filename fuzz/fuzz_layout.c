@@ -5,9 +5,12 @@
  * inside a grapheme cluster, no line starting with closing punctuation or
  * small kana nor ending with opening punctuation (except at an emergency
  * break, which only a run wider than the line may cause, and before a
- * mandatory break: VT, FF, NEL, U+2028, U+2029). Byte 0: width,
- * byte 1: indent and options; the rest is cut into paragraphs at line
- * ends. */
+ * mandatory break: VT, FF, NEL, U+2028, U+2029); with hanging
+ * punctuation, a line wider than the width by at most the hang, and then
+ * ending with a mark that may hang. Byte 0: width, byte 1: indent and
+ * options (bits 0-1 indent, 2 verbatim, 3-4 hang 0-2); the rest is cut
+ * into paragraphs at line ends. */
+#include "chars.h"
 #include "layout.h"
 #include "text.h"
 
@@ -37,9 +40,10 @@ static int in(uint32_t c, const uint32_t *v, size_t n)
 static layout_t L;
 static buf_t cat, all;
 
-static void check(const char *p, size_t n, int w, int indent, int verbatim)
+static void check(const char *p, size_t n, int w, int indent, int verbatim, int hang)
 {
-    layout_opts_t o = {.width = w, .indent = indent, .flags = verbatim ? LO_VERBATIM : 0};
+    layout_opts_t o = {.width = w, .indent = indent, .flags = verbatim ? LO_VERBATIM : 0,
+                       .hang = hang};
     layout_para(&L, p, 0, n, &o);
     const unit_t *u = L.t.u;
     cat.n = 0;
@@ -48,7 +52,10 @@ static void check(const char *p, size_t n, int w, int indent, int verbatim)
         const vline_t *v = &L.v[i];
         const char *s;
         size_t k = layout_line_bytes(&L, i, &s);
-        REQUIRE((int)text_width(s, k) + v->indent <= w);
+        int lw = (int)text_width(s, k) + v->indent;
+        REQUIRE(lw <= w + hang && v->hung <= hang);
+        if (lw > w) /* what is past the width hangs: a closing mark */
+            REQUIRE(v->u1 > v->u0 && ch_is(u[v->u1 - 1].cp, CH_HANG | CH_HANG_AFTER));
         REQUIRE(i || v->start == 0);
         REQUIRE(i + 1 == L.nv ? v->end == n : v->end == L.v[i + 1].start);
         REQUIRE(v->u0 <= v->u1 && v->u1 <= L.t.n);
@@ -97,14 +104,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     int w = LAYOUT_MIN_WIDTH + data[0] % 111;
-    int indent = data[1] % 4, verbatim = (data[1] >> 2) & 1;
+    int indent = data[1] % 4, verbatim = (data[1] >> 2) & 1, hang = (data[1] >> 3) % 4 % 3;
     const char *p = (const char *)data + 2;
     size_t n = size - 2, a = 0;
     while (a <= n) {
         size_t e = a;
         while (e < n && p[e] != '\n' && p[e] != '\r')
             e++;
-        check(p + a, e - a, w, indent, verbatim);
+        check(p + a, e - a, w, indent, verbatim, hang);
         a = e + 1;
     }
     return 0;

@@ -42,6 +42,12 @@ static const char32_t OPEN_Q[] = U"“‘";
 static const char32_t CLOSE_Q[] = U"”’";
 static const char32_t MIDDOT[] = U"·";
 
+/* Hanging punctuation (clreq §3.1.8, JLREQ 3.8.3): a full stop or comma
+ * may hang past the end of a line, and a closing bracket or quote after
+ * it with it. */
+static const char32_t HANG[] = U"。，、．｡､";
+static const char32_t HANG_AFTER[] = U"」』”’）";
+
 /* Dropped from the display beside Emoji_Modifier (skin tones) and the Tags
  * block: the soft hyphen, zero-width space, joiners, word joiner, BOM and
  * text/emoji variation selectors. */
@@ -119,6 +125,7 @@ static const struct {
     {NO_START, CH_NO_START}, {NO_END, CH_NO_END}, {INSEP, CH_INSEP}, {OPEN_Q, CH_OPEN_Q},
     {CLOSE_Q, CH_CLOSE_Q},   {MIDDOT, CH_MIDDOT | CH_CJK_PUNCT},      {DROP, CH_DROP},
     {ASCII_NO_START, CH_ASCII_NO_START}, {ASCII_NO_END, CH_ASCII_NO_END},
+    {HANG, CH_HANG},         {HANG_AFTER, CH_HANG_AFTER},
 };
 
 /* The classes of the code points lo..hi (inclusive) that the lists give,

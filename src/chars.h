@@ -56,6 +56,9 @@ enum {
     CH_BIN_CTRL = 1u << 18, /* a control that text does not use, even text
                                styled for a terminal: the controls (Cc) but
                                BEL BS TAB LF VT FF CR ESC; DEL, C1 */
+    /* hanging punctuation (clreq, JLREQ) */
+    CH_HANG = 1u << 21,       /* may hang past a line's end: 。，、． ｡､ */
+    CH_HANG_AFTER = 1u << 22, /* may hang after one of those: 」』”’） */
 };
 
 /* private: the table of planes 0-3 and its filled pages, read through

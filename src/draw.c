@@ -125,7 +125,9 @@ static int in_match(const match_t *m, size_t n, size_t *k, size_t src)
 static void draw_line(tui_t *T, int y, const pline_t *l, const match_t *m, size_t nm)
 {
     const page_t *P = &T->V.page;
-    int x = T->left, xmax = T->left + T->col;
+    /* hung punctuation goes past the column, into the margin (T->hang
+     * keeps it on the screen) */
+    int x = T->left, xmax = T->left + T->col + T->hang;
     if (xmax > COLS)
         xmax = COLS;
     /* leads (quote bars, markers) and indent */

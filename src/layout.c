@@ -165,6 +165,131 @@ static vline_t *new_line(layout_t *L)
     return v;
 }
 
+/* Cells for the text of the first line (indent: its indent) or another. */
+static int line_avail(const layout_opts_t *o, int indent, int first)
+{
+    int width = o->width < LAYOUT_MIN_WIDTH   ? LAYOUT_MIN_WIDTH
+                : o->width > LAYOUT_MAX_WIDTH ? LAYOUT_MAX_WIDTH
+                                              : o->width;
+    int avail = width - (first ? indent + o->lead1 : o->lead2);
+    return avail < 9 ? 9 : avail;
+}
+
+/* Add the line of units [s, e) of the paragraph start..end (indent: of
+ * the first line; -1 for the others), with avail cells for its text (what
+ * is wider hangs). */
+static void put_line(layout_t *L, size_t start, size_t end, size_t s,
+                     size_t e, int indent, int avail, int emergency)
+{
+    const unit_t *u = L->t.u;
+    size_t n = L->t.n, cs = L->base;
+    int first = indent >= 0;
+    size_t d = e;
+    while (d > s && (u[d - 1].flags & U_SPACE))
+        d--;
+    vline_t *v = new_line(L);
+    v->start = first ? start : cs + u[s].off;
+    v->end = e >= n ? end : cs + u[e].off;
+    v->u0 = (uint32_t)s;
+    v->u1 = (uint32_t)d;
+    int cells = 0;
+    for (size_t k = s; k < d; k++)
+        cells += u[k].w;
+    v->cells = (uint16_t)cells;
+    v->hung = (uint8_t)(cells > avail ? cells - avail : 0);
+    v->indent = (uint16_t)(first ? indent : 0);
+    v->flags = (uint8_t)((first ? VL_FIRST : 0) |
+                         (emergency ? VL_EMERGENCY : 0));
+}
+
+/* Hanging punctuation: unit j does not fit the line [s, j) of `run`
+ * cells. If j starts a tail of the line that may hang — one full stop or
+ * comma, and closing brackets or quotes after it (or closing ones after
+ * a stop that fitted) — no more than `hang` cells past avail and followed
+ * by a break opportunity, the end of the line with it; else 0. */
+static size_t hang_end(const unit_t *u, size_t n, size_t s, size_t j,
+                       int run, int avail, int hang)
+{
+    /* does a stop (and closers) end the line so far? */
+    size_t b = j;
+    while (b > s && ch_is(u[b - 1].cp, CH_HANG_AFTER))
+        b--;
+    int chain = b > s && ch_is(u[b - 1].cp, CH_HANG);
+    int stop = 0;
+    if (!(u[j].flags & U_CLUSTER)) /* a cluster is never cut */
+        return 0;
+    for (size_t k = j; k < n; k++) {
+        if (u[k].flags & U_CLUSTER) {
+            uint32_t k_class = ch_class(u[k].cp);
+            if ((k_class & CH_HANG) && !stop)
+                stop = chain = 1;
+            else if (!(k_class & CH_HANG_AFTER) || !chain)
+                return 0;
+        }
+        run += u[k].w;
+        if (run > avail + hang)
+            return 0;
+        size_t e = k + 1;
+        while (e < n && (u[e].flags & U_SPACE))
+            e++;
+        if (e >= n || (u[e].flags & U_BREAK))
+            return e;
+    }
+    return 0;
+}
+
+/* A character that reads: not punctuation, not a blank. */
+static int reads(uint32_t c)
+{
+    if (c < 0x80)
+        return ascii_alnum(c);
+    return ch_is(c, CH_LETTER | CH_FW_DIGIT) ||
+           !ch_is(c, CH_CJK_PUNCT | CH_NO_START | CH_NO_END | CH_INSEP | CH_BLANK);
+}
+
+/* Characters that read among units [s, e) (2: two or more). */
+static int letters(const unit_t *u, size_t s, size_t e)
+{
+    int k = 0;
+    for (size_t i = s; i < e && k < 2; i++)
+        k += (u[i].flags & U_CLUSTER) && reads(u[i].cp);
+    return k;
+}
+
+/* No orphan (孤字): a paragraph's last line that is one character, alone
+ * or with punctuation (也 也。 也。」), takes the character before it too,
+ * breaking at the last break opportunity of the line before that gives
+ * the last line two characters, when the line before keeps something and
+ * the last line still fits. The break was there already, so no kinsoku
+ * rule is broken; the layout stays a function of the paragraph. */
+static void no_orphan(layout_t *L, const layout_opts_t *o, size_t start,
+                      size_t end, int indent)
+{
+    if (L->nv < 2)
+        return;
+    const unit_t *u = L->t.u;
+    size_t n = L->t.n;
+    vline_t *a = &L->v[L->nv - 2], *z = &L->v[L->nv - 1];
+    size_t s = a->u0, b = z->u0;
+    if ((a->flags & VL_EMERGENCY) || (u[b].flags & U_MANDATORY) ||
+        letters(u, b, n) != 1)
+        return;
+    int first = (a->flags & VL_FIRST) != 0;
+    int avail = line_avail(o, indent, 0), moved = 0;
+    for (size_t p = b; p-- > s + 1;) {
+        moved += u[p].w;
+        if (z->cells + moved > avail)
+            return;
+        if (!(u[p].flags & U_BREAK) || !letters(u, p, b))
+            continue;
+        L->nv -= 2;
+        put_line(L, start, end, s, p, first ? indent : -1,
+                 line_avail(o, indent, first), 0);
+        put_line(L, start, end, p, n, -1, avail, 0);
+        return;
+    }
+}
+
 void layout_para(layout_t *L, const char *text, size_t start, size_t end,
                  const layout_opts_t *o)
 {
@@ -226,12 +351,11 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
         return;
     }
 
+    int hang = o->hang < 0 ? 0 : o->hang > LAYOUT_MAX_HANG ? LAYOUT_MAX_HANG : o->hang;
     size_t s = 0;
     int first = 1;
     while (s < n) {
-        int avail = width - (first ? indent + o->lead1 : o->lead2);
-        if (avail < 9)
-            avail = 9;
+        int avail = line_avail(o, indent, first);
         size_t j = s, best = 0, e;
         int run = 0, emergency = 0;
         for (;;) {
@@ -246,7 +370,11 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
             if (j > s && (u[j].flags & U_BREAK))
                 best = j;
             if (!(u[j].flags & U_SPACE) && run + u[j].w > avail) {
-                if (j > s && (u[j].flags & U_BREAK)) {
+                size_t h = hang > 0 && j > s ? hang_end(u, n, s, j, run, avail, hang)
+                                             : 0;
+                if (h) {
+                    e = h;
+                } else if (j > s && (u[j].flags & U_BREAK)) {
                     e = j;
                 } else if (best > s) {
                     e = best;
@@ -269,24 +397,11 @@ void layout_para(layout_t *L, const char *text, size_t start, size_t end,
             run += u[j].w;
             j++;
         }
-        size_t d = e;
-        while (d > s && (u[d - 1].flags & U_SPACE))
-            d--;
-        vline_t *v = new_line(L);
-        v->start = first ? start : cs + u[s].off;
-        v->end = e >= n ? end : cs + u[e].off;
-        v->u0 = (uint32_t)s;
-        v->u1 = (uint32_t)d;
-        int cells = 0;
-        for (size_t k = s; k < d; k++)
-            cells += u[k].w;
-        v->cells = (uint16_t)cells;
-        v->indent = (uint16_t)(first ? indent : 0);
-        v->flags = (uint8_t)((first ? VL_FIRST : 0) |
-                             (emergency ? VL_EMERGENCY : 0));
+        put_line(L, start, end, s, e, first ? indent : -1, avail, emergency);
         first = 0;
         s = e;
     }
+    no_orphan(L, o, start, end, indent);
 }
 
 void layout_remap(layout_t *L, const size_t *map)

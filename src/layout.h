@@ -10,10 +10,16 @@
  * ―, numbers, Latin words, URLs and fullwidth ＡＢＣ１２３ stay whole),
  * only at grapheme cluster boundaries, filled greedily. A run with no
  * legal break that is wider than the line is cut at the last cluster that
- * fits (an "emergency" break). No line is wider than `width`; blanks at a
- * break hang (are not drawn). Leading blanks become one indent. Never
- * calls curses; allocates only when a paragraph is larger than any seen
- * before. */
+ * fits (an "emergency" break). No orphan: a paragraph's last line of one
+ * character, alone or with punctuation (也。), takes the character before
+ * it, at an earlier break opportunity of the line before (none there, or
+ * the last line too wide: it stays). Hanging punctuation (opts.hang > 0):
+ * where a full stop or comma 。，、． (and 」』”’） after it) would push the
+ * character before it to the next line, it hangs past the width instead,
+ * by at most opts.hang cells (vline_t.hung). No line is wider than `width`
+ * + `hang`; blanks at a break hang (are not drawn). Leading blanks become
+ * one indent. Never calls curses; allocates only when a paragraph is
+ * larger than any seen before. */
 #ifndef JUAN_LAYOUT_H
 #define JUAN_LAYOUT_H
 #include "text.h"
@@ -34,7 +40,11 @@ typedef struct {
     int lead2;  /* gets width - lead; the caller keeps that >= 10 */
     int flags;  /* LO_* */
     int ruby;   /* render (layout ignores it): RUBY_* */
+    int hang;   /* cells, 0..LAYOUT_MAX_HANG, a line's closing 。，、． (and
+                   」』”’） after it) may hang past the width (0: none) */
 } layout_opts_t;
+
+#define LAYOUT_MAX_HANG 2
 
 /* How render shows a ruby reading (Aozora 漢字《かんじ》): not at all (the
  * base text alone), or in parentheses after its base: 漢字（かんじ）. */
@@ -61,6 +71,8 @@ typedef struct {
     uint16_t cells;    /* width of the drawn units */
     uint16_t indent;   /* cells of indent before them */
     uint8_t flags;     /* VL_* */
+    uint8_t hung;      /* cells of them past the width (hanging
+                          punctuation), 0..opts.hang */
 } vline_t;
 
 typedef struct {

@@ -62,6 +62,11 @@ static void usage(FILE *f)
           "                        paragraph of a text without blank lines or\n"
           "                        indents), in ideographic spaces (default 2;\n"
           "                        0 drops indents)\n"
+          "      --hang[=N]        --dump: let a closing 。，、． (and 」』”’） after\n"
+          "                        it) hang up to N cells (1 or 2, default 2) past\n"
+          "                        the width, as the reader does in its margin;\n"
+          "                        lines may then be N cells wider (reader:\n"
+          "                        --hang=0 turns hanging off)\n"
           "  -e, --encoding=NAME   read FILE as NAME (GB18030, BIG5, SHIFT_JIS,\n"
           "                        UTF-16LE, ...) instead of detecting it\n"
           "      --force           show files that look binary\n"
@@ -421,7 +426,7 @@ int main(int argc, char **argv)
     enum {
         OPT_INDENT = 256, OPT_FORCE, OPT_FORMAT, OPT_COLOR, OPT_JSON, OPT_AMBIGUOUS,
         OPT_STATE_DIR, OPT_NO_STATE, OPT_FROM_START, OPT_MOUSE, OPT_EXACT, OPT_NO_TCSC, OPT_NO_INDEX,
-        OPT_RUBY,
+        OPT_RUBY, OPT_HANG,
         OPT_MODE /* + MODE_*: the modes */
     };
     static const struct option opts[] = {
@@ -430,6 +435,7 @@ int main(int argc, char **argv)
 #undef X
         {"width", required_argument, NULL, 'w'},
         {"indent", required_argument, NULL, OPT_INDENT},
+        {"hang", optional_argument, NULL, OPT_HANG},
         {"encoding", required_argument, NULL, 'e'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -455,7 +461,7 @@ int main(int argc, char **argv)
     const char *state_dir = NULL;
     int no_state = 0, from_start = 0, search_flags = 0, count = 0, mouse = 0;
     int no_index = 0;
-    layout_opts_t lopt = {.width = 80, .indent = 2};
+    layout_opts_t lopt = {.width = 80, .indent = 2, .hang = -1}; /* -1: not given */
     doc_opts_t dopt = {0};
     int c;
     opterr = 0; /* its messages would show the user's text raw: bad_option */
@@ -558,6 +564,14 @@ int main(int argc, char **argv)
                 try_help();
             }
             break;
+        case OPT_HANG:
+            lopt.hang = LAYOUT_MAX_HANG;
+            if (optarg && parse_int(optarg, 0, LAYOUT_MAX_HANG, &lopt.hang)) {
+                msg("invalid hang '%s' (expected 0 to %d)", safe_path(optarg),
+                    LAYOUT_MAX_HANG);
+                try_help();
+            }
+            break;
         case 'e':
             dopt.encoding = optarg;
             if (!enc_canonical(optarg)) {
@@ -636,7 +650,8 @@ int main(int argc, char **argv)
                          .ambiguous = ambiguous, .dopt = dopt,
                          .state_dir = state_dir, .no_state = no_state,
                          .from_start = from_start, .search_flags = search_flags,
-                         .no_index = no_index, .ruby = lopt.ruby, .mouse = mouse};
+                         .no_index = no_index, .ruby = lopt.ruby, .mouse = mouse,
+                         .hang = lopt.hang < 0 ? LAYOUT_MAX_HANG : lopt.hang};
         int r = library ? tui_library(nfiles ? files[0] : NULL, &to)
                         : tui_run(files, nfiles, &to);
         if (r >= 0)
@@ -645,6 +660,8 @@ int main(int argc, char **argv)
             safe_path(term));
     }
     lopt.width = width ? width : terminal_width();
+    if (lopt.hang < 0) /* --dump keeps within the width unless asked */
+        lopt.hang = 0;
 
     FILE *out = stdout;
     static char obuf[1 << 16];

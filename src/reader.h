@@ -53,6 +53,8 @@ typedef struct tui {
     /* the screen (tui.c) */
     int width;       /* the reading column asked for (< and > change it) */
     int col, left, rows, sticky, too_small;
+    int hang;        /* cells punctuation hangs right of the column (layout
+                        hang: o->hang, or less where the screen ends) */
     int color;
     int mouse;       /* wheel scrolling on (--mouse, W) */
     /* reading state */

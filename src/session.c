@@ -193,7 +193,8 @@ int session_load(tui_t *T, int i, char *err, size_t errn)
     T->cur = i;
     st_build_async(&T->st, T->d.text, T->d.len, T->o->format, path);
     st_show_soon(&T->st); /* a jump far ahead shows the text before its structure */
-    layout_opts_t lo = {.width = T->col, .indent = T->o->indent, .ruby = T->o->ruby};
+    layout_opts_t lo = {.width = T->col, .indent = T->o->indent, .ruby = T->o->ruby,
+                        .hang = T->hang};
     view_init(&T->V, &T->st, &lo);
     T->rt = rt_start(T->d.text, T->d.len);
     search_init(&T->srch, T->d.text, T->d.len);

@@ -22,10 +22,19 @@ void tui_geometry(tui_t *T, int width)
     if (col < LAYOUT_MIN_WIDTH)
         col = LAYOUT_MIN_WIDTH;
     T->left = COLS > col ? (COLS - col) / 2 : 0;
+    /* hanging punctuation, in the margin: never past the screen's edge */
+    int hang = T->o->hang, room = COLS - T->left - col;
+    if (hang > room)
+        hang = room > 0 ? room : 0;
     if (col != T->col) {
         T->col = col;
         if (T->loaded)
             view_set_width(&T->V, col);
+    }
+    if (hang != T->hang) {
+        T->hang = hang;
+        if (T->loaded)
+            view_set_hang(&T->V, hang);
     }
 }
 

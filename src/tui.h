@@ -2,7 +2,8 @@
  *
  * Contract: tui_run() shows the documents in a reading column centred on
  * the screen, with the lines the view gives (so at width N it shows what
- * `--dump -w N` prints), a status line, a sticky section header, outline,
+ * `--dump -w N --hang=H` prints, H the cells right of the column, up to
+ * the --hang asked for: 2 unless given), a status line, a sticky section header, outline,
  * speaker and help panels, search with a prompt that takes input-method
  * text, marks and a speaker filter (keys: the help screen, README.md,
  * man/juan.1). Its position is a byte offset (view), so resizes and width
@@ -28,6 +29,8 @@ typedef struct {
     int no_index;  /* search without the persistent index */
     int ruby;      /* RUBY_*: as --ruby */
     int mouse;     /* as --mouse: wheel scrolling (W toggles it) */
+    int hang;      /* as --hang: cells a closing 。，、 may hang right of
+                      the column, where the screen has them (0..2) */
     doc_opts_t dopt;
 } tui_opts_t;
 

@@ -58,7 +58,7 @@ static void render(view_t *V, const block_t *b, const block_t *pb, int has_pb)
     }
     if (V->rvalid && same_block(&V->rb, b) && V->rhas_prev == (prev != NULL) &&
         (!prev || same_block(&V->rprev, prev)) && V->rwidth == V->lo.width &&
-        V->rindent == V->lo.indent && V->rfilter == V->filter)
+        V->rindent == V->lo.indent && V->rfilter == V->filter && V->rhang == V->lo.hang)
         return; /* R holds it */
     render_block(&V->R, V->st, b, prev, &V->lo);
     V->rb = *b;
@@ -67,6 +67,7 @@ static void render(view_t *V, const block_t *b, const block_t *pb, int has_pb)
         V->rprev = *prev;
     V->rwidth = V->lo.width;
     V->rindent = V->lo.indent;
+    V->rhang = V->lo.hang;
     V->rfilter = V->filter;
     V->rvalid = 1;
 }
@@ -318,6 +319,13 @@ void view_set_width(view_t *V, int width)
 {
     size_t top = view_top(V);
     V->lo.width = width;
+    view_goto(V, top);
+}
+
+void view_set_hang(view_t *V, int hang)
+{
+    size_t top = view_top(V);
+    V->lo.hang = hang;
     view_goto(V, top);
 }
 

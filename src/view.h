@@ -2,7 +2,8 @@
  * position named by a byte offset.
  *
  * Contract: a view shows the lines render_block() gives for each block, so
- * at width N the reader shows exactly what `--dump -w N` prints; with a
+ * at width N and hang H the reader shows exactly what `--dump -w N
+ * --hang=H` prints; with a
  * filter, only the blocks of one speaker's turns and the headings. The
  * position is the top line; view_top() names it by a byte offset of the
  * document, and view_goto() of that offset puts the same line back on top,
@@ -57,7 +58,7 @@ typedef struct {
     /* private: what R holds (rendering a block again is skipped; a
        paragraph of megabytes is laid out once, not at every key) */
     block_t rb, rprev;
-    int rvalid, rhas_prev, rwidth, rindent, rfilter;
+    int rvalid, rhas_prev, rwidth, rindent, rfilter, rhang;
 } view_t;
 
 void view_init(view_t *V, const structure_t *st, const layout_opts_t *lo);
@@ -77,6 +78,9 @@ void view_end(view_t *V, int rows);
 /* Lay out at another width, or filter on another speaker (-1: none),
  * keeping the top line. */
 void view_set_width(view_t *V, int width);
+/* Let punctuation hang `hang` cells past the width (layout_opts_t.hang),
+ * keeping the top line. */
+void view_set_hang(view_t *V, int hang);
 void view_set_filter(view_t *V, int speaker);
 /* Fill V->page with up to `rows` lines from the top; returns how many. */
 size_t view_fill(view_t *V, int rows);

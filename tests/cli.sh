@@ -18,7 +18,7 @@ no_raw_controls() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$1"; }
 
 # --help, --version
 run --help; eq "help rc" "$rc" 0
-case "$out" in *"Usage: juan"*"--dump"*"--width"*"--indent"*"--encoding"*"--force"*) ok ;; *) bad "help text" ;; esac
+case "$out" in *"Usage: juan"*"--dump"*"--width"*"--indent"*"--hang"*"--encoding"*"--force"*) ok ;; *) bad "help text" ;; esac
 run --version; eq "version" "$out" "juan 0.1.0"
 # every option in --help is documented in the man page and the README
 for o in $("$JUAN" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
@@ -144,6 +144,23 @@ printf '\u3000\u3000正文一\n    正文二\n\t正文三\n' >"$T/ind"
 run --dump "$T/ind"; eq "indents" "$out" $'\u3000\u3000正文一\n\u3000\u3000正文二\n\u3000\u3000正文三'
 run --dump --indent=0 "$T/ind"; eq "indent=0" "$out" $'正文一\n正文二\n正文三'
 run --dump --indent=1 "$T/ind"; eq "indent=1" "$(head -1 <<<"$out")" $'\u3000正文一'
+# hanging punctuation: --dump keeps within -w; --hang lets 。，、． hang
+# (lines up to 2 cells wider), --hang=1 one cell
+printf '一二三四五。六七八\na一二三四。五六七\n' >"$T/hang"
+run --dump -w 10 "$T/hang"; eq "no hang by default" "$out" $'一二三四\n五。六七八\na一二三\n四。五六七'
+run --dump -w 10 --hang "$T/hang"; eq "--hang" "$out" $'一二三四五。\n六七八\na一二三四。\n五六七'
+run --dump -w 10 --hang=1 "$T/hang"; eq "--hang=1" "$out" $'一二三四\n五。六七八\na一二三四。\n五六七'
+run --dump -w 10 --hang=0 "$T/hang"; eq "--hang=0" "$out" $'一二三四\n五。六七八\na一二三\n四。五六七'
+run --dump -w 10 --hang=3 "$T/hang"; eq "--hang=3 rc" "$rc" 2
+case "$err" in "juan: invalid hang '3' (expected 0 to 2)"*) ok ;; *) bad "hang 3 message: $err" ;; esac
+for w in 20 40; do
+    n=$("$JUAN" --dump -w $w --hang samples/interview.txt | build/tests/linewidth $((w + 2)))
+    eq "--hang -w $w: no line wider than $((w + 2))" "$n" 0
+    n=$("$JUAN" --dump -w $w --hang samples/interview.txt | build/tests/linewidth $w)
+    [ "$n" -gt 0 ] && ok || bad "--hang -w $w: no line hangs"
+    n=$("$JUAN" --dump -w $w samples/interview.txt | build/tests/linewidth $w)
+    eq "-w $w: no line wider" "$n" 0
+done
 
 # a 10 MB line with no break opportunity: emergency breaks, nothing lost;
 # laid out in pieces of 64 KiB (para.h), each of which may end in a short

@@ -33,7 +33,7 @@ line() { sed -n "$1p" "$T/lines.txt" | cut -c1-4; }
 yes "这是一段很普通的文字，没有说话的人，也没有标题，只是很长。" | head -n 300000 >"$T/big.txt"
 cat samples/interview.txt >>"$T/big.txt"
 # (row 0: the sticky header of the last section, then the last 22 lines)
-{ echo "    06 接下来的路"; "$JUAN" --dump -w 72 "$T/big.txt" | tail -22 | sed 's/^/    /; s/ *$//'; } >"$T/want.end"
+{ echo "    06 接下来的路"; "$JUAN" --dump -w 72 --hang "$T/big.txt" | tail -22 | sed 's/^/    /; s/ *$//'; } >"$T/want.end"
 start 80 24 "$T/big.txt"
 wait_for "0%" 23 >/dev/null; keys G
 end_is_dump() { screen | head -23 | sed 's/ *$//' >"$T/got.end"; diff -q "$T/want.end" "$T/got.end" >/dev/null; }
@@ -42,15 +42,40 @@ wait_for "100%" 23 && ok || bad "G: 100% on the status line"
 
 # ---- the reader shows what --dump prints ------------------------------------
 start 80 24 samples/interview.txt
-"$JUAN" --dump -w 72 samples/interview.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
+"$JUAN" --dump -w 72 --hang samples/interview.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
 for i in $(seq 0 22); do row "$i"; done >"$T/got"
-if diff -q "$T/want" "$T/got" >/dev/null; then ok; else bad "first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; fi
+if diff -q "$T/want" "$T/got" >/dev/null; then ok; else bad "first screen = --dump -w 72 --hang"; diff "$T/want" "$T/got" | head; fi
 # (the title and the time left arrive from background work: polled)
 status_full() {
     st=$(row 23)
     [[ "$st" == *"沈知远：算力不是护城河，耐心才是"* && "$st" == *"0%"* && "$st" == *"min left"* ]]
 }
 poll status_full && ok || bad "status: title, percent, time left: [$st]"
+
+# ---- hanging punctuation (issue 17): a closing 。 hangs into the margin -------
+han=$(printf '汉%.0s' $(seq 36)) # 72 cells: the column is full
+{ printf '# 书\n\n## 第一章\n\n%s。下一行的字。\n\n' "$han"; for i in $(seq 30); do echo "第${i}段。"; echo; done; } >"$T/hang.md"
+start 80 24 --color=never "$T/hang.md"
+wait_for "下一行的字" && ok || bad "hang: the text shows"
+[ "$(row 4)" = "    ${han}。" ] && ok || bad "hang: 。 hangs past the column into the margin: [$(row 4)]"
+"$JUAN" --dump -w 72 --hang "$T/hang.md" | head -23 | sed 's/^/    /; s/ *$//' >"$T/want.hang"
+for i in $(seq 0 22); do row "$i"; done >"$T/got.hang"
+diff -q "$T/want.hang" "$T/got.hang" >/dev/null && ok || { bad "hang: the screen = --dump -w 72 --hang"; diff "$T/want.hang" "$T/got.hang" | head; }
+# the hung line on top, under the sticky header
+keys j j j j; poll rows_e_have $'\e[1;4m第一章' "汉" && ok || bad "hang: the sticky header over the hung line"
+[ "$(row 1)" = "    ${han}。" ] && ok || bad "hang: the hung line on top: [$(row 1)]"
+# a match that takes in the hung mark is highlighted whole
+keys /; text "汉。下"; keys Enter
+poll rows_e_have $'\e[1;4m第一章' $'\e[[0-9;]*7m汉。' && ok || bad "hang: the hung 。 highlighted"
+# a margin of one cell: the 2-cell 。 cannot hang, the line keeps in the screen
+tm resize-window -t e -x 74 -y 24
+poll shows "汉。下一行的字" && ok || bad "hang: resized to 74, 。 no longer hangs"
+[ "$(screen | wc -L)" -le 74 ] && ok || bad "hang: nothing past the screen at 74 columns"
+# no margin (the column is the screen): no hang, nothing cut
+tm resize-window -t e -x 72 -y 24
+poll shows "汉。下一行的字" && [ "$(screen | wc -L)" -le 72 ] && ok || bad "hang: at 72 columns nothing hangs"
+tm resize-window -t e -x 80 -y 24
+poll shows "${han}。" && ok || bad "hang: back at 80 columns it hangs again"
 
 # ---- line, screen, half-screen, top/bottom, percent -------------------------
 start 80 24 "$T/lines.txt"
@@ -196,7 +221,7 @@ for i in 1 2 3 4 5; do
     echo "第${i}段：这一段文字没有空行也没有缩进，只靠换行和下一段分开，读起来容易连成一片，所以要像电子书那样缩进。"
 done >"$T/runon.txt"
 start 80 24 "$T/runon.txt"
-"$JUAN" --dump -w 72 "$T/runon.txt" | head -10 | sed 's/^/    /; s/ *$//' >"$T/want.runon"
+"$JUAN" --dump -w 72 --hang "$T/runon.txt" | head -10 | sed 's/^/    /; s/ *$//' >"$T/want.runon"
 for i in $(seq 0 9); do row "$i"; done >"$T/got.runon"
 diff -q "$T/want.runon" "$T/got.runon" >/dev/null && [ "$(grep -c '^    　　第' "$T/got.runon")" = 5 ] && ok ||
     { bad "run-on paragraphs: the reader indents them as --dump does"; diff "$T/want.runon" "$T/got.runon" | head; }
@@ -298,7 +323,7 @@ keys Escape; wait_for "%" 23
 [[ "$(row 23)" != /* ]] && ok || bad "Esc cancels"
 expect_top "Esc: the screen did not move" "沈知远：算力"
 keys /; text "团队"; keys Enter
-want=$(grep -m1 -n "团队" <("$JUAN" --dump -w 72 samples/interview.txt) | cut -d: -f2 | cut -c1-6)
+want=$(grep -m1 -n "团队" <("$JUAN" --dump -w 72 --hang samples/interview.txt) | cut -d: -f2 | cut -c1-6)
 expect_top "Enter goes to the first match" "$want"
 top_not() { [ "$(toprow)" != "$1" ]; }
 keys n; poll top_not "$want"; t2=$(toprow); [[ "$t2" == *团队* || "$(row 1)" == *团* ]] && ok || bad "n: the next match [$t2]"
@@ -323,7 +348,7 @@ start 80 24 --color=never samples/interview.txt
 keys /; text "团队"; keys Enter N
 # ? searches backward from the top of the screen
 keys G; wait_for "100%" 23
-last=$("$JUAN" --dump -w 72 samples/interview.txt | grep "团队" | tail -1 | cut -c1-6)
+last=$("$JUAN" --dump -w 72 --hang samples/interview.txt | grep "团队" | tail -1 | cut -c1-6)
 keys "?"; text "团队"; keys Enter
 wait_for "$last" && ok || bad "? finds the last match above"
 keys n; poll top_not "$last" && ok || bad "n after ? goes on backward"
@@ -338,9 +363,9 @@ poll rows_e_have $'\e[[0-9;]*7m十' $'\e[[0-9;]*7m甲' && ok || bad "a match acr
 # (--ruby=paren) in parentheses; a search across readings highlights the
 # text around them
 start 80 24 --color=never samples/aozora.txt
-"$JUAN" --dump -w 72 samples/aozora.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
+"$JUAN" --dump -w 72 --hang samples/aozora.txt | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
 wait_for "駅前の古い本屋に"; for i in $(seq 0 22); do row "$i"; done >"$T/got"
-diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "aozora: first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; }
+diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "aozora: first screen = --dump -w 72 --hang"; diff "$T/want" "$T/got" | head; }
 keys /; text "駅前の古い本屋に"; keys Enter
 poll has_e $'\e\\[[0-9;]*7m駅前の古い本屋に' && ok || bad "aozora: a match across readings highlighted"
 start 80 24 --color=never --ruby=paren samples/aozora.txt
@@ -350,9 +375,9 @@ poll has_e $'\e\\[[0-9;]*7m駅前（えきまえ）の古い本屋（ほんや�
 # an HTML file: the reader shows what --dump prints (no tag), a search
 # across an entity is highlighted, and the outline lists its headings
 start 80 24 --color=never samples/article.html
-"$JUAN" --dump -w 72 samples/article.html | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
+"$JUAN" --dump -w 72 --hang samples/article.html | head -23 | sed 's/^/    /; s/ *$//' >"$T/want"
 wait_for "江边那条老街上"; for i in $(seq 0 22); do row "$i"; done >"$T/got"
-diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "html: first screen = --dump -w 72"; diff "$T/want" "$T/got" | head; }
+diff -q "$T/want" "$T/got" >/dev/null && ok || { bad "html: first screen = --dump -w 72 --hang"; diff "$T/want" "$T/got" | head; }
 keys /; text "药水，&每一道"; keys Enter
 poll has_e $'\e\\[[0-9;]*7m药水，&每一道' && ok || bad "html: a match across an entity highlighted"
 # @NAME
@@ -439,7 +464,7 @@ keys /; text "舊書店"; keys Enter; poll has_e $'\e\\[7m舊書店' && ok || ba
 # ---- :n / :p ------------------------------------------------------------------
 start 80 24 samples/interview.txt samples/japanese.txt
 keys : n; wait_for "2/2" 23 && ok || bad ":n: the second file"
-jt=$("$JUAN" --dump -w 72 samples/japanese.txt | head -1 | sed 's/ *$//')
+jt=$("$JUAN" --dump -w 72 --hang samples/japanese.txt | head -1 | sed 's/ *$//')
 expect_top ":n shows it" "$jt"
 keys : p; wait_for "1/2" 23 && ok || bad ":p: back"
 keys : p; wait_for "no previous file" 23 && ok || bad ":p at the first"
@@ -516,7 +541,7 @@ done
 tm_reset
 tm new-session -d -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; echo rc=\$?; sleep 30"
 wait_for "$jt" && ok || bad "cmd | juan shows the text"
-keys j; expect_top "cmd | juan: j from the terminal" "$("$JUAN" --dump -w 72 samples/japanese.txt | sed -n 2p | sed 's/^ *//' | cut -c1-6)"
+keys j; expect_top "cmd | juan: j from the terminal" "$("$JUAN" --dump -w 72 --hang samples/japanese.txt | sed -n 2p | sed 's/^ *//' | cut -c1-6)"
 keys q; wait_for "rc=0" && ok || bad "cmd | juan: q quits"
 tm_reset
 tm new-session -d -s e -x 80 -y 24 "cd $(pwd); JUAN_STATE_DIR=$T/state.dash TERM=screen $JUAN - <samples/japanese.txt; sleep 30"

@@ -1,6 +1,7 @@
 /* Layout: one case per line-breaking rule, then a property test over
  * 1,000 generated paragraphs at random widths. The rule lists here are
  * written out from the issue, not taken from src/layout.c. */
+#include "chars.h"
 #include "layout.h"
 #include "t.h"
 #include "text.h"
@@ -15,12 +16,13 @@
 
 static layout_t L;
 
-/* Lay out s at width w; lines joined by '|' (indent included). */
-static const char *lay(const char *s, int w, int indent)
+/* Lay out s at width w, punctuation hanging up to `hang` cells; lines
+ * joined by '|' (indent included). */
+static const char *lay_hang(const char *s, int w, int indent, int hang)
 {
     static buf_t b;
     b.n = 0;
-    layout_opts_t o = {.width = w, .indent = indent};
+    layout_opts_t o = {.width = w, .indent = indent, .hang = hang};
     layout_para(&L, s, 0, strlen(s), &o);
     for (size_t i = 0; i < L.nv; i++) {
         const char *p;
@@ -33,6 +35,11 @@ static const char *lay(const char *s, int w, int indent)
     }
     buf_add(&b, "", 0);
     return b.p;
+}
+
+static const char *lay(const char *s, int w, int indent)
+{
+    return lay_hang(s, w, indent, 0);
 }
 
 static const char *const NO_START[] = {
@@ -113,7 +120,7 @@ static void rules(void)
         }
     }
     CHECK_STR(lay("一二三四五——六七", 11, 0), "一二三四五|——六七");
-    CHECK_STR(lay("一二三四五六七八九⸺十", 10, 0), "一二三四五|六七八九⸺|十");
+    CHECK_STR(lay("一二三四五六七八九⸺十", 10, 0), "一二三四五|六七八|九⸺十");
 
     /* numbers and Latin words stay whole */
     CHECK_STR(lay("价格是1,234.56元", 10, 0), "价格是|1,234.56元");
@@ -142,7 +149,7 @@ static void rules(void)
         "几个小孩子们在门口数着一二三四五六七八(“你好”)他说完就跑开了。",
     };
     CHECK_STR(lay(ex[0], 19, 0), "老将军拍案大怒道：|“这等小计只好瞒别|人，却须瞒我不|"
-                                 "得！”?得那探子面如|土色，连连叩头求|饶。");
+                                 "得！”?得那探子面如|土色，连连叩头|求饶。");
     CHECK_STR(lay(ex[1], 16, 0), "我们说他们真正想|要的，是一个能够|自我推动的“飛|"
                                  "輪”,而非只靠一时|的热度。");
     CHECK_STR(lay(ex[2], 17, 0), "一群小孩子们数着|一二三四五六七八|(“你好”)他说完就|"
@@ -171,7 +178,7 @@ static void rules(void)
 
     /* · never starts a line; ～ and ／ never start one; ／ never ends one */
     CHECK_STR(lay("这是列夫·托尔斯泰", 10, 0), "这是列夫·|托尔斯泰");
-    CHECK_STR(lay("一这是列夫·托尔斯泰", 10, 0), "一这是列|夫·托尔斯|泰");
+    CHECK_STR(lay("一这是列夫·托尔斯泰", 10, 0), "一这是列|夫·托尔|斯泰");
     CHECK_STR(lay("一二三四5～6五六", 10, 0), "一二三四|5～6五六");
     CHECK_STR(lay("一二三四五／六七", 10, 0), "一二三四|五／六七");
     CHECK_STR(lay("一二三四／五六七", 10, 0), "一二三|四／五六七");
@@ -186,7 +193,7 @@ static void rules(void)
     const char *fam = "👨‍👩‍👧";
     char s[128];
     snprintf(s, sizeof s, "一二%s三", fam);
-    CHECK_STR(lay(s, 10, 0), "一二👨👩👧|三");
+    CHECK_STR(lay(s, 10, 0), "一二|👨👩👧三"); /* (三 alone: an orphan) */
     snprintf(s, sizeof s, "一二三%s四", fam);
     CHECK_STR(lay(s, 10, 0), "一二三|👨👩👧四");
 
@@ -242,6 +249,56 @@ static void rules(void)
     }
     /* the line before it may not end before it: 五^K does not fit at 10 */
     CHECK_STR(lay("一二三四五\v六", 10, 0), "一二三四|五^K|六");
+
+    /* no orphan (孤字): a last line of one character, alone or with its
+     * punctuation, takes the character before it */
+    CHECK_STR(lay("一二三四五六七八九十也", 10, 0), "一二三四五|六七八九|十也");
+    CHECK_STR(lay("一二三四五六七八九十也。", 10, 0), "一二三四五|六七八九|十也。");
+    CHECK_STR(lay("一二三四五六七八九十也。」", 10, 0),
+              "一二三四五|六七八九|十也。」");
+    CHECK(L.nv == 3 && L.v[1].end == L.v[2].start && L.v[2].end == strlen("一二三四五六七八九十也。」"));
+    CHECK(L.v[1].cells == 8 && L.v[2].cells == 8 && !(L.v[2].flags & VL_FIRST));
+    /* the first line gives it (its indent kept) */
+    CHECK_STR(lay("\u3000\u3000一二三四五六七也。", 16, 2),
+              "\u3000\u3000一二三四五六|七也。");
+    /* only at a break opportunity: never a line that ends with （ */
+    CHECK_STR(lay("一二三四五六七八（九也。", 10, 0), "一二三四五|六七八|（九也。");
+    /* two characters are no orphan; nor is a one-line paragraph */
+    CHECK_STR(lay("一二三四五六七八九十甲乙。", 10, 0), "一二三四五|六七八九十|甲乙。");
+    CHECK_STR(lay("也。", 10, 0), "也。");
+    /* no break opportunity in the line before: it stays */
+    CHECK_STR(lay("abcdefghij k", 10, 0), "abcdefghij|k");
+    CHECK_STR(lay("一二三四五。。。。。也。", 10, 0), "一二三四|五。。。。|。也。");
+    /* the last line must still fit: then it stays */
+    CHECK_STR(lay("一二三四五甲乙丙丁戊也。」」」", 10, 0),
+              "一二三四五|甲乙丙丁戊|也。」」」");
+
+    /* hanging punctuation: 。，、． hangs past the width rather than push
+     * the character before it down; not without the option */
+    CHECK_STR(lay_hang("一二三四五。六七八", 10, 0, 2), "一二三四五。|六七八");
+    CHECK(L.v[0].cells == 12 && L.v[0].hung == 2 && L.v[1].hung == 0);
+    CHECK_STR(lay_hang("一二三四五，六七八", 10, 0, 2), "一二三四五，|六七八");
+    CHECK_STR(lay_hang("一二三四五、六七八", 10, 0, 2), "一二三四五、|六七八");
+    CHECK_STR(lay_hang("一二三四五．六七八", 10, 0, 2), "一二三四五．|六七八");
+    CHECK_STR(lay("一二三四五。六七八", 10, 0), "一二三四|五。六七八");
+    CHECK(L.v[0].hung == 0);
+    /* by at most `hang` cells: a 2-cell 。 hangs 1 cell after 9 */
+    CHECK_STR(lay_hang("一二三四五。六七八", 10, 0, 1), "一二三四|五。六七八");
+    CHECK_STR(lay_hang("a一二三四。五六七", 10, 0, 1), "a一二三四。|五六七");
+    CHECK(L.v[0].cells == 11 && L.v[0].hung == 1);
+    /* a closing bracket or quote after a stop hangs with it, within the
+     * allowance; after a stop that fitted, alone */
+    CHECK_STR(lay_hang("一二三四五。」六七", 10, 0, 2), "一二三四|五。」六七");
+    CHECK_STR(lay_hang("一二三四。」五六七", 10, 0, 2), "一二三四。」|五六七");
+    CHECK_STR(lay_hang("一二三四。”五六七", 10, 0, 1), "一二三四。”|五六七");
+    CHECK_STR(lay_hang("一二三四五。”六七", 10, 0, 2), "一二三四|五。”六七");
+    /* other punctuation never hangs; nor a closing mark without a stop */
+    CHECK_STR(lay_hang("一二三四五！六七八", 10, 0, 2), "一二三四|五！六七八");
+    CHECK_STR(lay_hang("一二三四五」六七八", 10, 0, 2), "一二三四|五」六七八");
+    CHECK_STR(lay_hang("一二三四五：六七八", 10, 0, 2), "一二三四|五：六七八");
+    /* the paragraph's end hangs too (then no orphan 也。) */
+    CHECK_STR(lay_hang("一二三四五六七八九十。", 10, 0, 2), "一二三四五|六七八九十。");
+    CHECK(L.nv == 2 && L.v[1].hung == 2 && L.v[1].end == strlen("一二三四五六七八九十。"));
 
     /* blank paragraph */
     lay("   ", 20, 2);
@@ -340,7 +397,7 @@ static void property(void)
     atom_t atoms[256];
     size_t na;
     long bad_width = 0, bad_cover = 0, bad_text = 0, bad_start = 0,
-         bad_end = 0, bad_atom = 0, bad_emerg = 0, bad_cluster = 0, lines = 0, emerg = 0;
+         bad_end = 0, bad_atom = 0, bad_emerg = 0, bad_cluster = 0, lines = 0, emerg = 0, hung = 0;
     char first_fail[512] = "";
 #define FAIL(counter, ...)                                                   \
     do {                                                                     \
@@ -351,7 +408,8 @@ static void property(void)
     for (int iter = 0; iter < 1000; iter++) {
         gen(&b, atoms, &na);
         int w = 10 + (int)rnd(111);
-        layout_opts_t o = {.width = w, .indent = 0};
+        int hang = iter % 2 ? 2 : 0; /* every other one hangs punctuation */
+        layout_opts_t o = {.width = w, .indent = 0, .hang = hang};
         layout_para(&L, b.p, 0, b.n, &o);
         const unit_t *u = L.t.u;
         cat.n = 0;
@@ -360,9 +418,16 @@ static void property(void)
             const char *p;
             size_t n = layout_line_bytes(&L, i, &p);
             lines++;
-            /* rule: no line wider than the width, measured anew */
-            if ((int)text_width(p, n) + v->indent > w)
-                FAIL(bad_width, "width %d: line %zu [%.*s]", w, i, (int)n, p);
+            /* rule: no line wider than the width, measured anew; what
+             * goes past it is hanging punctuation, within the allowance */
+            int lw = (int)text_width(p, n) + v->indent;
+            if (lw > w + hang || lw - w != (v->hung ? v->hung : lw - w) ||
+                (lw > w && !(v->u1 > v->u0 &&
+                             ch_is(u[v->u1 - 1].cp, CH_HANG | CH_HANG_AFTER))))
+                FAIL(bad_width, "width %d hang %d: line %zu (%d cells, %d hung) [%.*s]", w,
+                     hang, i, lw, v->hung, (int)n, p);
+            if (lw > w)
+                hung++;
             /* coverage: contiguous byte ranges over the paragraph */
             if ((i == 0 && v->start != 0) ||
                 (i + 1 < L.nv && v->end != L.v[i + 1].start) ||
@@ -435,8 +500,9 @@ static void property(void)
     CHECK_MSG(bad_emerg == 0, "%ld: %s", bad_emerg, first_fail);
     /* the generator really exercises breaking */
     CHECK_MSG(lines > 3000, "only %ld lines", lines);
-    printf("property: 1000 paragraphs, %ld lines, %ld emergency breaks\n",
-           lines, emerg);
+    CHECK_MSG(hung > 10, "only %ld hung lines", hung);
+    printf("property: 1000 paragraphs, %ld lines, %ld emergency breaks, %ld hung\n",
+           lines, emerg, hung);
     buf_free(&b);
     buf_free(&cat);
     buf_free(&all);

@@ -162,6 +162,34 @@ static void check_file(const char *path, int width)
         view_set_width(&V, width);
         CHECK_MSG(view_top(&V) == mid, "%s w%d: back to the width", path, width);
     }
+    /* hanging punctuation: the page is the dump that hangs as much, and
+     * turning it on and off keeps the top byte on the top line */
+    if (k > 10) {
+        layout_opts_t oh = o;
+        oh.hang = 2;
+        size_t nh;
+        char *wanth = dump_lines(&st, &oh, &nh);
+        size_t mid = tops[k / 2];
+        view_goto(&V, mid);
+        view_set_hang(&V, 2);
+        view_fill(&V, 1);
+        const pline_t *l0 = &V.page.v[0];
+        CHECK_MSG(l0->start <= mid && (mid < l0->end || l0->start == l0->end),
+                  "%s w%d: hanging keeps %zu (line %zu-%zu)", path, width, mid,
+                  l0->start, l0->end);
+        view_home(&V);
+        size_t gn = view_fill(&V, 1 << 20);
+        char *goth = page_text(&V.page, 0, gn);
+        CHECK_MSG(gn == nh && !strcmp(goth, wanth), "%s w%d: hung page = dump --hang",
+                  path, width);
+        if (width <= 40) /* (every sample has a hung line there) */
+            CHECK_MSG(strcmp(wanth, want) != 0, "%s w%d: something hangs", path, width);
+        free(goth);
+        free(wanth);
+        view_goto(&V, mid);
+        view_set_hang(&V, 0);
+        CHECK_MSG(view_top(&V) == mid, "%s w%d: hanging off keeps the top", path, width);
+    }
     view_free(&V);
     free(tops);
     free(want);
