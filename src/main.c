@@ -399,8 +399,11 @@ static int process_file(const char *path, const doc_opts_t *dopt,
                 report_bookmarks(&m, path, J, out);
             else if (store_forget(S, m.id) == 0)
                 fprintf(out, "forgot %s\n", safe_path(path));
-            else
+            else {
                 rc = 2;
+                if (store_failure(S))
+                    msg("%s: cannot forget: %s", safe_path(path), store_failure(S));
+            }
             const char *w = store_warning(S);
             if (w)
                 msg("%s", w);

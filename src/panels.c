@@ -178,10 +178,14 @@ void bookmark_add(tui_t *T)
         return;
     }
     char *note = tui_prompt(T, "note (optional): ", 0);
-    mem_set_bookmark(&T->mem, name, note ? note : "", top);
+    int r = mem_set_bookmark(&T->mem, name, note ? note : "", top);
+    const char *f = r < 0 ? store_failure(T->S) : NULL;
     const char *w = store_warning(T->S);
     char after[sizeof T->msg];
-    snprintf(after, sizeof after, " set%s%s", w ? ": " : "", w ? w : "");
+    if (r < 0) /* never "set" when nothing was saved */
+        snprintf(after, sizeof after, " not saved: %s", f ? f : "the store is off");
+    else
+        snprintf(after, sizeof after, " set%s%s", w ? ": " : "", w ? w : "");
     nav_say(T->msg, sizeof T->msg, "bookmark ", name, strlen(name), after);
     free(name);
     free(note);

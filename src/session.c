@@ -170,6 +170,11 @@ static void recall(tui_t *T, int i)
     }
     T->saved_top = view_top(&T->V);
     T->last_save = now_ms();
+    const char *w = store_warning(T->S); /* a write failed already (a full disk) */
+    if (w) {
+        size_t k = strlen(T->msg);
+        snprintf(T->msg + k, sizeof T->msg - k, "%s%s", k ? "; " : "", w);
+    }
     if (T->mem.moved || !exact) { /* first: the status line may cut it */
         char was[sizeof T->msg];
         snprintf(was, sizeof was, "%s", T->msg);

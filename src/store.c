@@ -21,6 +21,10 @@ struct store {
     char *file;
     char warn[512];
     int warned;
+    int err;         /* the first SQLite error of the write under way */
+    int ro;          /* opened read-only: every write fails with ro_why */
+    char ro_why[96];
+    char why[160];   /* why the last write failed; "" when it succeeded */
 };
 
 /* paths.mtime is no longer written (ident.h keeps the record by path):
@@ -130,42 +134,169 @@ static int exec(store_t *S, const char *sql)
     return sqlite3_exec(S->db, sql, NULL, NULL, NULL);
 }
 
-/* Is the open database sound? Creates and migrates the schema. */
+/* Is this failure damage (the file is not a database, or a broken one)?
+ * A full disk, an I/O error, a read-only file or directory, a lock held
+ * too long are not: the file is left as it is. */
+static int damage(int rc)
+{
+    rc &= 0xff;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Why a call failed with rc, in a few words. */
+static void reason(sqlite3 *db, int rc, char *out, size_t n)
+{
+    int e = db ? sqlite3_system_errno(db) : 0;
+    const char *r;
+    if ((rc & 0xff) == SQLITE_FULL || e == ENOSPC)
+        r = "disk full";
+    else if (e == EDQUOT)
+        r = "disk quota exceeded";
+    else if (e == EROFS)
+        r = "read-only file system";
+    else if ((rc & 0xff) == SQLITE_READONLY)
+        r = "state.db is read-only";
+    else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        r = "state.db is locked by another program";
+    else if (e == EACCES || e == EPERM || (rc & 0xff) == SQLITE_PERM)
+        r = "permission denied";
+    else if ((rc & 0xff) == SQLITE_IOERR && e)
+        r = strerror(e);
+    else
+        r = sqlite3_errstr(rc);
+    snprintf(out, n, "%s", r);
+}
+
+/* Is the open database sound? Creates and migrates the schema (not when
+ * read-only). 0: yes; -1: damaged; else the SQLite error that stopped it. */
 static int prepare_db(store_t *S)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(S->db, "PRAGMA quick_check", -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    int ok = sqlite3_step(q) == SQLITE_ROW &&
+    int rc = sqlite3_prepare_v2(S->db, "PRAGMA quick_check", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return damage(rc) ? -1 : rc;
+    rc = sqlite3_step(q);
+    int ok = rc == SQLITE_ROW &&
              !strcmp((const char *)sqlite3_column_text(q, 0), "ok");
     sqlite3_finalize(q);
+    if (rc == SQLITE_ROW && !ok)
+        return -1; /* the check found damage */
     if (!ok)
-        return -1;
-    exec(S, "PRAGMA journal_mode=WAL");
-    exec(S, "PRAGMA synchronous=NORMAL");
+        return damage(rc) ? -1 : rc;
+    if (!S->ro) {
+        exec(S, "PRAGMA journal_mode=WAL");
+        exec(S, "PRAGMA synchronous=NORMAL");
+    }
     int ver = 0;
-    if (sqlite3_prepare_v2(S->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
-        return -1;
+    if ((rc = sqlite3_prepare_v2(S->db, "PRAGMA user_version", -1, &q, NULL)) != SQLITE_OK)
+        return damage(rc) ? -1 : rc;
     if (sqlite3_step(q) == SQLITE_ROW)
         ver = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
-    if (ver > SCHEMA_VERSION)
-        return 0; /* a newer juan's: use what we know of it */
-    if (ver < SCHEMA_VERSION) {
-        /* migrations go here, one step per version */
-        char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
-        if (exec(S, "BEGIN IMMEDIATE") != SQLITE_OK)
-            return -2;
-        if (exec(S, schema) != SQLITE_OK || exec(S, sql) != SQLITE_OK) {
-            int e = sqlite3_errcode(S->db);
-            exec(S, "ROLLBACK");
-            return e == SQLITE_CORRUPT || e == SQLITE_NOTADB ? -1 : -2;
-        }
-        if (exec(S, "COMMIT") != SQLITE_OK)
-            return -2;
+    if (ver >= SCHEMA_VERSION || S->ro)
+        return 0; /* (a newer juan's: use what we know of it) */
+    /* migrations go here, one step per version */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
+    if ((rc = exec(S, "BEGIN IMMEDIATE")) != SQLITE_OK)
+        return damage(rc) ? -1 : rc;
+    if (exec(S, schema) != SQLITE_OK || exec(S, sql) != SQLITE_OK) {
+        rc = sqlite3_extended_errcode(S->db);
+        exec(S, "ROLLBACK");
+        return damage(rc) ? -1 : rc;
+    }
+    if ((rc = exec(S, "COMMIT")) != SQLITE_OK) {
+        exec(S, "ROLLBACK");
+        return damage(rc) ? -1 : rc;
     }
     return 0;
+}
+
+/* "file:" URI of path (for immutable=1), percent-encoding what a URI
+ * would read otherwise. */
+static char *file_uri(const char *path, const char *query)
+{
+    buf_t b = {0};
+    buf_adds(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20) {
+            char h[4];
+            snprintf(h, sizeof h, "%%%02X", *p);
+            buf_adds(&b, h);
+        } else {
+            buf_addc(&b, (char)*p);
+        }
+    }
+    buf_adds(&b, query);
+    return b.p;
+}
+
+static void db_close(store_t *S)
+{
+    if (S->db)
+        sqlite3_close(S->db);
+    S->db = NULL;
+}
+
+/* Open S->file read-only (its memory is read, nothing is written): with
+ * the WAL's shared memory as usual, else, when there is no WAL to read,
+ * as an immutable file (no -shm made). 0 or an SQLite error. */
+static int open_ro(store_t *S)
+{
+    S->ro = 1;
+    int rc = sqlite3_open_v2(S->file, &S->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+                                                  SQLITE_OPEN_NOFOLLOW, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(S->db, BUSY_MS);
+        rc = prepare_db(S);
+        if (rc == 0)
+            return 0;
+    }
+    db_close(S);
+    buf_t w = {0};
+    buf_adds(&w, S->file);
+    buf_adds(&w, "-wal");
+    struct stat sb;
+    int wal = lstat(w.p, &sb) == 0 && sb.st_size > 0;
+    buf_free(&w);
+    if (wal || rc == -1)
+        return rc;
+    char *uri = file_uri(S->file, "?immutable=1");
+    rc = sqlite3_open_v2(uri, &S->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+                                          SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL);
+    free(uri);
+    if (rc == SQLITE_OK && (rc = prepare_db(S)) == 0)
+        return 0;
+    db_close(S);
+    return rc;
+}
+
+/* Make file (0600, never through a link) when it is not there. */
+static void create_file(const char *file)
+{
+    int fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* Is file (or file+sfx) one juan may open: absent, or a regular file of
+ * the user's, not a link? NULL, or why not. */
+static const char *not_ours(const char *file, const char *sfx, struct stat *sb)
+{
+    buf_t b = {0};
+    buf_adds(&b, file);
+    buf_adds(&b, sfx);
+    int r = lstat(b.p, sb);
+    buf_free(&b);
+    if (r < 0)
+        return NULL;
+    if (S_ISLNK(sb->st_mode))
+        return "it is a symbolic link (juan does not follow one there)";
+    if (!S_ISREG(sb->st_mode))
+        return "it is not a regular file";
+    if (sb->st_uid != geteuid())
+        return "it belongs to another user";
+    return NULL;
 }
 
 store_t *store_open(const char *opt_dir, char *warn, size_t wn)
@@ -176,9 +307,16 @@ store_t *store_open(const char *opt_dir, char *warn, size_t wn)
         snprintf(warn, wn, "no state directory (HOME is not set): positions are not kept");
         return NULL;
     }
+    char why[160];
     if (make_dirs(dir, 0700) < 0) {
         snprintf(warn, wn, "cannot make %s: %s; positions are not kept",
                  safe_path(dir), strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    if (dir_private(dir, why, sizeof why) < 0) {
+        snprintf(warn, wn, "not using the state directory %s: %s; positions are not kept",
+                 safe_path(dir), why);
         free(dir);
         return NULL;
     }
@@ -188,32 +326,64 @@ store_t *store_open(const char *opt_dir, char *warn, size_t wn)
     buf_adds(&f, "/state.db");
     S->file = f.p;
     free(dir);
-    for (int attempt = 0; attempt < 2; attempt++) {
-        int rc = sqlite3_open_v2(S->file, &S->db,
+    struct stat sb;
+    const char *bad = NULL;
+    for (int i = 0; i < 3 && !bad; i++) {
+        const char *sfx = i == 0 ? "" : i == 1 ? "-wal" : "-shm";
+        if ((bad = not_ours(S->file, sfx, &sb)) != NULL)
+            snprintf(warn, wn, "not using %s%s: %s; positions are not kept",
+                     safe_path(S->file), sfx, bad);
+    }
+    if (bad) {
+        store_close(S);
+        return NULL;
+    }
+    /* a file the user made read-only stays so: read, never written */
+    int rc = SQLITE_READONLY;
+    if (lstat(S->file, &sb) == 0 && !(sb.st_mode & S_IWUSR)) {
+        snprintf(S->ro_why, sizeof S->ro_why, "state.db is read-only (mode %04o)",
+                 (unsigned)(sb.st_mode & 07777));
+    } else {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            create_file(S->file);
+            rc = sqlite3_open_v2(S->file, &S->db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                     SQLITE_OPEN_NOMUTEX,
+                                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
                                  NULL);
-        if (rc == SQLITE_OK) {
-            chmod(S->file, 0600);
-            sqlite3_busy_timeout(S->db, BUSY_MS);
-            /* the write-ahead log is folded into the database by SQLite's
-               automatic checkpoints, not at every close (two fsyncs on
-               the way out of every reader) */
-            sqlite3_db_config(S->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-            rc = prepare_db(S);
-            if (rc == 0)
-                return S;
+            if (rc == SQLITE_OK) {
+                sqlite3_busy_timeout(S->db, BUSY_MS);
+                /* the write-ahead log is folded into the database by SQLite's
+                   automatic checkpoints, not at every close (two fsyncs on
+                   the way out of every reader) */
+                sqlite3_db_config(S->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+                rc = prepare_db(S);
+                if (rc == 0)
+                    return S;
+            }
             if (rc == -1 && attempt == 0) { /* not a database, or damaged */
-                sqlite3_close(S->db);
-                S->db = NULL;
+                db_close(S);
                 set_aside(S->file, warn, wn);
                 continue;
             }
+            break;
         }
-        snprintf(warn, wn, "cannot use %s: %s; positions are not kept",
-                 safe_path(S->file), S->db ? sqlite3_errmsg(S->db) : "cannot open");
-        break;
+        if (rc == -1)
+            snprintf(S->ro_why, sizeof S->ro_why, "the database is damaged");
+        else
+            reason(S->db, rc, S->ro_why, sizeof S->ro_why);
+        db_close(S);
     }
+    /* not writable now (a full disk, a read-only file or directory, a
+       lock): the file is left as it is, and read if it can be */
+    if (rc != -1 && open_ro(S) == 0) {
+        snprintf(S->warn, sizeof S->warn, "cannot save: %s — your bookmarks are kept",
+                 S->ro_why);
+        S->warned = 1; /* (said here, once) */
+        snprintf(warn, wn, "%s", S->warn);
+        return S;
+    }
+    snprintf(warn, wn, "cannot use %s: %s; nothing is saved (the file is left as it is)",
+             safe_path(S->file), S->ro_why);
     store_close(S);
     return NULL;
 }
@@ -241,7 +411,7 @@ int store_first(store_t *S, const char *name)
     int dn = slash ? (int)(slash - S->file) : 1;
     char path[4200];
     snprintf(path, sizeof path, "%.*s/%s", dn, slash ? S->file : ".", name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return 0;
     close(fd);
@@ -256,13 +426,30 @@ const char *store_warning(store_t *S)
     return S->warn;
 }
 
-/* A failed write: remember one warning. */
+const char *store_failure(const store_t *S)
+{
+    return S && S->why[0] ? S->why : NULL;
+}
+
+/* A failed write: why (the first error since begin()), and one warning. */
 static int failed(store_t *S)
 {
+    if (S->ro)
+        snprintf(S->why, sizeof S->why, "%s", S->ro_why);
+    else
+        reason(S->db, S->err ? S->err : sqlite3_extended_errcode(S->db), S->why,
+               sizeof S->why);
+    S->err = 0;
     if (!S->warn[0])
-        snprintf(S->warn, sizeof S->warn, "cannot save to %s: %s",
-                 safe_path(S->file), sqlite3_errmsg(S->db));
+        snprintf(S->warn, sizeof S->warn, "cannot save: %s — your bookmarks are kept", S->why);
     return -1;
+}
+
+/* Note the first error of a write. */
+static void note_err(store_t *S, int rc)
+{
+    if (!S->err && rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        S->err = rc;
 }
 
 /* Prepare sql and bind the arguments: a format string of types (s: string,
@@ -270,8 +457,11 @@ static int failed(store_t *S)
 static sqlite3_stmt *stmt(store_t *S, const char *sql, const char *types, ...)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(S->db, sql, -1, &q, NULL) != SQLITE_OK)
+    int rc = sqlite3_prepare_v2(S->db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        note_err(S, sqlite3_extended_errcode(S->db));
         return NULL;
+    }
     va_list ap;
     va_start(ap, types);
     for (int i = 0; types[i]; i++) {
@@ -302,20 +492,30 @@ static int run(store_t *S, sqlite3_stmt *q)
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         ;
+    if (rc != SQLITE_DONE)
+        note_err(S, sqlite3_extended_errcode(S->db));
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : -1;
-    (void)S;
 }
 
 static int begin(store_t *S)
 {
-    return exec(S, "BEGIN IMMEDIATE") == SQLITE_OK ? 0 : -1;
+    S->err = 0;
+    int rc = exec(S, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        note_err(S, sqlite3_extended_errcode(S->db));
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 static int commit(store_t *S, int ok)
 {
-    if (ok == 0 && exec(S, "COMMIT") == SQLITE_OK)
-        return 0;
+    if (ok == 0) {
+        if (exec(S, "COMMIT") == SQLITE_OK) {
+            S->why[0] = '\0';
+            return 0;
+        }
+        note_err(S, sqlite3_extended_errcode(S->db));
+    }
     failed(S);
     exec(S, "ROLLBACK");
     return -1;
@@ -592,7 +792,10 @@ int store_info_for_id(store_t *S, const char *id, docinfo_t *d)
 
 void store_set_title(store_t *S, const char *id, const char *title)
 {
-    if (S && run(S, stmt(S, "UPDATE documents SET title=? WHERE id=? AND"
-                            " title IS NOT ?", "sss", title, id, title)) < 0)
+    if (!S)
+        return;
+    S->err = 0;
+    if (run(S, stmt(S, "UPDATE documents SET title=? WHERE id=? AND"
+                       " title IS NOT ?", "sss", title, id, title)) < 0)
         failed(S);
 }

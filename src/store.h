@@ -10,10 +10,17 @@
  * when the content at a path changes, for showing a file missing), but
  * the identity of a file is not looked up here (ident's record). Identities of an older form stay as they
  * were stored until the caller re-keys them (store_rekey); they are never
- * handed out as a path's current identity. A database that is not one, or fails its
- * check, is renamed state.db.corrupt-TIME (with its -wal and -shm) and a
- * new one made; a directory that cannot be written leaves the store off.
- * Either way store->warn says so in one line (shown once), and nothing
+ * handed out as a path's current identity. The directory must be the
+ * user's and not writable by others, and state.db (with its -wal, -shm)
+ * a regular file of the user's, not a link (opened with O_NOFOLLOW /
+ * SQLITE_OPEN_NOFOLLOW; modes are set at creation, never by chmod), else
+ * the store is off. Only real damage (SQLITE_CORRUPT / SQLITE_NOTADB, or
+ * a failed quick_check) renames state.db to state.db.corrupt-TIME (with
+ * its -wal and -shm) and makes a new one. A full disk, an I/O error, a
+ * read-only file (mode without u+w: kept so) or directory, a lock held
+ * too long leave the file as it is: the store is opened read-only (its
+ * memory is read, every write fails) or, when even that fails, is off.
+ * Each case leaves store->warn one line (shown once), and nothing
  * crashes. Strings are stored as given; the caller sanitises for display. */
 #ifndef JUAN_STORE_H
 #define JUAN_STORE_H
@@ -56,6 +63,8 @@ void store_close(store_t *S);
 const char *store_file(const store_t *S);
 /* A warning from the last failed write (once per store), or NULL. */
 const char *store_warning(store_t *S);
+/* Why the last write failed ("disk full", ...), NULL when it succeeded. */
+const char *store_failure(const store_t *S);
 /* 1 the first time ever it is asked with this name (an empty file
  * DIR/NAME says it was; name: [a-z-]), 0 after (or when it cannot tell). */
 int store_first(store_t *S, const char *name);

@@ -609,9 +609,13 @@ static int second_key(tui_t *T, int p, int key)
         T->marks[key - 'a'] = view_top(&T->V);
         T->marked |= 1u << (key - 'a');
         char nm[3] = {'\'', (char)key, 0};
-        mem_set_bookmark(&T->mem, nm, "", T->marks[key - 'a']);
+        int r = mem_set_bookmark(&T->mem, nm, "", T->marks[key - 'a']);
+        const char *f = r < 0 ? store_failure(T->S) : NULL;
         const char *w = store_warning(T->S);
-        snprintf(T->msg, sizeof T->msg, "mark %c set%s%s", key, w ? ": " : "", w ? w : "");
+        if (f) /* kept until the reader quits, not saved */
+            snprintf(T->msg, sizeof T->msg, "mark %c set, not saved: %s", key, f);
+        else
+            snprintf(T->msg, sizeof T->msg, "mark %c set%s%s", key, w ? ": " : "", w ? w : "");
     } else if (p == '\'' && key == '\'') {
         if (T->has_jump)
             tui_go(T, T->last_jump);
@@ -781,6 +785,9 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         session_skipped(T, i - 1, skipped, 0);
     tui_read(T);
     tui_screen_end(scr, tty);
+    const char *f = store_failure(T->S); /* the last save (at quit) */
+    if (f)
+        msg("cannot save: %s — your bookmarks are kept", f);
     int rc = T->rc;
     session_free(T);
     return rc;

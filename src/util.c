@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,4 +164,27 @@ void thread_background(int n)
 #else
     (void)n;
 #endif
+}
+
+int dir_private(const char *dir, char *why, size_t n)
+{
+    struct stat sb;
+    if (stat(dir, &sb) < 0) {
+        snprintf(why, n, "%s", strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        snprintf(why, n, "not a directory");
+        return -1;
+    }
+    if (sb.st_uid != geteuid()) {
+        snprintf(why, n, "it belongs to another user (uid %lu)", (unsigned long)sb.st_uid);
+        return -1;
+    }
+    if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(why, n, "others can write to it (mode %04o; chmod go-w it)",
+                 (unsigned)(sb.st_mode & 07777));
+        return -1;
+    }
+    return 0;
 }

@@ -57,4 +57,8 @@ long long now_ms(void);
  * above). */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Is dir a directory of the user's that no one else can write to (as ssh
+ * asks of ~/.ssh)? 0, else -1 with why in a few words. */
+int dir_private(const char *dir, char *why, size_t n);
+
 #endif

@@ -359,4 +359,88 @@ quit
 printf '# 一\n\n%s\n\n# 二\n\n%s\n' "$(printf '甲%.0s' $(seq 100))" "$(printf '乙%.0s' $(seq 90))" >"$T/pc.md"
 [ "$("$JUAN" --outline "$T/pc.md" | tail -1)" = "  二  5  52%" ] && ok || bad "--outline rounds down: [$("$JUAN" --outline "$T/pc.md" | tail -1)]"
 
+# ---- a full disk, a lock, a read-only state.db (issue 18, item 1): a healthy
+# database is never set aside; the reader goes on without saving and says so,
+# and M never says "set" when nothing was saved. The disk is a 600 KiB tmpfs.
+F="$T/full"
+mkdir -p "$F"
+if ! mount -t tmpfs -o size=600k tmpfs "$F" 2>/dev/null; then
+    echo "state: SKIP the full-disk sequences: cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)"
+else
+    trap 'umount "$F" 2>/dev/null; tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+    FS="$F/state"
+    fill() { dd if=/dev/zero of="$F/fill" bs=4k >/dev/null 2>&1; true; }
+    unfill() { rm -f "$F/fill"; }
+    sound() { # the database is whole, holds 甲 and not $1, and was not set aside
+        [ "$(sqlite3 "$FS/state.db" 'PRAGMA integrity_check')" = ok ] &&
+            ! ls "$FS" | grep -q corrupt &&
+            [ "$(sqlite3 "$FS/state.db" "SELECT group_concat(name) FROM bookmarks WHERE name IN ('甲', '$1')")" = 甲 ]
+    }
+    cp samples/interview.txt "$T/full.txt"
+    t3=$(nth_turn "$T/full.txt" 3)
+    JUAN_STATE_DIR=$FS run 80 24 --from-start "$T/full.txt"
+    keys "}" "}" "}"; poll top_starts "$t3"
+    bm 甲 && ok || bad "full: a bookmark on the free disk"
+    quit
+    sqlite3 "$FS/state.db" 'SELECT count(*) FROM documents' >/dev/null # (folds the WAL in: no -wal, no -shm)
+    # full before opening: the memory is read, nothing is written
+    fill
+    : >"$T/stderr"
+    JUAN_STATE_DIR=$FS run 80 24 "$T/full.txt"
+    wait_for "cannot save: disk full — your bookmarks are kept" && ok || bad "full before opening: says so"
+    poll top_starts "$t3" && ok || bad "full before opening: resumed where it was"
+    keys M; wait_for "bookmark name:"; text 乙; keys Enter; wait_for "note"; keys Enter
+    wait_for "bookmark 乙 not saved: disk full" && ! has "bookmark 乙 set" && ok || bad "full before opening: M says not saved"
+    quit
+    [ "$(cat "$T/rc")" = 0 ] && ok || bad "full before opening: status 0"
+    unfill
+    sound 乙 && ok || bad "full before opening: the database kept whole: $(ls "$FS")"
+    # full while saving
+    JUAN_STATE_DIR=$FS run 80 24 "$T/full.txt"
+    wait_for "resumed at" && ! has "cannot save" && ok || bad "full while saving: opened writable"
+    fill
+    keys M; wait_for "bookmark name:"; text 丙; keys Enter; wait_for "note"; keys Enter
+    wait_for "bookmark 丙 not saved: disk full" && ! has "bookmark 丙 set" && ok || bad "full while saving: M says not saved"
+    keys m a; wait_for "mark a set, not saved: disk full" && ok || bad "full while saving: m a says not saved"
+    quit
+    unfill
+    sound 丙 && ok || bad "full while saving: the database kept whole: $(ls "$FS")"
+    # full at quit: the last save fails, and the terminal is told after the screen goes
+    : >"$T/stderr"
+    JUAN_STATE_DIR=$FS run 80 24 "$T/full.txt"
+    wait_for "resumed at"
+    keys "}" "}"; sleep 0.3
+    fill
+    quit
+    [ "$(cat "$T/rc")" = 0 ] && grep -q "cannot save: disk full — your bookmarks are kept" "$T/stderr" && ok ||
+        bad "full at quit: status 0 and the message on stderr: $(cat "$T/stderr")"
+    unfill
+    sound 丁 && ok || bad "full at quit: the database kept whole: $(ls "$FS")"
+    [[ "$(JUAN_STATE_DIR=$FS "$JUAN" --bookmarks "$T/full.txt")" == *甲* ]] && ok || bad "full: --bookmarks after space is freed"
+    # a lock held too long: the write waits, then says so; nothing is set aside
+    mkfifo "$T/lock"
+    sqlite3 "$FS/state.db" <"$T/lock" &
+    lockpid=$!
+    exec 7>"$T/lock"
+    echo "BEGIN IMMEDIATE; DELETE FROM positions;" >&7
+    sleep 0.3
+    JUAN_STATE_DIR=$FS run 120 24 "$T/full.txt"
+    keys M; wait_for "bookmark name:"; text 戊; keys Enter; wait_for "note"; keys Enter
+    wait_for "bookmark 戊 not saved: state.db is locked by another program" && ok || bad "locked: M says not saved"
+    quit
+    kill "$lockpid"; wait "$lockpid" 2>/dev/null # (its transaction never committed)
+    exec 7>&-
+    sound 戊 && ok || bad "locked: the database kept whole: $(ls "$FS")"
+    # a state.db the user made read-only stays so: read, never written
+    chmod 444 "$FS/state.db"
+    JUAN_STATE_DIR=$FS run 80 24 "$T/full.txt"
+    wait_for "is read-only (mode 0444) — your bookmarks are kept" && ok || bad "0444: says so"
+    keys M; wait_for "bookmark name:"; text 己; keys Enter; wait_for "note"; keys Enter
+    wait_for "bookmark 己 not saved:" && ! has "bookmark 己 set" && ok || bad "0444: M says not saved"
+    quit
+    [ "$(stat -c %a "$FS/state.db")" = 444 ] && ok || bad "0444: the mode is kept: $(stat -c %a "$FS/state.db")"
+    sound 己 && ok || bad "0444: the database kept whole"
+    umount "$F"
+fi
+
 done_tests
