@@ -338,9 +338,17 @@ static int index_doc(const char *path, doc_t *d, int search_flags, FILE *out)
     else if (made == SEARCH_INDEX_OPENED)
         fprintf(out, "%s: index up to date\n", safe_path(path));
     else {
-        char *ip = search_index_path(&S, search_flags);
+        char *ip = search_index_path(&S, search_flags), why[160];
         char *p = xstrdup(safe_path(path)); /* (safe_path's buffer is shared) */
-        msg("%s: cannot write the index %s", p, ip ? safe_path(ip) : "");
+        char *c = sindex_dir_refused(why, sizeof why);
+        if (c) {
+            char *sc = xstrdup(safe_path(c));
+            msg("%s: cannot write the index: not using the cache directory %s: %s", p, sc, why);
+            free(sc);
+            free(c);
+        } else {
+            msg("%s: cannot write the index %s", p, ip ? safe_path(ip) : "");
+        }
         free(p);
         free(ip);
         rc = 2;

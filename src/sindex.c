@@ -129,10 +129,9 @@ void sindex_dir_off(void)
     cache_off = 1;
 }
 
-char *sindex_dir(int make)
+/* CACHE's path (malloc'ed), made or not; NULL when there is none. */
+static char *cache_path(void)
 {
-    if (cache_off)
-        return NULL;
     buf_t b = {0};
     const char *e = getenv("JUAN_CACHE_DIR");
     if (e && *e) {
@@ -146,11 +145,34 @@ char *sindex_dir(int make)
     } else {
         return NULL;
     }
-    if (make && make_dirs(b.p) < 0) {
-        buf_free(&b);
+    return b.p;
+}
+
+char *sindex_dir_refused(char *why, size_t n)
+{
+    char *p = cache_path();
+    struct stat sb;
+    if (!cache_off && p && stat(p, &sb) == 0 && dir_private(p, why, n) < 0)
+        return p;
+    free(p);
+    return NULL;
+}
+
+char *sindex_dir(int make)
+{
+    if (cache_off)
+        return NULL;
+    char *p = cache_path();
+    if (!p)
+        return NULL;
+    char why[160];
+    struct stat sb;
+    if ((make && make_dirs(p) < 0) ||
+        ((make || stat(p, &sb) == 0) && dir_private(p, why, sizeof why) < 0)) {
+        free(p); /* (another's, or writable by others: not used) */
         return NULL;
     }
-    return b.p;
+    return p;
 }
 
 char *sindex_path(const char *id, int flags)

@@ -37,8 +37,12 @@ typedef struct sindex sindex_t;
 typedef struct sindex_w sindex_w;
 
 /* The cache directory CACHE (malloc'ed), made first when make; NULL when
- * there is none (or it cannot be made). */
+ * there is none, it cannot be made, or it is not the user's or others can
+ * write to it (dir_private: then it is not used at all). */
 char *sindex_dir(int make);
+/* CACHE (malloc'ed) when it is there but refused as above (why: a few
+ * words), else NULL. */
+char *sindex_dir_refused(char *why, size_t n);
 /* No cache directory from now on (--no-index: juan reads and writes
  * nothing under it, search indexes and identity records alike). */
 void sindex_dir_off(void);

@@ -443,4 +443,50 @@ else
     umount "$F"
 fi
 
+# ---- symlinks, another's or a shared directory (issue 18, item 6): state.db
+# is never opened through a link, modes are never changed through one, and a
+# state or cache directory that is another user's or that others can write
+# to is not used, with a clear message
+L="$T/links"
+mkdir -p "$L/st"
+sqlite3 "$L/other.sqlite" "CREATE TABLE t(x); INSERT INTO t VALUES(1)"
+chmod 644 "$L/other.sqlite"
+ln -s ../other.sqlite "$L/st/state.db"
+out=$(JUAN_STATE_DIR="$L/st" "$JUAN" --bookmarks samples/japanese.txt 2>&1); rc=$?
+[ "$rc" = 2 ] && [[ "$out" == *"state.db: it is a symbolic link"* ]] && ok || bad "a link at state.db: refused [$rc] $out"
+[ "$(sqlite3 "$L/other.sqlite" .tables)" = t ] && [ "$(sqlite3 "$L/other.sqlite" 'PRAGMA journal_mode')" = delete ] &&
+    [ "$(stat -c %a "$L/other.sqlite")" = 644 ] && ok ||
+    bad "the link's target untouched: tables [$(sqlite3 "$L/other.sqlite" .tables)], mode $(stat -c %a "$L/other.sqlite")"
+rm "$L/st/state.db"
+ln -s "$L/nowhere.db" "$L/st/state.db"
+JUAN_STATE_DIR="$L/st" "$JUAN" --bookmarks samples/japanese.txt >/dev/null 2>&1
+[ ! -e "$L/nowhere.db" ] && ok || bad "a dangling link at state.db: its target is not made"
+rm "$L/st/state.db"
+ln -s "$L/other.sqlite" "$L/st/state.db-wal"
+out=$(JUAN_STATE_DIR="$L/st" "$JUAN" --bookmarks samples/japanese.txt 2>&1)
+[[ "$out" == *"state.db-wal: it is a symbolic link"* ]] && [ ! -e "$L/st/state.db" ] && ok || bad "a link at state.db-wal: refused: $out"
+rm "$L/st/state.db-wal"
+mkdir -m 777 "$L/shared"
+out=$(JUAN_STATE_DIR="$L/shared" "$JUAN" --bookmarks samples/japanese.txt 2>&1); rc=$?
+[ "$rc" = 2 ] && [[ "$out" == *"not using the state directory $L/shared: others can write to it (mode 0777"* ]] &&
+    [ ! -e "$L/shared/state.db" ] && ok || bad "a shared 0777 state directory: refused [$rc] $out"
+JUAN_STATE_DIR="$L/shared" run 100 24 samples/japanese.txt
+wait_for "not using the state directory" && ok || bad "a shared state directory: the reader says so"
+keys m c; wait_for "mark c set" && ok || bad "a shared state directory: the reader works"
+quit
+[ "$(cat "$T/rc")" = 0 ] && [ ! -e "$L/shared/state.db" ] && ok || bad "a shared state directory: status 0, nothing written"
+if [ "$(id -u)" = 0 ]; then
+    mkdir -m 700 "$L/theirs"
+    chown 65534 "$L/theirs"
+    out=$(JUAN_STATE_DIR="$L/theirs" "$JUAN" --bookmarks samples/japanese.txt 2>&1)
+    [[ "$out" == *"not using the state directory $L/theirs: it belongs to another user (uid 65534)"* ]] &&
+        [ ! -e "$L/theirs/state.db" ] && ok || bad "another user's state directory: refused: $out"
+fi
+mkdir -m 777 "$L/cache"
+out=$(JUAN_CACHE_DIR="$L/cache" "$JUAN" --index samples/japanese.txt 2>&1); rc=$?
+[ "$rc" = 2 ] && [[ "$out" == *"not using the cache directory $L/cache: others can write to it"* ]] &&
+    [ -z "$(ls "$L/cache")" ] && ok || bad "a shared cache directory: refused [$rc] $out; $(ls "$L/cache")"
+[ "$(JUAN_CACHE_DIR="$L/cache" "$JUAN" --grep -c 夜 samples/japanese.txt)" = "$("$JUAN" --grep --no-index -c 夜 samples/japanese.txt)" ] &&
+    [ -z "$(ls "$L/cache")" ] && ok || bad "a shared cache directory: --grep works without it"
+
 done_tests
