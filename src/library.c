@@ -380,7 +380,7 @@ static int lib_read(library_t *L, const libent_t *e)
 {
     tui_t *T = L->T;
     if (e->missing) {
-        snprintf(T->msg, sizeof T->msg, "%s: missing", safe_path(e->path));
+        snprintf(T->msg, sizeof T->msg, "%.400s: missing", safe_path(e->path));
         return 0;
     }
     char *pathv[1] = {e->path};
@@ -429,7 +429,7 @@ int tui_library(const char *dir, const tui_opts_t *o)
             text_sanitize(&f, L.filter, strlen(L.filter));
         }
         int filtered = L.filter && *L.filter;
-        snprintf(L.head, sizeof L.head, "%s%s%s: Enter reads, / filters, d forgets, %s",
+        snprintf(L.head, sizeof L.head, "%s%.800s%s: Enter reads, / filters, d forgets, %s",
                  dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "", f.p,
                  filtered ? "Esc clears the filter" : "q quits");
         buf_free(&f);

@@ -339,17 +339,13 @@ static int index_doc(const char *path, doc_t *d, int search_flags, FILE *out)
         fprintf(out, "%s: index up to date\n", safe_path(path));
     else {
         char *ip = search_index_path(&S, search_flags), why[160];
-        char *p = xstrdup(safe_path(path)); /* (safe_path's buffer is shared) */
         char *c = sindex_dir_refused(why, sizeof why);
-        if (c) {
-            char *sc = xstrdup(safe_path(c));
-            msg("%s: cannot write the index: not using the cache directory %s: %s", p, sc, why);
-            free(sc);
-            free(c);
-        } else {
-            msg("%s: cannot write the index %s", p, ip ? safe_path(ip) : "");
-        }
-        free(p);
+        if (c)
+            msg("%s: cannot write the index: not using the cache directory %s: %s",
+                safe_path(path), safe_path(c), why);
+        else
+            msg("%s: cannot write the index %s", safe_path(path), ip ? safe_path(ip) : "");
+        free(c);
         free(ip);
         rc = 2;
     }

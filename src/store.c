@@ -122,10 +122,8 @@ static void set_aside(const char *file, char *warn, size_t wn)
         buf_free(&a);
         buf_free(&b);
     }
-    char *from = xstrdup(safe_path(file)); /* safe_path's buffer is shared */
     snprintf(warn, wn, "%s was damaged: set aside as %s; starting a new one",
-             from, to ? safe_path(to) : "?");
-    free(from);
+             safe_path(file), to ? safe_path(to) : "?");
     free(to);
 }
 

@@ -377,10 +377,22 @@ void text_count_reading(const char *s, size_t n, size_t *cjk, size_t *words)
     *words += w;
 }
 
-const char *safe_path(const char *path)
+safe_path_t safe_path_of(const char *path)
 {
-    static buf_t b;
-    b.n = 0;
+    safe_path_t r;
+    buf_t b = {0};
     text_sanitize(&b, path, strlen(path));
-    return b.p ? b.p : "";
+    size_t n = b.n;
+    if (n >= sizeof r.s) { /* cut at a character, room for "…" */
+        n = sizeof r.s - 4;
+        while (n > 0 && ((unsigned char)b.p[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(r.s, b.p, n);
+    if (n < b.n)
+        memcpy(r.s + n, "\xE2\x80\xA6", 3), n += 3;
+    r.s[n] = '\0';
+    buf_free(&b);
+    return r;
 }

@@ -60,9 +60,19 @@ int text_cp_width(uint32_t cp);
  * characters kept out). Returns the width in cells. */
 size_t text_sanitize(buf_t *b, const char *s, size_t n);
 
-/* A path made safe to print on a terminal (controls and bidi escaped);
- * returns a static buffer valid until the next call. */
-const char *safe_path(const char *path);
+/* A path made safe to print on a terminal (controls and bidi escaped), in
+ * storage of its own: no buffer is shared, so two in one message are two
+ * paths. safe_path(p) is valid until the end of the full expression that
+ * calls it (C11 temporary lifetime): use it inside the call that prints
+ * it, or keep it with xstrdup, never in a pointer for later. A safe form
+ * longer than SAFE_PATH_MAX - 1 bytes is cut at a character and ends in
+ * "…". */
+#define SAFE_PATH_MAX 4096
+typedef struct {
+    char s[SAFE_PATH_MAX];
+} safe_path_t;
+safe_path_t safe_path_of(const char *path);
+#define safe_path(path) (safe_path_of(path).s)
 
 /* Cells of a UTF-8 string as text_sanitize would draw it. */
 size_t text_width(const char *s, size_t n);

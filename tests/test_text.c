@@ -617,6 +617,25 @@ static void test_lazy_table(void)
     CHECK(lazy_w[0][0x4E2D] == 2 && lazy_w[0]['a'] == 1);
 }
 
+/* safe_path shares no buffer (issue 18, item 10): two paths in one
+ * message are two paths; a path whose safe form is too long is cut at a
+ * character and ends in "…". */
+static void test_safe_path(void)
+{
+    char m[2 * SAFE_PATH_MAX + 64];
+    snprintf(m, sizeof m, "%s: cannot write the index %s", safe_path("qa.txt"),
+             safe_path("/c/\x1b[31mqa.idx"));
+    CHECK_MSG(!strcmp(m, "qa.txt: cannot write the index /c/^[[31mqa.idx"), "[%s]", m);
+    buf_t b = {0};
+    for (int i = 0; i < 2000; i++)
+        buf_adds(&b, "路");
+    size_t n = strlen(safe_path(b.p));
+    CHECK_MSG(n < SAFE_PATH_MAX && n > SAFE_PATH_MAX - 8, "cut to %zu bytes", n);
+    CHECK(!strcmp(safe_path(b.p) + n - 6, "路…"));
+    CHECK(!strcmp(safe_path(""), ""));
+    buf_free(&b);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -637,6 +656,7 @@ int main(void)
     test_count_reading();
     test_grapheme_oracle();
     test_lazy_table();
+    test_safe_path();
     units_free(&T);
     return T_DONE("test_text");
 }
