@@ -369,8 +369,9 @@ static void lib_forget(library_t *L, const libent_t *e)
     snprintf(q, sizeof q, "forget %s? y: yes, any other key: no", e->title);
     if (list_confirm(q)) { /* (the list stays in view) */
         docinfo_t info;
-        if (mem_lookup(L->T->S, e->path, &info) == 0)
-            store_forget(L->T->S, info.id);
+        if (mem_lookup(L->T->S, e->path, &info) == 0 && store_forget(L->T->S, info.id) < 0 &&
+            store_failure(L->T->S))
+            snprintf(L->T->msg, sizeof L->T->msg, "cannot forget: %s", store_failure(L->T->S));
         lib_load(L);
     }
 }

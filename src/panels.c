@@ -276,24 +276,27 @@ void panel_bookmarks(tui_t *T)
         char note[512];
         snprintf(note, sizeof note, "%s", B.v[k].note);
         free(B.v);
+        int r = 0;
         if (key == 'r') {
             char *to = tui_prompt_from(T, "new name: ", 0, name);
             if (to && *to)
-                mem_rename(&T->mem, name, to);
+                r = mem_rename(&T->mem, name, to);
             free(to);
         } else if (key == 'e') {
             char *to = tui_prompt_from(T, "note: ", 0, note);
             if (to)
-                mem_set_bookmark(&T->mem, name, to, at);
+                r = mem_set_bookmark(&T->mem, name, to, at);
             free(to);
         } else if (key == 'd') {
             char q[300];
             snprintf(q, sizeof q, "delete %s? y: yes, any other key: no", name);
             if (list_confirm(q))
-                mem_delete(&T->mem, name);
+                r = mem_delete(&T->mem, name);
         } else {
             tui_go(T, at);
             return;
         }
+        if (r < 0 && store_failure(T->S)) /* the list shows what is kept */
+            snprintf(T->msg, sizeof T->msg, "not saved: %s", store_failure(T->S));
     }
 }

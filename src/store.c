@@ -365,8 +365,14 @@ store_t *store_open(const char *opt_dir, char *warn, size_t wn)
             }
             break;
         }
+        char *slash = strrchr(S->file, '/');
+        *slash = '\0'; /* (the directory, a moment) */
+        int dir_ro = access(S->file, W_OK) != 0;
+        *slash = '/';
         if (rc == -1)
             snprintf(S->ro_why, sizeof S->ro_why, "the database is damaged");
+        else if (dir_ro)
+            snprintf(S->ro_why, sizeof S->ro_why, "the state directory is read-only");
         else
             reason(S->db, rc, S->ro_why, sizeof S->ro_why);
         db_close(S);

@@ -442,6 +442,22 @@ else
     sound 己 && ok || bad "0444: the database kept whole"
     umount "$F"
 fi
+# a read-only state directory holding a database: read, never written
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    R="$T/rostate"
+    mkdir -p "$R/st"
+    chmod 755 "$R"
+    cp samples/japanese.txt "$R/j.txt"
+    JUAN_STATE_DIR="$R/st" "$JUAN" --bookmarks "$R/j.txt" >/dev/null
+    sqlite3 "$R/st/state.db" "INSERT INTO bookmarks(doc,name,note,offset,quote,section,section_off,percent,created)
+        SELECT id,'书签','',0,'','',0,0,0 FROM documents"
+    chown -R 65534:65534 "$R/st"
+    chmod 500 "$R/st"
+    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent JUAN_STATE_DIR="$R/st" \
+        "$JUAN" --bookmarks "$R/j.txt" 2>&1); rc=$?
+    [ "$rc" = 0 ] && [[ "$out" == *"书签"* && "$out" == *"cannot save: the state directory is read-only — your bookmarks are kept"* ]] &&
+        [ "$(ls "$R/st")" = state.db ] && ok || bad "a read-only state directory: read, not written [$rc] $out; $(ls "$R/st")"
+fi
 
 # ---- symlinks, another's or a shared directory (issue 18, item 6): state.db
 # is never opened through a link, modes are never changed through one, and a
