@@ -326,6 +326,53 @@ static void anchors(void)
     unlink(path);
 }
 
+/* Issue 18: a read-only state.db is read, never written nor made writable;
+ * a link at state.db and a directory others can write to are refused. */
+static void unwritable(void)
+{
+    char f[300], warn[512], prev[48];
+    snprintf(f, sizeof f, "%s/state.db", dir);
+    store_t *S = store_open(dir, warn, sizeof warn);
+    CHECK(S && store_doc_seen(S, "1-r", "/r", "r", "UTF-8", 1, 1, 1, prev) == 0);
+    bookmark_t b;
+    memset(&b, 0, sizeof b);
+    snprintf(b.name, sizeof b.name, "kept");
+    CHECK(S && store_put_bookmark(S, "1-r", &b) == 0 && store_failure(S) == NULL);
+    store_close(S);
+    chmod(f, 0444);
+    S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(S && !strcmp(warn, "cannot save: state.db is read-only (mode 0444) — your bookmarks are kept"),
+              "0444: [%s]", warn);
+    bookmark_t *v;
+    size_t n = store_bookmarks(S, "1-r", &v);
+    CHECK(n == 1 && !strcmp(v[0].name, "kept"));
+    free(v);
+    snprintf(b.name, sizeof b.name, "new");
+    CHECK(store_put_bookmark(S, "1-r", &b) < 0);
+    CHECK_MSG(store_failure(S) && strstr(store_failure(S), "read-only"), "why: %s",
+              store_failure(S) ? store_failure(S) : "(none)");
+    store_close(S);
+    struct stat sb;
+    CHECK(stat(f, &sb) == 0 && (sb.st_mode & 07777) == 0444);
+    chmod(f, 0600);
+    /* a link at state.db: refused, its target untouched */
+    char other[320], cmd[1400];
+    snprintf(other, sizeof other, "%s.other", dir);
+    snprintf(cmd, sizeof cmd, "mv %s %s && ln -s %s %s", f, other, other, f);
+    CHECK(system(cmd) == 0);
+    S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(!S && strstr(warn, "it is a symbolic link"), "link: [%s]", warn);
+    store_close(S);
+    snprintf(cmd, sizeof cmd, "rm %s && mv %s %s", f, other, f);
+    CHECK(system(cmd) == 0);
+    /* a directory others can write to: refused */
+    chmod(dir, 0777);
+    S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(!S && strstr(warn, "others can write to it (mode 0777"), "0777: [%s]", warn);
+    store_close(S);
+    chmod(dir, 0700);
+}
+
 int main(void)
 {
     text_init_locale();
@@ -334,6 +381,7 @@ int main(void)
     concurrent();
     killed();
     damaged();
+    unwritable();
     anchors();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf /tmp/juan-test-store-%d", (int)getpid());
