@@ -2,6 +2,7 @@
  * was left, marks), the file on disk, the work done while no key comes. */
 #include "anchor.h"
 #include "reader.h"
+#include "sindex.h"
 #include "term.h"
 #include "text.h"
 #include "util.h"
@@ -20,6 +21,13 @@ void session_init(tui_t *T, const tui_opts_t *o)
     nav_query_init(&T->hlt);
     if (!o->no_state)
         T->S = store_open(o->state_dir, T->warn, sizeof T->warn);
+    char why[160], *c = o->no_index ? NULL : sindex_dir_refused(why, sizeof why);
+    if (c) { /* searches go on without an index: said once, with the store's */
+        size_t k = strlen(T->warn);
+        snprintf(T->warn + k, sizeof T->warn - k, "%snot using the cache directory %.300s: %s",
+                 k ? "; " : "", safe_path(c), why);
+        free(c);
+    }
 }
 
 void session_free(tui_t *T)

@@ -504,5 +504,10 @@ out=$(JUAN_CACHE_DIR="$L/cache" "$JUAN" --index samples/japanese.txt 2>&1); rc=$
     [ -z "$(ls "$L/cache")" ] && ok || bad "a shared cache directory: refused [$rc] $out; $(ls "$L/cache")"
 [ "$(JUAN_CACHE_DIR="$L/cache" "$JUAN" --grep -c 夜 samples/japanese.txt)" = "$("$JUAN" --grep --no-index -c 夜 samples/japanese.txt)" ] &&
     [ -z "$(ls "$L/cache")" ] && ok || bad "a shared cache directory: --grep works without it"
+JUAN_CACHE_DIR="$L/cache" run 160 24 --from-start samples/japanese.txt
+wait_for "not using the cache directory $L/cache: others can write to it" && ok || bad "a shared cache directory: the reader says so"
+keys /; text 夜; keys Enter; wait_for "match 1/" && ok || bad "a shared cache directory: the reader searches without it"
+quit
+[ -z "$(ls "$L/cache")" ] && ok || bad "a shared cache directory: the reader wrote nothing there: $(ls "$L/cache")"
 
 done_tests
