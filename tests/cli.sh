@@ -608,5 +608,31 @@ if [ -d ../shared/seeds ]; then
     done
 fi
 
+# ---- issue 18 item 7: hostile names in --json and in the usage error ---------
+# C1 controls (CSI U+009B, OSC U+009D), bidi embeddings and isolates
+# (U+202E, U+2066) in a file name, a heading and a line: every --json output
+# escapes them as \u009b etc. and carries none of them raw
+H=$'\xc2\x9b31m\xe2\x80\xae\xe2\x81\xa6x\xc2\x9d'
+Hj='\u009b31m\u202e\u2066x\u009d'
+hf="$T/h${H}.txt"
+sed "s/^01 为什么是现在/01 为什么${H}是现在/; s/^记者：很多人好奇/记者：很多$H人好奇/" samples/interview.txt >"$hf"
+raw_c1_bidi() { LC_ALL=C grep -qP '\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]' <<<"$1"; }
+for m in "--outline --json" "--speakers --json" "--bookmarks --json" "--grep --json 很多" "--grep --json -c 很多"; do
+    # shellcheck disable=SC2086
+    out=$(JUAN_STATE_DIR="$T/hstate" "$JUAN" $m "$hf" 2>&1)
+    ! raw_c1_bidi "$out" && ok || bad "$m: a C1 or bidi character raw: $(printf %q "$out" | head -c 300)"
+    case "$out" in *"\"file\": \"$T/h$Hj.txt\""*) ok ;; *) bad "$m: the file name escaped: $(head -c 300 <<<"$out")" ;; esac
+done
+out=$("$JUAN" --outline --json "$hf")
+case "$out" in *"\"title\": \"01 为什么${Hj}是现在\""*) ok ;; *) bad "--outline --json: the heading escaped" ;; esac
+out=$("$JUAN" --grep --json 很多 "$hf")
+case "$out" in *"\"context\": \"记者：很多${Hj}人好奇"*) ok ;; *) bad "--grep --json: the context escaped" ;; esac
+# the usage error for an unknown option: C1 and bidi shown as <U+XXXX>, not sent
+run --bogus"$H"; eq "unknown option, C1 and bidi: rc" "$rc" 2
+eq "unknown option, C1 and bidi: message" "$(head -1 <<<"$err")" \
+    "juan: unrecognized option '--bogus<U+009B>31m<U+202E><U+2066>x<U+009D>'"
+run -$'\xc2\x9b'; eq "invalid short option, C1: rc" "$rc" 2
+! raw_c1_bidi "$err" && ok || bad "invalid short option: C1 raw in $(printf %q "$err")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
