@@ -359,4 +359,29 @@ quit
 printf '# 一\n\n%s\n\n# 二\n\n%s\n' "$(printf '甲%.0s' $(seq 100))" "$(printf '乙%.0s' $(seq 90))" >"$T/pc.md"
 [ "$("$JUAN" --outline "$T/pc.md" | tail -1)" = "  二  5  52%" ] && ok || bad "--outline rounds down: [$("$JUAN" --outline "$T/pc.md" | tail -1)]"
 
+# ---- N% lands on a character boundary (issue 18 item 8): the mark `m`
+# stores, its quote and the position saved at quit are never inside a
+# character (30% and 71% of this text fall in the middle of one; view_goto
+# takes the character's start, and anchor_make did already)
+for i in $(seq 12); do printf '第%s段：春风又绿江南岸，明月何时照我还。山高水长，云深不知处。\n\n' "$i"; done >"$T/pct.txt"
+run 60 12 --from-start "$T/pct.txt"
+keys 3 0 %; wait_top "第4段" && ok || bad "30%: the line that holds byte 335 on top"
+keys m a; wait_for "mark a set" && ok || bad "30%, ma"
+keys 7 1 %; wait_top "第9段"; keys m b; wait_for "mark b set"
+quit
+on_boundary() { # FILE OFFSET: the byte at OFFSET starts a character
+    local b; b=$(tail -c +$(($2 + 1)) "$1" | head -c 1 | od -An -tu1 | tr -d ' ')
+    [ -n "$b" ] && { [ "$b" -lt 128 ] || [ "$b" -ge 192 ]; }
+}
+js=$("$JUAN" --bookmarks --json "$T/pct.txt")
+for nm in a b; do
+    o=$(grep -oE "\"name\": \"'$nm\", \"note\": \"\", \"offset\": [0-9]+" <<<"$js" | grep -oE '[0-9]+$')
+    [ -n "$o" ] && on_boundary "$T/pct.txt" "$o" && ok || bad "'$nm at $o: inside a character: $js"
+done
+po=$(grep -oE '"position": \{"offset": [0-9]+' <<<"$js" | grep -oE '[0-9]+$')
+[ -n "$po" ] && on_boundary "$T/pct.txt" "$po" && ok || bad "the position at $po: inside a character: $js"
+out=$("$JUAN" --bookmarks "$T/pct.txt")
+! grep -q $'\xef\xbf\xbd' <<<"$out" && [[ "$out" == *"'a"*"“"[第春风又绿江南岸明月何时照我还山高水长云深不知处段：，。0-9]* ]] && ok ||
+    bad "the quotes start on a character: $out"
+
 done_tests
