@@ -667,6 +667,9 @@ static int next_key(tui_t *T, wint_t *ch, int had_time)
                 view_goto(&T->V, view_top(&T->V));
             redraw = 1;
         }
+        /* ... and "resumed at 43%" said before it gets its section */
+        if (!term_quit && session_resumed_section(T))
+            redraw = 1;
         /* the title (with the structure) or the reading time arrived */
         if ((!T->title && st_ready(&T->st)) || (!had_time && rt_ready(T->rt)))
             redraw = 1;
