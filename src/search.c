@@ -735,6 +735,8 @@ int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int d
     if (ix) {
         S->rffl = nflags(Q->flags);
         int r = index_find(S, ix, Q, from, bound, dir, m);
+        if (sindex_lost(ix)) /* truncated under us: what it read were zeros */
+            r = -1;
         if (r >= 0)
             return r;
         drop(S, k);

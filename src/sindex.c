@@ -1,4 +1,5 @@
 #include "sindex.h"
+#include "doc.h"
 #include "hash.h"
 #include "utf8.h"
 #include "util.h"
@@ -264,8 +265,14 @@ sindex_t *sindex_open(const char *path, size_t text_len, int flags)
         return NULL;
     }
     const unsigned char *m = map;
+    if (doc_guard_map(map, (size_t)sb.st_size) < 0) { /* no room: not used */
+        munmap(map, (size_t)sb.st_size);
+        munmap(meta, metalen);
+        return NULL;
+    }
     if (meta_sum(&h, meta, meta + (h.off_bloom - h.off_table)) != h.sum ||
         !table_ok((const brow_t *)meta, (size_t)h.nblocks, h.out_len, h.text_len)) {
+        doc_unguard_map(map);
         munmap(map, (size_t)sb.st_size);
         munmap(meta, metalen);
         return NULL;
@@ -289,6 +296,7 @@ void sindex_close(sindex_t *ix)
 {
     if (!ix)
         return;
+    doc_unguard_map(ix->map);
     munmap(ix->map, ix->size);
     if (ix->meta)
         munmap(ix->meta, ix->metalen);
@@ -297,6 +305,11 @@ void sindex_close(sindex_t *ix)
 }
 
 size_t sindex_blocks(const sindex_t *ix) { return ix->nblocks; }
+
+int sindex_lost(const sindex_t *ix)
+{
+    return doc_map_lost(ix->map);
+}
 
 void sindex_block(const sindex_t *ix, size_t k, size_t *sa, size_t *sb, size_t *fa, size_t *fb)
 {

@@ -70,6 +70,25 @@ shows "会被删除的文字" && ok || bad "deleted: the loaded text stays"
 quit
 rc_is 0 && ok || bad "deleted: exit status $(cat "$T/rc")"
 
+# ---- the search index truncated under the reader (issue 18, 3) --------------------
+{ echo "开头的一句：索引测试。"; cjk_text 2; echo "末尾的暗号：青鸟。"; } >"$T/ixcut.txt"
+"$JUAN" --index "$T/ixcut.txt" >/dev/null 2>&1
+idx=$(ls "$JUAN_CACHE_DIR"/*.t2s.idx 2>/dev/null | head -1)
+[ -n "$idx" ] && ok || bad "index truncated: --index made no index"
+start 80 24 "$T/ixcut.txt"
+keys /
+text "索引测试"
+keys Enter
+wait_for "索引测试" && ok || bad "index truncated: the first search"
+truncate -s 4096 "$idx" # the folded text past 4 KiB is gone under the mapping
+keys /
+text "青鸟"
+keys Enter
+wait_for "末尾的暗号" && ok || bad "index truncated: the search goes on without it"
+[ ! -s "$T/rc" ] && ok || bad "index truncated: juan died ($(cat "$T/rc"))"
+quit
+rc_is 0 && ok || bad "index truncated: exit status $(cat "$T/rc")"
+
 # ---- text, names, front matter and queries that try to drive the terminal --------
 EVIL=$'\e]0;PWNED\a\e]52;c;cHduZWQ=\a\e[2J\e[H\xc2\x9b31m\xe2\x80\xae'
 mkdir -p "$T/evil"
