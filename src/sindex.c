@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -168,6 +170,51 @@ char *sindex_path(const char *id, int flags)
     return b.p;
 }
 
+/* ---- temporary files left behind ---------------------------------------- */
+
+/* Is name a temporary index file (NAME.idx.XXXXXX, of mkstemp)? */
+static int is_temp(const char *name)
+{
+    const char *p = strstr(name, ".idx.");
+    return p && strlen(p + 5) == 6 && !strchr(p + 5, '.');
+}
+
+/* Temporary index files of writers killed, or stopped by a full disk or
+ * `ulimit -f` before their clean-up, are removed from the directory of
+ * path the first time a process uses an index: those untouched for an
+ * hour, and those no process holds (a writer holds its own with flock)
+ * untouched for a minute (a writer between mkstemp and flock is not
+ * robbed). */
+static void sweep(const char *path)
+{
+    static _Atomic int done;
+    const char *slash = strrchr(path, '/');
+    if (!slash || done++)
+        return;
+    buf_t dir = {0};
+    buf_add(&dir, path, (size_t)(slash - path));
+    DIR *dp = opendir(dir.p);
+    struct dirent *e;
+    time_t now = time(NULL);
+    while (dp && (e = readdir(dp))) {
+        if (!is_temp(e->d_name))
+            continue;
+        struct stat st;
+        int fd = openat(dirfd(dp), e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            double age = difftime(now, st.st_mtime);
+            if (age > 3600 || (age > 60 && flock(fd, LOCK_EX | LOCK_NB) == 0))
+                unlinkat(dirfd(dp), e->d_name, 0);
+        }
+        close(fd); /* (and its lock with it) */
+    }
+    if (dp)
+        closedir(dp);
+    buf_free(&dir);
+}
+
 /* ---- reading ----------------------------------------------------------- */
 
 static uint64_t align8(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
@@ -246,6 +293,7 @@ int sindex_reseal(unsigned char *f, size_t n)
 
 sindex_t *sindex_open(const char *path, size_t text_len, int flags)
 {
+    sweep(path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
@@ -387,6 +435,7 @@ sindex_w *sindex_create(const char *path, size_t text_len, int flags)
     free(dir);
     if (bad)
         return NULL;
+    sweep(path);
     buf_t tmp = {0};
     buf_adds(&tmp, path);
     buf_adds(&tmp, ".XXXXXX");
@@ -395,6 +444,7 @@ sindex_w *sindex_create(const char *path, size_t text_len, int flags)
         buf_free(&tmp);
         return NULL;
     }
+    flock(fd, LOCK_EX); /* held while it is written: not stale (sweep) */
     sindex_w *w = xmalloc(sizeof *w);
     memset(w, 0, sizeof *w);
     w->fd = fd;

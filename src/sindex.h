@@ -14,8 +14,13 @@
  * (sindex_block_ok); the checksums are XXH3 (hash.h). A file that is
  * stale, of another format version, truncated or corrupt is never trusted:
  * sindex_open fails (the caller rebuilds, overwriting it). Written to a
- * temporary file, fsync'ed and renamed into place; the first index a
- * process writes removes those of older versions from its directory. The
+ * temporary file (PATH.XXXXXX, flock'ed while written), fsync'ed and
+ * renamed into place; a write that fails (a full disk, `ulimit -f`: juan
+ * ignores SIGXFSZ) removes it. The first index a process writes removes
+ * those of older versions from its directory; the first index a process
+ * opens or writes removes the temporary files left there by writers
+ * killed: those untouched for an hour, or for a minute and held by none.
+ * The
  * folded text is mapped, not read, and guarded as a document's is (doc.h):
  * where the file was truncated under the mapping it reads as zeros, which
  * sindex_lost reports (its user then goes on without the index). No

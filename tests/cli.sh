@@ -608,5 +608,43 @@ if [ -d ../shared/seeds ]; then
     done
 fi
 
+# ---- index writes under `ulimit -f`, stale temporary index files (issue 18, 9) -----
+# SIGXFSZ does not kill juan: the write fails, the search goes on without
+# the index, and nothing is left behind
+LC_ALL=C awk 'BEGIN { for (i = 0; i < 4000; i++) print "　　这是用来测试文件大小限制的一行文字。"; print "最后一行：限额之后。" }' >"$T/fsz.txt"
+mkdir -p "$T/fsz.cache"
+out=$(ulimit -f 64; JUAN_CACHE_DIR="$T/fsz.cache" "$JUAN" --grep -c 限额之后 "$T/fsz.txt" 2>"$T/err"); rc=$?
+eq "ulimit -f: --grep not killed (exit)" "$rc" 0
+eq "ulimit -f: --grep finds the match" "$out" 1
+(ulimit -f 64; JUAN_CACHE_DIR="$T/fsz.cache" "$JUAN" --index "$T/fsz.txt" >/dev/null 2>"$T/err"); rc=$?
+eq "ulimit -f: --index fails cleanly (exit)" "$rc" 2
+grep -q "cannot write the index" "$T/err" && ok || bad "ulimit -f: --index says why: $(cat "$T/err")"
+eq "ulimit -f: no temporary file left" "$(ls "$T/fsz.cache" | grep -c '\.idx\.')" 0
+# stale temporary files: older than an hour, or their writer gone (no lock
+# held, untouched for a minute), are removed when the cache is next used;
+# a fresh one and one whose writer holds it are kept
+c="$T/stale.cache"
+mkdir -p "$c"
+for f in oldAAA goneAA freshA heldAA; do echo x >"$c/0123456789abcdef.t2s.idx.$f"; done
+touch -d '-2 hours' "$c/0123456789abcdef.t2s.idx.oldAAA"
+touch -d '-5 minutes' "$c/0123456789abcdef.t2s.idx.goneAA" "$c/0123456789abcdef.t2s.idx.heldAA"
+echo x >"$c/unrelated.txt"; touch -d '-2 hours' "$c/unrelated.txt"
+if command -v flock >/dev/null; then
+    flock "$c/0123456789abcdef.t2s.idx.heldAA" sleep 5 &
+    holder=$!
+    sleep 0.3
+fi
+JUAN_CACHE_DIR="$c" "$JUAN" --grep -c 限额之后 "$T/fsz.txt" >/dev/null 2>&1
+[ ! -e "$c/0123456789abcdef.t2s.idx.oldAAA" ] && ok || bad "stale temp: an hour old, kept"
+[ ! -e "$c/0123456789abcdef.t2s.idx.goneAA" ] && ok || bad "stale temp: writer gone, kept"
+[ -e "$c/0123456789abcdef.t2s.idx.freshA" ] && ok || bad "stale temp: a fresh one removed"
+[ -e "$c/unrelated.txt" ] && ok || bad "stale temp: another file removed"
+if [ -n "${holder:-}" ]; then
+    [ -e "$c/0123456789abcdef.t2s.idx.heldAA" ] && ok || bad "stale temp: one its writer holds, removed"
+    kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+else
+    echo "cli: flock(1) missing: the held temporary file is not checked"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
