@@ -75,6 +75,44 @@ void search_use_index(search_t *S, const char *id)
     snprintf(S->id, sizeof S->id, "%s", id);
 }
 
+/* Where a regex was too complex: the lines skipped (document offsets of
+ * their starts), from every thread of a search. */
+typedef struct {
+    pthread_mutex_t mu;
+    size_t *v, n, cap;
+    size_t total, last;
+} cx_t;
+
+static void cx_add(const query_t *Q, size_t off)
+{
+    cx_t *c = Q->cx;
+    pthread_mutex_lock(&c->mu);
+    grow(&c->v, &c->cap, c->n + 1, sizeof *c->v);
+    c->v[c->n++] = off;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int is_limit(int rc)
+{
+    return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+           rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+const size_t *query_too_complex(const query_t *Q, size_t *n)
+{
+    const cx_t *c = Q->cx;
+    *n = c ? c->n : 0;
+    return c ? c->v : NULL;
+}
+
+size_t query_too_complex_total(const query_t *Q, size_t *last)
+{
+    const cx_t *c = Q->cx;
+    if (c && c->total)
+        *last = c->last;
+    return c ? c->total : 0;
+}
+
 void query_free(query_t *Q)
 {
     free(Q->q);
@@ -84,6 +122,14 @@ void query_free(query_t *Q)
         pcre2_code_free(Q->re);
     if (Q->dfa)
         pcre2_code_free(Q->dfa);
+    if (Q->mctx)
+        pcre2_match_context_free(Q->mctx);
+    if (Q->cx) {
+        cx_t *c = Q->cx;
+        pthread_mutex_destroy(&c->mu);
+        free(c->v);
+        free(c);
+    }
     memset(Q, 0, sizeof *Q);
 }
 
@@ -129,7 +175,7 @@ static size_t longest(const query_t *Q, const char *hay, size_t hn, size_t a, si
     size_t e = nl ? (size_t)(nl - hay) + 1 : hn;
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     int ws[256];
-    int rc = pcre2_dfa_match(Q->dfa, (PCRE2_SPTR)hay, e, a, PCRE2_ANCHORED, md, NULL, ws,
+    int rc = pcre2_dfa_match(Q->dfa, (PCRE2_SPTR)hay, e, a, PCRE2_ANCHORED, md, Q->mctx, ws,
                              sizeof ws / sizeof *ws);
     if (rc >= 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -212,18 +258,60 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
         Q->md = pcre2_match_data_create_from_pattern(Q->re, NULL);
         if ((Q->flags & SEARCH_REGEX) && may_stop_short(Q->q, Q->qn)) /* (DFA: no INVALID_UTF) */
             Q->dfa = pcre2_compile((PCRE2_SPTR)Q->q, Q->qn, PCRE2_UTF, &code, &at, NULL);
+        pcre2_match_context *mc = pcre2_match_context_create(NULL);
+        if (mc) { /* the limits, deliberately (search.h) */
+            pcre2_set_match_limit(mc, SEARCH_MATCH_LIMIT);
+            pcre2_set_depth_limit(mc, SEARCH_DEPTH_LIMIT);
+            pcre2_set_heap_limit(mc, SEARCH_HEAP_LIMIT);
+        }
+        Q->mctx = mc;
+        cx_t *c = xmalloc(sizeof *c);
+        memset(c, 0, sizeof *c);
+        pthread_mutex_init(&c->mu, NULL);
+        Q->cx = c;
     }
     return 0;
 }
 
+/* A regex from byte i of hay that reached a limit: matched again a line
+ * at a time, up to the line that reaches it, which is skipped (its start
+ * added to *skip, of hay). PCRE2's result for the line that matches, or
+ * for the rest of hay after the one skipped (*i there). */
+static int line_by_line(const query_t *Q, void *md, const char *hay, size_t hn, size_t *i,
+                        size_t **skip, size_t *nskip, size_t *skipcap)
+{
+    size_t ls = *i;
+    for (;;) {
+        const char *nl = ls < hn ? memchr(hay + ls, '\n', hn - ls) : NULL;
+        size_t le = nl ? (size_t)(nl - hay) + 1 : hn;
+        int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, le, ls, 0, md, Q->mctx);
+        if (rc >= 0 || (!is_limit(rc) && le >= hn)) {
+            *i = ls;
+            return rc;
+        }
+        if (is_limit(rc)) {
+            const char *p = ls ? memrchr(hay, '\n', ls) : NULL; /* its line's start */
+            grow(skip, skipcap, *nskip + 1, sizeof **skip);
+            (*skip)[(*nskip)++] = p ? (size_t)(p - hay) + 1 : 0;
+            *i = le;
+            return le >= hn ? PCRE2_ERROR_NOMATCH
+                            : pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, le, 0, md, Q->mctx);
+        }
+        ls = le;
+    }
+}
+
 /* First match at or after byte i of hay; 1 and [*a, *b) or 0. md: the
- * caller's match data (one per thread). */
+ * caller's match data (one per thread). A line where a regex reaches a
+ * PCRE2 limit is skipped, its start (of hay) added to *skip. */
 static int next_in(const query_t *Q, void *md, const char *hay, size_t hn, size_t i,
-                   size_t *a, size_t *b)
+                   size_t *a, size_t *b, size_t **skip, size_t *nskip, size_t *skipcap)
 {
     if (Q->re) {
         while (i <= hn) {
-            int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, i, 0, md, NULL);
+            int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, i, 0, md, Q->mctx);
+            while (is_limit(rc)) /* (the rest may reach one again) */
+                rc = line_by_line(Q, md, hay, hn, &i, skip, nskip, skipcap);
             if (rc < 0)
                 return 0;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -283,7 +371,8 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
         return find_last(Q, md, N, fa, fb, lo, hi, m);
     size_t i = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa, x, y;
     int found = 0;
-    while (next_in(Q, md, N->out.p, fb, i, &x, &y)) {
+    size_t *sk = NULL, nsk = 0, skcap = 0; /* lines skipped: too complex */
+    while (next_in(Q, md, N->out.p, fb, i, &x, &y, &sk, &nsk, &skcap)) {
         match_t t = to_doc(N, x, y);
         if (t.a >= hi)
             break;
@@ -295,6 +384,9 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
         }
         i = utf8_next(N->out.p, y > x ? y : x + 1, fb); /* matches do not overlap */
     }
+    for (size_t k = 0; k < nsk; k++)
+        cx_add(Q, norm_src(N, sk[k]));
+    free(sk);
     return found;
 }
 
@@ -644,10 +736,13 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
     }
     size_t i = wa, x, y;
     int found = 0;
-    while (next_in(Q, Q->md, t, we, i, &x, &y) && x < until) {
+    size_t *sk = NULL, nsk = 0, skcap = 0; /* lines skipped: too complex */
+    while (next_in(Q, Q->md, t, we, i, &x, &y, &sk, &nsk, &skcap) && x < until) {
         long long a = ix_src(S, ix, x), b = ix_src(S, ix, y);
-        if (a < 0 || b < 0)
+        if (a < 0 || b < 0) {
+            free(sk);
             return -1;
+        }
         if ((size_t)a >= hi)
             break;
         if ((size_t)a >= lo) {
@@ -655,8 +750,10 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
             m->b = (size_t)b;
             if (m->b <= m->a) { /* inside one cluster's folding */
                 long long g = ix_fold(S, ix, m->a + 1), e = g < 0 ? -1 : ix_src(S, ix, (size_t)g);
-                if (e < 0)
+                if (e < 0) {
+                    free(sk);
                     return -1;
+                }
                 m->b = (size_t)e;
             }
             found = 1;
@@ -665,6 +762,15 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
         }
         i = utf8_next(t, y > x ? y : x + 1, we); /* matches do not overlap */
     }
+    for (size_t k = 0; k < nsk; k++) {
+        long long a = ix_src(S, ix, sk[k]);
+        if (a < 0) {
+            free(sk);
+            return -1;
+        }
+        cx_add(Q, (size_t)a);
+    }
+    free(sk);
     return found;
 }
 
@@ -703,11 +809,9 @@ static int index_find(search_t *S, sindex_t *ix, const query_t *Q, size_t from, 
     return 0;
 }
 
-int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
+static int find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
                        match_t *m)
 {
-    if (!Q->q)
-        return 0;
     if (from > S->len)
         from = S->len;
     if (bound > S->len)
@@ -742,6 +846,36 @@ int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int d
         drop(S, k);
     }
     return dir > 0 ? stream_fwd(S, Q, from, bound, m) : stream_bwd(S, Q, from, bound, m);
+}
+
+static int cmp_off(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
+                       match_t *m)
+{
+    if (!Q->q)
+        return 0;
+    cx_t *c = Q->cx;
+    if (c)
+        c->n = 0;
+    int r = find_within(S, Q, from, bound, dir, m);
+    if (c && c->n) { /* in order, once, those before the match (or the bound) */
+        qsort(c->v, c->n, sizeof *c->v, cmp_off);
+        size_t end = dir > 0 ? (r ? m->a : bound) : (from > S->len ? S->len : from);
+        size_t start = dir > 0 || !r ? 0 : m->b, n = 0;
+        for (size_t k = 0; k < c->n; k++)
+            if (c->v[k] < end && c->v[k] >= start && (!n || c->v[k] != c->v[n - 1]))
+                c->v[n++] = c->v[k];
+        c->n = n;
+        c->total += n;
+        if (n)
+            c->last = c->v[dir > 0 ? 0 : n - 1]; /* the nearest where it started */
+    }
+    return r;
 }
 
 int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)

@@ -6,7 +6,11 @@
  * NFKC, case, width, traditional → simplified); SEARCH_NO_TCSC keeps
  * traditional and simplified apart, SEARCH_EXACT matches bytes as they
  * are. SEARCH_REGEX compiles the query with PCRE2 (UTF mode, on the
- * folded text); an invalid pattern is refused with PCRE2's message.
+ * folded text); an invalid pattern is refused with PCRE2's message. A
+ * regex runs within PCRE2 limits set here (SEARCH_*_LIMIT); a line where
+ * it reaches one (catastrophic backtracking) is not "no match": it is
+ * skipped, the search goes on past it (a line at a time up to the next
+ * match), and query_too_complex tells where.
  * SEARCH_SOFTBR (Markdown, where a line break inside a paragraph is
  * joined when shown) lets a plain query match across one: between two of
  * its characters a line break (and the next line's indentation or quote
@@ -28,6 +32,14 @@
 
 enum { SEARCH_NO_TCSC = 1, SEARCH_EXACT = 2, SEARCH_REGEX = 4, SEARCH_SOFTBR = 8 };
 enum { SEARCH_THREADS = 4 };
+/* PCRE2's limits for a regex at one start of a search: steps of its
+ * matcher (about 0.1 s), depth of its backtracking, and its heap (KiB).
+ * A line that reaches one is skipped (query_too_complex). */
+enum {
+    SEARCH_MATCH_LIMIT = 10000000,
+    SEARCH_DEPTH_LIMIT = 1000000,
+    SEARCH_HEAP_LIMIT = 262144
+};
 
 typedef struct {
     size_t a, b;
@@ -72,6 +84,8 @@ typedef struct {
                          for PCRE2's DFA matcher */
     uint64_t grams[32]; /* for an index's filters (none for a regex) */
     size_t ngrams;
+    void *mctx;       /* pcre2_match_context: the limits */
+    void *cx;         /* lines skipped as too complex (query_too_complex) */
 } query_t;
 
 void search_init(search_t *S, const char *text, size_t len);
@@ -102,6 +116,14 @@ void search_free(search_t *S);
 int query_set(query_t *Q, const char *q, size_t n, int flags, char *err,
               size_t errn);
 void query_free(query_t *Q);
+/* The lines the last search_find_within (search_find, ...) skipped because
+ * the regex reached a PCRE2 limit there, before the match it returned (or
+ * its bound): the document offsets of their starts, in order, *n of them
+ * (valid until the next search with Q). query_too_complex_total: how many
+ * lines searches with Q skipped, all told, since query_set, and (*last,
+ * when any) the start of the one the latest search met first. */
+const size_t *query_too_complex(const query_t *Q, size_t *n);
+size_t query_too_complex_total(const query_t *Q, size_t *last);
 /* The first match starting at or after document offset `from` (dir > 0),
  * or the last one starting before it (dir < 0). Returns 1 and sets *m.
  * Matches are leftmost-longest and do not overlap, as grep -o's: the

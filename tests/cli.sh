@@ -608,6 +608,33 @@ if [ -d ../shared/seeds ]; then
     done
 fi
 
+# ---- a regex that reaches PCRE2's limits (issue 18, 4) ---------------------------
+export JUAN_CACHE_DIR="$T/cx.cache"
+# a line of 30 a's, then 1,000 that match: the first is not too complex by
+# itself (no match there), and every match after it is found
+{ printf 'a%.0s' $(seq 30); echo; for i in $(seq 1000); do echo "第${i}行 aab"; done; } >"$T/cx1.txt"
+run --no-index --grep -E -c '(a+)+b' "$T/cx1.txt"
+eq "regex limit: 1,000 matches after a line of a's" "$out" 1000
+eq "regex limit: exit 0" "$rc" 0
+# lines that are too complex: said (with their line), the search goes on
+# past them, exit 2; with the index and without, as a count and as lines
+{ echo "第一行。"; printf 'a%.0s' $(seq 30); echo "c b"; echo "第三行 aab"; printf 'a%.0s' $(seq 40); echo "c b"; echo "第五行 ab"; } >"$T/cx2.txt"
+for ix in --no-index ""; do
+    # shellcheck disable=SC2086
+    run $ix --grep -E '(a+)+b' "$T/cx2.txt"
+    eq "regex limit $ix: exit 2" "$rc" 2
+    eq "regex limit $ix: the matches past them" "$(cut -d: -f2 <<<"$out" | tr '\n' ' ')" "3 5 "
+    eq "regex limit $ix: said" "$err" "juan: $T/cx2.txt: regular expression too complex at line 2
+juan: $T/cx2.txt: regular expression too complex at line 4"
+    # shellcheck disable=SC2086
+    run $ix --grep -E -c '(a+)+b' "$T/cx2.txt"
+    eq "regex limit $ix: -c counts the rest" "$out" 2
+    eq "regex limit $ix: -c exit 2" "$rc" 2
+done
+run --grep -E '(a+)+b' --json "$T/cx2.txt"
+eq "regex limit --json: exit 2" "$rc" 2
+eq "regex limit --json: both matches" "$(grep -oE '"line": ?[0-9]+' <<<"$out" | tr -d ' ' | tr '\n' ' ')" '"line":3 "line":5 '
+unset JUAN_CACHE_DIR
 # ---- index writes under `ulimit -f`, stale temporary index files (issue 18, 9) -----
 # SIGXFSZ does not kill juan: the write fails, the search goes on without
 # the index, and nothing is left behind

@@ -89,6 +89,19 @@ wait_for "末尾的暗号" && ok || bad "index truncated: the search goes on wit
 quit
 rc_is 0 && ok || bad "index truncated: exit status $(cat "$T/rc")"
 
+# ---- a regex too complex for a line (issue 18, 4): the reader says so and
+# finds the match past it
+{ echo "第一行。"; echo; printf 'a%.0s' $(seq 30); echo "c b"; for i in $(seq 60); do echo; echo "填充的第${i}段。"; done; echo; echo "过了那一行 aab。"; } >"$T/cx.txt"
+start 80 24 "$T/cx.txt"
+wait_for "第一行"
+keys /
+text 're:(a+)+b'
+keys Enter
+wait_for "regular expression too complex for a line at" && ok || bad "regex limit: the reader says so"
+shows "过了那一行" && ok || bad "regex limit: the match past the line shown"
+quit
+rc_is 0 && ok || bad "regex limit: exit status $(cat "$T/rc")"
+
 # ---- text, names, front matter and queries that try to drive the terminal --------
 EVIL=$'\e]0;PWNED\a\e]52;c;cHduZWQ=\a\e[2J\e[H\xc2\x9b31m\xe2\x80\xae'
 mkdir -p "$T/evil"
