@@ -345,30 +345,44 @@ static match_t to_doc(const norm_t *N, size_t x, size_t y)
 
 /* Matches of Q in the folded hay of N (a piece or a whole index) starting
  * in document bytes [lo, hi): the first (dir > 0) or the last. fa, fb:
- * the folded range to look in. */
-static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
-                   size_t lo, size_t hi, int dir, match_t *m);
+ * the folded range to look in. N's map is of offsets from base (a piece
+ * of a text of any size: the map's are 32-bit); find_rel's lo, hi and
+ * match are too. */
+static int find_rel(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                    size_t fb, size_t lo, size_t hi, int dir, match_t *m);
+
+static int find_in(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                   size_t fb, size_t lo, size_t hi, int dir, match_t *m)
+{
+    if (hi <= base)
+        return 0;
+    if (!find_rel(Q, md, N, base, fa, fb, lo > base ? lo - base : 0, hi - base, dir, m))
+        return 0;
+    m->a += base;
+    m->b += base;
+    return 1;
+}
 
 /* The last match: forward through windows growing back from hi. */
-static int find_last(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
-                     size_t lo, size_t hi, match_t *m)
+static int find_last(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                     size_t fb, size_t lo, size_t hi, match_t *m)
 {
     size_t top = norm_fold(N, hi), start = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa;
     for (size_t w = 4096;; w *= 4) {
         size_t i = utf8_back(N->out.p, start, top > start + w ? top - w : start);
         size_t l2 = norm_src(N, i) > lo ? norm_src(N, i) : lo;
-        if (find_in(Q, md, N, i, fb, l2, hi, 0, m))
+        if (find_rel(Q, md, N, base, i, fb, l2, hi, 0, m))
             return 1;
         if (i == start)
             return 0;
     }
 }
 
-static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
-                   size_t lo, size_t hi, int dir, match_t *m)
+static int find_rel(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                    size_t fb, size_t lo, size_t hi, int dir, match_t *m)
 {
     if (dir < 0)
-        return find_last(Q, md, N, fa, fb, lo, hi, m);
+        return find_last(Q, md, N, base, fa, fb, lo, hi, m);
     size_t i = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa, x, y;
     int found = 0;
     size_t *sk = NULL, nsk = 0, skcap = 0; /* lines skipped: too complex */
@@ -385,7 +399,7 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
         i = utf8_next(N->out.p, y > x ? y : x + 1, fb); /* matches do not overlap */
     }
     for (size_t k = 0; k < nsk; k++)
-        cx_add(Q, norm_src(N, sk[k]));
+        cx_add(Q, base + norm_src(N, sk[k]));
     free(sk);
     return found;
 }
@@ -409,9 +423,9 @@ static void *piece_run(void *arg)
     norm_reset(p->N);
     p->N->flags = nflags(p->Q->flags);
     norm_add(p->N, bytes(p->S, &p->S->rb[p->slot], &p->S->rbcap[p->slot], p->a, p->e),
-             p->e - p->a, p->a);
+             p->e - p->a, 0); /* (offsets from a) */
     void *md = p->Q->re ? pcre2_match_data_create_from_pattern(p->Q->re, NULL) : NULL;
-    p->found = find_in(p->Q, md, p->N, 0, p->N->out.n, p->lo, p->hi, p->dir, &p->m);
+    p->found = find_in(p->Q, md, p->N, p->a, 0, p->N->out.n, p->lo, p->hi, p->dir, &p->m);
     if (md)
         pcre2_match_data_free(md);
     return NULL;
@@ -511,7 +525,7 @@ static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     int reused = 0;
     while (a < bound && (t = kept(S, fl, a)) >= 0) {
         size_t hi = S->pb[t] < bound ? S->pb[t] : bound;
-        if (find_in(Q, Q->md, &S->sc[t], 0, S->sc[t].out.n, from, hi, 1, m))
+        if (find_in(Q, Q->md, &S->sc[t], S->pa[t], 0, S->sc[t].out.n, from, hi, 1, m))
             return 1;
         a = S->pb[t];
         reused = 1;
@@ -548,7 +562,7 @@ static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     int t;
     while (b > bound && (t = kept(S, fl, b - 1)) >= 0) { /* pieces folded before */
         size_t lo = S->pa[t] > bound ? S->pa[t] : bound;
-        if (find_in(Q, Q->md, &S->sc[t], 0, S->sc[t].out.n, lo, b, -1, m))
+        if (find_in(Q, Q->md, &S->sc[t], S->pa[t], 0, S->sc[t].out.n, lo, b, -1, m))
             return 1;
         b = S->pa[t];
     }
@@ -642,7 +656,7 @@ static sindex_t *index_of(search_t *S, int k)
         S->job = NULL;
         S->tried[k] = 0;
     }
-    if (!S->ix[k] && !S->tried[k] && S->id[0] && S->len < UINT32_MAX / 2) {
+    if (!S->ix[k] && !S->tried[k] && S->id[0]) {
         S->tried[k] = 1;
         char *path = sindex_path(S->id, k ? 0 : NORM_TCSC);
         if (path)
@@ -685,7 +699,7 @@ static const norm_t *refold(search_t *S, sindex_t *ix, size_t k)
     norm_t *N = &S->rf[u];
     norm_reset(N);
     N->flags = S->rffl;
-    norm_add(N, S->text + sa, sb - sa, sa);
+    norm_add(N, S->text + sa, sb - sa, 0); /* (offsets from sa) */
     S->rfix[u] = ix;
     S->rfk[u] = k + 1;
     if (N->out.n != fb - fa || memcmp(N->out.p, t + fa, fb - fa)) {
@@ -706,7 +720,7 @@ static long long ix_map(search_t *S, sindex_t *ix, size_t x, int to_src)
     const norm_t *N = refold(S, ix, k);
     if (!N)
         return -1;
-    return (long long)(to_src ? norm_src(N, x - fa) : fa + norm_fold(N, x));
+    return (long long)(to_src ? sa + norm_src(N, x - fa) : fa + norm_fold(N, x - sa));
 }
 #define ix_fold(S, ix, off) ix_map(S, ix, off, 0)
 #define ix_src(S, ix, x) ix_map(S, ix, x, 1)
@@ -819,20 +833,15 @@ static int find_within(search_t *S, query_t *Q, size_t from, size_t bound, int d
     if (S->pieces && S->len < UINT32_MAX / 2) { /* (the map's offsets are 32-bit) */
         const norm_t *N = whole(S, Q);
         size_t lo = in_pieces(S, dir > 0 ? from : bound), hi = dir > 0 ? bound : from;
-        return lo < hi && find_in(Q, Q->md, N, 0, N->out.n, lo, hi, dir, m);
+        return lo < hi && find_in(Q, Q->md, N, 0, 0, N->out.n, lo, hi, dir, m);
     }
-    if (Q->flags & SEARCH_EXACT || S->len >= UINT32_MAX / 2) {
-        /* bytes as they are (and texts of 2 GiB and more) */
+    if (Q->flags & SEARCH_EXACT) { /* bytes as they are */
         norm_t raw = {.out = {(char *)S->text, S->len, S->len}};
         nseg_t one = {0, 0, 0, 0};
         raw.seg = &one;
         raw.nseg = 1;
-        query_t E = *Q;
-        if (!(Q->flags & SEARCH_EXACT)) { /* too large to fold: as typed */
-            E.re = NULL;
-        }
         size_t lo = dir > 0 ? from : bound, hi = dir > 0 ? bound : from;
-        return find_in(&E, Q->md, &raw, 0, S->len, lo, hi, dir, m);
+        return find_in(Q, Q->md, &raw, 0, 0, S->len, lo, hi, dir, m);
     }
     int k = (Q->flags & SEARCH_NO_TCSC) ? 1 : 0;
     sindex_t *ix = index_of(S, k);
@@ -931,7 +940,7 @@ static void *fold_run(void *arg)
         f->sa[f->rows] = x;
         f->fa[f->rows] = f->N->out.n;
         f->rows++;
-        norm_add(f->N, t + (x - f->a), y - x, x);
+        norm_add(f->N, t + (x - f->a), y - x, x - f->a); /* (only its text is used) */
         x = y;
     }
     f->sa[f->rows] = f->b;
@@ -1005,7 +1014,7 @@ static void join_job(search_t *S, int cancel)
 int search_prepare(search_t *S, int flags)
 {
     join_job(S, 0);
-    if ((flags & SEARCH_EXACT) || !S->id[0] || S->len >= UINT32_MAX / 2 || S->pieces)
+    if ((flags & SEARCH_EXACT) || !S->id[0] || S->pieces)
         return 0;
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
     if (index_of(S, k))
@@ -1046,7 +1055,7 @@ static void *build_thread(void *arg)
 void search_prepare_async(search_t *S, int flags)
 {
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
-    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] || S->len >= UINT32_MAX / 2 ||
+    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] ||
         S->pieces)
         return;
     struct build_job *j = xmalloc(sizeof *j);

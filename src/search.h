@@ -16,7 +16,9 @@
  * its characters a line break (and the next line's indentation or quote
  * marks), and a space in it matches any run of white space.
  * Without an index the document is folded piece by piece from where the
- * search starts, on every core, and nothing of it is kept; with one
+ * search starts, on every core, and nothing of it is kept (each piece's
+ * map holds offsets from its start, so that a text of any size, 2 GiB
+ * and more, is searched folded, regex and all); with one
  * (sindex: made by search_prepare, or on a thread by
  * search_prepare_async) only the blocks whose filter admits the query are
  * read. A document whose text is not all shown (Aozora's ruby readings
@@ -101,7 +103,7 @@ void search_use_index(search_t *S, const char *id);
 /* Open the index for flags, making it first when there is none (--index,
  * --grep): returns SEARCH_INDEX_OPENED (a sound one was there),
  * SEARCH_INDEX_MADE, or 0 when searches go without one (SEARCH_EXACT, no
- * identity, a text of 2 GiB or more, or it could not be written). On a
+ * identity, or it could not be written). On a
  * thread, at a low priority (the reader, on opening: a search meanwhile
  * goes on without it; search_free stops it). */
 enum { SEARCH_INDEX_OPENED = 1, SEARCH_INDEX_MADE = 2 };

@@ -163,6 +163,26 @@ grep -q "binary file" "$T/err" && ok || bad "2 GB sparse: says binary: $(cat "$T
 [ "$(rss_mb "$r")" -lt 200 ] && ok || bad "2 GB sparse: peak RSS $(rss_mb "$r") MB"
 rm -f "$T/sparse.txt"
 
+# ---- a text of 2 GiB and more (issue 18, 5): folded and regex searches find
+# what lies past 2 GiB (pieces with 64-bit offsets), never a literal
+# search in place of a regex (a sparse file: text at a few offsets)
+if [ "$SCALE" != 1 ]; then
+    echo "hostile: the 2.2 GB text is searched by the release build only"
+elif ! truncate -s 2200M "$T/big.txt" 2>/dev/null; then
+    echo "hostile: SKIP the 2.2 GB text: the file system cannot hold a sparse file of 2.2 GB"
+else
+    cjk_text 0.1 >"$T/bigpart.txt"
+    echo "暗号ABC在这里，编号12345。" >>"$T/bigpart.txt"
+    for off in 0 1024 2112; do # MiB: at the start, at 1 GiB, past 2 GiB
+        dd if="$T/bigpart.txt" of="$T/big.txt" bs=1M seek="$off" conv=notrunc status=none
+    done
+    # (a regex, on the folded text: abc finds ABC)
+    r=$(stat_of "$JUAN" --no-index --grep -E -c '暗号abc[^，]+，编号[0-9]+' "$T/big.txt")
+    eq "2.2 GB: a regex finds all 3, past 2 GiB too" "$(cat "$T/out")" 3
+    eq "2.2 GB: a regex, exit 0" "$(rc_of "$r")" 0
+    rm -f "$T/big.txt" "$T/bigpart.txt" "$T/out"
+fi
+
 # a single line of 50 MB: pieces of 64 KiB (bound: the file's size + 64 MB)
 n=$((50 / SCALE))
 LC_ALL=C awk -v n="$n" 'BEGIN { s = "这是一段没有换行的很长很长的文字，"; while (t < n * 1e6) { printf "%s", s; t += length(s) } print "" }' >"$T/line.txt"
