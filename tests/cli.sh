@@ -595,18 +595,6 @@ eq "indented paragraphs: only those indented" "$(grep -c '^　　' <<<"$out")" 3
 printf '%s\n' 一 二 三 四 五 六 >"$T/list.txt"
 run --dump -w 40 "$T/list.txt"
 eq "short lines (a list, verse): no indent added" "$(grep -c '^　' <<<"$out")" 0
-if [ -d ../shared/seeds ]; then
-    seed=$(ls ../shared/seeds/004_*.txt 2>/dev/null | head -1)
-    if [ -n "$seed" ]; then
-        run --dump -w 60 "$seed"
-        [ "$(grep -c '^　　' <<<"$out")" -ge 20 ] && ok || bad "seed 004: its paragraphs indented"
-    fi
-    # seed 000 separates its paragraphs by blank lines: nothing indented
-    for f in ../shared/seeds/000_*.txt; do
-        [ -f "$f" ] || continue
-        eq "seed 000: no indent added" "$("$JUAN" --dump -w 60 "$f" | grep -c '^　')" 0
-    done
-fi
 
 # ---- a regex that reaches PCRE2's limits (issue 18, 4) ---------------------------
 export JUAN_CACHE_DIR="$T/cx.cache"
@@ -672,6 +660,20 @@ if [ -n "${holder:-}" ]; then
 else
     echo "cli: flock(1) missing: the held temporary file is not checked"
 fi
+
+if [ -d ../shared/seeds ]; then
+    seed=$(ls ../shared/seeds/004_*.txt 2>/dev/null | head -1)
+    if [ -n "$seed" ]; then
+        run --dump -w 60 "$seed"
+        [ "$(grep -c '^　　' <<<"$out")" -ge 20 ] && ok || bad "seed 004: its paragraphs indented"
+    fi
+    # seed 000 separates its paragraphs by blank lines: nothing indented
+    for f in ../shared/seeds/000_*.txt; do
+        [ -f "$f" ] || continue
+        eq "seed 000: no indent added" "$("$JUAN" --dump -w 60 "$f" | grep -c '^　')" 0
+    done
+fi
+
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
