@@ -674,6 +674,5 @@ if [ -d ../shared/seeds ]; then
     done
 fi
 
-
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
