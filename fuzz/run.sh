@@ -35,6 +35,16 @@ seeds() {
         fuzz_layout) { printf '\106\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
         fuzz_search) { printf '\000'; printf '创新'; printf '\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
         fuzz_structure) { printf '\000'; cat "$f"; } >"$d/s$i" && { printf '\001'; cat "$f"; } >"$d/t$i" ;;
+        fuzz_anchor)
+            # format, place, edit start, bytes deleted, bytes inserted (the
+            # last of the input): a small edit before the place, one over
+            # it, one after it
+            local x k=0
+            for x in '\100\000\040\000\010\000\006' '\000\001\000\001\100\000\020' \
+                '\040\000\000\002\200\000\000'; do
+                k=$((k + 1))
+                { printf "\\$(printf %03o $(((i + k) % 4)))$x"; head -c 20000 "$f"; } >"$d/s$i-$k"
+            done ;;
         fuzz_sindex | fuzz_store) ;;
         *) cp "$f" "$d/s$i" ;;
         esac || die "seed $d/s$i from $f"

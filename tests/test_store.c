@@ -265,7 +265,18 @@ static void anchors(void)
     const char *v4 = "完全不同的文字。\n完全不同的文字。\n";
     st_build(&st, v4, strlen(v4), FMT_TEXT, NULL);
     at = anchor_resolve(&st, &a, &exact);
-    CHECK(!exact && at == (size_t)(a.percent / 100.0 * strlen(v4)));
+    size_t pc_at = (size_t)(a.percent / 100.0 * strlen(v4));
+    while (pc_at > 0 && ((unsigned char)v4[pc_at] & 0xC0) == 0x80)
+        pc_at--; /* (on the start of the character it falls in) */
+    CHECK_MSG(!exact && at == pc_at, "percentage: %zu, want %zu", at, pc_at);
+    st_free(&st);
+    /* the section shortened: still inside it, on a character */
+    const char *v5 = "标题\n\n前言。\n\n01 第一节\n\n短。\n\n02 第二节\n\n第三段，很长很长很长很长很长很长很长很长很长。\n";
+    st_build(&st, v5, strlen(v5), FMT_TEXT, NULL);
+    at = anchor_resolve(&st, &a, &exact);
+    CHECK_MSG(!exact && at < (size_t)(strstr(v5, "02 第二节") - v5) &&
+                  ((unsigned char)v5[at] & 0xC0) != 0x80,
+              "in the shortened section: %zu", at);
     st_free(&st);
     buf_free(&b);
     /* identities */
