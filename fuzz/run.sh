@@ -45,6 +45,14 @@ seeds() {
                 k=$((k + 1))
                 { printf "\\$(printf %03o $(((i + k) % 4)))$x"; head -c 20000 "$f"; } >"$d/s$i-$k"
             done ;;
+        fuzz_query)
+            # format (by the name), then a query of each kind
+            local x k=0 fm
+            case "$f" in *.md) fm='\000' ;; *.html) fm='\003' ;; *) fm='\002' ;; esac
+            for x in '的' 're:[一-龥]{2}' '#1 的' '#2 re:。' '@沈知远 我' '@周 电梯'; do
+                k=$((k + 1))
+                { printf "$fm%s\\000" "$x"; head -c 20000 "$f"; } >"$d/s$i-$k"
+            done ;;
         fuzz_sindex | fuzz_store) ;;
         *) cp "$f" "$d/s$i" ;;
         esac || die "seed $d/s$i from $f"
