@@ -95,7 +95,9 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
         buf_t t = {0};
         for (size_t i = 0; i < st->nheadings; i++) {
             st_heading_text(st, &st->headings[i], &t);
-            if (st->headings[i].level > 0 && !strcmp(t.p, a->section) &&
+            char cut[sizeof a->section]; /* (cut as anchor_make keeps it) */
+            snprintf(cut, sizeof cut, "%s", t.p);
+            if (st->headings[i].level > 0 && !strcmp(cut, a->section) &&
                 a->offset >= a->section_off) {
                 /* inside that section: before the next heading */
                 size_t hi = len;

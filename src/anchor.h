@@ -7,7 +7,8 @@
  * that heading's offset, and its percentage. anchor_resolve() finds the
  * place again in a text that may have changed: the quote where it was;
  * else the occurrence of the quote nearest the old offset; else the same
- * distance into the section of that title (at most to its end); else the
+ * distance into the section of that title (compared as kept: cut to
+ * sizeof section - 1 bytes) at most to its end; else the
  * same percentage. Both give a character boundary (a byte that is not a
  * UTF-8 continuation byte, or 0), also from a damaged or forged anchor:
  * an occurrence of the quote inside a character does not count.
