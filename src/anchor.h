@@ -8,10 +8,10 @@
  * place again in a text that may have changed: the quote where it was;
  * else the occurrence of the quote nearest the old offset; else the same
  * distance into the section of that title (compared as kept: cut to
- * sizeof section - 1 bytes) at most to its end; else the
- * same percentage. Both give a character boundary (a byte that is not a
- * UTF-8 continuation byte, or 0), also from a damaged or forged anchor:
- * an occurrence of the quote inside a character does not count.
+ * sizeof section - 1 bytes) at most to its end; else the same
+ * percentage. Every place it gives is a character boundary (a byte that
+ * is not a UTF-8 continuation byte, or 0), also from a damaged or forged
+ * anchor: an occurrence of the quote inside a character does not count.
  * fuzz/fuzz_anchor.c checks it. Pure: no I/O. */
 #ifndef JUAN_ANCHOR_H
 #define JUAN_ANCHOR_H
