@@ -1,11 +1,14 @@
 /* Search index files: a damaged, truncated or forged index is refused, or
  * every use of it stays in bounds: block ranges, the folded text, the
- * per-block checks, the filters. The index is of samples/interview.txt
- * (read at start; run from the top of the repository); seeds are made by
- * `juan --index` (fuzz/run.sh); tests/fuzz/fuzz_sindex/ holds one of an
- * older format, made by juan 0.1.0, which must be refused. Byte 0: bit 0
- * reseals the file (recomputes its checksum, so that damage behind it
- * reaches the later checks), bit 1 picks the folding; the rest is the
+ * per-block checks, the filters. The text's length the caller expects is
+ * the one the file's header gives (bytes 16-23 after byte 0), or, with
+ * byte 0's bit 2, one more: then the index is stale and must be refused.
+ * Seeds are made by `juan --index` of every sample and of a text of
+ * several blocks made of them, both foldings (fuzz/run.sh);
+ * tests/fuzz/fuzz_sindex/ holds one of an older format, made by juan
+ * 0.1.0, which must be refused. Byte 0: bit 0 reseals the file
+ * (recomputes its checksum, so that damage behind it reaches the later
+ * checks), bit 1 picks the folding, bit 2 as above; the rest is the
  * file. */
 #include "norm.h"
 #include "sindex.h"
@@ -18,20 +21,12 @@
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 
-static size_t text_len;
 static char path[64];
 
 static void init(void)
 {
-    if (path[0])
-        return;
-    FILE *f = fopen("samples/interview.txt", "rb");
-    if (f) {
-        fseek(f, 0, SEEK_END);
-        text_len = (size_t)ftell(f);
-        fclose(f);
-    }
-    snprintf(path, sizeof path, "/tmp/juan-fuzz-sindex-%ld.idx", (long)getpid());
+    if (!path[0])
+        snprintf(path, sizeof path, "/tmp/juan-fuzz-sindex-%ld.idx", (long)getpid());
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,7 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     init();
     if (size < 1)
         return 0;
-    size_t n = size - 1;
+    size_t n = size - 1, text_len = 0;
+    uint64_t hl = 0; /* the header's text length */
+    if (n >= 24)
+        memcpy(&hl, data + 1 + 16, 8);
+    text_len = (size_t)hl + ((data[0] & 4) ? 1 : 0);
     unsigned char *img = malloc(n ? n : 1);
     memcpy(img, data + 1, n);
     if (data[0] & 1)
@@ -58,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (n >= 12)
         memcpy(&version, data + 1 + 8, 4);
     REQUIRE(!ix || version == SIX_VERSION);
+    REQUIRE(!ix || !(data[0] & 4)); /* stale */
     if (ix) {
         size_t nb = sindex_blocks(ix), fn;
         const char *ft = sindex_text(ix, &fn);

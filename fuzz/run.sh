@@ -35,27 +35,55 @@ seeds() {
         fuzz_layout) { printf '\106\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
         fuzz_search) { printf '\000'; printf '创新'; printf '\000'; head -c 20000 "$f"; } >"$d/s$i" ;;
         fuzz_structure) { printf '\000'; cat "$f"; } >"$d/s$i" && { printf '\001'; cat "$f"; } >"$d/t$i" ;;
+        fuzz_anchor)
+            # format, place, edit start, bytes deleted, bytes inserted (the
+            # last of the input): a small edit before the place, one over
+            # it, one after it
+            local x k=0
+            for x in '\100\000\040\000\010\000\006' '\000\001\000\001\100\000\020' \
+                '\040\000\000\002\200\000\000'; do
+                k=$((k + 1))
+                { printf "\\$(printf %03o $(((i + k) % 4)))$x"; head -c 20000 "$f"; } >"$d/s$i-$k"
+            done ;;
+        fuzz_query)
+            # format (by the name), then a query of each kind
+            local x k=0 fm
+            case "$f" in *.md) fm='\000' ;; *.html) fm='\003' ;; *) fm='\002' ;; esac
+            for x in '的' 're:[一-龥]{2}' '#1 的' '#2 re:。' '@沈知远 我' '@周 电梯'; do
+                k=$((k + 1))
+                { printf "$fm%s\\000" "$x"; head -c 20000 "$f"; } >"$d/s$i-$k"
+            done ;;
         fuzz_sindex | fuzz_store) ;;
         *) cp "$f" "$d/s$i" ;;
         esac || die "seed $d/s$i from $f"
     done
     if [ "$t" = fuzz_sindex ]; then
-        # index files of both foldings (byte 0: bit 1 the folding, bit 0 reseal)
-        local c r flag form idx
+        # index files of both foldings (byte 0: bit 1 the folding, bit 0
+        # reseal, bit 2 stale) of every sample and of a text of several
+        # blocks (the UTF-8 samples over and over, about 300 KB; the Aozora and
+        # HTML ones have no index)
+        local c r flag f b k n=0
         c=$(mktemp -d) || die "mktemp -d"
-        for flag in "" --no-tc-sc; do
-            r=$(JUAN_CACHE_DIR=$c ./juan --index $flag samples/interview.txt 2>&1) ||
-                die "juan --index $flag samples/interview.txt: $r"
+        for k in 1 2 3 4 5 6 7; do
+            cat samples/interview.txt samples/japanese.txt samples/mixed.txt samples/traditional.txt \
+                samples/*.md || die "cat samples"
+        done >"$c/long.txt"
+        for f in samples/* "$c/long.txt"; do
+            for flag in "" --no-tc-sc; do
+                r=$(JUAN_CACHE_DIR=$c/cache ./juan --index $flag "$f" 2>&1) ||
+                    die "juan --index $flag $f: $r"
+            done
         done
-        for form in t2s:0 fold:2; do
-            idx=("$c"/*."${form%:*}".idx)
-            f=${idx[0]} b=${form#*:}
-            [ ${#idx[@]} = 1 ] && [ -s "$f" ] || die "juan --index made no .${form%:*}.idx"
-            i=$((i + 1))
+        for f in "$c"/cache/*.idx; do
+            [ -s "$f" ] || die "juan --index made no index ($f)"
+            case "$f" in *.fold.idx) b=2 ;; *) b=0 ;; esac
+            n=$((n + 1)) i=$((i + 1))
             { printf "\\$(printf %03o "$b")"; cat "$f"; } >"$d/i$i" &&
                 { printf "\\$(printf %03o $((b + 1)))"; cat "$f"; } >"$d/r$i" ||
                 die "index seeds from $f"
         done
+        [ "$n" -ge 30 ] && [ "$(find "$c/cache" -name '*.idx' -size +100k | wc -l)" = 2 ] ||
+            die "juan --index made $n indexes of the samples and the long text"
         rm -rf "$c"
     fi
     if [ "$t" = fuzz_store ]; then
@@ -69,10 +97,12 @@ seeds() {
 }
 
 run_one() {
-    local t=$1 log="$B/$1.log"
+    local t=$1 log="$B/$1.log" max=65536
+    # an index of several blocks is larger than 64 KiB
+    [ "$t" = fuzz_sindex ] && max=524288
     mkdir -p "$B/corpus-$t"
     "$B/$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -artifact_prefix="$B/crash-$t-" "$B/corpus-$t" "$B/seed-$t" >"$log" 2>&1
+        -max_len=$max -artifact_prefix="$B/crash-$t-" "$B/corpus-$t" "$B/seed-$t" >"$log" 2>&1
     echo $? >"$B/$t.rc"
 }
 

@@ -1,5 +1,6 @@
 #include "anchor.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -24,6 +25,7 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a)
             break;
         off = n;
     }
+    off = utf8_next(st->text, off, st->len); /* (past stray bytes after a break) */
     a->offset = off;
     /* about 32 characters, whole characters only */
     size_t e = off;
@@ -49,12 +51,22 @@ void anchor_make(const structure_t *st, size_t off, anchor_t *a)
     a->percent = st->len ? off * 100.0 / (double)st->len : 0;
 }
 
+/* The start of the character holding off (< len, or 0 in an empty text). */
+static size_t char_start(const structure_t *st, size_t off)
+{
+    if (off >= st->len)
+        off = st->len ? st->len - 1 : 0;
+    while (off > 0 && utf8_is_cont((unsigned char)st->text[off]))
+        off--;
+    return off;
+}
+
 size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
 {
     *exact = 0;
     size_t qn = strlen(a->quote), len = st->len;
     /* (offset as stored: maybe anything; offset + qn must not wrap) */
-    if (qn && a->offset <= len && qn <= len - a->offset &&
+    if (qn && a->offset < len && qn <= len - a->offset && char_start(st, a->offset) == a->offset &&
         !memcmp(st->text + a->offset, a->quote, qn)) {
         *exact = 1;
         return a->offset;
@@ -64,6 +76,10 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
         size_t best = SIZE_MAX, bestd = SIZE_MAX;
         while ((p = memmem(p, (size_t)(end - p), a->quote, qn))) {
             size_t at = (size_t)(p - st->text);
+            if (char_start(st, at) != at) { /* (a stray byte of a quote) */
+                p++;
+                continue;
+            }
             size_t d = at > a->offset ? at - a->offset : a->offset - at;
             if (d < bestd)
                 best = at, bestd = d;
@@ -79,11 +95,21 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
         buf_t t = {0};
         for (size_t i = 0; i < st->nheadings; i++) {
             st_heading_text(st, &st->headings[i], &t);
-            if (st->headings[i].level > 0 && !strcmp(t.p, a->section) &&
+            char cut[sizeof a->section]; /* (cut as anchor_make keeps it) */
+            snprintf(cut, sizeof cut, "%s", t.p);
+            if (st->headings[i].level > 0 && !strcmp(cut, a->section) &&
                 a->offset >= a->section_off) {
-                size_t at = st->headings[i].start + (a->offset - a->section_off);
+                /* inside that section: before the next heading */
+                size_t hi = len;
+                for (size_t j = i + 1; j < st->nheadings; j++)
+                    if (st->headings[j].level > 0 && st->headings[j].start > st->headings[i].start) {
+                        hi = st->headings[j].start;
+                        break;
+                    }
+                size_t at = st->headings[i].start, more = a->offset - a->section_off;
+                at = more < hi - at ? at + more : (hi ? hi - 1 : 0);
                 buf_free(&t);
-                return at < len ? at : (len ? len - 1 : 0);
+                return char_start(st, at);
             }
         }
         buf_free(&t);
@@ -91,7 +117,7 @@ size_t anchor_resolve(const structure_t *st, const anchor_t *a, int *exact)
     double pc = a->percent; /* as stored: maybe NaN, negative, huge */
     pc = pc > 0 ? (pc < 100 ? pc : 100) : 0;
     size_t at = (size_t)(pc / 100.0 * (double)len);
-    return at < len ? at : (len ? len - 1 : 0);
+    return char_start(st, at);
 }
 
 int anchor_percent(size_t off, size_t len)

@@ -1,13 +1,18 @@
 /* anchor: a place in a document that survives edits to it.
  *
  * Contract: anchor_make() describes byte off of a text (moved past blank
- * lines and indents to the text itself) by a quote (about 32 characters
+ * lines and indents, and stray UTF-8 continuation bytes after them, to
+ * the text itself) by a quote (about 32 characters
  * from there), the title of the section that holds it with
  * that heading's offset, and its percentage. anchor_resolve() finds the
  * place again in a text that may have changed: the quote where it was;
  * else the occurrence of the quote nearest the old offset; else the same
- * offset inside the section of that title; else the same percentage.
- * Pure: no I/O. */
+ * distance into the section of that title (compared as kept: cut to
+ * sizeof section - 1 bytes) at most to its end; else the same
+ * percentage. Every place it gives is a character boundary (a byte that
+ * is not a UTF-8 continuation byte, or 0), also from a damaged or forged
+ * anchor: an occurrence of the quote inside a character does not count.
+ * fuzz/fuzz_anchor.c checks it. Pure: no I/O. */
 #ifndef JUAN_ANCHOR_H
 #define JUAN_ANCHOR_H
 #include "store.h"

@@ -17,7 +17,7 @@
 
 /* ---- mappings that shrink: SIGBUS -------------------------------------- */
 
-enum { NMAPS = 8 };
+enum { NMAPS = 16 }; /* documents and search indexes mapped at once */
 static struct {
     char *volatile a;
     volatile size_t n;
@@ -72,13 +72,16 @@ void doc_guard_signals(void)
 static int guard(void *a, size_t n)
 {
     doc_guard_signals();
-    for (int i = 0; i < NMAPS; i++)
-        if (!g_maps[i].a) {
+    for (int i = 0; i < NMAPS; i++) {
+        char *none = NULL; /* a slot taken at once (an index opens on a thread) */
+        if (!g_maps[i].a &&
+            __atomic_compare_exchange_n((char **)&g_maps[i].a, &none, (char *)a, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
             g_maps[i].lost = 0;
-            g_maps[i].n = n;
-            g_maps[i].a = a;
+            g_maps[i].n = n; /* (nothing of it is read before guard returns) */
             return i;
         }
+    }
     return -1;
 }
 
@@ -86,8 +89,8 @@ static void unguard(void *a)
 {
     for (int i = 0; i < NMAPS; i++)
         if (g_maps[i].a == a) {
-            g_maps[i].a = NULL;
-            g_maps[i].n = 0;
+            g_maps[i].n = 0; /* before the slot is free for another */
+            __atomic_store_n((char **)&g_maps[i].a, NULL, __ATOMIC_SEQ_CST);
         }
 }
 
@@ -97,6 +100,21 @@ static int lost(const void *a)
         if (g_maps[i].a == a)
             return g_maps[i].lost;
     return 0;
+}
+
+int doc_guard_map(void *a, size_t n)
+{
+    return guard(a, n) < 0 ? -1 : 0;
+}
+
+void doc_unguard_map(void *a)
+{
+    unguard(a);
+}
+
+int doc_map_lost(const void *a)
+{
+    return lost(a);
 }
 
 /* The source mapping, unguarded and gone. */

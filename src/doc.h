@@ -71,6 +71,13 @@ int doc_changed(const doc_t *d);
 /* (Re)install the SIGBUS handler after someone else's (it hands on every
  * SIGBUS that is not a mapped document's to the handler it found). */
 void doc_guard_signals(void);
+/* Guard another read-only mapping of a file the same way (a search
+ * index): 0, or -1 when all the handler's slots are taken (the mapping is
+ * then not to be used). doc_map_lost: pages of it were gone and read as
+ * zeros since. doc_unguard_map before munmap. */
+int doc_guard_map(void *a, size_t n);
+void doc_unguard_map(void *a);
+int doc_map_lost(const void *a);
 void doc_close(doc_t *d);
 /* The file d was loaded from, opened again for reading when it is still
  * that file unchanged (device, inode, size, time): a descriptor, else -1. */

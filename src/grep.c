@@ -198,10 +198,20 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
     buf_free(&all);
 }
 
+/* Lines counted from *at (on line *line) up to offset to: LF, CRLF, CR. */
+static void count_lines(const doc_t *d, size_t *at, size_t *line, size_t to)
+{
+    for (; *at < to; (*at)++)
+        if (d->text[*at] == '\n' ||
+            (d->text[*at] == '\r' && (*at + 1 >= d->len || d->text[*at + 1] != '\n')))
+            (*line)++;
+}
+
 /* Search one document; returns its match count, or -1 on an error. J:
- * the JSON array of matches or counts (NULL: text). */
+ * the JSON array of matches or counts (NULL: text). *cx set when a line
+ * was too complex for the regex (said on stderr; the search goes on). */
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
-                      int many, json_t *J, FILE *out)
+                      int many, json_t *J, FILE *out, int *cx)
 {
     doc_t d;
     int r = doc_open(&d, path, &o->dopt);
@@ -236,15 +246,22 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     match_t m;
     buf_t sec = {0}, part[3] = {{0}};
     errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
-    while (search_find(&S, Q, from, 1, &m)) {
+    for (;;) {
+        int found = search_find(&S, Q, from, 1, &m);
+        size_t nsk;
+        const size_t *sk = query_too_complex(Q, &nsk);
+        for (size_t k = 0; k < nsk; k++) { /* skipped before the match */
+            count_lines(&d, &line_at, &line, sk[k]);
+            msg("%s: regular expression too complex at line %zu", safe_path(path), line);
+            *cx = 1;
+        }
+        if (!found)
+            break;
         count++;
         from = m.b > m.a ? m.b : m.a + 1; /* matches do not overlap (grep -o) */
         if (o->count)
             continue;
-        for (; line_at < m.a; line_at++) /* lines: LF, CRLF, CR */
-            if (d.text[line_at] == '\n' ||
-                (d.text[line_at] == '\r' && (line_at + 1 >= d.len || d.text[line_at + 1] != '\n')))
-                line++;
+        count_lines(&d, &line_at, &line, m.a);
         if (!have_st) {
             st_build(&st, d.text, d.len, o->format, path);
             have_st = 1;
@@ -330,7 +347,7 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     /* the documents: files as given, directories' text files */
     char **list = NULL;
     size_t nl = 0, cap = 0;
-    int rc_err = 0;
+    int rc_err = 0, cx = 0;
     for (int i = 0; i < n; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -352,10 +369,10 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     if (o->json)
         json_array(&J, JSON_LINES);
     for (size_t i = 0; i < nl; i++) {
-        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out);
-        if (c < 0)
+        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx);
+        if (c < 0 || cx)
             rc_err = 1;
-        else
+        if (c >= 0)
             total += c;
     }
     if (o->json)

@@ -10,7 +10,9 @@
  * the match in bold red when colour is on; -c prints counts (`path:N` for several files), --json an
  * array of {file, line, offset, end, section, match, context} (or {file,
  * count}). Returns grep's exit status: 0 something matched, 1 nothing did,
- * 2 an error (a file that cannot be read, an invalid regex); write
+ * 2 an error (a file that cannot be read, an invalid regex, a line too
+ * complex for the regex: `FILE: regular expression too complex at line
+ * N` on stderr, the search going on past it); write
  * errors are left in out for the caller (ferror). Each
  * document's folded form comes from its persistent index (sindex), made
  * on the first search, unless no_index. */

@@ -1,4 +1,5 @@
 #include "json.h"
+#include "chars.h"
 #include "text.h"
 
 #include <stdint.h>
@@ -73,7 +74,20 @@ void json_end(json_t *J)
     after(J);
 }
 
-/* s[0..n) quoted: valid UTF-8, the quote, backslash and controls escaped. */
+/* Escaped as \uXXXX: the C0 controls and DEL, and what the reader shows
+ * as <U+XXXX> or drops (chars.h CH_ESCAPE, CH_DROP): the C1 controls (CSI
+ * U+009B, OSC U+009D), bidi controls, other invisible format characters,
+ * U+2028/9. A JSON reader gets the same string; a terminal that shows the
+ * output raw gets no control sequence and no reordering. */
+static int escaped(uint32_t c)
+{
+    if (c < 0x20 || c == 0x7F)
+        return 1;
+    return c >= 0x80 && ch_is(c, CH_ESCAPE | CH_DROP);
+}
+
+/* s[0..n) quoted: valid UTF-8, the quote, backslash and the characters
+ * escaped() gives escaped (past the BMP as a surrogate pair). */
 static void quoted(FILE *out, const char *s, size_t n)
 {
     putc('"', out);
@@ -82,10 +96,13 @@ static void quoted(FILE *out, const char *s, size_t n)
         int k = text_decode(s + i, n - i, &c);
         if (c == '"' || c == '\\')
             fprintf(out, "\\%c", (int)c);
-        else if (c < 0x20 || c == 0x7F)
-            fprintf(out, "\\u%04x", (unsigned)c);
         else if (utf8_invalid(c, k)) /* an invalid byte */
             fputs("\xEF\xBF\xBD", out);
+        else if (escaped(c) && c > 0xFFFF)
+            fprintf(out, "\\u%04x\\u%04x", 0xD800 + ((c - 0x10000) >> 10),
+                    0xDC00 + ((c - 0x10000) & 0x3FF));
+        else if (escaped(c))
+            fprintf(out, "\\u%04x", (unsigned)c);
         else
             fwrite(s + i, 1, (size_t)k, out);
         i += (size_t)k;

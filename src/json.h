@@ -9,7 +9,10 @@
  * with a line holding only a comma between them. An empty container is
  * `[]` or `{}`. A finished top-level value is followed by a line feed.
  * Strings are valid UTF-8 (invalid bytes become U+FFFD) with the quote,
- * the backslash and the control characters escaped; numbers are integers,
+ * the backslash, the C0 and C1 controls, DEL and the bidi and invisible
+ * format characters (the reader's <U+XXXX> escapes and dropped characters:
+ * chars.h) escaped as \uXXXX, so no output carries a terminal control
+ * sequence or reorders a line; numbers are integers,
  * or reals with a fixed number of decimals (LC_NUMERIC is never set, so
  * the point is '.'). Write errors are left in the FILE (ferror). */
 #ifndef JUAN_JSON_H

@@ -426,6 +426,9 @@ int main(int argc, char **argv)
        and loading every category is most of a millisecond) */
     setlocale(LC_CTYPE, "");
     setlocale(LC_MESSAGES, "");
+    /* a file grown past `ulimit -f` (an index, the state): a write that
+       fails, handled where it is made, not the end of the process */
+    signal(SIGXFSZ, SIG_IGN);
     if (text_init_locale() < 0) {
         msg("no UTF-8 locale is available (tried the user's, C.UTF-8)");
         return 2;

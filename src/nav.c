@@ -78,7 +78,8 @@ int nav_section(const structure_t *st, const char *t, size_t n, size_t *lo, size
     *lo = h->start;
     *hi = st->len;
     for (size_t i = (size_t)found + 1; i < st->nheadings; i++)
-        if (st->headings[i].level > 0 && st->headings[i].level <= h->level) {
+        if (st->headings[i].level > 0 && st->headings[i].level <= h->level &&
+            st->headings[i].start > h->start) { /* (never empty) */
             *hi = st->headings[i].start;
             break;
         }

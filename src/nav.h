@@ -8,7 +8,9 @@
  * speaker's name only names that speaker), #N the
  * N-th section (1-based, headings of level > 0) and #TITLE the first
  * section whose heading holds TITLE, each up to the next heading of the
- * same or a higher level; re: makes QUERY a regular expression. Places are
+ * same or a higher level that starts after it (never empty); re: makes
+ * QUERY a regular expression (fuzz/fuzz_query.c checks the scopes and
+ * that nav_find finds exactly the matches inside them). Places are
  * byte offsets; "from the top line" means after (dir > 0) or before the
  * line [s, e) at the top of the screen. No curses, no output: errors come
  * back as one-line messages, terminal-safe. */

@@ -66,6 +66,9 @@ typedef struct tui {
     int at_end;      /* placed by G: the last line stays at the bottom */
     char msg[512];   /* on the status line until the next key */
     size_t resumed;  /* 1 + the offset resumed at, until said (drawn) */
+    size_t resumed_sec; /* said before the structure was known: 1 + that
+                           offset, whose section the message still lacks */
+    size_t resumed_len; /* the message's length then (a key clears it) */
     /* search */
     nav_query_t lastq; /* the last search */
     char *qtyped;      /* ... as typed */
@@ -117,8 +120,12 @@ void session_unload(tui_t *T); /* saves the position */
 void session_learn(tui_t *T);  /* what the built structure tells: title, colours */
 void session_title(tui_t *T, buf_t *b); /* the title, or the file name */
 /* After a resume: "resumed at PCT% (§…)" on the status line (PCT: the
- * percentage it shows); nothing otherwise. */
+ * percentage it shows); nothing otherwise. Before the structure is known
+ * (a large text: the resume does not wait for it) "resumed at PCT%", and
+ * session_resumed_section() adds " (§…)" once it is, while that message
+ * is still shown: 1 when it did (redraw). */
 void session_say_resumed(tui_t *T, int pct);
+int session_resumed_section(tui_t *T);
 void session_turns(tui_t *T);  /* T->turns (waits for the structure) */
 void session_save(tui_t *T, int force);
 /* Idle work: save the place now and then, start the search index, look at

@@ -75,6 +75,44 @@ void search_use_index(search_t *S, const char *id)
     snprintf(S->id, sizeof S->id, "%s", id);
 }
 
+/* Where a regex was too complex: the lines skipped (document offsets of
+ * their starts), from every thread of a search. */
+typedef struct {
+    pthread_mutex_t mu;
+    size_t *v, n, cap;
+    size_t total, last;
+} cx_t;
+
+static void cx_add(const query_t *Q, size_t off)
+{
+    cx_t *c = Q->cx;
+    pthread_mutex_lock(&c->mu);
+    grow(&c->v, &c->cap, c->n + 1, sizeof *c->v);
+    c->v[c->n++] = off;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int is_limit(int rc)
+{
+    return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+           rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+const size_t *query_too_complex(const query_t *Q, size_t *n)
+{
+    const cx_t *c = Q->cx;
+    *n = c ? c->n : 0;
+    return c ? c->v : NULL;
+}
+
+size_t query_too_complex_total(const query_t *Q, size_t *last)
+{
+    const cx_t *c = Q->cx;
+    if (c && c->total)
+        *last = c->last;
+    return c ? c->total : 0;
+}
+
 void query_free(query_t *Q)
 {
     free(Q->q);
@@ -84,6 +122,14 @@ void query_free(query_t *Q)
         pcre2_code_free(Q->re);
     if (Q->dfa)
         pcre2_code_free(Q->dfa);
+    if (Q->mctx)
+        pcre2_match_context_free(Q->mctx);
+    if (Q->cx) {
+        cx_t *c = Q->cx;
+        pthread_mutex_destroy(&c->mu);
+        free(c->v);
+        free(c);
+    }
     memset(Q, 0, sizeof *Q);
 }
 
@@ -129,7 +175,7 @@ static size_t longest(const query_t *Q, const char *hay, size_t hn, size_t a, si
     size_t e = nl ? (size_t)(nl - hay) + 1 : hn;
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     int ws[256];
-    int rc = pcre2_dfa_match(Q->dfa, (PCRE2_SPTR)hay, e, a, PCRE2_ANCHORED, md, NULL, ws,
+    int rc = pcre2_dfa_match(Q->dfa, (PCRE2_SPTR)hay, e, a, PCRE2_ANCHORED, md, Q->mctx, ws,
                              sizeof ws / sizeof *ws);
     if (rc >= 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -212,18 +258,60 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
         Q->md = pcre2_match_data_create_from_pattern(Q->re, NULL);
         if ((Q->flags & SEARCH_REGEX) && may_stop_short(Q->q, Q->qn)) /* (DFA: no INVALID_UTF) */
             Q->dfa = pcre2_compile((PCRE2_SPTR)Q->q, Q->qn, PCRE2_UTF, &code, &at, NULL);
+        pcre2_match_context *mc = pcre2_match_context_create(NULL);
+        if (mc) { /* the limits, deliberately (search.h) */
+            pcre2_set_match_limit(mc, SEARCH_MATCH_LIMIT);
+            pcre2_set_depth_limit(mc, SEARCH_DEPTH_LIMIT);
+            pcre2_set_heap_limit(mc, SEARCH_HEAP_LIMIT);
+        }
+        Q->mctx = mc;
+        cx_t *c = xmalloc(sizeof *c);
+        memset(c, 0, sizeof *c);
+        pthread_mutex_init(&c->mu, NULL);
+        Q->cx = c;
     }
     return 0;
 }
 
+/* A regex from byte i of hay that reached a limit: matched again a line
+ * at a time, up to the line that reaches it, which is skipped (its start
+ * added to *skip, of hay). PCRE2's result for the line that matches, or
+ * for the rest of hay after the one skipped (*i there). */
+static int line_by_line(const query_t *Q, void *md, const char *hay, size_t hn, size_t *i,
+                        size_t **skip, size_t *nskip, size_t *skipcap)
+{
+    size_t ls = *i;
+    for (;;) {
+        const char *nl = ls < hn ? memchr(hay + ls, '\n', hn - ls) : NULL;
+        size_t le = nl ? (size_t)(nl - hay) + 1 : hn;
+        int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, le, ls, 0, md, Q->mctx);
+        if (rc >= 0 || (!is_limit(rc) && le >= hn)) {
+            *i = ls;
+            return rc;
+        }
+        if (is_limit(rc)) {
+            const char *p = ls ? memrchr(hay, '\n', ls) : NULL; /* its line's start */
+            grow(skip, skipcap, *nskip + 1, sizeof **skip);
+            (*skip)[(*nskip)++] = p ? (size_t)(p - hay) + 1 : 0;
+            *i = le;
+            return le >= hn ? PCRE2_ERROR_NOMATCH
+                            : pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, le, 0, md, Q->mctx);
+        }
+        ls = le;
+    }
+}
+
 /* First match at or after byte i of hay; 1 and [*a, *b) or 0. md: the
- * caller's match data (one per thread). */
+ * caller's match data (one per thread). A line where a regex reaches a
+ * PCRE2 limit is skipped, its start (of hay) added to *skip. */
 static int next_in(const query_t *Q, void *md, const char *hay, size_t hn, size_t i,
-                   size_t *a, size_t *b)
+                   size_t *a, size_t *b, size_t **skip, size_t *nskip, size_t *skipcap)
 {
     if (Q->re) {
         while (i <= hn) {
-            int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, i, 0, md, NULL);
+            int rc = pcre2_match(Q->re, (PCRE2_SPTR)hay, hn, i, 0, md, Q->mctx);
+            while (is_limit(rc)) /* (the rest may reach one again) */
+                rc = line_by_line(Q, md, hay, hn, &i, skip, nskip, skipcap);
             if (rc < 0)
                 return 0;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -257,33 +345,48 @@ static match_t to_doc(const norm_t *N, size_t x, size_t y)
 
 /* Matches of Q in the folded hay of N (a piece or a whole index) starting
  * in document bytes [lo, hi): the first (dir > 0) or the last. fa, fb:
- * the folded range to look in. */
-static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
-                   size_t lo, size_t hi, int dir, match_t *m);
+ * the folded range to look in. N's map is of offsets from base (a piece
+ * of a text of any size: the map's are 32-bit); find_rel's lo, hi and
+ * match are too. */
+static int find_rel(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                    size_t fb, size_t lo, size_t hi, int dir, match_t *m);
+
+static int find_in(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                   size_t fb, size_t lo, size_t hi, int dir, match_t *m)
+{
+    if (hi <= base)
+        return 0;
+    if (!find_rel(Q, md, N, base, fa, fb, lo > base ? lo - base : 0, hi - base, dir, m))
+        return 0;
+    m->a += base;
+    m->b += base;
+    return 1;
+}
 
 /* The last match: forward through windows growing back from hi. */
-static int find_last(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
-                     size_t lo, size_t hi, match_t *m)
+static int find_last(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                     size_t fb, size_t lo, size_t hi, match_t *m)
 {
     size_t top = norm_fold(N, hi), start = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa;
     for (size_t w = 4096;; w *= 4) {
         size_t i = utf8_back(N->out.p, start, top > start + w ? top - w : start);
         size_t l2 = norm_src(N, i) > lo ? norm_src(N, i) : lo;
-        if (find_in(Q, md, N, i, fb, l2, hi, 0, m))
+        if (find_rel(Q, md, N, base, i, fb, l2, hi, 0, m))
             return 1;
         if (i == start)
             return 0;
     }
 }
 
-static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_t fb,
-                   size_t lo, size_t hi, int dir, match_t *m)
+static int find_rel(const query_t *Q, void *md, const norm_t *N, size_t base, size_t fa,
+                    size_t fb, size_t lo, size_t hi, int dir, match_t *m)
 {
     if (dir < 0)
-        return find_last(Q, md, N, fa, fb, lo, hi, m);
+        return find_last(Q, md, N, base, fa, fb, lo, hi, m);
     size_t i = norm_fold(N, lo) > fa ? norm_fold(N, lo) : fa, x, y;
     int found = 0;
-    while (next_in(Q, md, N->out.p, fb, i, &x, &y)) {
+    size_t *sk = NULL, nsk = 0, skcap = 0; /* lines skipped: too complex */
+    while (next_in(Q, md, N->out.p, fb, i, &x, &y, &sk, &nsk, &skcap)) {
         match_t t = to_doc(N, x, y);
         if (t.a >= hi)
             break;
@@ -295,6 +398,9 @@ static int find_in(const query_t *Q, void *md, const norm_t *N, size_t fa, size_
         }
         i = utf8_next(N->out.p, y > x ? y : x + 1, fb); /* matches do not overlap */
     }
+    for (size_t k = 0; k < nsk; k++)
+        cx_add(Q, base + norm_src(N, sk[k]));
+    free(sk);
     return found;
 }
 
@@ -317,9 +423,9 @@ static void *piece_run(void *arg)
     norm_reset(p->N);
     p->N->flags = nflags(p->Q->flags);
     norm_add(p->N, bytes(p->S, &p->S->rb[p->slot], &p->S->rbcap[p->slot], p->a, p->e),
-             p->e - p->a, p->a);
+             p->e - p->a, 0); /* (offsets from a) */
     void *md = p->Q->re ? pcre2_match_data_create_from_pattern(p->Q->re, NULL) : NULL;
-    p->found = find_in(p->Q, md, p->N, 0, p->N->out.n, p->lo, p->hi, p->dir, &p->m);
+    p->found = find_in(p->Q, md, p->N, p->a, 0, p->N->out.n, p->lo, p->hi, p->dir, &p->m);
     if (md)
         pcre2_match_data_free(md);
     return NULL;
@@ -419,7 +525,7 @@ static int stream_fwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     int reused = 0;
     while (a < bound && (t = kept(S, fl, a)) >= 0) {
         size_t hi = S->pb[t] < bound ? S->pb[t] : bound;
-        if (find_in(Q, Q->md, &S->sc[t], 0, S->sc[t].out.n, from, hi, 1, m))
+        if (find_in(Q, Q->md, &S->sc[t], S->pa[t], 0, S->sc[t].out.n, from, hi, 1, m))
             return 1;
         a = S->pb[t];
         reused = 1;
@@ -456,7 +562,7 @@ static int stream_bwd(search_t *S, const query_t *Q, size_t from, size_t bound, 
     int t;
     while (b > bound && (t = kept(S, fl, b - 1)) >= 0) { /* pieces folded before */
         size_t lo = S->pa[t] > bound ? S->pa[t] : bound;
-        if (find_in(Q, Q->md, &S->sc[t], 0, S->sc[t].out.n, lo, b, -1, m))
+        if (find_in(Q, Q->md, &S->sc[t], S->pa[t], 0, S->sc[t].out.n, lo, b, -1, m))
             return 1;
         b = S->pa[t];
     }
@@ -550,7 +656,7 @@ static sindex_t *index_of(search_t *S, int k)
         S->job = NULL;
         S->tried[k] = 0;
     }
-    if (!S->ix[k] && !S->tried[k] && S->id[0] && S->len < UINT32_MAX / 2) {
+    if (!S->ix[k] && !S->tried[k] && S->id[0]) {
         S->tried[k] = 1;
         char *path = sindex_path(S->id, k ? 0 : NORM_TCSC);
         if (path)
@@ -593,7 +699,7 @@ static const norm_t *refold(search_t *S, sindex_t *ix, size_t k)
     norm_t *N = &S->rf[u];
     norm_reset(N);
     N->flags = S->rffl;
-    norm_add(N, S->text + sa, sb - sa, sa);
+    norm_add(N, S->text + sa, sb - sa, 0); /* (offsets from sa) */
     S->rfix[u] = ix;
     S->rfk[u] = k + 1;
     if (N->out.n != fb - fa || memcmp(N->out.p, t + fa, fb - fa)) {
@@ -614,7 +720,7 @@ static long long ix_map(search_t *S, sindex_t *ix, size_t x, int to_src)
     const norm_t *N = refold(S, ix, k);
     if (!N)
         return -1;
-    return (long long)(to_src ? norm_src(N, x - fa) : fa + norm_fold(N, x));
+    return (long long)(to_src ? sa + norm_src(N, x - fa) : fa + norm_fold(N, x - sa));
 }
 #define ix_fold(S, ix, off) ix_map(S, ix, off, 0)
 #define ix_src(S, ix, x) ix_map(S, ix, x, 1)
@@ -644,10 +750,13 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
     }
     size_t i = wa, x, y;
     int found = 0;
-    while (next_in(Q, Q->md, t, we, i, &x, &y) && x < until) {
+    size_t *sk = NULL, nsk = 0, skcap = 0; /* lines skipped: too complex */
+    while (next_in(Q, Q->md, t, we, i, &x, &y, &sk, &nsk, &skcap) && x < until) {
         long long a = ix_src(S, ix, x), b = ix_src(S, ix, y);
-        if (a < 0 || b < 0)
+        if (a < 0 || b < 0) {
+            free(sk);
             return -1;
+        }
         if ((size_t)a >= hi)
             break;
         if ((size_t)a >= lo) {
@@ -655,8 +764,10 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
             m->b = (size_t)b;
             if (m->b <= m->a) { /* inside one cluster's folding */
                 long long g = ix_fold(S, ix, m->a + 1), e = g < 0 ? -1 : ix_src(S, ix, (size_t)g);
-                if (e < 0)
+                if (e < 0) {
+                    free(sk);
                     return -1;
+                }
                 m->b = (size_t)e;
             }
             found = 1;
@@ -665,6 +776,15 @@ static int ix_scan(search_t *S, sindex_t *ix, const query_t *Q, const char *t, s
         }
         i = utf8_next(t, y > x ? y : x + 1, we); /* matches do not overlap */
     }
+    for (size_t k = 0; k < nsk; k++) {
+        long long a = ix_src(S, ix, sk[k]);
+        if (a < 0) {
+            free(sk);
+            return -1;
+        }
+        cx_add(Q, (size_t)a);
+    }
+    free(sk);
     return found;
 }
 
@@ -703,11 +823,9 @@ static int index_find(search_t *S, sindex_t *ix, const query_t *Q, size_t from, 
     return 0;
 }
 
-int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
+static int find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
                        match_t *m)
 {
-    if (!Q->q)
-        return 0;
     if (from > S->len)
         from = S->len;
     if (bound > S->len)
@@ -715,31 +833,58 @@ int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int d
     if (S->pieces && S->len < UINT32_MAX / 2) { /* (the map's offsets are 32-bit) */
         const norm_t *N = whole(S, Q);
         size_t lo = in_pieces(S, dir > 0 ? from : bound), hi = dir > 0 ? bound : from;
-        return lo < hi && find_in(Q, Q->md, N, 0, N->out.n, lo, hi, dir, m);
+        return lo < hi && find_in(Q, Q->md, N, 0, 0, N->out.n, lo, hi, dir, m);
     }
-    if (Q->flags & SEARCH_EXACT || S->len >= UINT32_MAX / 2) {
-        /* bytes as they are (and texts of 2 GiB and more) */
+    if (Q->flags & SEARCH_EXACT) { /* bytes as they are */
         norm_t raw = {.out = {(char *)S->text, S->len, S->len}};
         nseg_t one = {0, 0, 0, 0};
         raw.seg = &one;
         raw.nseg = 1;
-        query_t E = *Q;
-        if (!(Q->flags & SEARCH_EXACT)) { /* too large to fold: as typed */
-            E.re = NULL;
-        }
         size_t lo = dir > 0 ? from : bound, hi = dir > 0 ? bound : from;
-        return find_in(&E, Q->md, &raw, 0, S->len, lo, hi, dir, m);
+        return find_in(Q, Q->md, &raw, 0, 0, S->len, lo, hi, dir, m);
     }
     int k = (Q->flags & SEARCH_NO_TCSC) ? 1 : 0;
     sindex_t *ix = index_of(S, k);
     if (ix) {
         S->rffl = nflags(Q->flags);
         int r = index_find(S, ix, Q, from, bound, dir, m);
+        if (sindex_lost(ix)) /* truncated under us: what it read were zeros */
+            r = -1;
         if (r >= 0)
             return r;
         drop(S, k);
     }
     return dir > 0 ? stream_fwd(S, Q, from, bound, m) : stream_bwd(S, Q, from, bound, m);
+}
+
+static int cmp_off(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
+                       match_t *m)
+{
+    if (!Q->q)
+        return 0;
+    cx_t *c = Q->cx;
+    if (c)
+        c->n = 0;
+    int r = find_within(S, Q, from, bound, dir, m);
+    if (c && c->n) { /* in order, once, those before the match (or the bound) */
+        qsort(c->v, c->n, sizeof *c->v, cmp_off);
+        size_t end = dir > 0 ? (r ? m->a : bound) : (from > S->len ? S->len : from);
+        size_t start = dir > 0 || !r ? 0 : m->b, n = 0;
+        for (size_t k = 0; k < c->n; k++)
+            if (c->v[k] < end && c->v[k] >= start && (!n || c->v[k] != c->v[n - 1]))
+                c->v[n++] = c->v[k];
+        c->n = n;
+        c->total += n;
+        if (n)
+            c->last = c->v[dir > 0 ? 0 : n - 1]; /* the nearest where it started */
+    }
+    return r;
 }
 
 int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m)
@@ -795,7 +940,7 @@ static void *fold_run(void *arg)
         f->sa[f->rows] = x;
         f->fa[f->rows] = f->N->out.n;
         f->rows++;
-        norm_add(f->N, t + (x - f->a), y - x, x);
+        norm_add(f->N, t + (x - f->a), y - x, x - f->a); /* (only its text is used) */
         x = y;
     }
     f->sa[f->rows] = f->b;
@@ -869,7 +1014,7 @@ static void join_job(search_t *S, int cancel)
 int search_prepare(search_t *S, int flags)
 {
     join_job(S, 0);
-    if ((flags & SEARCH_EXACT) || !S->id[0] || S->len >= UINT32_MAX / 2 || S->pieces)
+    if ((flags & SEARCH_EXACT) || !S->id[0] || S->pieces)
         return 0;
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
     if (index_of(S, k))
@@ -910,7 +1055,7 @@ static void *build_thread(void *arg)
 void search_prepare_async(search_t *S, int flags)
 {
     int k = (flags & SEARCH_NO_TCSC) ? 1 : 0;
-    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] || S->len >= UINT32_MAX / 2 ||
+    if (S->job || (flags & SEARCH_EXACT) || !S->id[0] || S->ix[k] ||
         S->pieces)
         return;
     struct build_job *j = xmalloc(sizeof *j);

@@ -123,9 +123,28 @@ void session_unload(tui_t *T)
     T->mall_ok = 0; /* the matches counted were this document's */
     T->loaded = 0;
     T->resumed = 0;
+    T->resumed_sec = 0;
 }
 
-/* "resumed at 43% (§title)", after what the status line says already */
+/* " (§title)" of the section holding off into sec (cleared first; ""
+ * when none). Waits for the structure. */
+static void section_note(tui_t *T, size_t off, buf_t *sec)
+{
+    sec->n = 0;
+    buf_add(sec, "", 0);
+    long h = st_section_at(&T->st, off);
+    if (h >= 0) {
+        buf_t t = {0};
+        st_heading_text(&T->st, &T->st.headings[h], &t);
+        buf_adds(sec, " (§");
+        text_sanitize(sec, t.p, t.n > 60 ? 60 : t.n);
+        buf_adds(sec, ")");
+        buf_free(&t);
+    }
+}
+
+/* "resumed at 43% (§title)", after what the status line says already;
+ * the section later when the structure is still being built */
 void session_say_resumed(tui_t *T, int pct)
 {
     if (!T->resumed)
@@ -134,19 +153,38 @@ void session_say_resumed(tui_t *T, int pct)
     T->resumed = 0;
     buf_t sec = {0};
     buf_add(&sec, "", 0);
-    long h = st_section_at(&T->st, off);
-    if (h >= 0) {
-        buf_t t = {0};
-        st_heading_text(&T->st, &T->st.headings[h], &t);
-        buf_adds(&sec, " (§");
-        text_sanitize(&sec, t.p, t.n > 60 ? 60 : t.n);
-        buf_adds(&sec, ")");
-        buf_free(&t);
-    }
+    int later = !st_ready(&T->st);
+    if (!later)
+        section_note(T, off, &sec);
     size_t k = strlen(T->msg);
     snprintf(T->msg + k, sizeof T->msg - k, "%sresumed at %d%%%s", k ? "; " : "", pct, sec.p);
     buf_free(&sec);
+    if (later) {
+        T->resumed_sec = off + 1;
+        T->resumed_len = strlen(T->msg);
+    }
 }
+
+int session_resumed_section(tui_t *T)
+{
+    if (!T->resumed_sec || !st_ready(&T->st))
+        return 0;
+    size_t off = T->resumed_sec - 1;
+    T->resumed_sec = 0;
+    if (strlen(T->msg) != T->resumed_len) /* a key put it away */
+        return 0;
+    buf_t sec = {0};
+    section_note(T, off, &sec);
+    size_t k = strlen(T->msg);
+    snprintf(T->msg + k, sizeof T->msg - k, "%s", sec.p);
+    int said = sec.n > 0;
+    buf_free(&sec);
+    return said;
+}
+
+/* Texts up to this size are resumed with their structure (a scan of a few
+ * milliseconds); larger ones before it is built. */
+#define RESUME_WAIT_MAX (4u << 20)
 
 /* The marks, and where the document was left (once its identity is
  * known; not when the reader moved meanwhile, nor with --from-start, nor
@@ -172,8 +210,13 @@ static void recall(tui_t *T, int i)
     int exact = 1;
     if (!T->filepos[i] && !T->keys_since_open && !T->o->from_start &&
         mem_position(&T->mem, &off, &exact) && off > 0) {
+        /* a large text at once, as G and N% go: the text there before its
+           structure (provisional blocks, shown again when it arrives), the
+           section said then (issue 18); a small one's structure is there
+           in a few milliseconds: waited for, the section said at once */
         view_goto(&T->V, off);
-        st_wait(&T->st);
+        if (T->d.len <= RESUME_WAIT_MAX)
+            st_wait(&T->st);
         T->resumed = off + 1; /* said when drawn: with the status line's percent */
     }
     T->saved_top = view_top(&T->V);

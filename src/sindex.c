@@ -1,4 +1,5 @@
 #include "sindex.h"
+#include "doc.h"
 #include "hash.h"
 #include "utf8.h"
 #include "util.h"
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -189,6 +192,51 @@ char *sindex_path(const char *id, int flags)
     return b.p;
 }
 
+/* ---- temporary files left behind ---------------------------------------- */
+
+/* Is name a temporary index file (NAME.idx.XXXXXX, of mkstemp)? */
+static int is_temp(const char *name)
+{
+    const char *p = strstr(name, ".idx.");
+    return p && strlen(p + 5) == 6 && !strchr(p + 5, '.');
+}
+
+/* Temporary index files of writers killed, or stopped by a full disk or
+ * `ulimit -f` before their clean-up, are removed from the directory of
+ * path the first time a process uses an index: those untouched for an
+ * hour, and those no process holds (a writer holds its own with flock)
+ * untouched for a minute (a writer between mkstemp and flock is not
+ * robbed). */
+static void sweep(const char *path)
+{
+    static _Atomic int done;
+    const char *slash = strrchr(path, '/');
+    if (!slash || done++)
+        return;
+    buf_t dir = {0};
+    buf_add(&dir, path, (size_t)(slash - path));
+    DIR *dp = opendir(dir.p);
+    struct dirent *e;
+    time_t now = time(NULL);
+    while (dp && (e = readdir(dp))) {
+        if (!is_temp(e->d_name))
+            continue;
+        struct stat st;
+        int fd = openat(dirfd(dp), e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            double age = difftime(now, st.st_mtime);
+            if (age > 3600 || (age > 60 && flock(fd, LOCK_EX | LOCK_NB) == 0))
+                unlinkat(dirfd(dp), e->d_name, 0);
+        }
+        close(fd); /* (and its lock with it) */
+    }
+    if (dp)
+        closedir(dp);
+    buf_free(&dir);
+}
+
 /* ---- reading ----------------------------------------------------------- */
 
 static uint64_t align8(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
@@ -267,6 +315,7 @@ int sindex_reseal(unsigned char *f, size_t n)
 
 sindex_t *sindex_open(const char *path, size_t text_len, int flags)
 {
+    sweep(path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
@@ -286,8 +335,14 @@ sindex_t *sindex_open(const char *path, size_t text_len, int flags)
         return NULL;
     }
     const unsigned char *m = map;
+    if (doc_guard_map(map, (size_t)sb.st_size) < 0) { /* no room: not used */
+        munmap(map, (size_t)sb.st_size);
+        munmap(meta, metalen);
+        return NULL;
+    }
     if (meta_sum(&h, meta, meta + (h.off_bloom - h.off_table)) != h.sum ||
         !table_ok((const brow_t *)meta, (size_t)h.nblocks, h.out_len, h.text_len)) {
+        doc_unguard_map(map);
         munmap(map, (size_t)sb.st_size);
         munmap(meta, metalen);
         return NULL;
@@ -311,6 +366,7 @@ void sindex_close(sindex_t *ix)
 {
     if (!ix)
         return;
+    doc_unguard_map(ix->map);
     munmap(ix->map, ix->size);
     if (ix->meta)
         munmap(ix->meta, ix->metalen);
@@ -319,6 +375,11 @@ void sindex_close(sindex_t *ix)
 }
 
 size_t sindex_blocks(const sindex_t *ix) { return ix->nblocks; }
+
+int sindex_lost(const sindex_t *ix)
+{
+    return doc_map_lost(ix->map);
+}
 
 void sindex_block(const sindex_t *ix, size_t k, size_t *sa, size_t *sb, size_t *fa, size_t *fb)
 {
@@ -396,6 +457,7 @@ sindex_w *sindex_create(const char *path, size_t text_len, int flags)
     free(dir);
     if (bad)
         return NULL;
+    sweep(path);
     buf_t tmp = {0};
     buf_adds(&tmp, path);
     buf_adds(&tmp, ".XXXXXX");
@@ -404,6 +466,7 @@ sindex_w *sindex_create(const char *path, size_t text_len, int flags)
         buf_free(&tmp);
         return NULL;
     }
+    flock(fd, LOCK_EX); /* held while it is written: not stale (sweep) */
     sindex_w *w = xmalloc(sizeof *w);
     memset(w, 0, sizeof *w);
     w->fd = fd;

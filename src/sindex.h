@@ -14,9 +14,17 @@
  * (sindex_block_ok); the checksums are XXH3 (hash.h). A file that is
  * stale, of another format version, truncated or corrupt is never trusted:
  * sindex_open fails (the caller rebuilds, overwriting it). Written to a
- * temporary file, fsync'ed and renamed into place; the first index a
- * process writes removes those of older versions from its directory. The
- * index is mapped, not read. No curses, no output. */
+ * temporary file (PATH.XXXXXX, flock'ed while written), fsync'ed and
+ * renamed into place; a write that fails (a full disk, `ulimit -f`: juan
+ * ignores SIGXFSZ) removes it. The first index a process writes removes
+ * those of older versions from its directory; the first index a process
+ * opens or writes removes the temporary files left there by writers
+ * killed: those untouched for an hour, or for a minute and held by none.
+ * The
+ * folded text is mapped, not read, and guarded as a document's is (doc.h):
+ * where the file was truncated under the mapping it reads as zeros, which
+ * sindex_lost reports (its user then goes on without the index). No
+ * curses, no output. */
 #ifndef JUAN_SINDEX_H
 #define JUAN_SINDEX_H
 #include "norm.h"
@@ -55,6 +63,9 @@ char *sindex_path(const char *id, int flags);
 sindex_t *sindex_open(const char *path, size_t text_len, int flags);
 void sindex_close(sindex_t *ix);
 size_t sindex_blocks(const sindex_t *ix);
+/* Were pages of the mapped file gone (truncated under it) since it was
+ * opened? Then nothing read from it can be trusted. */
+int sindex_lost(const sindex_t *ix);
 /* Block k: document bytes [*sa, *sb) folded to out[*fa, *fb). */
 void sindex_block(const sindex_t *ix, size_t k, size_t *sa, size_t *sb, size_t *fa,
                   size_t *fb);

@@ -276,8 +276,14 @@ static void search_go(tui_t *T, int dir)
     }
     match_t m;
     int wrapped;
-    if (!nav_find(&T->srch, &T->st, &T->lastq, T->filter ? T->focus : -1, from, dir, &m,
-                  &wrapped)) {
+    size_t cx_at = 0, cx0 = query_too_complex_total(&T->lastq.q, &cx_at);
+    int found = nav_find(&T->srch, &T->st, &T->lastq, T->filter ? T->focus : -1, from, dir,
+                         &m, &wrapped);
+    char cx[96] = ""; /* lines the regex was too complex for: skipped, and said */
+    if (query_too_complex_total(&T->lastq.q, &cx_at) > cx0)
+        snprintf(cx, sizeof cx, "regular expression too complex for a line at %d%%: skipped",
+                 T->st.len ? (int)((double)cx_at * 100 / (double)T->st.len) : 0);
+    if (!found) {
         buf_t w = {0}; /* a scoped search says its scope */
         buf_add(&w, "", 0);
         if (T->lastq.has_sec) {
@@ -303,8 +309,14 @@ static void search_go(tui_t *T, int dir)
             nav_say(T->msg, sizeof T->msg, "not found: ", T->lastq.raw, strlen(T->lastq.raw), "");
         }
         buf_free(&w);
+        if (cx[0]) {
+            size_t l = strlen(T->msg);
+            snprintf(T->msg + l, sizeof T->msg - l, " (%s)", cx);
+        }
         return;
     }
+    if (cx[0])
+        snprintf(T->msg, sizeof T->msg, "%s", cx);
     if (wrapped)
         snprintf(T->msg, sizeof T->msg, dir > 0 ? "search hit bottom, continuing at top"
                                                 : "search hit top, continuing at bottom");
@@ -671,6 +683,9 @@ static int next_key(tui_t *T, wint_t *ch, int had_time)
                 view_goto(&T->V, view_top(&T->V));
             redraw = 1;
         }
+        /* ... and "resumed at 43%" said before it gets its section */
+        if (!term_quit && session_resumed_section(T))
+            redraw = 1;
         /* the title (with the structure) or the reading time arrived */
         if ((!T->title && st_ready(&T->st)) || (!had_time && rt_ready(T->rt)))
             redraw = 1;

@@ -1,4 +1,5 @@
 #include "view.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -186,6 +187,10 @@ void view_goto(view_t *V, size_t off)
         view_end(V, 1);
         return;
     }
+    /* the start of the character holding off: an offset from a percent
+       (N%) or a stored place may fall inside one; what view_top() names
+       then, and `m` stores, is a character boundary */
+    off = utf8_back(V->st->text, 0, off);
     if (V->st->len == 0 || !st_at(V->st, off, &V->c, &V->b)) {
         view_home(V);
         return;

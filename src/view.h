@@ -67,7 +67,8 @@ void view_free(view_t *V);
 /* The byte offset that names the top line. */
 size_t view_top(view_t *V);
 /* Put the line that holds byte off at the top (off >= the text's length:
- * the last line). */
+ * the last line). An off inside a character is taken as that character's
+ * start, so view_top() is always a character boundary. */
 void view_goto(view_t *V, size_t off);
 /* Scroll n lines (negative: up), keeping the page of `rows` lines full: the
  * top stops where the last line reaches the bottom. Returns lines moved. */

@@ -595,6 +595,72 @@ eq "indented paragraphs: only those indented" "$(grep -c '^　　' <<<"$out")" 3
 printf '%s\n' 一 二 三 四 五 六 >"$T/list.txt"
 run --dump -w 40 "$T/list.txt"
 eq "short lines (a list, verse): no indent added" "$(grep -c '^　' <<<"$out")" 0
+
+# ---- a regex that reaches PCRE2's limits (issue 18, 4) ---------------------------
+export JUAN_CACHE_DIR="$T/cx.cache"
+# a line of 30 a's, then 1,000 that match: the first is not too complex by
+# itself (no match there), and every match after it is found
+{ printf 'a%.0s' $(seq 30); echo; for i in $(seq 1000); do echo "第${i}行 aab"; done; } >"$T/cx1.txt"
+run --no-index --grep -E -c '(a+)+b' "$T/cx1.txt"
+eq "regex limit: 1,000 matches after a line of a's" "$out" 1000
+eq "regex limit: exit 0" "$rc" 0
+# lines that are too complex: said (with their line), the search goes on
+# past them, exit 2; with the index and without, as a count and as lines
+{ echo "第一行。"; printf 'a%.0s' $(seq 30); echo "c b"; echo "第三行 aab"; printf 'a%.0s' $(seq 40); echo "c b"; echo "第五行 ab"; } >"$T/cx2.txt"
+for ix in --no-index ""; do
+    # shellcheck disable=SC2086
+    run $ix --grep -E '(a+)+b' "$T/cx2.txt"
+    eq "regex limit $ix: exit 2" "$rc" 2
+    eq "regex limit $ix: the matches past them" "$(cut -d: -f2 <<<"$out" | tr '\n' ' ')" "3 5 "
+    eq "regex limit $ix: said" "$err" "juan: $T/cx2.txt: regular expression too complex at line 2
+juan: $T/cx2.txt: regular expression too complex at line 4"
+    # shellcheck disable=SC2086
+    run $ix --grep -E -c '(a+)+b' "$T/cx2.txt"
+    eq "regex limit $ix: -c counts the rest" "$out" 2
+    eq "regex limit $ix: -c exit 2" "$rc" 2
+done
+run --grep -E '(a+)+b' --json "$T/cx2.txt"
+eq "regex limit --json: exit 2" "$rc" 2
+eq "regex limit --json: both matches" "$(grep -oE '"line": ?[0-9]+' <<<"$out" | tr -d ' ' | tr '\n' ' ')" '"line":3 "line":5 '
+unset JUAN_CACHE_DIR
+# ---- index writes under `ulimit -f`, stale temporary index files (issue 18, 9) -----
+# SIGXFSZ does not kill juan: the write fails, the search goes on without
+# the index, and nothing is left behind
+LC_ALL=C awk 'BEGIN { for (i = 0; i < 4000; i++) print "　　这是用来测试文件大小限制的一行文字。"; print "最后一行：限额之后。" }' >"$T/fsz.txt"
+mkdir -p "$T/fsz.cache"
+out=$(ulimit -f 64; JUAN_CACHE_DIR="$T/fsz.cache" "$JUAN" --grep -c 限额之后 "$T/fsz.txt" 2>"$T/err"); rc=$?
+eq "ulimit -f: --grep not killed (exit)" "$rc" 0
+eq "ulimit -f: --grep finds the match" "$out" 1
+(ulimit -f 64; JUAN_CACHE_DIR="$T/fsz.cache" "$JUAN" --index "$T/fsz.txt" >/dev/null 2>"$T/err"); rc=$?
+eq "ulimit -f: --index fails cleanly (exit)" "$rc" 2
+grep -q "cannot write the index" "$T/err" && ok || bad "ulimit -f: --index says why: $(cat "$T/err")"
+eq "ulimit -f: no temporary file left" "$(ls "$T/fsz.cache" | grep -c '\.idx\.')" 0
+# stale temporary files: older than an hour, or their writer gone (no lock
+# held, untouched for a minute), are removed when the cache is next used;
+# a fresh one and one whose writer holds it are kept
+c="$T/stale.cache"
+mkdir -p "$c"
+for f in oldAAA goneAA freshA heldAA; do echo x >"$c/0123456789abcdef.t2s.idx.$f"; done
+touch -d '-2 hours' "$c/0123456789abcdef.t2s.idx.oldAAA"
+touch -d '-5 minutes' "$c/0123456789abcdef.t2s.idx.goneAA" "$c/0123456789abcdef.t2s.idx.heldAA"
+echo x >"$c/unrelated.txt"; touch -d '-2 hours' "$c/unrelated.txt"
+if command -v flock >/dev/null; then
+    flock "$c/0123456789abcdef.t2s.idx.heldAA" sleep 5 &
+    holder=$!
+    sleep 0.3
+fi
+JUAN_CACHE_DIR="$c" "$JUAN" --grep -c 限额之后 "$T/fsz.txt" >/dev/null 2>&1
+[ ! -e "$c/0123456789abcdef.t2s.idx.oldAAA" ] && ok || bad "stale temp: an hour old, kept"
+[ ! -e "$c/0123456789abcdef.t2s.idx.goneAA" ] && ok || bad "stale temp: writer gone, kept"
+[ -e "$c/0123456789abcdef.t2s.idx.freshA" ] && ok || bad "stale temp: a fresh one removed"
+[ -e "$c/unrelated.txt" ] && ok || bad "stale temp: another file removed"
+if [ -n "${holder:-}" ]; then
+    [ -e "$c/0123456789abcdef.t2s.idx.heldAA" ] && ok || bad "stale temp: one its writer holds, removed"
+    kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+else
+    echo "cli: flock(1) missing: the held temporary file is not checked"
+fi
+
 if [ -d ../shared/seeds ]; then
     seed=$(ls ../shared/seeds/004_*.txt 2>/dev/null | head -1)
     if [ -n "$seed" ]; then
@@ -607,6 +673,32 @@ if [ -d ../shared/seeds ]; then
         eq "seed 000: no indent added" "$("$JUAN" --dump -w 60 "$f" | grep -c '^　')" 0
     done
 fi
+
+# ---- issue 18 item 7: hostile names in --json and in the usage error ---------
+# C1 controls (CSI U+009B, OSC U+009D), bidi embeddings and isolates
+# (U+202E, U+2066) in a file name, a heading and a line: every --json output
+# escapes them as \u009b etc. and carries none of them raw
+H=$'\xc2\x9b31m\xe2\x80\xae\xe2\x81\xa6x\xc2\x9d'
+Hj='\u009b31m\u202e\u2066x\u009d'
+hf="$T/h${H}.txt"
+sed "s/^01 为什么是现在/01 为什么${H}是现在/; s/^记者：很多人好奇/记者：很多$H人好奇/" samples/interview.txt >"$hf"
+raw_c1_bidi() { LC_ALL=C grep -qP '\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]' <<<"$1"; }
+for m in "--outline --json" "--speakers --json" "--bookmarks --json" "--grep --json 很多" "--grep --json -c 很多"; do
+    # shellcheck disable=SC2086
+    out=$(JUAN_STATE_DIR="$T/hstate" "$JUAN" $m "$hf" 2>&1)
+    ! raw_c1_bidi "$out" && ok || bad "$m: a C1 or bidi character raw: $(printf %q "$out" | head -c 300)"
+    case "$out" in *"\"file\": \"$T/h$Hj.txt\""*) ok ;; *) bad "$m: the file name escaped: $(head -c 300 <<<"$out")" ;; esac
+done
+out=$("$JUAN" --outline --json "$hf")
+case "$out" in *"\"title\": \"01 为什么${Hj}是现在\""*) ok ;; *) bad "--outline --json: the heading escaped" ;; esac
+out=$("$JUAN" --grep --json 很多 "$hf")
+case "$out" in *"\"context\": \"记者：很多${Hj}人好奇"*) ok ;; *) bad "--grep --json: the context escaped" ;; esac
+# the usage error for an unknown option: C1 and bidi shown as <U+XXXX>, not sent
+run --bogus"$H"; eq "unknown option, C1 and bidi: rc" "$rc" 2
+eq "unknown option, C1 and bidi: message" "$(head -1 <<<"$err")" \
+    "juan: unrecognized option '--bogus<U+009B>31m<U+202E><U+2066>x<U+009D>'"
+run -$'\xc2\x9b'; eq "invalid short option, C1: rc" "$rc" 2
+! raw_c1_bidi "$err" && ok || bad "invalid short option: C1 raw in $(printf %q "$err")"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -70,6 +70,38 @@ shows "会被删除的文字" && ok || bad "deleted: the loaded text stays"
 quit
 rc_is 0 && ok || bad "deleted: exit status $(cat "$T/rc")"
 
+# ---- the search index truncated under the reader (issue 18, 3) --------------------
+{ echo "开头的一句：索引测试。"; cjk_text 2; echo "末尾的暗号：青鸟。"; } >"$T/ixcut.txt"
+"$JUAN" --index "$T/ixcut.txt" >/dev/null 2>&1
+idx=$(ls "$JUAN_CACHE_DIR"/*.t2s.idx 2>/dev/null | head -1)
+[ -n "$idx" ] && ok || bad "index truncated: --index made no index"
+start 80 24 "$T/ixcut.txt"
+keys /
+text "索引测试"
+keys Enter
+wait_for "索引测试" && ok || bad "index truncated: the first search"
+truncate -s 4096 "$idx" # the folded text past 4 KiB is gone under the mapping
+keys /
+text "青鸟"
+keys Enter
+wait_for "末尾的暗号" && ok || bad "index truncated: the search goes on without it"
+[ ! -s "$T/rc" ] && ok || bad "index truncated: juan died ($(cat "$T/rc"))"
+quit
+rc_is 0 && ok || bad "index truncated: exit status $(cat "$T/rc")"
+
+# ---- a regex too complex for a line (issue 18, 4): the reader says so and
+# finds the match past it
+{ echo "第一行。"; echo; printf 'a%.0s' $(seq 30); echo "c b"; for i in $(seq 60); do echo; echo "填充的第${i}段。"; done; echo; echo "过了那一行 aab。"; } >"$T/cx.txt"
+start 80 24 "$T/cx.txt"
+wait_for "第一行"
+keys /
+text 're:(a+)+b'
+keys Enter
+wait_for "regular expression too complex for a line at" && ok || bad "regex limit: the reader says so"
+shows "过了那一行" && ok || bad "regex limit: the match past the line shown"
+quit
+rc_is 0 && ok || bad "regex limit: exit status $(cat "$T/rc")"
+
 # ---- text, names, front matter and queries that try to drive the terminal --------
 EVIL=$'\e]0;PWNED\a\e]52;c;cHduZWQ=\a\e[2J\e[H\xc2\x9b31m\xe2\x80\xae'
 mkdir -p "$T/evil"
@@ -130,6 +162,26 @@ eq "2 GB sparse: exit 2" "$(rc_of "$r")" 2
 grep -q "binary file" "$T/err" && ok || bad "2 GB sparse: says binary: $(cat "$T/err")"
 [ "$(rss_mb "$r")" -lt 200 ] && ok || bad "2 GB sparse: peak RSS $(rss_mb "$r") MB"
 rm -f "$T/sparse.txt"
+
+# ---- a text of 2 GiB and more (issue 18, 5): folded and regex searches find
+# what lies past 2 GiB (pieces with 64-bit offsets), never a literal
+# search in place of a regex (a sparse file: text at a few offsets)
+if [ "$SCALE" != 1 ]; then
+    echo "hostile: the 2.2 GB text is searched by the release build only"
+elif ! truncate -s 2200M "$T/big.txt" 2>/dev/null; then
+    echo "hostile: SKIP the 2.2 GB text: the file system cannot hold a sparse file of 2.2 GB"
+else
+    cjk_text 0.1 >"$T/bigpart.txt"
+    echo "暗号ABC在这里，编号12345。" >>"$T/bigpart.txt"
+    for off in 0 1024 2112; do # MiB: at the start, at 1 GiB, past 2 GiB
+        dd if="$T/bigpart.txt" of="$T/big.txt" bs=1M seek="$off" conv=notrunc status=none
+    done
+    # (a regex, on the folded text: abc finds ABC)
+    r=$(stat_of "$JUAN" --no-index --grep -E -c '暗号abc[^，]+，编号[0-9]+' "$T/big.txt")
+    eq "2.2 GB: a regex finds all 3, past 2 GiB too" "$(cat "$T/out")" 3
+    eq "2.2 GB: a regex, exit 0" "$(rc_of "$r")" 0
+    rm -f "$T/big.txt" "$T/bigpart.txt" "$T/out"
+fi
 
 # a single line of 50 MB: pieces of 64 KiB (bound: the file's size + 64 MB)
 n=$((50 / SCALE))

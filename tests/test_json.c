@@ -84,6 +84,15 @@ int main(void)
     start(&J);
     json_str(&J, "a\0b", 3);
     CHECK_STR(done(&J), "\"a\\u0000b\"\n");
+    /* C1 controls (CSI, OSC), bidi and other invisible format characters
+       escaped too (issue 18), a plane-1 one as a surrogate pair; CJK, an
+       emoji and a combining mark stay as they are */
+    start(&J);
+    json_strz(&J, "\xC2\x9B" "2J\xC2\x9D" "52\xE2\x80\xAE" "x\xE2\x81\xA6"
+                  "\xE2\x80\xA8\xC2\x85\xEF\xBB\xBF\xE2\x80\x8B\xF0\x9D\x85\xB3"
+                  "高\xF0\x9F\x98\x80" "e\xCC\x81");
+    CHECK_STR(done(&J), "\"\\u009b2J\\u009d52\\u202ex\\u2066\\u2028\\u0085\\ufeff"
+                        "\\u200b\\ud834\\udd73高\xF0\x9F\x98\x80" "e\xCC\x81\"\n");
     free(buf);
     return T_DONE("json");
 }

@@ -288,5 +288,36 @@ int main(void)
     CHECK(set("(", SEARCH_SOFTBR) == 0 && !find(0, 1, &a, &b));
     query_free(&Q);
     search_free(&S);
+
+    /* a regex that reaches PCRE2's limits on a line (issue 18, 4): the
+       line is skipped and said, the matches past it found, both ways */
+    {
+        buf_t x = {0};
+        buf_adds(&x, "第一行 ab\n");
+        size_t l2 = x.n;
+        for (int i = 0; i < 30; i++)
+            buf_adds(&x, "a");
+        buf_adds(&x, "c b\n第三行 aab\n");
+        search_init(&S, x.p, x.n);
+        for (int fl = 0; fl <= SEARCH_EXACT; fl += SEARCH_EXACT) {
+            size_t nk, last = 0;
+            CHECK(set("(a+)+b", SEARCH_REGEX | fl) == 0);
+            CHECK(find(0, 1, &a, &b) && a == strlen("第一行 "));
+            query_too_complex(&Q, &nk);
+            CHECK(nk == 0); /* (nothing before) */
+            CHECK(find(b, 1, &a, &b) && !strncmp(x.p + a, "aab", 3));
+            const size_t *k = query_too_complex(&Q, &nk);
+            CHECK_MSG(nk == 1 && k[0] == l2, "%zu skipped", nk);
+            CHECK(query_too_complex_total(&Q, &last) == 1 && last == l2);
+            CHECK(!find(b, 1, &a, &b));
+            CHECK(find(x.n, -1, &a, &b) && !strncmp(x.p + a, "aab", 3));
+            CHECK(find(a, -1, &a, &b) && a == strlen("第一行 "));
+            k = query_too_complex(&Q, &nk);
+            CHECK_MSG(nk == 1 && k[0] == l2, "%zu skipped going back", nk);
+        }
+        query_free(&Q);
+        search_free(&S);
+        buf_free(&x);
+    }
     return T_DONE("test_search");
 }

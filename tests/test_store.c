@@ -265,7 +265,53 @@ static void anchors(void)
     const char *v4 = "完全不同的文字。\n完全不同的文字。\n";
     st_build(&st, v4, strlen(v4), FMT_TEXT, NULL);
     at = anchor_resolve(&st, &a, &exact);
-    CHECK(!exact && at == (size_t)(a.percent / 100.0 * strlen(v4)));
+    size_t pc_at = (size_t)(a.percent / 100.0 * strlen(v4));
+    while (pc_at > 0 && ((unsigned char)v4[pc_at] & 0xC0) == 0x80)
+        pc_at--; /* (on the start of the character it falls in) */
+    CHECK_MSG(!exact && at == pc_at, "percentage: %zu, want %zu", at, pc_at);
+    st_free(&st);
+    /* a heading longer than an anchor keeps (255 bytes): found again */
+    {
+        buf_t o = {0}, w = {0}, head = {0};
+        buf_adds(&head, "# ");
+        for (int k = 0; k < 100; k++)
+            buf_adds(&head, "长");
+        buf_adds(&head, "\n\n");
+        buf_adds(&o, "前言。\n\n");
+        buf_add(&o, head.p, head.n);
+        buf_adds(&o, "原来的一段话在这里。\n\n# 其他\n\n");
+        for (int k = 0; k < 40; k++)
+            buf_adds(&o, "填充的文字。\n\n");
+        structure_t so;
+        st_build(&so, o.p, o.n, FMT_MARKDOWN, "x.md");
+        anchor_t la;
+        anchor_make(&so, (size_t)(strstr(o.p, "原来的") - o.p), &la);
+        CHECK(strlen(la.section) > 200);
+        for (int k = 0; k < 40; k++)
+            buf_adds(&w, "新的很长的前言。");
+        buf_adds(&w, "\n\n");
+        buf_add(&w, head.p, head.n);
+        buf_adds(&w, "改写后的一段话。\n\n# 其他\n\n");
+        for (int k = 0; k < 40; k++)
+            buf_adds(&w, "填充的文字。\n\n");
+        structure_t sw;
+        st_build(&sw, w.p, w.n, FMT_MARKDOWN, "x.md");
+        size_t lat = anchor_resolve(&sw, &la, &exact);
+        size_t lo = (size_t)(strstr(w.p, "# 长") - w.p), hi = (size_t)(strstr(w.p, "# 其他") - w.p);
+        CHECK_MSG(!exact && lat >= lo && lat < hi, "long heading: %zu not in [%zu, %zu)", lat, lo, hi);
+        st_free(&so);
+        st_free(&sw);
+        buf_free(&o);
+        buf_free(&w);
+        buf_free(&head);
+    }
+    /* the section shortened: still inside it, on a character */
+    const char *v5 = "标题\n\n前言。\n\n01 第一节\n\n短。\n\n02 第二节\n\n第三段，很长很长很长很长很长很长很长很长很长。\n";
+    st_build(&st, v5, strlen(v5), FMT_TEXT, NULL);
+    at = anchor_resolve(&st, &a, &exact);
+    CHECK_MSG(!exact && at < (size_t)(strstr(v5, "02 第二节") - v5) &&
+                  ((unsigned char)v5[at] & 0xC0) != 0x80,
+              "in the shortened section: %zu", at);
     st_free(&st);
     buf_free(&b);
     /* identities */

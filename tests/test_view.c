@@ -190,6 +190,19 @@ static void check_file(const char *path, int width)
         view_set_hang(&V, 0);
         CHECK_MSG(view_top(&V) == mid, "%s w%d: hanging off keeps the top", path, width);
     }
+    /* every offset gone to, on any byte (N% lands anywhere), names a
+     * character's start: the top (what `m` stores and the status shows)
+     * is never inside a character, and is on the top line (issue 18) */
+    for (size_t off = 0; off < st.len; off += 37) {
+        view_goto(&V, off);
+        size_t top = view_top(&V);
+        view_fill(&V, 1);
+        CHECK_MSG(top < st.len && !utf8_is_cont((unsigned char)st.text[top]),
+                  "%s w%d: goto %zu: top %zu inside a character", path, width, off, top);
+        CHECK_MSG(V.page.n && V.page.v[0].start <= top &&
+                      (top < V.page.v[0].end || V.page.v[0].start == V.page.v[0].end),
+                  "%s w%d: goto %zu: top %zu not on the top line", path, width, off, top);
+    }
     view_free(&V);
     free(tops);
     free(want);
