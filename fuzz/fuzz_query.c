@@ -7,7 +7,8 @@
  * forwards from the top and going round once, are in bounds, in the
  * scope, and exactly the document's matches (search_find) that are in
  * it; backwards from the end it finds the last of them as search_find
- * steps backwards. As the reader
+ * steps backwards. A line skipped because a regex reached a PCRE2 limit
+ * is reported (query_too_complex), by a regex, in the text. As the reader
  * does, an Aozora or HTML document is searched in the pieces it shows.
  * Byte 0: bits 0-2 the format (Markdown, plain text, by the name x.txt,
  * HTML, Aozora, by the name x.md), bit 3 SEARCH_NO_TCSC, bit 4
@@ -168,6 +169,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             REQUIRE(ok && !wrapped && m.a == want.a && m.b == want.b);
         else /* none before the end: at most one at the very end, round it */
             REQUIRE(!ok || (wrapped && m.a == n));
+    }
+    /* limit errors: reported by a regex only, each line named in the text */
+    size_t last = 0, total = query_too_complex_total(&Q.q, &last);
+    if (total) {
+        REQUIRE(Q.q.re != NULL && last <= n);
+        size_t nl = 0;
+        const size_t *at = query_too_complex(&Q.q, &nl);
+        for (size_t i = 0; i < nl; i++)
+            REQUIRE(at[i] <= n && (!i || at[i] > at[i - 1]));
     }
 out:
     nav_query_free(&Q);
