@@ -10,7 +10,9 @@
  * (the same wait, then make the terminal N columns wide: SIGWINCH), or
  * {S=MS} (sleep MS milliseconds, reading its output). With PTY_REFLOW=FILE, the time from each
  * {W=N} to the last byte of the redraw that follows it (ms) is appended
- * to FILE, a line each. */
+ * to FILE, a line each. With PTY_ANSWER=MS, the terminal answers each
+ * cursor-position request (ESC[6n) MS milliseconds late, as over a slow
+ * link, as a terminal that draws the probe's “ narrow (ESC[ROWS;2R). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -36,20 +38,66 @@ static double now(void)
 static int master = -1;
 static long seen;    /* bytes of output read */
 static double last;  /* when the last of it came */
+static double answer_ms = -1; /* PTY_ANSWER: the late answer, or none */
+static double answer_at;      /* when the pending answer is due (0: none) */
+static int rows;
+static char tail[4];          /* the output's last bytes: ESC[6n across reads */
+
+static void answer_due(void)
+{
+    if (answer_at <= 0 || now() < answer_at)
+        return;
+    answer_at = 0;
+    char a[32];
+    int k = snprintf(a, sizeof a, "\033[%d;2R", rows);
+    if (write(master, a, (size_t)k) < 0) {
+        /* the program is gone: nobody to answer */
+    }
+}
+
+static void look_for_question(const char *buf, ssize_t n)
+{
+    if (answer_ms < 0)
+        return;
+    for (ssize_t i = 0; i < n; i++) {
+        memmove(tail, tail + 1, 3);
+        tail[3] = buf[i];
+        if (!memcmp(tail, "\033[6n", 4) && answer_at <= 0)
+            answer_at = now() + answer_ms / 1e3;
+    }
+}
 
 
 /* Read what is there within ms; 0 when nothing came (or the end). */
 static int drain(int ms)
 {
-    struct pollfd p = {master, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0)
-        return 0;
+    double end = now() + ms / 1e3;
+    for (;;) {
+        answer_due();
+        int wait = (int)((end - now()) * 1e3 + 0.5);
+        if (wait < 0)
+            wait = 0;
+        if (answer_at > 0) { /* wake for the answer when it is due */
+            int due = (int)((answer_at - now()) * 1e3) + 1;
+            if (due < wait)
+                wait = due > 0 ? due : 0;
+        }
+        struct pollfd p = {master, POLLIN, 0};
+        if (poll(&p, 1, wait) > 0)
+            break;
+        if (now() >= end) {
+            answer_due();
+            return 0;
+        }
+    }
     char buf[65536];
     ssize_t n = read(master, buf, sizeof buf);
     if (n > 0) {
         seen += n;
         last = now();
+        look_for_question(buf, n);
     }
+    answer_due();
     return n > 0;
 }
 
@@ -86,6 +134,9 @@ int main(int argc, char **argv)
     }
     struct winsize ws = {.ws_col = (unsigned short)atoi(argv[1]),
                          .ws_row = (unsigned short)atoi(argv[2])};
+    rows = ws.ws_row;
+    if (getenv("PTY_ANSWER"))
+        answer_ms = atof(getenv("PTY_ANSWER"));
     double t0 = now();
     pid_t pid = forkpty(&master, NULL, NULL, &ws);
     if (pid < 0) {

@@ -140,6 +140,11 @@ JPRE=fresh
 J=("${P[@]}" q "${JR[@]}" "$IN"); A=("${P[@]}" q less "$IN")
 FIRST=1 row "open, q: a first opening ever" ""
 row "open, first screen, q (vs less)" "r<=2,t<=0.05"
+# the ambiguous-width probe over a slow link: the terminal answers 100 ms
+# late (bench/pty.c PTY_ANSWER); the first screen does not wait for it
+J=(env TERM=xterm PTY_ANSWER=100 "${P[@]}" q ./juan --from-start "$IN")
+A=(env TERM=xterm "${P[@]}" q "${JR[@]}" "$IN")
+row "open, q: probe answered 100 ms late" "d<=0.02"
 J=("${P[@]}" Gq "${JR[@]}" "$IN"); A=("${P[@]}" Gq less "$IN")
 row "G, q (vs less)" ""
 A=("${P[@]}" Gq less -n "$IN")

@@ -5,7 +5,10 @@
  * moved up by KEYS_FN, above every code point, so the two never meet:
  * key_of() makes one, FN(KEY_UP) names one, key >= KEYS_FN tells one.
  * The control characters the reader and its prompts act on are named
- * here, nowhere else as numbers. */
+ * here, nowhere else as numbers. The answers to the ambiguous-width
+ * probe (term.h) come as two keys of their own, K_AMBI_NARROW and
+ * K_AMBI_WIDE (curses is told their sequences): key_is_probe() tells
+ * them, and no action takes them. */
 #ifndef JUAN_KEYS_H
 #define JUAN_KEYS_H
 
@@ -23,6 +26,11 @@ enum {
     K_ESC = 0x1b,
     K_DEL = 0x7f,         /* Backspace as most terminals send it */
 };
+
+#define K_AMBI_NARROW FN(KEY_MAX + 1)
+#define K_AMBI_WIDE FN(KEY_MAX + 2)
+#define key_is_probe(k) ((k) == K_AMBI_NARROW || (k) == K_AMBI_WIDE)
+#define probe_ambiguous(k) ((k) == K_AMBI_WIDE ? AMBI_WIDE : AMBI_NARROW)
 
 /* One key from get_wch's result r and character ch. */
 #define key_of(r, ch) ((r) == KEY_CODE_YES ? (int)(ch) + KEYS_FN : (int)(ch))

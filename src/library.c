@@ -434,6 +434,8 @@ int tui_library(const char *dir, const tui_opts_t *o)
                  dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "", f.p,
                  filtered ? "Esc clears the filter" : "q quits");
         buf_free(&f);
+        if (!T->msg[0] && term_ambiguous_news()) /* the probe's answer */
+            tui_ambiguous_notice(T);
         if (T->msg[0]) { /* a warning or a message: on the title line */
             size_t k = strlen(L.head);
             snprintf(L.head + k, sizeof L.head - k, "  [%.300s]", T->msg);

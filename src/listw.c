@@ -50,6 +50,10 @@ int list_run(list_t *L, int *key_out)
         if (r == ERR)
             continue;
         int key = key_of(r, ch);
+        if (key_is_probe(key)) { /* the terminal's answer, not a key */
+            term_ambiguous_set(probe_ambiguous(key));
+            continue;
+        }
         if (key >= '0' && key <= '9' && (count > 0 || key > '0')) {
             count = (count < 0 ? 0 : count) * 10 + (key - '0');
             if (count > 1000000)
@@ -132,9 +136,15 @@ int list_confirm(const char *question)
     refresh();
     wint_t ch;
     int r;
-    do
+    for (;;) {
         r = get_wch(&ch);
-    while (r == ERR && !term_quit);
+        if (r == KEY_CODE_YES && key_is_probe(key_of(r, ch))) {
+            term_ambiguous_set(probe_ambiguous(key_of(r, ch)));
+            continue;
+        }
+        if (r != ERR || term_quit)
+            break;
+    }
     if (term_quit || r == ERR)
         return 0;
     int key = key_of(r, ch);

@@ -78,6 +78,10 @@ char *prompt_read(const prompt_t *P, const char *label)
         if (r == ERR)
             continue;
         int key = key_of(r, ch);
+        if (key_is_probe(key)) { /* the terminal's answer, not a key */
+            term_ambiguous_set(probe_ambiguous(key));
+            continue;
+        }
         switch (key) {
         case FN(KEY_LEFT):
             cur = gb_step(b.p, b.n, cur, -1);

@@ -101,6 +101,8 @@ void tui_screen_end(SCREEN *scr, FILE *tty);
 /* Read the document loaded until q (or a signal); then put it away. */
 void tui_read(tui_t *T);
 void tui_geometry(tui_t *T, int width); /* after a resize or < > */
+/* The status line's notice that the terminal draws “ ” … — wide. */
+void tui_ambiguous_notice(tui_t *T);
 void tui_mouse(tui_t *T); /* tell the terminal T->mouse (wheel reports or none) */
 void tui_go(tui_t *T, size_t off);      /* a jump ('' comes back) */
 void tui_top_range(tui_t *T, size_t *s, size_t *e); /* the top line */

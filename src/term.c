@@ -1,12 +1,9 @@
 #include "term.h"
 #include "util.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 volatile sig_atomic_t term_quit;
@@ -15,64 +12,26 @@ static struct termios saved_tio;
 static int saved_fd = -1;
 static char rmcup_buf[64];
 
-int term_probe_ambiguous(char *typed, size_t cap, size_t *ntyped)
+int term_probe_ask(char *buf, size_t cap, int row)
 {
-    *ntyped = 0;
-    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
+    /* the row's start, the character, where is the cursor? */
+    int n = snprintf(buf, cap, "\x1b[%d;1H\xE2\x80\x9C\x1b[6n", row);
+    return n > 0 && (size_t)n < cap ? n : -1;
+}
+
+static int ambiguous, ambiguous_told;
+
+void term_ambiguous_set(int amb)
+{
+    ambiguous = amb;
+}
+
+int term_ambiguous_news(void)
+{
+    if (ambiguous != AMBI_WIDE || ambiguous_told)
         return AMBI_UNKNOWN;
-    struct termios old, raw;
-    if (tcgetattr(fd, &old) < 0) {
-        close(fd);
-        return AMBI_UNKNOWN;
-    }
-    raw = old;
-    raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
-    raw.c_cc[VMIN] = 0;
-    raw.c_cc[VTIME] = 0;
-    tcsetattr(fd, TCSANOW, &raw);
-    /* start of the line, the character, where is the cursor? then erase */
-    static const char ask[] = "\r\xE2\x80\x9C\x1b[6n";
-    int result = AMBI_UNKNOWN;
-    char buf[64];
-    size_t n = 0;
-    char *ans = NULL, *ans_end = NULL;
-    if (write(fd, ask, sizeof ask - 1) == (ssize_t)(sizeof ask - 1)) {
-        long long end = now_ms() + 200;
-        for (;;) {
-            long long left = end - now_ms();
-            if (left <= 0 || n >= sizeof buf - 1)
-                break;
-            struct pollfd p = {.fd = fd, .events = POLLIN};
-            if (poll(&p, 1, (int)left) <= 0)
-                break;
-            ssize_t k = read(fd, buf + n, sizeof buf - 1 - n);
-            if (k <= 0)
-                break;
-            n += (size_t)k;
-            buf[n] = '\0';
-            /* the answer: ESC [ row ; col R */
-            char *e = strstr(buf, "\x1b[");
-            int row, col;
-            if (e && strchr(e, 'R') && sscanf(e, "\x1b[%d;%dR", &row, &col) == 2) {
-                result = col >= 3 ? AMBI_WIDE : AMBI_NARROW;
-                ans = e;
-                ans_end = strchr(e, 'R') + 1;
-                break;
-            }
-        }
-    }
-    /* what else was read: keys typed before the reader was up */
-    for (size_t i = 0; i < n && *ntyped < cap; i++)
-        if (!ans || buf + i < ans || buf + i >= ans_end)
-            typed[(*ntyped)++] = buf[i];
-    static const char erase[] = "\r\x1b[K";
-    if (write(fd, erase, sizeof erase - 1) < 0) {
-        /* nothing more to do */
-    }
-    tcsetattr(fd, TCSANOW, &old);
-    close(fd);
-    return result;
+    ambiguous_told = 1;
+    return AMBI_WIDE;
 }
 
 void term_save(int fd)

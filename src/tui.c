@@ -40,13 +40,9 @@ void tui_geometry(tui_t *T, int width)
 
 SCREEN *tui_screen_start(tui_t *T, FILE **tty)
 {
-    int amb = T->o->ambiguous;
     const char *term = getenv("TERM");
-    char typed[64];
-    size_t ntyped = 0;
-    if (amb == AMBI_UNKNOWN && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term &&
-        strcmp(term, "dumb"))
-        amb = term_probe_ambiguous(typed, sizeof typed, &ntyped);
+    int probe = T->o->ambiguous == AMBI_UNKNOWN && isatty(STDIN_FILENO) &&
+                isatty(STDOUT_FILENO) && term && strcmp(term, "dumb");
     FILE *in = stdin;
     *tty = NULL;
     if (!isatty(STDIN_FILENO)) {
@@ -72,19 +68,36 @@ SCREEN *tui_screen_start(tui_t *T, FILE **tty)
     keypad(stdscr, TRUE);
     curs_set(0);
     timeout(200);
-    while (ntyped > 0) /* keys typed while the terminal was asked: kept */
-        ungetch((unsigned char)typed[--ntyped]);
+    /* the ambiguous-width probe: asked now, on the reader's screen, and
+       never waited for (the answer comes among the keys when it comes);
+       the first screen clears what it printed */
+    char ask[64], ans[32];
+    if (probe && LINES > 1 && term_probe_ask(ask, sizeof ask, LINES) > 0) {
+        snprintf(ans, sizeof ans, "\x1b[%d;2R", LINES);
+        define_key(ans, K_AMBI_NARROW - KEYS_FN);
+        snprintf(ans, sizeof ans, "\x1b[%d;3R", LINES);
+        define_key(ans, K_AMBI_WIDE - KEYS_FN);
+        refresh(); /* curses' start (the alternate screen) first */
+        fputs(ask, stdout);
+        fflush(stdout);
+        clearok(curscr, TRUE);
+    }
     T->mouse = T->o->mouse;
     tui_mouse(T);
     draw_colors(T);
     tui_geometry(T, T->width);
     if (T->warn[0]) /* the store's one-line warning */
         snprintf(T->msg, sizeof T->msg, "%s", T->warn);
-    if (amb == AMBI_WIDE)
-        snprintf(T->msg, sizeof T->msg,
-                 "this terminal draws “ ” … — wide: set its ambiguous-width "
-                 "characters to narrow (see man juan)");
+    if (T->o->ambiguous == AMBI_WIDE)
+        tui_ambiguous_notice(T);
     return scr;
+}
+
+void tui_ambiguous_notice(tui_t *T)
+{
+    snprintf(T->msg, sizeof T->msg,
+             "this terminal draws “ ” … — wide: set its ambiguous-width "
+             "characters to narrow (see man juan)");
 }
 
 void tui_mouse(tui_t *T)
@@ -705,6 +718,8 @@ static void reader(tui_t *T)
     if (T->S && !T->msg[0] && !T->resumed && store_first(T->S, "hinted"))
         snprintf(T->msg, sizeof T->msg, "h: help"); /* the first opening ever */
     for (;;) {
+        if (!T->msg[0] && term_ambiguous_news()) /* the probe's answer */
+            tui_ambiguous_notice(T);
         int had_time = rt_ready(T->rt);
         draw_page(T);
         wint_t ch;
@@ -712,6 +727,10 @@ static void reader(tui_t *T)
         if (r == ERR)
             return;
         int key = key_of(r, ch);
+        if (key_is_probe(key)) { /* not a key: the terminal's answer */
+            term_ambiguous_set(probe_ambiguous(key));
+            continue;
+        }
         T->msg[0] = 0;
         if (key != FN(KEY_RESIZE))
             T->at_end = 0;

@@ -1,9 +1,14 @@
 /* The ambiguous-width probe, against a fake terminal: juan runs on a pty
  * whose "terminal" (this program) answers the cursor-position question as
  * a terminal that draws “ wide (column 3) or narrow (column 2) would, or
- * not at all. Wide: the reader shows the notice; narrow: it does not; no
- * answer: the reader still starts (the probe gives up after 200 ms), and
- * the question is asked once, before the screen starts. */
+ * not at all, and 100 ms late, as over a slow link. The probe never delays
+ * the first screen: the first screen is up before the answer is sent;
+ * keys typed before the answer, and with it, work; the answer is neither
+ * shown nor taken for keys. Wide: the reader shows the notice; narrow: it
+ * does not; no answer: none. The question is asked once, in the reader's
+ * screen, and what it printed is cleared by the first screen. Prints the
+ * median time to the first screen with the late answer and with
+ * --ambiguous=narrow (no probe). */
 #include "t.h"
 
 #include <errno.h>
@@ -46,8 +51,25 @@ static int read_until(int fd, char *out, size_t cap, size_t *n, const char *want
     return 1;
 }
 
-/* Run the reader with answer (NULL: none); returns what it printed. */
-static char *run(const char *juan, const char *answer, long *startup_ms)
+/* Run the reader; `answer` (NULL: none) is sent `delay` ms after the
+ * question is read, with `after` right behind it (in the same write);
+ * `before` is typed once the first screen is up, before the answer, and
+ * the run waits for `before_seen` then. Waits for `want` at the end.
+ * Returns what the reader printed; *first_ms: start to first screen;
+ * *first_before: the first screen was read before the answer was sent;
+ * *ans_at: where in the output the answer was sent. */
+/* The first screen: the text's first words (samples/interview.txt) */
+#define FIRST "\xE6\xB2\x88\xE7\x9F\xA5\xE8\xBF\x9C" /* 沈知远 */
+
+typedef struct {
+    const char *opt, *answer, *after, *before, *before_seen, *want;
+    long delay;
+    long first_ms;
+    int first_before, up;
+    size_t ans_at;
+} run_t;
+
+static char *run(const char *juan, run_t *R)
 {
     int fd;
     struct winsize ws = {.ws_row = 24, .ws_col = 80};
@@ -57,63 +79,149 @@ static char *run(const char *juan, const char *answer, long *startup_ms)
     if (pid == 0) {
         setenv("TERM", "xterm", 1);
         setenv("LC_ALL", "C.UTF-8", 1);
-        execl(juan, juan, "--from-start", "samples/interview.txt", (char *)NULL);
+        setenv("JUAN_STATE_DIR", "/nonexistent/juan-test-probe", 1);
+        if (R->opt)
+            execl(juan, juan, R->opt, "--from-start", "samples/interview.txt", (char *)NULL);
+        else
+            execl(juan, juan, "--from-start", "samples/interview.txt", (char *)NULL);
         _exit(127);
     }
     size_t cap = 1 << 20, n = 0;
     char *out = calloc(cap, 1);
     long t0 = now_ms();
-    int asked = read_until(fd, out, cap, &n, "\x1b[6n", 3000);
-    CHECK_MSG(asked, "juan asks for the cursor position");
-    if (asked && answer) {
-        ssize_t w = write(fd, answer, strlen(answer));
-        (void)w;
+    long ask_at = -1, first_at = -1;
+    int answered = 0, typed = 0;
+    R->first_before = 0;
+    R->ans_at = 0;
+    R->up = 0;
+    /* read, answering when it is time, until the end's text */
+    for (long end = t0 + 5000; now_ms() < end;) {
+        if (ask_at < 0 && memmem(out, n, "\x1b[6n", 4))
+            ask_at = now_ms();
+        if (first_at < 0 && memmem(out, n, FIRST, strlen(FIRST))) {
+            first_at = now_ms();
+            R->first_ms = first_at - t0;
+        }
+        if (first_at >= 0 && R->before && !typed) {
+            ssize_t w = write(fd, R->before, strlen(R->before));
+            (void)w;
+            typed = 1;
+            int seen = read_until(fd, out, cap, &n, R->before_seen, 3000);
+            CHECK_MSG(seen, "a key typed before the answer works (%s)", R->before_seen);
+            continue;
+        }
+        if (ask_at >= 0 && !answered && R->answer && now_ms() >= ask_at + R->delay) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "%s%s", R->answer, R->after ? R->after : "");
+            R->first_before = first_at >= 0;
+            R->ans_at = n;
+            ssize_t w = write(fd, msg, strlen(msg));
+            (void)w;
+            answered = 1;
+        }
+        if ((answered || !R->answer) && first_at >= 0 && (!R->before || typed) &&
+            memmem(out + R->ans_at, n - R->ans_at, R->want, strlen(R->want))) {
+            R->up = 1;
+            break;
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 5) <= 0)
+            continue;
+        ssize_t k = read(fd, out + n, cap - 1 - n);
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+        out[n] = 0;
     }
-    /* the status line: the reader is up (a notice too long to share the
-       row with the percent has it whole) */
-    int up = read_until(fd, out, cap, &n,
-                        answer && strstr(answer, ";3R") ? "ambiguous-width" : "min left", 5000);
-    *startup_ms = now_ms() - t0;
-    CHECK_MSG(up, "the reader starts (answer %s)", answer ? "given" : "none");
+    /* quiet for a moment: whatever the answer made the reader do is read */
+    read_until(fd, out, cap, &n, "\x01never", 150);
     ssize_t w = write(fd, "q", 1);
     (void)w;
-    read_until(fd, out, cap, &n, "\x01never", 1000);
     int st;
-    kill(pid, SIGTERM);
-    waitpid(pid, &st, 0);
+    for (long end = now_ms() + 2000; now_ms() < end;) { /* until it exits */
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            pid = 0;
+            break;
+        }
+        read_until(fd, out, cap, &n, "\x01never", 20);
+    }
+    if (pid) {
+        kill(pid, SIGTERM);
+        waitpid(pid, &st, 0);
+    }
     close(fd);
     return out;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The answer's text anywhere in what was printed after it was sent. */
+static int shown(const char *o, const run_t *R)
+{
+    return o && (strstr(o + R->ans_at, "24;3R") || strstr(o + R->ans_at, "24;2R"));
 }
 
 int main(int argc, char **argv)
 {
     const char *juan = argc > 1 ? argv[1] : getenv("JUAN") ? getenv("JUAN") : "./juan";
-    long ms;
-    char *o = run(juan, "\x1b[24;3R", &ms);
-    CHECK_MSG(o && strstr(o, "ambiguous-width"), "wide: the notice");
-    /* asked once, and before the screen started (the alternate screen) */
+    /* wide, 100 ms late: the first screen first, then the notice */
+    run_t R = {.answer = "\x1b[24;3R", .delay = 100, .want = "ambiguous-width"};
+    char *o = run(juan, &R);
+    CHECK_MSG(R.up, "wide: the notice");
+    CHECK_MSG(R.first_before, "wide: the first screen is up before the answer is sent");
+    CHECK_MSG(!shown(o, &R), "wide: the answer is not shown");
+    /* asked once, in the reader's screen, and cleared by its first draw */
     char *ask = o ? strstr(o, "\x1b[6n") : NULL;
     char *alt = o ? strstr(o, "\x1b[?1049h") : NULL;
     CHECK(ask && !strstr(ask + 1, "\x1b[6n"));
-    CHECK_MSG(ask && (!alt || ask < alt), "the probe comes before the screen");
-    /* what it printed is erased: \r, the quote, the question, \r, erase line */
-    CHECK(o && strstr(o, "\r\xE2\x80\x9C\x1b[6n\r\x1b[K"));
+    CHECK_MSG(ask && alt && alt < ask, "the probe is asked in the reader's screen");
+    CHECK_MSG(ask && !memcmp(ask - 10, "\x1b[24;1H\xE2\x80\x9C", 10) && strstr(ask, "\x1b[2J"),
+              "the quote on the last row, the question, then the screen cleared");
     free(o);
-    o = run(juan, "\x1b[24;2R", &ms);
+    /* narrow: no notice; a key sent with the answer is a key */
+    R = (run_t){.answer = "\x1b[24;2R", .after = "G", .delay = 100, .want = "100%"};
+    o = run(juan, &R);
+    CHECK_MSG(R.up, "narrow: G sent right behind the answer went to the end");
     CHECK_MSG(o && !strstr(o, "ambiguous-width"), "narrow: no notice");
+    CHECK_MSG(!shown(o, &R), "narrow: the answer is not shown");
     free(o);
-    o = run(juan, NULL, &ms);
+    /* no answer: the reader is up, no notice */
+    R = (run_t){.want = "min left"};
+    o = run(juan, &R);
+    CHECK_MSG(R.up, "no answer: the reader is up");
     CHECK_MSG(o && !strstr(o, "ambiguous-width"), "no answer: no notice");
-    /* the probe waits 200 ms at most; the rest is the reader's start */
-    CHECK_MSG(ms < 2000, "no answer: the reader is up after %ld ms", ms);
     free(o);
-    /* a key typed before the answer (or with none) is not lost: G goes to
-       the end */
-    o = run(juan, "G\x1b[24;2R", &ms);
-    CHECK_MSG(o && strstr(o, "100%"), "a key typed before the answer: G went to the end");
+    /* a key typed before the answer is not lost: G goes to the end; the
+       late answer then still gives the notice */
+    R = (run_t){.answer = "\x1b[24;3R", .delay = 100, .before = "G", .before_seen = "100%",
+                .want = "ambiguous-width"};
+    o = run(juan, &R);
+    CHECK_MSG(R.up, "a key typed before the answer, then the wide answer: the notice");
+    CHECK_MSG(!shown(o, &R), "the answer after a key is not shown");
     free(o);
-    o = run(juan, "G", &ms);
-    CHECK_MSG(o && strstr(o, "100%"), "a key typed, no answer: G went to the end");
+    /* --ambiguous=narrow: no question */
+    R = (run_t){.opt = "--ambiguous=narrow", .want = "min left"};
+    o = run(juan, &R);
+    CHECK_MSG(R.up && o && !strstr(o, "\x1b[6n"), "--ambiguous=narrow: not asked");
     free(o);
+    /* the first screen with a 100 ms-late answer and with no probe */
+    enum { RUNS = 7 };
+    long late[RUNS], none[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+        R = (run_t){.answer = "\x1b[24;2R", .delay = 100, .want = FIRST};
+        free(run(juan, &R));
+        late[i] = R.first_ms;
+        R = (run_t){.opt = "--ambiguous=narrow", .want = FIRST};
+        free(run(juan, &R));
+        none[i] = R.first_ms;
+    }
+    qsort(late, RUNS, sizeof *late, cmp_long);
+    qsort(none, RUNS, sizeof *none, cmp_long);
+    fprintf(stderr, "first screen: %ld ms with the probe answered 100 ms late, %ld ms without "
+                    "the probe (medians of %d)\n", late[RUNS / 2], none[RUNS / 2], RUNS);
     return T_DONE("test_probe");
 }
