@@ -232,7 +232,7 @@ const char *enc_detect(const unsigned char *s, size_t n, size_t *bom)
 
 const char *enc_canonical(const char *name)
 {
-    static char buf[64];
+    static _Thread_local char buf[64];
     static const struct {
         const char *from, *to;
     } alias[] = {

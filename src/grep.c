@@ -11,9 +11,12 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <unigbrk.h>
 
 #define CONTEXT_CHARS 20
@@ -198,6 +201,34 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
     buf_free(&all);
 }
 
+/* Where a file's messages go: stderr at once (NULL), or, for a file
+ * searched on a worker, kept with the length of its output so far, so
+ * that they are said in order when its output is written. */
+typedef struct {
+    FILE *out;   /* the file's output (a memory stream) */
+    buf_t msgs;  /* records: size_t at (output bytes before), text, '\0' */
+} gsink_t;
+
+static void gmsg(gsink_t *k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!k) {
+        char m[PATH_MAX + 512];
+        vsnprintf(m, sizeof m, fmt, ap);
+        va_end(ap);
+        msg("%s", m);
+        return;
+    }
+    char m[PATH_MAX + 512];
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    fflush(k->out);
+    size_t at = (size_t)ftell(k->out);
+    buf_add(&k->msgs, (const char *)&at, sizeof at);
+    buf_add(&k->msgs, m, strlen(m) + 1);
+}
+
 /* Lines counted from *at (on line *line) up to offset to: LF, CRLF, CR. */
 static void count_lines(const doc_t *d, size_t *at, size_t *line, size_t to)
 {
@@ -211,13 +242,13 @@ static void count_lines(const doc_t *d, size_t *at, size_t *line, size_t to)
  * the JSON array of matches or counts (NULL: text). *cx set when a line
  * was too complex for the regex (said on stderr; the search goes on). */
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
-                      int many, json_t *J, FILE *out, int *cx)
+                      int many, json_t *J, FILE *out, int *cx, gsink_t *sink)
 {
     doc_t d;
     int r = doc_open(&d, path, &o->dopt);
     if (r != DOC_OK) {
         char e[PATH_MAX + 128];
-        msg("%s", doc_error(&d, r, e, sizeof e));
+        gmsg(sink, "%s", doc_error(&d, r, e, sizeof e));
         doc_close(&d);
         return -1;
     }
@@ -252,7 +283,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
         const size_t *sk = query_too_complex(Q, &nsk);
         for (size_t k = 0; k < nsk; k++) { /* skipped before the match */
             count_lines(&d, &line_at, &line, sk[k]);
-            msg("%s: regular expression too complex at line %zu", safe_path(path), line);
+            gmsg(sink, "%s: regular expression too complex at line %zu", safe_path(path), line);
             *cx = 1;
         }
         if (!found)
@@ -333,6 +364,109 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     return count;
 }
 
+/* ---- files searched on a few workers, output in the given order ------- */
+
+enum { GREP_THREADS = 4, GREP_AHEAD = 256 /* files searched ahead of output */ };
+
+typedef struct {
+    char *obuf;
+    size_t on;
+    gsink_t k;
+    long count;
+    int cx, done;
+} gjob_t;
+
+typedef struct {
+    char **list;
+    size_t nl, next, emitted;
+    const char *query;
+    query_t *Q; /* the main thread's (a worker compiles its own) */
+    const grep_opts_t *o;
+    int many;
+    gjob_t *jobs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pool_t;
+
+/* Search file i into its job's memory stream. */
+static void run_job(pool_t *P, query_t *Q, size_t i)
+{
+    gjob_t *j = &P->jobs[i];
+    j->k.out = open_memstream(&j->obuf, &j->on);
+    if (!j->k.out) { /* said as a file that could not be read */
+        size_t at = 0;
+        buf_add(&j->k.msgs, (const char *)&at, sizeof at);
+        buf_add(&j->k.msgs, "out of memory", sizeof "out of memory");
+        j->count = -1;
+        return;
+    }
+    j->count = grep_file(P->list[i], Q, P->o, P->many, NULL, j->k.out, &j->cx, &j->k);
+    fclose(j->k.out);
+    j->k.out = NULL;
+}
+
+static void *worker(void *arg)
+{
+    pool_t *P = arg;
+    query_t Q[2]; /* its own: a query keeps state while it searches */
+    memset(Q, 0, sizeof Q);
+    char err[300];
+    query_set(&Q[0], P->query, strlen(P->query), P->o->flags, err, sizeof err);
+    if (P->Q[1].q)
+        query_set(&Q[1], P->query, strlen(P->query), P->o->flags | SEARCH_SOFTBR, err,
+                  sizeof err);
+    pthread_mutex_lock(&P->mu);
+    for (;;) {
+        while (P->next < P->nl && P->next >= P->emitted + GREP_AHEAD)
+            pthread_cond_wait(&P->cv, &P->mu);
+        if (P->next >= P->nl)
+            break;
+        size_t i = P->next++;
+        pthread_mutex_unlock(&P->mu);
+        run_job(P, Q, i);
+        pthread_mutex_lock(&P->mu);
+        P->jobs[i].done = 1;
+        pthread_cond_broadcast(&P->cv);
+    }
+    pthread_mutex_unlock(&P->mu);
+    query_free(&Q[0]);
+    query_free(&Q[1]);
+    return NULL;
+}
+
+/* A job's output and messages, in the order the file said them. */
+static void emit_job(gjob_t *j, FILE *out)
+{
+    size_t at = 0, r = 0;
+    while (r < j->k.msgs.n) {
+        size_t to;
+        memcpy(&to, j->k.msgs.p + r, sizeof to);
+        const char *m = j->k.msgs.p + r + sizeof to;
+        fwrite(j->obuf + at, 1, to - at, out);
+        at = to;
+        fflush(out);
+        msg("%s", m);
+        r += sizeof to + strlen(m) + 1;
+    }
+    fwrite(j->obuf + at, 1, j->on - at, out);
+    free(j->obuf);
+    buf_free(&j->k.msgs);
+}
+
+/* Workers for nl files: 1 (searched here, in turn) for one file, JSON
+ * (one array), or a search that may use or make indexes; else up to
+ * GREP_THREADS, one per core; JUAN_GREP_THREADS=N sets it (1: none). */
+static int grep_threads(const grep_opts_t *o, size_t nl)
+{
+    if (nl < 2 || o->json || !(o->no_index || (o->flags & SEARCH_EXACT)))
+        return 1;
+    const char *e = getenv("JUAN_GREP_THREADS");
+    long n = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n > GREP_THREADS)
+        n = GREP_THREADS;
+    return n < 1 ? 1 : (int)n;
+}
+
 int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE *out)
 {
     query_t Q[2]; /* as given; for Markdown, across soft line breaks */
@@ -368,8 +502,44 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     json_init(&J, out);
     if (o->json)
         json_array(&J, JSON_LINES);
-    for (size_t i = 0; i < nl; i++) {
-        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx);
+    int nt = grep_threads(o, nl);
+    if (nt > 1) {
+        pool_t P = {.list = list, .nl = nl, .query = query, .Q = Q, .o = o, .many = many};
+        pthread_mutex_init(&P.mu, NULL);
+        pthread_cond_init(&P.cv, NULL);
+        P.jobs = xcalloc(nl, sizeof *P.jobs);
+        doc_guard_signals(); /* once, before the workers open documents */
+        pthread_t th[GREP_THREADS];
+        int started = 0;
+        for (int t = 0; t < nt; t++)
+            if (pthread_create(&th[started], NULL, worker, &P) == 0)
+                started++;
+        for (size_t i = 0; i < nl; i++) {
+            gjob_t *j = &P.jobs[i];
+            pthread_mutex_lock(&P.mu);
+            while (!j->done && started) /* (no worker: searched here) */
+                pthread_cond_wait(&P.cv, &P.mu);
+            pthread_mutex_unlock(&P.mu);
+            if (!j->done)
+                run_job(&P, Q, i);
+            emit_job(j, out);
+            if (j->count < 0 || j->cx)
+                rc_err = 1;
+            if (j->count >= 0)
+                total += j->count;
+            pthread_mutex_lock(&P.mu);
+            P.emitted = i + 1;
+            pthread_cond_broadcast(&P.cv);
+            pthread_mutex_unlock(&P.mu);
+        }
+        for (int t = 0; t < started; t++)
+            pthread_join(th[t], NULL);
+        free(P.jobs);
+        pthread_mutex_destroy(&P.mu);
+        pthread_cond_destroy(&P.cv);
+    }
+    for (size_t i = 0; nt <= 1 && i < nl; i++) {
+        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx, NULL);
         if (c < 0 || cx)
             rc_err = 1;
         if (c >= 0)

@@ -15,7 +15,11 @@
  * N` on stderr, the search going on past it); write
  * errors are left in out for the caller (ferror). Each
  * document's folded form comes from its persistent index (sindex), made
- * on the first search, unless no_index. */
+ * on the first search, unless no_index. Without an index (no_index,
+ * SEARCH_EXACT), several files are searched on up to 4 worker threads
+ * (JUAN_GREP_THREADS: how many; 1: none), each file's output and
+ * messages kept and written in the files' order: the same bytes as one
+ * file after another (not for --json: one array, written in turn). */
 #ifndef JUAN_GREP_H
 #define JUAN_GREP_H
 #include "doc.h"

@@ -700,5 +700,29 @@ eq "unknown option, C1 and bidi: message" "$(head -1 <<<"$err")" \
 run -$'\xc2\x9b'; eq "invalid short option, C1: rc" "$rc" 2
 ! raw_c1_bidi "$err" && ok || bad "invalid short option: C1 raw in $(printf %q "$err")"
 
+# --grep over a directory searches its files on several workers: the output
+# (counts, lines, messages in between) is the same as one at a time
+G="$T/lib"; mkdir -p "$G/a" "$G/b"
+for i in $(seq 1 60); do
+    f="$G/$([ $((i % 2)) = 0 ] && echo a || echo b)/f$i.txt"
+    { for k in $(seq 1 $((i % 7 + 1))); do
+        printf '第%d回 寶玉说话，宝玉又笑。\n黛玉看书 %d 遍。\n' "$k" "$i"
+        [ $((i % 5)) = 0 ] && printf 'The quick Fox jumps, FOX.\n'
+      done; } >"$f"
+    [ $((i % 10)) = 3 ] && iconv -f UTF-8 -t GB18030 "$f" >"$f.g" && mv "$f.g" "$f"
+done
+{ printf '宝玉 ab\n'; printf 'a%.0s' $(seq 1 40); printf 'c\n宝玉 ab\n'; } >"$G/a/f33.txt"
+for q in 宝玉 寶玉 fox 黛玉看 不在; do
+    for c in -c ""; do
+        one=$(JUAN_GREP_THREADS=1 "$JUAN" --grep --no-index $c "$q" "$G" 2>&1; echo "rc=$?")
+        many=$(JUAN_GREP_THREADS=4 "$JUAN" --grep --no-index $c "$q" "$G" 2>&1; echo "rc=$?")
+        eq "--grep $c $q over a directory: workers as one" "$many" "$one"
+    done
+done
+one=$(JUAN_GREP_THREADS=1 "$JUAN" --grep --no-index -E '(a+)+b|宝.|fo+x' "$G" 2>&1; echo "rc=$?")
+many=$(JUAN_GREP_THREADS=4 "$JUAN" --grep --no-index -E '(a+)+b|宝.|fo+x' "$G" 2>&1; echo "rc=$?")
+eq "--grep -E over a directory: workers as one" "$many" "$one"
+eq "--grep over a directory: counted" "$(JUAN_GREP_THREADS=4 "$JUAN" --grep --no-index -c 寶玉 "$G" 2>/dev/null | awk -F: '{s += $NF} END {print s}')" 478
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
