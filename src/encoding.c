@@ -123,7 +123,7 @@ static const char *map_uchardet(const char *name, const unsigned char *s,
 /* The charset an HTML page declares in its first 4 KiB (<meta
  * charset=...>, or http-equiv's content="...; charset=..."), as a codec
  * iconv has (a superset as enc_canonical's, and WHATWG's ISO-8859-1 ->
- * CP1252), or NULL: none, unknown, or UTF-8/UTF-16 (the bytes decide). */
+ * CP1252), or NULL: none, unknown, or a Unicode form (the bytes decide). */
 static const char *html_declared(const unsigned char *s, size_t n)
 {
     static _Thread_local char buf[32];
@@ -164,7 +164,10 @@ static const char *html_declared(const unsigned char *s, size_t n)
             for (size_t c = 0; c < m; c++)
                 buf[c] = (char)toupper(s[k + c]);
             buf[m] = '\0';
-            if (!strncmp(buf, "UTF-8", 5) || !strcmp(buf, "UTF8") || !strncmp(buf, "UTF-16", 6))
+            /* the Unicode forms are the bytes' to tell: UTF-8, UTF-16/32 (a
+             * page that says so in ASCII is not one), and UTF-7, which
+             * WHATWG does not know and whose offsets are stateful */
+            if (!strncmp(buf, "UTF", 3) || !strncmp(buf, "UCS", 3))
                 return NULL;
             for (size_t a = 0; a < sizeof alias / sizeof *alias; a++)
                 if (!strcmp(buf, alias[a].from))
