@@ -245,6 +245,9 @@ static void push_part(md_t *m, const block_t *b, uint32_t from, uint32_t to,
         have = 1;
         p.end = (size_t)sp->off + sp->len;
     }
+    if (!have) /* no text (a line of NULs, a lone break): nothing to show,
+                  and no range of its own (it would repeat the paragraph's) */
+        return;
     if (later)
         p.flags = (uint8_t)((p.flags & ~BF_ITEM) | BF_TIGHT);
     leaf_item(m, &p, 1);
