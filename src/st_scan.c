@@ -256,6 +256,11 @@ static void add_headings(stx_scan_t *sc)
         }
         add_heading(st, &e->it, e->level);
     }
+    /* a block marked a heading while scanned (a transcript's > (…)
+     * divider) whose event did not become one is a paragraph again */
+    for (size_t i = 0; i < st->nblocks; i++)
+        if (st->blocks[i].kind == BK_HEADING && st->blocks[i].heading < 0)
+            st->blocks[i].kind = BK_PARA;
 }
 
 void stx_resolve(stx_scan_t *sc)
