@@ -86,13 +86,6 @@ static inline int ch_blank(uint32_t c)
     return c == ' ' || c == '\t' || c == 0x3000;
 }
 
-/* A quote of CJK text: “ ‘ ” ’ (CH_OPEN_Q or CH_CLOSE_Q), without a table
- * lookup. */
-static inline int ch_quote(uint32_t c)
-{
-    return c - 0x2018u <= 5u && c != 0x201A && c != 0x201B;
-}
-
 /* A blank (ch_blank) or a line or page break: LF, VT, FF, CR. What is
  * trimmed from the ends of a value (a front matter tag). */
 static inline int ch_space(uint32_t c)

@@ -44,7 +44,7 @@ static int beside_wide(const unit_t *u, size_t n, size_t i)
 /* Is unit i a quote broken as a bracket? */
 static int cjk_quote(const unit_t *u, size_t n, size_t i)
 {
-    return ch_quote(u[i].cp) && beside_wide(u, n, i);
+    return ch_is(u[i].cp, CH_OPEN_Q | CH_CLOSE_Q) && beside_wide(u, n, i);
 }
 
 /* The text UAX #14 is run on: s, or a copy of it (in L->lb after the
