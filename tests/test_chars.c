@@ -4,6 +4,7 @@
 #include "t.h"
 #include "utf8.h"
 
+#include <iconv.h>
 #include <pthread.h>
 #include <string.h>
 #include <unictype.h>
@@ -162,8 +163,23 @@ static void test_examples(void)
 }
 
 /* Every code point against the properties each class is defined by. */
+/* Whether GB 2312 (as iconv knows it) encodes the code point c. */
+static int in_gb2312(uint32_t c)
+{
+    iconv_t cd = iconv_open("GB2312", "UTF-32LE");
+    if (cd == (iconv_t)-1)
+        return -1;
+    unsigned char in[4] = {c & 0xFF, c >> 8 & 0xFF, c >> 16 & 0xFF, 0}, out[8];
+    char *ip = (char *)in, *op = (char *)out;
+    size_t il = sizeof in, ol = sizeof out;
+    int ok = iconv(cd, &ip, &il, &op, &ol) != (size_t)-1;
+    iconv_close(cd);
+    return ok;
+}
+
 static void test_exhaustive(void)
 {
+    CHECK_MSG(in_gb2312(0x201C) == 1 && in_gb2312(0x201F) == 0, "iconv has no GB2312");
     const uc_script_t *han = uc_script_byname("Han"), *hira = uc_script_byname("Hiragana"),
                       *kata = uc_script_byname("Katakana"), *latin = uc_script_byname("Latin");
     size_t bad[12] = {0};
@@ -187,11 +203,16 @@ static void test_exhaustive(void)
                                           !(c && strchr("\a\b\t\n\v\f\r\x1B", (int)c)));
         bad[9] += !(k & CH_BIN_CTRL) != !ch_bin_ctrl(c);
         bad[10] += !ch_space(c) != !((k & CH_BLANK) || (c && c < 0x80 && strchr("\n\v\f\r", (int)c)));
-        bad[11] += !ch_quote(c) != !(k & (CH_OPEN_Q | CH_CLOSE_Q));
+        /* the quotes of the rule beside wide text: the initial and final
+         * quotes that GB 2312, the Chinese national set, encodes */
+        int gb = (uc_is_general_category(c, UC_CATEGORY_Pi) ||
+                  uc_is_general_category(c, UC_CATEGORY_Pf)) && in_gb2312(c);
+        bad[11] += !(k & CH_OPEN_Q) != !(gb && uc_is_general_category(c, UC_CATEGORY_Pi));
+        bad[11] += !(k & CH_CLOSE_Q) != !(gb && uc_is_general_category(c, UC_CATEGORY_Pf));
     }
     static const char *const name[] = {"HAN",   "KANA",     "UNIFIED",  "LETTER",   "CJK",
                                        "WORD",  "BLANK",    "FW_DIGIT", "BIN_CTRL", "BIN_CTRL table",
-                                       "BLANK and line ends (ch_space)", "OPEN_Q or CLOSE_Q (ch_quote)"};
+                                       "BLANK and line ends (ch_space)", "OPEN_Q / CLOSE_Q (initial/final quotes of GB 2312)"};
     for (int i = 0; i < 12; i++)
         CHECK_MSG(bad[i] == 0, "CH_%s differs from its definition at %zu code points", name[i],
                   bad[i]);
