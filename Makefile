@@ -62,7 +62,7 @@ LIB_OBJ = $(patsubst src/%.c,build/rel/%.o,$(LIB_SRC))
 SAN_OBJ = $(patsubst src/%.c,build/san/%.o,$(SRC))
 SAN_LIB_OBJ = $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
 
-.PHONY: all deps check test run install uninstall bench clean golden fuzz fuzz-deps valgrind
+.PHONY: all deps check test run install uninstall bench clean golden fuzz fuzz-deps valgrind preimage
 .DEFAULT_GOAL := all
 
 all: deps
@@ -101,11 +101,22 @@ build/rel/%.o: src/%.c | build/rel
 build/san/%.o: src/%.c | build/san
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-build/rel build/san build/tests:
+build/rel build/san build/tests build/gen:
 	@mkdir -p $@
 
 build/juan-san: $(SAN_OBJ) | build/san
 	$(CC) $(SAN_CFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
+
+# src/preimage.inc, the fold pre-images of search's literal prefilter, is
+# generated from the fold itself (utf8proc, OpenCC), and src/encalt.inc,
+# the codecs' second byte forms, from iconv: `make preimage` after either
+# changes (test_norm and test_encoding fail until then)
+build/gen/mkpreimage: gen/mkpreimage.c $(LIB_OBJ) | build/gen
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+
+preimage: build/gen/mkpreimage
+	build/gen/mkpreimage >src/preimage.inc.tmp && mv src/preimage.inc.tmp src/preimage.inc
+	build/gen/mkpreimage alt >src/encalt.inc.tmp && mv src/encalt.inc.tmp src/encalt.inc
 
 build/tests/linewidth: tests/linewidth.c | build/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $<

@@ -74,6 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         got[ng++] = m;
         from = m.b > m.a ? m.b : m.a + 1;
     }
+    /* the literal prefilter never rules out a text that has a match (in
+     * UTF-8, and as bytes still to be guessed) */
+    REQUIRE(!ng || query_may_match(&Q, text, n));
+    REQUIRE(!ng || query_may_match_bytes(&Q, (const unsigned char *)text, n));
     int plain = !(flags & (SEARCH_EXACT | SEARCH_REGEX | SEARCH_SOFTBR));
     if (plain && ng < MAXM) {
         norm_t N, F;

@@ -245,7 +245,10 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     d->mtime_ns = mtime_ns(&st);
     const unsigned char *src;
     size_t n;
-    if (S_ISREG(st.st_mode) && st.st_size > 0 && !o->prefix) {
+    /* a small file is read, not mapped: mapping and unmapping it costs
+     * more (10,000 files of 1-5 KB searched on two threads: 0.40 s read,
+     * against 0.57 s mapped, the unmapping's TLB shootdowns the most) */
+    if (S_ISREG(st.st_mode) && st.st_size > DOC_READ_MAX && !o->prefix) {
         n = (size_t)st.st_size;
         void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED)
@@ -255,7 +258,10 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
         guard(m, n);
         src = m;
     } else {
-        if (read_all(fd, o->prefix, &d->owned_src, &n) < 0)
+        size_t max = o->prefix;
+        if (S_ISREG(st.st_mode) && (!max || (off_t)max > st.st_size))
+            max = (size_t)st.st_size; /* what a mapping would hold */
+        if (read_all(fd, max, &d->owned_src, &n) < 0)
             goto sys;
         src = (const unsigned char *)d->owned_src;
     }
@@ -265,7 +271,16 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
     d->src_len = n;
 
     size_t bom = 0;
-    const char *enc = enc_detect(src, n, &bom);
+    const char *enc = enc_detect_unicode(src, n, &bom);
+    if (o->may_hold && !want && (enc || !enc_declared(src, n)) &&
+        !o->may_hold(o->arg, src + bom, n - bom, enc && !strcmp(enc, "UTF-8"))) {
+        unmap(d);
+        free(d->owned_src);
+        d->owned_src = NULL;
+        return DOC_SKIPPED;
+    }
+    if (!enc)
+        enc = enc_guess(src, n);
     if (want) {
         /* an explicit encoding wins; a BOM of that encoding is skipped */
         if (strcasecmp(want, enc))

@@ -2,8 +2,8 @@
  *
  * Contract: a document is UTF-8 text (`text`, `len`) plus its encoding
  * and, where the text was converted, checkpoints that map a text offset
- * back to the source bytes (doc_src_offset). A UTF-8 file is mapped and
- * used as it is, judged on a sample so that opening costs the same for
+ * back to the source bytes (doc_src_offset). A UTF-8 file is used as it
+ * is (mapped when larger than DOC_READ_MAX, else read), judged on a sample so that opening costs the same for
  * 100 MB as for 10 KB: its text may still hold stray invalid bytes, and
  * every reader of `text` decodes with text_decode(), which reads each as
  * U+FFFD. Text converted from another encoding is valid UTF-8, invalid
@@ -46,14 +46,25 @@ typedef struct {
     int force;            /* load binary files too */
     size_t prefix;        /* load only the first `prefix` bytes (a document's
                              title, unopened): 0, the whole file */
+    /* Asked of the file's bytes (less a BOM) before they are guessed,
+     * converted or judged binary, unless an encoding is given or the bytes
+     * declare one (enc_declared): 0 makes doc_open return DOC_SKIPPED
+     * with nothing loaded. utf8: they are UTF-8 (else in a codec still to
+     * be guessed). --grep over many files: a file that cannot hold the
+     * query is not read as text. */
+    int (*may_hold)(const void *arg, const unsigned char *s, size_t n, int utf8);
+    const void *arg;
 } doc_opts_t;
 
 enum {
     DOC_OK = 0,
     DOC_ERR_SYS = 1,    /* see errno (and doc_error) */
     DOC_ERR_BINARY = 2, /* looks binary and !force */
-    DOC_ERR_ENCODING = 3 /* opts->encoding unknown */
+    DOC_ERR_ENCODING = 3, /* opts->encoding unknown */
+    DOC_SKIPPED = 4       /* opts->may_hold said no */
 };
+
+enum { DOC_READ_MAX = 64 << 10 }; /* files up to this size are read, not mapped */
 
 enum { DOC_SAME, DOC_MODIFIED, DOC_REPLACED, DOC_GONE, DOC_TRUNCATED };
 

@@ -5,7 +5,8 @@
  * else UTF-8 when a sample (256 KiB from the first non-ASCII byte) is valid
  * UTF-8, else the charset an HTML <meta> in the first 4 KiB declares
  * (charset=, or http-equiv's content; GB2312/GBK as GB18030, Big5 as CP950,
- * ISO-8859-1 as CP1252), else uchardet's guess mapped
+ * ISO-8859-1 as CP1252), else uchardet's guess (from the first
+ * non-ASCII byte to the 512th over 0x7F) mapped
  * to a superset codec (GB18030 for GB2312/GBK, CP950 for Big5, CP932 for
  * Shift_JIS, EUC-JP), else a trail-byte test between GB18030 and CP950.
  * enc_convert() turns any buffer into valid UTF-8: every invalid or
@@ -14,7 +15,9 @@
  * back to the source bytes. */
 #ifndef JUAN_ENCODING_H
 #define JUAN_ENCODING_H
+#include "util.h"
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     char *text;       /* UTF-8, NUL-terminated, owned */
@@ -27,6 +30,18 @@ typedef struct {
 
 /* Detected encoding name (static string) and the BOM length to skip. */
 const char *enc_detect(const unsigned char *s, size_t n, size_t *bom);
+/* Its two steps: what the bytes say of themselves (a BOM, UTF-8 valid on
+ * the sample), else NULL; then enc_guess: a declared charset (enc_declared:
+ * an HTML <meta>, or NULL), else uchardet's guess. */
+const char *enc_detect_unicode(const unsigned char *s, size_t n, size_t *bom);
+const char *enc_guess(const unsigned char *s, size_t n);
+const char *enc_declared(const unsigned char *s, size_t n);
+/* Every byte sequence that decodes to code point c in a codec enc_detect
+ * may guess (UTF-8 and UTF-16/32 among them; for HZ and ISO-2022-JP, the
+ * 7-bit pair inside their escapes), appended to out as records of a
+ * length byte and the bytes, none twice: text of bytes that hold none of
+ * them, guessed and converted, does not hold c. */
+void enc_forms(uint32_t c, buf_t *out);
 /* Canonical name for a user-given encoding, or NULL if iconv cannot
  * convert from it. */
 const char *enc_canonical(const char *name);

@@ -1,4 +1,5 @@
 #include "grep.h"
+#include "encoding.h"
 #include "memory.h"
 #include "report.h"
 #include "anchor.h"
@@ -241,11 +242,78 @@ static void count_lines(const doc_t *d, size_t *at, size_t *line, size_t to)
 /* Search one document; returns its match count, or -1 on an error. J:
  * the JSON array of matches or counts (NULL: text). *cx set when a line
  * was too complex for the regex (said on stderr; the search goes on). */
+/* -c's line for a file: `path:N` (N alone for one file), or its JSON. */
+static void count_line(const char *path, long count, int many, json_t *J, FILE *out)
+{
+    if (J) {
+        json_object(J, JSON_INLINE);
+        json_key(J, "file");
+        json_strz(J, path);
+        json_key(J, "count");
+        json_int(J, count);
+        json_end(J);
+        return;
+    }
+    if (many) {
+        report_safe(out, path, strlen(path));
+        putc(':', out);
+    }
+    fprintf(out, "%ld\n", count);
+}
+
+/* ---- files that cannot hold the query, told from their bytes --------- */
+
+/* The forms, in every codec (enc_forms), of what makes a character that
+ * the bytes do not hold as such: an Aozora gaiji (※［＃…］); records of a
+ * length byte and the bytes. An HTML character reference is told by its
+ * '&', the same byte in every codec juan guesses but UTF-16/32's. */
+static buf_t g_makers;
+static pthread_once_t g_makers_once = PTHREAD_ONCE_INIT;
+static void makers_init(void)
+{
+    enc_forms(0x203B, &g_makers); /* ※ */
+    static const unsigned char amp[][5] = {{1, '&'}, {2, '&', 0}, {2, 0, '&'}};
+    for (size_t i = 0; i < sizeof amp / sizeof *amp; i++)
+        buf_add(&g_makers, amp[i], 1 + amp[i][0]);
+}
+
+/* doc_opts_t.may_hold for a search over many files (arg: the query): a
+ * file whose bytes hold none of its characters, in any codec, and nothing
+ * that could make one when shown, has no match, and is not read as text
+ * (not guessed, converted, folded, or judged binary: ripgrep's literal
+ * prefilter; 10,000 articles of 1-5 KB, one in ten GB18030: 宝玉 searched
+ * in 0.43 s of CPU, against 0.97 s). */
+static int may_hold(const void *arg, const unsigned char *s, size_t n, int utf8)
+{
+    if (utf8) {
+        if (memchr(s, '&', n) || memmem(s, n, "※", strlen("※")))
+            return 1;
+    } else {
+        pthread_once(&g_makers_once, makers_init);
+        for (size_t i = 0; i < g_makers.n; i += 1 + (unsigned char)g_makers.p[i])
+            if (memmem(s, n, g_makers.p + i + 1, (unsigned char)g_makers.p[i]))
+                return 1;
+    }
+    const query_t *Q = arg;
+    return utf8 ? query_may_match(Q, (const char *)s, n) : query_may_match_bytes(Q, s, n);
+}
+
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
                       int many, json_t *J, FILE *out, int *cx, gsink_t *sink)
 {
     doc_t d;
-    int r = doc_open(&d, path, &o->dopt);
+    doc_opts_t dopt = o->dopt;
+    if (many) {
+        dopt.may_hold = may_hold;
+        dopt.arg = &Qs[0];
+    }
+    int r = doc_open(&d, path, &dopt);
+    if (r == DOC_SKIPPED) {
+        doc_close(&d);
+        if (o->count)
+            count_line(path, 0, many, J, out);
+        return 0;
+    }
     if (r != DOC_OK) {
         char e[PATH_MAX + 128];
         gmsg(sink, "%s", doc_error(&d, r, e, sizeof e));
@@ -261,12 +329,16 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     search_init(&S, d.text, d.len);
     if (doc_mapped(&d))
         search_use_file(&S, path, d.bom);
-    if (html || st_is_aozora(d.text, d.len, o->format, path)) { /* searched as shown */
+    int shown = html || st_is_aozora(d.text, d.len, o->format, path);
+    if (shown) { /* searched as shown */
         st_build(&st, d.text, d.len, o->format, path);
         have_st = 1;
         search_use_pieces(&S, st.pieces, st.npieces);
     }
-    if (!o->no_index && !(o->flags & SEARCH_EXACT)) {
+    /* a text that cannot hold a match is not folded (the text, not what is
+     * shown of it: an entity, a gaiji annotation may stand for a character) */
+    int none = !shown && !query_may_match(Q, d.text, d.len);
+    if (!none && !o->no_index && !(o->flags & SEARCH_EXACT)) {
         char id[48];
         ident_doc(path, &d, id);
         search_use_index(&S, id);
@@ -277,7 +349,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     match_t m;
     buf_t sec = {0}, part[3] = {{0}};
     errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
-    for (;;) {
+    while (!none) {
         int found = search_find(&S, Q, from, 1, &m);
         size_t nsk;
         const size_t *sk = query_too_complex(Q, &nsk);
@@ -340,20 +412,8 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
             fputs("…", out);
         putc('\n', out);
     }
-    if (o->count && J) {
-        json_object(J, JSON_INLINE);
-        json_key(J, "file");
-        json_strz(J, path);
-        json_key(J, "count");
-        json_int(J, count);
-        json_end(J);
-    } else if (o->count) {
-        if (many) {
-            report_safe(out, path, strlen(path));
-            putc(':', out);
-        }
-        fprintf(out, "%ld\n", count);
-    }
+    if (o->count)
+        count_line(path, count, many, J, out);
     buf_free(&sec);
     for (int k = 0; k < 3; k++)
         buf_free(&part[k]);
@@ -366,7 +426,11 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
 
 /* ---- files searched on a few workers, output in the given order ------- */
 
-enum { GREP_THREADS = 4, GREP_AHEAD = 256 /* files searched ahead of output */ };
+enum {
+    GREP_THREADS = 4,
+    GREP_AHEAD = 256, /* files searched ahead of output */
+    GREP_BATCH = 8    /* files a worker takes at a time */
+};
 
 typedef struct {
     char *obuf;
@@ -385,7 +449,9 @@ typedef struct {
     int many;
     gjob_t *jobs;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t done, room; /* a job is done; the output moved on */
+    size_t awaited;            /* the job the output waits for (+1; 0: none) */
+    int nroom;                 /* workers waiting for room */
 } pool_t;
 
 /* Search file i into its job's memory stream. */
@@ -417,16 +483,30 @@ static void *worker(void *arg)
                   sizeof err);
     pthread_mutex_lock(&P->mu);
     for (;;) {
-        while (P->next < P->nl && P->next >= P->emitted + GREP_AHEAD)
-            pthread_cond_wait(&P->cv, &P->mu);
+        while (P->next < P->nl && P->next >= P->emitted + GREP_AHEAD) {
+            P->nroom++;
+            pthread_cond_wait(&P->room, &P->mu);
+            P->nroom--;
+        }
         if (P->next >= P->nl)
             break;
-        size_t i = P->next++;
+        /* a few files at a time, and the output woken only when it waits
+         * for one of them: a lock and a wake-up per file cost 10 % of the
+         * time over 10,000 small files */
+        size_t i = P->next, k = GREP_BATCH;
+        if (k > P->nl - i)
+            k = P->nl - i;
+        if (k > P->emitted + GREP_AHEAD - i)
+            k = P->emitted + GREP_AHEAD - i;
+        P->next += k;
         pthread_mutex_unlock(&P->mu);
-        run_job(P, Q, i);
+        for (size_t b = 0; b < k; b++)
+            run_job(P, Q, i + b);
         pthread_mutex_lock(&P->mu);
-        P->jobs[i].done = 1;
-        pthread_cond_broadcast(&P->cv);
+        for (size_t b = 0; b < k; b++)
+            P->jobs[i + b].done = 1;
+        if (P->awaited > i && P->awaited <= i + k)
+            pthread_cond_signal(&P->done);
     }
     pthread_mutex_unlock(&P->mu);
     query_free(&Q[0]);
@@ -506,7 +586,8 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     if (nt > 1) {
         pool_t P = {.list = list, .nl = nl, .query = query, .Q = Q, .o = o, .many = many};
         pthread_mutex_init(&P.mu, NULL);
-        pthread_cond_init(&P.cv, NULL);
+        pthread_cond_init(&P.done, NULL);
+        pthread_cond_init(&P.room, NULL);
         P.jobs = xcalloc(nl, sizeof *P.jobs);
         doc_guard_signals(); /* once, before the workers open documents */
         pthread_t th[GREP_THREADS];
@@ -517,8 +598,13 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
         for (size_t i = 0; i < nl; i++) {
             gjob_t *j = &P.jobs[i];
             pthread_mutex_lock(&P.mu);
-            while (!j->done && started) /* (no worker: searched here) */
-                pthread_cond_wait(&P.cv, &P.mu);
+            /* waits for a batch to come (no worker: searched here) */
+            while (!j->done && started) {
+                size_t w = i + GREP_BATCH < nl ? i + GREP_BATCH : nl - 1;
+                P.awaited = (P.jobs[w].done ? i : w) + 1;
+                pthread_cond_wait(&P.done, &P.mu);
+            }
+            P.awaited = 0;
             pthread_mutex_unlock(&P.mu);
             if (!j->done)
                 run_job(&P, Q, i);
@@ -529,14 +615,16 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
                 total += j->count;
             pthread_mutex_lock(&P.mu);
             P.emitted = i + 1;
-            pthread_cond_broadcast(&P.cv);
+            if (P.nroom)
+                pthread_cond_broadcast(&P.room);
             pthread_mutex_unlock(&P.mu);
         }
         for (int t = 0; t < started; t++)
             pthread_join(th[t], NULL);
         free(P.jobs);
         pthread_mutex_destroy(&P.mu);
-        pthread_cond_destroy(&P.cv);
+        pthread_cond_destroy(&P.done);
+        pthread_cond_destroy(&P.room);
     }
     for (size_t i = 0; nt <= 1 && i < nl; i++) {
         long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx, NULL);

@@ -27,6 +27,26 @@ static uint64_t *g_tab[2];
 static uint64_t *g_same[2];   /* bit c: c folds to itself and stands alone */
 static uint64_t *g_simple[2]; /* bit c: c stands alone (its entry is known) */
 
+#include "preimage.inc"
+
+const uint32_t *norm_preimages(uint32_t x, size_t *n)
+{
+    size_t lo = 0, hi = PRE_NKEYS;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (PRE_KEY[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == PRE_NKEYS || PRE_KEY[lo] != x) {
+        *n = 0;
+        return NULL;
+    }
+    *n = PRE_AT[lo + 1] - PRE_AT[lo];
+    return PRE_VAL + PRE_AT[lo];
+}
+
 void norm_init(norm_t *N, int flags)
 {
     memset(N, 0, sizeof *N);

@@ -62,6 +62,14 @@ void norm_free(norm_t *N);
  * threads. */
 void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base);
 #endif
+/* The code points other than x whose search form holds x (ａ, Ａ and Ａ
+ * for a; 寶 for 宝; ㍻ for 平), or whose compatibility decomposition,
+ * case-folded, does (á for a): *n of them, ascending, from a table
+ * generated from this fold (src/preimage.inc, `make preimage`), which a
+ * literal prefilter reads: a folded text holds x only where the text has x
+ * or one of these (for x that no marks compose into, and no Hangul
+ * syllable). */
+const uint32_t *norm_preimages(uint32_t x, size_t *n);
 /* A grapheme-cluster boundary at or before byte off of s[0..n) (off
  * itself when it is one), where folding may start: after a line feed, or
  * between two characters that always stand alone. */

@@ -1,5 +1,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "search.h"
+#include "chars.h"
+#include "encoding.h"
 #include "sindex.h"
 #include "text.h"
 #include "util.h"
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 enum {
     FIRST_PIECE = 64 << 10, /* a search folds this much first ... */
@@ -22,13 +25,24 @@ enum {
 
 static int nflags(int flags) { return (flags & SEARCH_NO_TCSC) ? 0 : NORM_TCSC; }
 
+/* The workers a search may use: the cores, at most SEARCH_THREADS; asked
+ * once (sysconf reads /sys each time: 10,000 small files searched paid
+ * 10,000 opens for it). */
+static int g_cpus;
+static pthread_once_t g_cpus_once = PTHREAD_ONCE_INIT;
+static void count_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    g_cpus = n < 1 ? 1 : n > SEARCH_THREADS ? SEARCH_THREADS : (int)n;
+}
+
 void search_init(search_t *S, const char *text, size_t len)
 {
     memset(S, 0, sizeof *S);
     S->text = text;
     S->len = len;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    S->nthreads = n < 1 ? 1 : n > SEARCH_THREADS ? SEARCH_THREADS : (int)n;
+    pthread_once(&g_cpus_once, count_cpus);
+    S->nthreads = g_cpus;
     for (int i = 0; i < SEARCH_THREADS; i++)
         norm_init(&S->sc[i], 0);
     for (int u = 0; u < 2; u++)
@@ -113,6 +127,23 @@ size_t query_too_complex_total(const query_t *Q, size_t *last)
     return c ? c->total : 0;
 }
 
+/* The literal prefilter: each probed character's forms, UTF-8, one after
+ * another in forms; character k's are entries [at[k], at[k + 1]) of ends
+ * (each form ends at its entry, and starts where the one before ended). */
+enum {
+    PROBE_CHARS = 3,  /* characters probed, at most */
+    PROBE_FORMS = 48, /* forms of one character, at most (not a-z's) */
+    PROBE_MAXC = 4 * PROBE_CHARS,
+    PROBE_MAXF = PROBE_MAXC * (2 * PROBE_FORMS + 2)
+};
+typedef struct {
+    int n;                  /* characters */
+    size_t at[PROBE_MAXC + 1];
+    size_t ends[PROBE_MAXF];
+    size_t nends;
+    buf_t forms;
+} probe_t;
+
 void query_free(query_t *Q)
 {
     free(Q->q);
@@ -130,7 +161,162 @@ void query_free(query_t *Q)
         free(c->v);
         free(c);
     }
+    for (int k = 0; k < 2; k++) {
+        probe_t *P = k ? Q->lprobe : Q->probe;
+        if (P) {
+            buf_free(&P->forms);
+            free(P);
+        }
+    }
     memset(Q, 0, sizeof *Q);
+}
+
+/* ---- the literal prefilter (query_may_match) ---------------------------- */
+
+
+/* Add the forms of folded character c (itself and its pre-images; for a
+ * character marks compose into, those of its first, base character too:
+ * 𝑥 + U+0301 folds to x́ , and ḉ's base is c) to P as character P->n:
+ * 0 when it is not one to probe for. */
+static int probe_char(probe_t *P, uint32_t c)
+{
+    if (c < 0x21 || c == 0xFFFD || ch_space(c) || ch_bin_ctrl(c) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || utf8proc_get_property((utf8proc_int32_t)c)->combining_class)
+        return 0;
+    uint32_t v[2 * PROBE_FORMS + 2];
+    size_t nv = 0, m;
+    v[nv++] = c;
+    const uint32_t *pre = norm_preimages(c, &m);
+    for (size_t i = 0; i < m && nv < 2 * PROBE_FORMS; i++)
+        v[nv++] = pre[i];
+    utf8proc_int32_t d[8];
+    uint8_t u[4];
+    utf8proc_ssize_t un = utf8proc_encode_char((utf8proc_int32_t)c, u);
+    utf8proc_ssize_t dn = utf8proc_decompose(u, un, d, 8, UTF8PROC_DECOMPOSE);
+    if (dn > 1 || (dn == 1 && (uint32_t)d[0] != c)) {
+        uint32_t base = (uint32_t)d[0];
+        v[nv++] = base;
+        pre = norm_preimages(base, &m);
+        for (size_t i = 0; i < m && nv < 2 * PROBE_FORMS + 2; i++)
+            v[nv++] = pre[i];
+    }
+    if (nv > PROBE_FORMS)
+        return 0; /* (a-z: more than a probe is worth) */
+    size_t k = (size_t)P->n;
+    P->at[k] = P->nends;
+    for (size_t i = 0; i < nv; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i; j++)
+            dup |= v[j] == v[i];
+        if (dup)
+            continue;
+        un = utf8proc_encode_char((utf8proc_int32_t)v[i], u);
+        buf_add(&P->forms, u, (size_t)un);
+        P->ends[P->nends++] = P->forms.n;
+    }
+    P->at[k + 1] = P->nends;
+    P->n++;
+    return 1;
+}
+
+/* Q's prefilter: for a folded literal, up to PROBE_CHARS of its characters
+ * (those with the fewest forms); for an exact one, its bytes. */
+static void probe_make(query_t *Q)
+{
+    if (Q->flags & SEARCH_REGEX)
+        return;
+    probe_t *P = xcalloc(1, sizeof *P);
+    if (Q->flags & SEARCH_EXACT) {
+        buf_add(&P->forms, Q->q, Q->qn);
+        P->ends[P->nends++] = P->forms.n;
+        P->at[1] = 1;
+        P->n = 1;
+        Q->probe = P;
+        return;
+    }
+    /* every character of the query, then keep the PROBE_CHARS with the
+     * fewest forms (the most telling) */
+    probe_t *all = xcalloc(1, sizeof *all);
+    for (size_t i = 0; i < Q->qn && all->n < PROBE_MAXC;) {
+        uint32_t c;
+        i += (size_t)text_decode(Q->q + i, Q->qn - i, &c);
+        probe_char(all, c);
+    }
+    int taken[PROBE_MAXC] = {0};
+    for (int pick = 0; pick < PROBE_CHARS; pick++) {
+        int best = -1;
+        for (int k = 0; k < all->n; k++)
+            if (!taken[k] && (best < 0 || all->at[k + 1] - all->at[k] <
+                                              all->at[best + 1] - all->at[best]))
+                best = k;
+        if (best < 0)
+            break;
+        taken[best] = 1;
+        P->at[P->n] = P->nends;
+        for (size_t e = all->at[best]; e < all->at[best + 1]; e++) {
+            size_t a = e ? all->ends[e - 1] : 0;
+            buf_add(&P->forms, all->forms.p + a, all->ends[e] - a);
+            P->ends[P->nends++] = P->forms.n;
+        }
+        P->at[++P->n] = P->nends;
+    }
+    buf_free(&all->forms);
+    free(all);
+    if (!P->n) {
+        buf_free(&P->forms);
+        free(P);
+        return;
+    }
+    Q->probe = P;
+    /* the same characters in the bytes of every codec a text's may be
+     * guessed to be (encoding.h, enc_forms) */
+    probe_t *L = xcalloc(1, sizeof *L);
+    buf_t rec = {0};
+    for (int k = 0; k < P->n; k++) {
+        rec.n = 0;
+        for (size_t e = P->at[k]; e < P->at[k + 1]; e++) {
+            size_t a = e ? P->ends[e - 1] : 0;
+            uint32_t c;
+            text_decode(P->forms.p + a, P->ends[e] - a, &c);
+            enc_forms(c, &rec);
+        }
+        L->at[k] = L->nends;
+        for (size_t i = 0; i < rec.n && L->nends < PROBE_MAXF; i += 1 + (unsigned char)rec.p[i]) {
+            buf_add(&L->forms, rec.p + i + 1, (unsigned char)rec.p[i]);
+            L->ends[L->nends++] = L->forms.n;
+        }
+        L->at[k + 1] = L->nends;
+        L->n++;
+    }
+    buf_free(&rec);
+    Q->lprobe = L;
+}
+
+/* Does s[0..n) hold a form of each of P's characters? */
+static int probe_has(const probe_t *P, const char *s, size_t n)
+{
+    for (int k = 0; k < P->n; k++) {
+        int seen = 0;
+        for (size_t e = P->at[k]; e < P->at[k + 1] && !seen; e++) {
+            size_t a = e ? P->ends[e - 1] : 0;
+            seen = memmem(s, n, P->forms.p + a, P->ends[e] - a) != NULL;
+        }
+        if (!seen)
+            return 0;
+    }
+    return 1;
+}
+
+int query_may_match_bytes(const query_t *Q, const unsigned char *s, size_t n)
+{
+    if (!Q->lprobe)
+        return 1;
+    return probe_has(Q->lprobe, (const char *)s, n);
+}
+
+int query_may_match(const query_t *Q, const char *text, size_t len)
+{
+    return !Q->probe || probe_has(Q->probe, text, len);
 }
 
 /* The folded query as a pattern that also matches across soft line
@@ -228,6 +414,7 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
         memcpy(Q->q, q, n);
         Q->q[n] = '\0';
         Q->qn = n;
+        probe_make(Q);
     } else {
         norm_t N;
         norm_init(&N, nflags(flags));
@@ -235,6 +422,7 @@ int query_set(query_t *Q, const char *q, size_t n, int flags, char *err, size_t 
         Q->q = xstrdup(N.out.p);
         Q->qn = N.out.n;
         norm_free(&N);
+        probe_make(Q); /* (of the literal, before a pattern is made of it) */
         int soft = (flags & SEARCH_SOFTBR) && !(flags & SEARCH_REGEX);
         if (!(flags & SEARCH_REGEX))
             Q->ngrams = sindex_grams(Q->q, Q->qn, !soft, Q->grams);

@@ -89,6 +89,8 @@ typedef struct {
     size_t ngrams;
     void *mctx;       /* pcre2_match_context: the limits */
     void *cx;         /* lines skipped as too complex (query_too_complex) */
+    void *probe;      /* the literal prefilter (query_may_match), or NULL */
+    void *lprobe;     /* the same in every codec (query_may_match_bytes) */
 } query_t;
 
 void search_init(search_t *S, const char *text, size_t len);
@@ -119,6 +121,18 @@ void search_free(search_t *S);
 int query_set(query_t *Q, const char *q, size_t n, int flags, char *err,
               size_t errn);
 void query_free(query_t *Q);
+/* 0 when text[0..len) (a document's text, not pieces of it) cannot hold a
+ * match of Q, found without folding it, as ripgrep's literal prefilter
+ * does: a few of the folded query's characters, each of which every match
+ * needs, looked for as they are and in their pre-images (norm_preimages:
+ * 寶 for 宝); the exact query's bytes. 1 when it may, or when Q has no
+ * such characters (a regex, white space, Hangul). */
+int query_may_match(const query_t *Q, const char *text, size_t len);
+/* The same for a file's bytes s[0..n) whose encoding is still to be
+ * guessed: they hold no form of those characters in any codec enc_detect
+ * may guess (enc_forms), nor the exact query's bytes in UTF-8. (Not for
+ * bytes that declare their charset: enc_declared.) */
+int query_may_match_bytes(const query_t *Q, const unsigned char *s, size_t n);
 /* The lines the last search_find_within (search_find, ...) skipped because
  * the regex reached a PCRE2 limit there, before the match it returned (or
  * its bound): the document offsets of their starts, in order, *n of them

@@ -376,6 +376,27 @@ eq "grep DIR: the documents" "$out" "$T/tree/6.txt:1
 $T/tree/A.md/3.md:1
 $T/tree/b/2.TXT:1
 $T/tree/b/c/1.markdown:1"
+# many files: one whose bytes cannot hold the query, in any encoding juan
+# may guess, is not read as text (issue 19: the literal prefilter), and the
+# answers are the same as file by file: the query's traditional form in
+# Big5, GB18030, UTF-16; an entity, a gaiji; bytes judged binary when read
+P="$T/prefilter"; mkdir -p "$P"
+printf '他说寶玉来了\n' | iconv -t BIG5 >"$P/big5.txt" 2>/dev/null || printf '他说寶玉来了\n' >"$P/big5.txt"
+printf '宝玉\n' | iconv -t GB18030 >"$P/gb.txt"
+{ printf '\xff\xfe'; printf '宝玉\n' | iconv -t UTF-16LE; } >"$P/u16.txt"
+printf '<!DOCTYPE html>\n<html><body><p>&#23453;玉</p></body></html>\n' >"$P/ent.txt"
+printf '※［＃「宝」、U+5B9D、1-1］玉\n' >"$P/gaiji.txt"
+printf '黛玉\n' | iconv -t GB18030 >"$P/other.txt"
+head -c 300 /dev/zero | tr '\0' '\001' >"$P/ctl.txt"
+want=""
+for f in "$P"/*.txt; do one=$("$JUAN" --grep -c 宝玉 "$f" 2>/dev/null); want="$want$f:${one:-0}"$'\n'; done
+run --grep --no-index -c 宝玉 "$P"
+eq "prefilter: counts as file by file" "$out"$'\n' "$want"
+eq "prefilter: found in Big5, GB18030, UTF-16, an entity, a gaiji" \
+    "$(grep -c ':1$' <<<"$out")" 5
+eq "prefilter: bytes that cannot hold it are not judged binary" "$err" ""
+run --grep -c 宝玉 "$P/ctl.txt"; eq "one file: judged binary, as before" "$rc" 2
+run --grep --no-index -c -E 玉 "$P"; case "$err" in *"ctl.txt: binary file"*) ok ;; *) bad "bytes that may hold the query are read: $err" ;; esac
 d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; done; mkdir -p "$d"
 d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; printf '书\n' >"$d/f.txt"; done
 run --grep -c 书 "$T/deep"; eq "grep DIR: 32 directories down, no more" "$(wc -l <<<"$out")" 32

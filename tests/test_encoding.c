@@ -380,9 +380,80 @@ static void test_utf16(void)
     enc_result_free(&r);
 }
 
+/* Is b[0..n) among enc_forms(c)? */
+static int is_form(uint32_t c, const unsigned char *b, size_t n)
+{
+    buf_t f = {0};
+    enc_forms(c, &f);
+    int found = 0;
+    for (size_t i = 0; i < f.n && !found; i += 1 + (unsigned char)f.p[i])
+        found = (unsigned char)f.p[i] == n && !memcmp(f.p + i + 1, b, n);
+    buf_free(&f);
+    return found;
+}
+
+/* enc_forms: every two-byte sequence that a CJK codec decodes to one
+ * character is a form of it (iconv here, both ways: the sequences iconv
+ * does not encode to, CP932's NEC and IBM rows, ..., all of them, the
+ * others one in 97); the 7-bit pairs of HZ and ISO-2022-JP; UTF-16 and
+ * EUC-TW's 4-byte plane 1. Fails when iconv's tables changed under
+ * src/encalt.inc: `make preimage`. */
+static void test_forms(void)
+{
+    static const char *const codecs[] = {"GB18030", "CP950", "BIG5-HKSCS", "CP932", "EUC-JP", "CP949"};
+    size_t bad = 0, checked = 0, seen = 0;
+    for (size_t k = 0; k < sizeof codecs / sizeof *codecs; k++) {
+        iconv_t dec = iconv_open("UTF-32LE", codecs[k]), enc = iconv_open(codecs[k], "UTF-32LE");
+        CHECK(dec != (iconv_t)-1 && enc != (iconv_t)-1);
+        if (dec == (iconv_t)-1 || enc == (iconv_t)-1)
+            continue;
+        for (unsigned l = 0x81; l <= 0xFE; l++)
+            for (unsigned t = 0x40; t <= 0xFE; t++) {
+                unsigned char b[2] = {(unsigned char)l, (unsigned char)t}, u[16], back[16];
+                char *ip = (char *)b, *op = (char *)u;
+                size_t il = 2, ol = sizeof u;
+                iconv(dec, NULL, NULL, NULL, NULL);
+                if (iconv(dec, &ip, &il, &op, &ol) == (size_t)-1 || il || sizeof u - ol != 4)
+                    continue;
+                uint32_t c = u[0] | u[1] << 8 | u[2] << 16;
+                ip = (char *)u, op = (char *)back, il = 4, ol = sizeof back;
+                iconv(enc, NULL, NULL, NULL, NULL);
+                int canonical = iconv(enc, &ip, &il, &op, &ol) != (size_t)-1 &&
+                                sizeof back - ol == 2 && !memcmp(back, b, 2);
+                seen++;
+                if (c == 0xFFFD || (canonical && seen % 97))
+                    continue;
+                checked++;
+                if (!is_form(c, b, 2) && bad++ < 5)
+                    fprintf(stderr, "%s %02X%02X (U+%04X): not a form\n", codecs[k], l, t, c);
+            }
+        iconv_close(dec);
+        iconv_close(enc);
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu byte sequences are not forms of what they decode to",
+              bad, checked);
+    CHECK(checked > 1000);
+    CHECK(is_form(0x5B9D, U("1&"), 2));          /* 宝 in HZ: ~{1&~} */
+    CHECK(is_form(0x5B9D, U("\x9D\x5B"), 2));  /* UTF-16LE */
+    CHECK(is_form(0x5B9D, U("\xE5\xAE\x9D"), 3)); /* UTF-8 */
+    CHECK(is_form(0x2235, U("\xFA\x5B"), 2));  /* ∵ in CP932's IBM row (its NEC one: 81E6) */
+    size_t n;
+    char *tw = conv("EUC-TW", "UTF-8", "\xE4\xB8\x80", 3, &n); /* 一 */
+    CHECK(tw && n == 2);
+    if (tw && n == 2) {
+        unsigned char w[4] = {0x8E, 0xA1, (unsigned char)tw[0], (unsigned char)tw[1]};
+        char *u = conv("UTF-8", "EUC-TW", (const char *)w, 4, &n);
+        CHECK(u && n == 3 && !memcmp(u, "\xE4\xB8\x80", 3));
+        CHECK(is_form(0x4E00, w, 4));
+        free(u);
+    }
+    free(tw);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
+    test_forms();
     text_init_locale();
     test_bom();
     test_samples();

@@ -8,9 +8,29 @@
 #include "text.h"
 #include "util.h"
 
+#include <iconv.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* s[0..n) in codec (malloc'ed, *bn bytes), or NULL when it has no form
+ * there. */
+static char *u8_conv(const char *codec, const char *s, size_t n, size_t *bn)
+{
+    iconv_t cd = iconv_open(codec, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = 4 * n + 8, ol = cap, il = n;
+    char *out = xmalloc(cap), *op = out, *ip = (char *)s;
+    size_t rc = iconv(cd, &ip, &il, &op, &ol);
+    iconv_close(cd);
+    if (rc == (size_t)-1 || il) {
+        free(out);
+        return NULL;
+    }
+    *bn = cap - ol;
+    return out;
+}
 
 static search_t S;
 static query_t Q;
@@ -198,9 +218,71 @@ static void big_document(void)
     free(doc);
 }
 
+/* The literal prefilter never says no where a search finds a match
+ * (query_may_match on the text; query_may_match_bytes on it in GB18030,
+ * Big5, Shift_JIS and UTF-16LE): random texts of characters that fold
+ * into others (traditional forms, width, case, compatibility characters,
+ * marks that compose), queries of one to three of them. */
+static void prefilter(void)
+{
+    static const char *const pool[] = {
+        "宝", "寶", "寳", "玉", "⽟", "Ａ", "a", "á", "a\xCC\x81", "㍻", "平", "成", "ß", "s",
+        "ｶ", "ﾞ", "ガ", "カ", "か", "\xE3\x82\x99", "が", "ﬁ", "f", "i", "创", "創", "新",
+        "①", "1", "一", "가", "ᄀ", "ㄱ", "ᅡ", "　", "、", "，", ",", "\n", "K", "K", "ǆ", "Ǆ",
+    };
+    static const char *const codecs[] = {"GB18030", "CP950", "CP932", "UTF-16LE"};
+    size_t np = sizeof pool / sizeof *pool, found = 0, legacy = 0, said_no = 0;
+    unsigned seed = 777;
+#define RND() ((seed = seed * 1103515245u + 12345u) >> 16)
+    for (int round = 0; round < 3000; round++) {
+        buf_t t = {0}, q = {0};
+        int len = 1 + (int)(RND() % 40), ql = 1 + (int)(RND() % 2);
+        for (int k = 0; k < len; k++)
+            buf_adds(&t, pool[RND() % np]);
+        for (int k = 0; k < ql; k++)
+            buf_adds(&q, pool[RND() % np]);
+        int flags = RND() % 4 ? 0 : SEARCH_SOFTBR;
+        char err[256];
+        query_t P = {0};
+        if (query_set(&P, q.p, q.n, flags, err, sizeof err) == 0) {
+            search_t T;
+            match_t m;
+            search_init(&T, t.p, t.n);
+            if (search_find(&T, &P, 0, 1, &m)) {
+                found++;
+                int yes = query_may_match(&P, t.p, t.n);
+                said_no += !yes;
+                CHECK_MSG(yes, "a match of [%s] in [%s], said impossible", q.p, t.p);
+                for (size_t c = 0; c < sizeof codecs / sizeof *codecs; c++) {
+                    size_t bn;
+                    char *b = u8_conv(codecs[c], t.p, t.n, &bn);
+                    if (!b)
+                        continue;
+                    legacy++;
+                    yes = query_may_match_bytes(&P, (const unsigned char *)b, bn);
+                    said_no += !yes;
+                    CHECK_MSG(yes, "a match of [%s] in [%s] in %s, said impossible", q.p, t.p,
+                              codecs[c]);
+                    free(b);
+                }
+            } else if (!query_may_match(&P, t.p, t.n)) {
+                said_no++; /* (told without folding) */
+            }
+            search_free(&T);
+        }
+        query_free(&P);
+        buf_free(&t);
+        buf_free(&q);
+    }
+#undef RND
+    CHECK_MSG(found > 500 && legacy > 500, "found %zu, legacy %zu", found, legacy);
+    CHECK_MSG(said_no > 200, "the prefilter rules texts out (%zu)", said_no);
+}
+
 int main(void)
 {
     text_init_locale();
+    prefilter();
     big_document();
     const char *t = "创新，再创新。创创新";
     size_t n = strlen(t), a, b;
