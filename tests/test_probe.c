@@ -69,6 +69,30 @@ typedef struct {
     size_t ans_at;
 } run_t;
 
+/* Is want in s[0..n) as the screen shows it: the bytes with the terminal's
+ * control sequences (CSI ... final byte, ESC and one byte) left out, so a
+ * word ncurses drew in two pieces is still found. */
+static int has_text(const char *s, size_t n, const char *want)
+{
+    char *t = malloc(n + 1);
+    size_t m = 0;
+    for (size_t i = 0; t && i < n; i++) {
+        if (s[i] == '\x1b' && i + 1 < n && s[i + 1] == '[') {
+            for (i += 2; i < n && !(s[i] >= 0x40 && s[i] <= 0x7E); i++)
+                ;
+            continue;
+        }
+        if (s[i] == '\x1b') {
+            i++;
+            continue;
+        }
+        t[m++] = s[i];
+    }
+    int found = t && memmem(t, m, want, strlen(want)) != NULL;
+    free(t);
+    return found;
+}
+
 static char *run(const char *juan, run_t *R)
 {
     int fd;
@@ -120,7 +144,7 @@ static char *run(const char *juan, run_t *R)
             answered = 1;
         }
         if ((answered || !R->answer) && first_at >= 0 && (!R->before || typed) &&
-            memmem(out + R->ans_at, n - R->ans_at, R->want, strlen(R->want))) {
+            has_text(out + R->ans_at, n - R->ans_at, R->want)) {
             R->up = 1;
             break;
         }
