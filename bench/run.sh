@@ -228,3 +228,54 @@ h|Latin letter (Ｈ in the text)
 nosuchthing|absent
 QUERIES
 fi
+
+# ---- the library (issue 19): 10,000 articles of 1-5 KB -------------------
+# bench/mklib.py cuts them from ../shared/corpus (generated text when it is
+# absent), one in ten GB18030; ripgrep and grep -r are the anchors.
+if ! command -v rg >/dev/null; then
+    echo "bench: installing ripgrep (the library's anchor)" >&2
+    sudo_cmd apt-get install -y -qq ripgrep >&2 ||
+        { sudo_cmd apt-get update -qq >&2 && sudo_cmd apt-get install -y -qq ripgrep >&2; } ||
+        echo "bench: cannot install ripgrep; the library rows compare with grep -r only" >&2
+fi
+LIB="$OUT/lib10k"
+if [ "$(find "$LIB" -name '*.txt' 2>/dev/null | wc -l)" != 10000 ]; then
+    rm -rf "$LIB"
+    python3 bench/mklib.py "$LIB" || { echo "bench: cannot make $LIB" >&2; exit 1; }
+fi
+size=$(du -sb "$LIB" | cut -f1)
+LQ=宝玉
+LC="$OUT/lcache"
+echo
+echo "Library: $LIB, 10,000 files, $(awk -v s="$size" 'BEGIN{printf "%.1f", s/1e6}') MB (one in ten GB18030); query $LQ; RSS ratios against the library's size."
+echo
+echo "| row                                | juan        | compared  | juan/it | juan peak RSS (x input) | its RSS   | target             | met  |"
+echo "|------------------------------------|-------------|-----------|---------|-------------------------|-----------|--------------------|------|"
+JPRE=
+RG=()
+command -v rg >/dev/null && RG=("${R[@]}" rg -c "$LQ" "$LIB")
+J=("${R[@]}" ./juan --grep --no-index -c "$LQ" "$LIB")
+if [ ${#RG[@]} -gt 0 ]; then A=("${RG[@]}"); row "--grep -c DIR, no index (vs rg -c)" "r<=1.5"; fi
+A=("${R[@]}" grep -rc "$LQ" "$LIB"); row "--grep -c DIR, no index (vs grep -rc)" ""
+# a first search: no index of the library yet
+J=("${R[@]}" sh -c "rm -rf '$LC'; JUAN_CACHE_DIR='$LC' ./juan --grep -c '$LQ' '$LIB'")
+if [ ${#RG[@]} -gt 0 ]; then A=("${RG[@]}"); else A=("${R[@]}" grep -rc "$LQ" "$LIB"); fi
+row "--grep -c DIR, first run (vs rg -c)" "r<=1.5"
+J=("${R[@]}" sh -c "rm -rf '$LC'; JUAN_CACHE_DIR='$LC' ./juan --index '$LIB' >/dev/null"); A=()
+row "--index DIR (build)" "t<=10"
+lsize=$(du -sb "$LC" 2>/dev/null | cut -f1)
+J=("${R[@]}" env JUAN_CACHE_DIR="$LC" ./juan --grep -c "$LQ" "$LIB")
+if [ ${#RG[@]} -gt 0 ]; then A=("${RG[@]}"); else A=("${R[@]}" grep -rc "$LQ" "$LIB"); fi
+row "--grep -c DIR, indexed (vs rg -c)" "r<=1.5"
+jl=$(JUAN_CACHE_DIR="$LC" ./juan --grep -c "$LQ" "$LIB" | md5sum)
+nl=$(./juan --grep --no-index -c "$LQ" "$LIB" | md5sum)
+# the library view: a first screen, then q (a new state directory: no
+# titles known; then the same one again: titles cached)
+LS="$OUT/lstate"
+J=(env JUAN_STATE_DIR="$LS" "${P[@]}" q ./juan --ambiguous=narrow "$LIB"); A=()
+JPRE="rm -rf $LS" row "library view, first screen, q (no state)" "t<=0.15"
+JPRE= row "library view, first screen, q (titles kept)" "t<=0.15"
+JPRE=
+echo
+awk -v i="${lsize:-0}" -v s="$size" 'BEGIN { printf "Library index: %.1f MB, %.2fx the text (target <= 1.5x: %s). ", i/1e6, i/s, i/s <= 1.5 ? "met" : "NOT met" }'
+echo "Indexed and unindexed answers: $([ "$jl" = "$nl" ] && echo same || echo DIFFERENT)."
