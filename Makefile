@@ -112,7 +112,7 @@ build/juan-san: $(SAN_OBJ) | build/san
 # the codecs' second byte forms, from iconv: `make preimage` after either
 # changes (test_norm and test_encoding fail until then)
 build/gen/mkpreimage: gen/mkpreimage.c $(LIB_OBJ) | build/gen
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
 preimage: build/gen/mkpreimage
 	build/gen/mkpreimage >src/preimage.inc.tmp && mv src/preimage.inc.tmp src/preimage.inc

@@ -7,18 +7,32 @@
  * (NFKC with case folding, and OpenCC t2s): run it again when utf8proc or
  * OpenCC changes; test_norm checks the table against the running fold. */
 #include "norm.h"
-#include "text.h"
-#include "utf8.h"
 
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 typedef struct {
     uint32_t x, c;
 } pair_t;
+
+typedef struct {
+    pair_t *v;
+    size_t n, cap;
+} pairs_t;
+
+static void add_pair(void *arg, uint32_t x, uint32_t c)
+{
+    pairs_t *P = arg;
+    if (P->n == P->cap) {
+        P->cap = P->cap ? 2 * P->cap : 4096;
+        P->v = realloc(P->v, P->cap * sizeof *P->v);
+        if (!P->v)
+            exit(1);
+    }
+    P->v[P->n++] = (pair_t){x, c};
+}
 
 static int cmp(const void *a, const void *b)
 {
@@ -102,46 +116,10 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "alt"))
         return alt();
-    norm_t N;
-    norm_init(&N, NORM_TCSC);
-    pair_t *v = NULL;
-    size_t n = 0, cap = 0;
-    for (uint32_t c = 1; c <= 0x10FFFF; c++) {
-        if (c >= 0xD800 && c <= 0xDFFF)
-            continue;
-        uint32_t got[80];
-        int k = 0;
-        uint8_t s[4];
-        utf8proc_ssize_t sl = utf8proc_encode_char((utf8proc_int32_t)c, s);
-        norm_reset(&N);
-        norm_add(&N, (const char *)s, (size_t)sl, 0);
-        for (size_t i = 0; i < N.out.n && k < 64;) {
-            uint32_t x;
-            i += (size_t)text_decode(N.out.p + i, N.out.n - i, &x);
-            got[k++] = x;
-        }
-        utf8proc_int32_t d[16];
-        utf8proc_ssize_t dn = utf8proc_decompose(s, sl, d, 16,
-                                                 UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-                                                     UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
-        /* (not a Hangul syllable's jamo: the prefilter never takes a
-         * syllable, whose pre-images are sequences of jamo) */
-        for (utf8proc_ssize_t i = 0; !(c >= 0xAC00 && c <= 0xD7A3) && i < dn && i < 16; i++)
-            got[k++] = (uint32_t)d[i];
-        for (int i = 0; i < k; i++) {
-            /* (a mark is never looked up: the prefilter takes starters) */
-            if (got[i] == c || utf8proc_get_property((utf8proc_int32_t)got[i])->combining_class)
-                continue;
-            if (n == cap) {
-                cap = cap ? 2 * cap : 4096;
-                v = realloc(v, cap * sizeof *v);
-                if (!v)
-                    return 1;
-            }
-            v[n++] = (pair_t){got[i], c};
-        }
-    }
-    norm_free(&N);
+    pairs_t P = {0};
+    norm_preimage_pairs(add_pair, &P);
+    pair_t *v = P.v;
+    size_t n = P.n;
     qsort(v, n, sizeof *v, cmp);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)

@@ -47,6 +47,36 @@ const uint32_t *norm_preimages(uint32_t x, size_t *n)
     return PRE_VAL + PRE_AT[lo];
 }
 
+void norm_preimage_pairs(void (*f)(void *arg, uint32_t x, uint32_t c), void *arg)
+{
+    norm_t N;
+    norm_init(&N, NORM_TCSC);
+    for (uint32_t c = 1; c <= 0x10FFFF; c++) {
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        uint8_t s[4];
+        utf8proc_ssize_t sl = utf8proc_encode_char((utf8proc_int32_t)c, s);
+        norm_reset(&N);
+        norm_add(&N, (const char *)s, (size_t)sl, 0);
+        uint32_t got[96];
+        int k = 0;
+        for (size_t i = 0; i < N.out.n && k < 64;)
+            i += (size_t)text_decode(N.out.p + i, N.out.n - i, &got[k++]);
+        /* (not a Hangul syllable's jamo: the prefilter never takes a
+         * syllable, whose pre-images are sequences of jamo) */
+        utf8proc_int32_t d[16];
+        utf8proc_ssize_t dn = utf8proc_decompose(s, sl, d, 16,
+                                                 UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                                                     UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+        for (utf8proc_ssize_t i = 0; !(c >= 0xAC00 && c <= 0xD7A3) && i < dn && i < 16; i++)
+            got[k++] = (uint32_t)d[i];
+        for (int i = 0; i < k; i++) /* (a mark is never looked up) */
+            if (got[i] != c && !utf8proc_get_property((utf8proc_int32_t)got[i])->combining_class)
+                f(arg, got[i], c);
+    }
+    norm_free(&N);
+}
+
 void norm_init(norm_t *N, int flags)
 {
     memset(N, 0, sizeof *N);

@@ -61,6 +61,12 @@ void norm_free(norm_t *N);
  * that always stand alone, is tested against. Safe to call from several
  * threads. */
 void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base);
+/* Every pair (x, c) that norm_preimages(x) must list, from the fold as it
+ * runs: for each code point c, the characters of its search form and of
+ * its case-folded compatibility decomposition (not c itself, not a mark,
+ * not a Hangul syllable's jamo), given to f in the order of c. The
+ * generator of src/preimage.inc (gen/mkpreimage.c) and its test use it. */
+void norm_preimage_pairs(void (*f)(void *arg, uint32_t x, uint32_t c), void *arg);
 #endif
 /* The code points other than x whose search form holds x (ａ, Ａ and Ａ
  * for a; 寶 for 宝; ㍻ for 平), or whose compatibility decomposition,
