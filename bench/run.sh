@@ -139,7 +139,7 @@ JR=(./juan --ambiguous=narrow --from-start)
 JPRE=fresh
 J=("${P[@]}" q "${JR[@]}" "$IN"); A=("${P[@]}" q less "$IN")
 FIRST=1 row "open, q: a first opening ever" ""
-row "open, first screen, q (vs less)" "r<=2,t<=0.05"
+row "open, first screen, q (vs less)" "r<=1.3,t<=0.05"
 # the ambiguous-width probe over a slow link: the terminal answers 100 ms
 # late (bench/pty.c PTY_ANSWER); the first screen does not wait for it
 J=(env TERM=xterm PTY_ANSWER=100 "${P[@]}" q ./juan --from-start "$IN")

@@ -80,14 +80,13 @@ static const struct {
 /* libunistring answers each property by a lookup of its own (scripts and
  * blocks by search): about 30 ns a code point, too slow for text walked
  * character by character (every line laid out, text_count_reading over a
- * 107 MB text). A page of 256 code points is filled in 7 us on first use;
- * after it a class is one load: text_count_reading over the 107 MB bench
- * text takes 0.12 s against 0.17 s with the hand-typed ranges it
- * replaced (best of 12). Filled under mu, published with release order. */
+ * 107 MB text). A code point's classes are worked out on its first use and
+ * kept: after that a class is one load. (A page of 256 at a time cost
+ * 7 us a page, and the first screen of a Chinese text touches some 80
+ * pages for its few hundred characters.) An entry is one word, the same
+ * whoever fills it: stored and read without a lock. */
 
 uint32_t ch_table_[CH_TABLED];
-unsigned char ch_page_[CH_TABLED >> 8];
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const uc_script_t *s_han, *s_hira, *s_kata, *s_latin;
@@ -189,19 +188,9 @@ uint32_t ch_fill_(uint32_t c)
     pthread_once(&once, props_init);
     if (c > 0x10FFFF)
         return 0;
-    if (c >= CH_TABLED) { /* planes 4-16: rare, not kept */
-        uint32_t k = properties(c);
-        listed(c, c, &k);
-        return k;
-    }
-    uint32_t page = c >> 8, lo = page << 8;
-    pthread_mutex_lock(&mu);
-    if (!__atomic_load_n(&ch_page_[page], __ATOMIC_ACQUIRE)) {
-        for (uint32_t x = lo; x < lo + 256; x++)
-            ch_table_[x] = properties(x);
-        listed(lo, lo + 255, ch_table_ + lo);
-        __atomic_store_n(&ch_page_[page], 1, __ATOMIC_RELEASE);
-    }
-    pthread_mutex_unlock(&mu);
-    return ch_table_[c];
+    uint32_t k = properties(c);
+    listed(c, c, &k);
+    if (c < CH_TABLED)
+        __atomic_store_n(&ch_table_[c], k | CH_KNOWN_, __ATOMIC_RELAXED);
+    return k;
 }

@@ -61,17 +61,21 @@ enum {
     CH_HANG_AFTER = 1u << 22, /* may hang after one of those: 」』”’） */
 };
 
-/* private: the table of planes 0-3 and its filled pages, read through
- * ch_class(); planes 4-16 (tags, private use) are looked up each time */
+/* private: the table of planes 0-3, read through ch_class(), each entry
+ * filled on first use with CH_KNOWN_ set; planes 4-16 (tags, private use)
+ * are looked up each time */
 enum { CH_TABLED = 0x40000 };
+#define CH_KNOWN_ (1u << 31)
 extern uint32_t ch_table_[CH_TABLED];
-extern unsigned char ch_page_[CH_TABLED >> 8];
 uint32_t ch_fill_(uint32_t c);
 
 static inline uint32_t ch_class(uint32_t c)
 {
-    if (c < CH_TABLED && __atomic_load_n(&ch_page_[c >> 8], __ATOMIC_ACQUIRE))
-        return ch_table_[c];
+    if (c < CH_TABLED) {
+        uint32_t k = __atomic_load_n(&ch_table_[c], __ATOMIC_RELAXED);
+        if (k)
+            return k & ~CH_KNOWN_;
+    }
     return ch_fill_(c);
 }
 

@@ -132,7 +132,7 @@ void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,
         return;
     }
     /* a large text is hashed on a thread: the first screen does not wait */
-    if (d->len > MEM_HASH_ASYNC && pthread_create(&m->thread, NULL, hash_thread, m) == 0) {
+    if (d->len > MEM_HASH_ASYNC && bg_start(&m->task, hash_thread, m) == 0) {
         m->pending = 1;
         return;
     }
@@ -152,7 +152,7 @@ void mem_wait(memory_t *m)
 {
     if (!m->pending)
         return;
-    bg_join(m->thread);
+    bg_finish(&m->task);
     m->pending = 0;
     finish(m, m->hashed);
 }
@@ -161,7 +161,7 @@ void mem_close(memory_t *m)
 {
     if (m->pending) { /* nothing to record of a document barely opened */
         m->stop = 1;
-        bg_stop_join(m->thread);
+        bg_stop(&m->task);
         m->pending = 0;
     }
     free(m->path);

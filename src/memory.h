@@ -22,7 +22,7 @@
 #include "store.h"
 #include "structure.h"
 
-#include <pthread.h>
+#include "util.h"
 
 #define MEM_HASH_ASYNC (8u << 20) /* texts larger are hashed on a thread */
 
@@ -36,7 +36,7 @@ typedef struct {
     int touch;
     int pending; /* the identity is being hashed (mem_poll, mem_wait) */
     _Atomic int hashed, stop;
-    pthread_t thread;
+    bg_task_t task;
 } memory_t;
 
 void mem_open(memory_t *m, store_t *S, const doc_t *d, const structure_t *st,

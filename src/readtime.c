@@ -12,7 +12,7 @@ struct rt_job {
     const char *text;
     size_t len, n;
     size_t *cjk, *words; /* per chunk, summed from the end */
-    pthread_t thread;
+    bg_task_t task;
     int threaded;
     _Atomic int done, stop;
 };
@@ -62,7 +62,7 @@ rt_t *rt_start(const char *text, size_t len)
     rt->words = xmalloc((rt->n + 1) * sizeof *rt->words);
     rt->done = 0;
     rt->stop = 0;
-    rt->threaded = pthread_create(&rt->thread, NULL, count_thread, rt) == 0;
+    rt->threaded = bg_start(&rt->task, count_thread, rt) == 0;
     if (!rt->threaded)
         count(rt);
     return rt;
@@ -113,7 +113,7 @@ void rt_free(rt_t *rt)
         return;
     rt->stop = 1;
     if (rt->threaded)
-        bg_stop_join(rt->thread);
+        bg_stop(&rt->task);
     free(rt->cjk);
     free(rt->words);
     free(rt);

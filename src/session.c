@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void session_init(tui_t *T, const tui_opts_t *o)
+static void init(tui_t *T, const tui_opts_t *o)
 {
     memset(T, 0, sizeof *T);
     T->o = o;
@@ -19,10 +19,15 @@ void session_init(tui_t *T, const tui_opts_t *o)
     T->col = T->width = o->width;
     nav_query_init(&T->lastq);
     nav_query_init(&T->hlt);
-    if (!o->no_state)
-        T->S = store_open(o->state_dir, T->warn, sizeof T->warn);
-    char why[160], *c = o->no_index ? NULL : sindex_dir_refused(why, sizeof why);
-    if (c) { /* searches go on without an index: said once, with the store's */
+}
+
+/* The store's warning first, then the cache directory's (searches go on
+ * without an index: said once, with the store's). */
+static void warnings(tui_t *T, const char *store_warn)
+{
+    char why[160], *c = T->o->no_index ? NULL : sindex_dir_refused(why, sizeof why);
+    snprintf(T->warn, sizeof T->warn, "%s", store_warn);
+    if (c) {
         size_t k = strlen(T->warn);
         snprintf(T->warn + k, sizeof T->warn - k, "%snot using the cache directory %.300s: %s",
                  k ? "; " : "", safe_path(c), why);
@@ -30,8 +35,45 @@ void session_init(tui_t *T, const tui_opts_t *o)
     }
 }
 
+void session_init(tui_t *T, const tui_opts_t *o)
+{
+    init(T, o);
+    if (!o->no_state)
+        T->S = store_open(o->state_dir, T->store_warn, sizeof T->store_warn);
+    warnings(T, T->store_warn);
+}
+
+static void *store_thread(void *arg)
+{
+    tui_t *T = arg;
+    return store_open(T->o->state_dir, T->store_warn, sizeof T->store_warn);
+}
+
+void session_start(tui_t *T, const tui_opts_t *o)
+{
+    init(T, o);
+    if (!o->no_state && pthread_create(&T->store_th, NULL, store_thread, T) == 0)
+        T->store_opening = 1;
+    else
+        session_init(T, o);
+}
+
+/* The store, once opened on its thread. */
+static void store_joined(tui_t *T)
+{
+    if (!T->store_opening)
+        return;
+    void *S = NULL;
+    pthread_join(T->store_th, &S);
+    T->store_opening = 0;
+    T->S = S;
+    warnings(T, T->store_warn);
+}
+
 void session_free(tui_t *T)
 {
+    store_joined(T);
+    T->memory_later = 0; /* (the screen never came) */
     session_unload(T);
     nav_query_free(&T->lastq);
     nav_query_free(&T->hlt);
@@ -234,6 +276,17 @@ static void recall(tui_t *T, int i)
     }
 }
 
+/* The memory of the document loaded from file i: where it was left, its
+ * marks. */
+static void remember(tui_t *T, int i)
+{
+    mem_open(&T->mem, T->S, &T->d, &T->st, T->files[i], 1);
+    if (T->filepos[i])
+        view_goto(&T->V, T->filepos[i] - 1);
+    if (!T->mem.pending)
+        recall(T, i);
+}
+
 int session_load(tui_t *T, int i, char *err, size_t errn)
 {
     doc_t d;
@@ -259,13 +312,21 @@ int session_load(tui_t *T, int i, char *err, size_t errn)
     if (T->st.pieces) /* Aozora, HTML (built already: whole) */
         search_use_pieces(&T->srch, T->st.pieces, T->st.npieces);
     T->loaded = 1;
-    mem_open(&T->mem, T->S, &T->d, &T->st, path, 1);
     T->keys_since_open = 0;
-    if (T->filepos[i])
-        view_goto(&T->V, T->filepos[i] - 1);
-    if (!T->mem.pending)
-        recall(T, i);
+    if (T->store_opening)
+        T->memory_later = 1;
+    else
+        remember(T, i);
     return 0;
+}
+
+void session_memory(tui_t *T)
+{
+    store_joined(T);
+    if (T->memory_later) {
+        T->memory_later = 0;
+        remember(T, T->cur);
+    }
 }
 
 void session_first_search(tui_t *T)

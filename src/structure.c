@@ -19,7 +19,7 @@
 
 /* The background build of a plain text's structure. */
 struct st_job {
-    pthread_t thread;
+    bg_task_t task;
     _Atomic int done, stop; /* stop: st_free, the result is not wanted */
 };
 
@@ -131,7 +131,7 @@ void st_build_async(structure_t *st, const char *text, size_t len, int format,
     j->done = 0;
     j->stop = 0;
     st->priv->job = j;
-    if (pthread_create(&j->thread, NULL, build_thread, st) != 0) {
+    if (bg_start(&j->task, build_thread, st) != 0) {
         free(j);
         st->priv->job = NULL;
         scan_resolve(st, NULL);
@@ -152,9 +152,9 @@ void st_wait(const structure_t *st)
     if (!j)
         return;
     if (j->stop)
-        bg_stop_join(j->thread);
+        bg_stop(&j->task);
     else
-        bg_join(j->thread);
+        bg_finish(&j->task);
     free(j);
     st->priv->job = NULL;
 }

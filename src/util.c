@@ -120,12 +120,81 @@ void bg_hold(void)
     pthread_mutex_unlock(&g_gate_mu);
 }
 
+static bg_task_t *g_noted; /* bg_start()s while held, newest first */
+
+static void make_thread(bg_task_t *t)
+{
+    if (pthread_create(&t->thread, NULL, t->fn, t->arg) == 0) {
+        t->state = 2;
+    } else { /* no thread: the work is done here */
+        t->state = 0;
+        t->fn(t->arg);
+    }
+}
+
 void bg_release(void)
 {
     pthread_mutex_lock(&g_gate_mu);
     g_held = 0;
+    bg_task_t *l = g_noted, *r = NULL;
+    g_noted = NULL;
     pthread_cond_broadcast(&g_gate_cv);
     pthread_mutex_unlock(&g_gate_mu);
+    while (l) { /* in the order started */
+        bg_task_t *n = l->next;
+        l->next = r;
+        r = l;
+        l = n;
+    }
+    for (; r; r = r->next)
+        make_thread(r);
+}
+
+int bg_start(bg_task_t *t, void *(*fn)(void *), void *arg)
+{
+    t->fn = fn;
+    t->arg = arg;
+    t->next = NULL;
+    pthread_mutex_lock(&g_gate_mu);
+    if (g_held) {
+        t->state = 1;
+        t->next = g_noted;
+        g_noted = t;
+        pthread_mutex_unlock(&g_gate_mu);
+        return 0;
+    }
+    pthread_mutex_unlock(&g_gate_mu);
+    if (pthread_create(&t->thread, NULL, fn, arg) != 0) {
+        t->state = 0;
+        return -1;
+    }
+    t->state = 2;
+    return 0;
+}
+
+void bg_finish(bg_task_t *t)
+{
+    if (t->state == 1)
+        bg_release();
+    if (t->state == 2)
+        bg_join(t->thread);
+    t->state = 0;
+}
+
+void bg_stop(bg_task_t *t)
+{
+    if (t->state == 1) { /* never made: forgotten */
+        pthread_mutex_lock(&g_gate_mu);
+        for (bg_task_t **p = &g_noted; *p; p = &(*p)->next)
+            if (*p == t) {
+                *p = t->next;
+                break;
+            }
+        pthread_mutex_unlock(&g_gate_mu);
+    } else if (t->state == 2) {
+        bg_stop_join(t->thread);
+    }
+    t->state = 0;
 }
 
 int bg_held(void)

@@ -419,11 +419,46 @@ static void unwritable(void)
     chmod(dir, 0700);
 }
 
+/* The write-ahead log, read whole by the next process that opens the
+ * store, is folded into the database by the last one out once it holds
+ * more than 64 KiB, and left as it is while smaller. */
+static void wal_folded(void)
+{
+    char w[320], warn[512];
+    snprintf(w, sizeof w, "%s/state.db-wal", dir);
+    store_t *S = store_open(dir, warn, sizeof warn);
+    CHECK(S != NULL);
+    if (!S)
+        return;
+    anchor_t a = {0}, b;
+    snprintf(a.quote, sizeof a.quote, "the log");
+    CHECK(store_set_position(S, "x3-1-log", &a) == 0);
+    store_close(S);
+    struct stat sb;
+    CHECK_MSG(stat(w, &sb) == 0 && sb.st_size > 0 && sb.st_size <= 64 << 10,
+              "a small log is left as it is");
+    S = store_open(dir, warn, sizeof warn);
+    for (int i = 1; i <= 40; i++) {
+        a.offset = (size_t)i;
+        CHECK(store_set_position(S, "x3-1-log", &a) == 0);
+    }
+    CHECK_MSG(stat(w, &sb) == 0 && sb.st_size > 64 << 10, "the log grew: %lld",
+              (long long)sb.st_size);
+    store_close(S);
+    CHECK_MSG(stat(w, &sb) < 0 || sb.st_size == 0, "the log was folded in: %lld",
+              (long long)sb.st_size);
+    S = store_open(dir, warn, sizeof warn);
+    CHECK(S && store_get_position(S, "x3-1-log", &b) == 0 && b.offset == 40);
+    store_close(S);
+    CHECK(integrity_ok());
+}
+
 int main(void)
 {
     text_init_locale();
     snprintf(dir, sizeof dir, "/tmp/juan-test-store-%d/juan", (int)getpid());
     basics();
+    wal_folded();
     concurrent();
     killed();
     damaged();

@@ -70,6 +70,40 @@ static void test_gate(void)
     CHECK(d.started && !bg_held());
 }
 
+/* bg_start: behind a held gate no thread is made until it opens; one
+ * stopped before is never made (its work never begins) */
+static void test_start(void)
+{
+    job_t a = {0}, b = {0}, c = {0};
+    bg_task_t ta, tb, tc;
+    CHECK(!bg_held());
+    CHECK(bg_start(&ta, worker, &a) == 0); /* open: made at once */
+    bg_finish(&ta);
+    CHECK(a.started && a.finished);
+
+    bg_hold();
+    CHECK(bg_start(&tb, worker, &b) == 0);
+    CHECK(bg_start(&tc, worker, &c) == 0);
+    nap();
+    CHECK_MSG(!b.finished && !c.finished, "a noted task ran behind a held gate");
+    c.stop = 1;
+    bg_stop(&tc); /* never made: its function never runs */
+    CHECK(!c.started && !c.finished);
+    CHECK(bg_held());
+    bg_release(); /* makes the one still noted */
+    bg_finish(&tb);
+    CHECK(b.started && b.finished);
+    CHECK(!c.finished);
+
+    /* waiting for a noted task's result opens the gate and makes it */
+    job_t d = {0};
+    bg_task_t td;
+    bg_hold();
+    CHECK(bg_start(&td, worker, &d) == 0);
+    bg_finish(&td);
+    CHECK(d.started && d.finished && !bg_held());
+}
+
 static void test_cxxlib(void)
 {
     const cxx_opencc_t *cc = cxx_opencc();
@@ -107,6 +141,7 @@ static void test_cxxlib(void)
 int main(void)
 {
     test_gate();
+    test_start();
     test_cxxlib();
     return T_DONE("test_util");
 }
