@@ -59,8 +59,7 @@ static void walk(int fd, buf_t *path, int depth, list_t *L)
         if (!pn || path->p[pn - 1] != '/')
             buf_addc(path, '/');
         buf_adds(path, de->d_name);
-        buf_add(path, "", 0);
-        path->n--;
+        buf_add(path, "", 0); /* (NUL-terminated) */
         if (type == DT_REG) {
             grow(&L->v, &L->cap, L->n + 1, sizeof *L->v);
             L->v[L->n++] = xstrdup(path->p);
