@@ -834,14 +834,19 @@ static char *titles_file(const store_t *S)
 }
 
 /* Attach titles.db (made 0600, never through a link: the main
- * connection's flags) and its table: 0, else -1. */
-static int titles_attach(store_t *S)
+ * connection's flags; only to write in it: a reader finds nothing without
+ * making it) and its table: 0, else -1. */
+static int titles_attach(store_t *S, int make)
 {
     if (S->titles)
         return S->titles > 0 ? 0 : -1;
-    S->titles = -1;
     char *file = titles_file(S);
     struct stat sb;
+    if (!make && lstat(file, &sb) < 0) {
+        free(file);
+        return -1; /* (nothing kept yet) */
+    }
+    S->titles = -1;
     int ok = !not_ours(file, "", &sb) && !not_ours(file, "-wal", &sb) &&
              !not_ours(file, "-shm", &sb);
     if (ok && !S->ro)
@@ -935,7 +940,7 @@ static long titles_rows(store_t *S, sqlite3_stmt *q, store_title_t **v)
 size_t store_titles(store_t *S, const char *prefix, store_title_t **v)
 {
     *v = NULL;
-    if (!S || titles_attach(S) < 0)
+    if (!S || titles_attach(S, 0) < 0)
         return 0;
     /* the paths from prefix up to prefix with its last byte one more: the
        primary key's range, in byte order */
@@ -959,7 +964,7 @@ int store_title(store_t *S, const char *path, long long size, long long mtime,
                 store_title_t *t)
 {
     memset(t, 0, sizeof *t);
-    if (!S || titles_attach(S) < 0)
+    if (!S || titles_attach(S, 0) < 0)
         return -1;
     store_title_t *v = NULL;
     long n = titles_rows(S, stmt(S, TITLE_COLS " WHERE t.path=? AND t.size=? AND t.mtime=?",
@@ -981,7 +986,7 @@ void store_titles_free(store_title_t *v, size_t n)
 
 int store_put_titles(store_t *S, const store_title_t *v, size_t n)
 {
-    if (!S || titles_attach(S) < 0)
+    if (!S || titles_attach(S, 1) < 0)
         return -1;
     if (!n)
         return 0;
