@@ -762,13 +762,9 @@ static void info_row(sqlite3_stmt *q, docinfo_t *d)
     " d.title, d.size, d.length, p.percent, d.last_read FROM documents d"      \
     " LEFT JOIN positions p ON p.doc=d.id"
 
-size_t store_recent(store_t *S, docinfo_t **v)
+/* Every row of q (finalized here) into *v (malloc'ed); their number. */
+static size_t info_rows(sqlite3_stmt *q, docinfo_t **v)
 {
-    *v = NULL;
-    if (!S)
-        return 0;
-    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.last_read > 0"
-                              " ORDER BY d.last_read DESC, d.id", "");
     size_t n = 0, cap = 0;
     while (q && sqlite3_step(q) == SQLITE_ROW) {
         grow(v, &cap, n + 1, sizeof **v);
@@ -776,6 +772,16 @@ size_t store_recent(store_t *S, docinfo_t **v)
     }
     sqlite3_finalize(q);
     return n;
+}
+
+size_t store_recent(store_t *S, docinfo_t **v)
+{
+    *v = NULL;
+    if (!S)
+        return 0;
+    sqlite3_stmt *q = stmt(S, INFO_COLS " WHERE d.last_read > 0"
+                              " ORDER BY d.last_read DESC, d.id", "");
+    return info_rows(q, v);
 }
 
 /* One document's row: where is "d.id=?" or the like, with one string. */
@@ -1033,11 +1039,5 @@ size_t store_infos_under(store_t *S, const char *prefix, docinfo_t **v)
         "SELECT d.id, pa.path, d.title, d.size, d.length, p.percent, d.last_read"
         " FROM paths pa JOIN documents d ON d.id=pa.doc LEFT JOIN positions p ON p.doc=d.id"
         " WHERE substr(pa.path, 1, ?) = ? ORDER BY pa.path", "zs", pl, prefix);
-    size_t n = 0, cap = 0;
-    while (q && sqlite3_step(q) == SQLITE_ROW) {
-        grow(v, &cap, n + 1, sizeof **v);
-        info_row(q, &(*v)[n++]);
-    }
-    sqlite3_finalize(q);
-    return n;
+    return info_rows(q, v);
 }

@@ -191,10 +191,9 @@ static void killed(void)
     store_close(S);
 }
 
-static void damaged(void)
+/* Database file f (its -wal and -shm gone) made n bytes of garbage. */
+static void garbage(const char *f, int n)
 {
-    char f[300];
-    snprintf(f, sizeof f, "%s/state.db", dir);
     unlink(f);
     char w[320];
     snprintf(w, sizeof w, "%s-wal", f);
@@ -202,9 +201,16 @@ static void damaged(void)
     snprintf(w, sizeof w, "%s-shm", f);
     unlink(w);
     FILE *fp = fopen(f, "wb");
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < n; i++)
         fputc((i * 7919) & 0xFF, fp);
     fclose(fp);
+}
+
+static void damaged(void)
+{
+    char f[300];
+    snprintf(f, sizeof f, "%s/state.db", dir);
+    garbage(f, 5000);
     char warn[512];
     store_t *S = store_open(dir, warn, sizeof warn);
     CHECK_MSG(S != NULL, "a damaged store is replaced: %s", warn);
@@ -496,15 +502,7 @@ static void titles(void)
     store_close(S);
     /* a damaged cache: set aside with a warning, a new one started */
     snprintf(f, sizeof f, "%s/titles.db", dir);
-    char w[320];
-    snprintf(w, sizeof w, "%s-wal", f);
-    unlink(w);
-    snprintf(w, sizeof w, "%s-shm", f);
-    unlink(w);
-    FILE *fp = fopen(f, "wb");
-    for (int i = 0; i < 8192; i++)
-        fputc((i * 7919) & 0xFF, fp);
-    fclose(fp);
+    garbage(f, 8192);
     S = store_open(dir, warn, sizeof warn);
     CHECK_MSG(S != NULL, "a damaged title cache does not stop the store: %s", warn);
     if (!S)
