@@ -727,6 +727,11 @@ static int lib_idle(void *ctx, int *n, int *sel)
     if (!L->F.started)
         fill_start(L);
     int changed = fill_apply(L, sel);
+    const char *w = store_warning(L->T->S); /* (the title cache set aside) */
+    if (w) {
+        snprintf(L->note, sizeof L->note, "%.300s", w);
+        changed = 1;
+    }
     if (changed) {
         *n = L->nshown;
         lib_head(L);
@@ -767,6 +772,9 @@ int tui_library(const char *dir, const tui_opts_t *o)
     lib_load(&L); /* (knowing the screen's size: lib_prime) */
     int sel = 0;
     for (;;) {
+        const char *w = store_warning(T->S);
+        if (!T->msg[0] && w)
+            snprintf(T->msg, sizeof T->msg, "%.300s", w);
         if (!T->msg[0] && term_ambiguous_news()) /* the probe's answer */
             tui_ambiguous_notice(T);
         snprintf(L.note, sizeof L.note, "%.300s", T->msg);

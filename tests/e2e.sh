@@ -621,5 +621,13 @@ lib_start 700
 shows "第1篇的标题" && ! shows "第2篇的标题" && ok || bad "library: a changed file's stale title not shown"
 wait_for "改过的标题" && ok || bad "library: a changed file's new title"
 keys q; poll test -s "$T/rc"
+# a damaged title cache: set aside, said on the title line, titles made again
+rm -f "$T/state19/titles.db-wal" "$T/state19/titles.db-shm"
+head -c 8192 /dev/urandom >"$T/state19/titles.db"
+lib_start 0
+wait_for "state19/titles.d" 0 && ok || bad "library: a damaged title cache is said (on the title line)"
+wait_for "第1篇的标题" && ls "$T/state19" | grep -q "titles.db.corrupt-" && ok ||
+    bad "library: the damaged cache kept aside, titles made again"
+keys q; poll test -s "$T/rc"
 
 done_tests
