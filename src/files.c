@@ -1,10 +1,17 @@
 #include "files.h"
 #include "util.h"
 
-#include <fts.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Read by hand, not with fts(3): fts stats every entry, and the stats are
+ * most of a walk: 10,000 files in 74-100 ms with fts, 3-10 ms from the
+ * entries' types (readdir + d_type), on the library of issue 19. */
 
 enum { MAX_DEPTH = 32 }; /* directories below the given one that are read */
 
@@ -21,29 +28,66 @@ static int cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t files_under(const char *dir, char ***out)
+typedef struct {
+    char **v;
+    size_t n, cap;
+} list_t;
+
+/* The entries of the directory open as fd (closed here), named path. */
+static void walk(int fd, buf_t *path, int depth, list_t *L)
 {
-    char **v = NULL;
-    size_t n = 0, cap = 0;
-    char *roots[] = {(char *)dir, NULL};
-    /* one lstat an entry; links not followed, but the directory given is */
-    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW | FTS_NOCHDIR, NULL);
-    FTSENT *e;
-    while (fts && (e = fts_read(fts))) {
-        int hidden = e->fts_level > 0 && e->fts_name[0] == '.';
-        if (e->fts_info == FTS_D && (hidden || e->fts_level > MAX_DEPTH))
-            fts_set(fts, e, FTS_SKIP);
-        else if (e->fts_info == FTS_F && e->fts_level > 0 && !hidden && has_ext(e->fts_name)) {
-            grow(&v, &cap, n + 1, sizeof *v);
-            v[n++] = xstrdup(e->fts_path);
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    size_t pn = path->n;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') /* (hidden, and . and ..) */
+            continue;
+        int type = de->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat sb;
+            if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+                continue;
+            type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_LNK;
+        }
+        if (type != DT_DIR && (type != DT_REG || !has_ext(de->d_name)))
+            continue;
+        path->n = pn;
+        if (!pn || path->p[pn - 1] != '/')
+            buf_addc(path, '/');
+        buf_adds(path, de->d_name);
+        buf_add(path, "", 0); /* (NUL-terminated) */
+        if (type == DT_REG) {
+            grow(&L->v, &L->cap, L->n + 1, sizeof *L->v);
+            L->v[L->n++] = xstrdup(path->p);
+        } else if (depth < MAX_DEPTH) {
+            int sub = openat(dirfd(d), de->d_name,
+                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                walk(sub, path, depth + 1, L);
         }
     }
-    if (fts)
-        fts_close(fts);
-    if (n)
-        qsort(v, n, sizeof *v, cmp);
-    *out = v;
-    return n;
+    path->n = pn;
+    closedir(d);
+}
+
+size_t files_under(const char *dir, char ***out)
+{
+    list_t L = {0};
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* (a link to it: followed) */
+    if (fd >= 0) {
+        buf_t path = {0};
+        buf_adds(&path, dir);
+        walk(fd, &path, 0, &L);
+        buf_free(&path);
+    }
+    if (L.n)
+        qsort(L.v, L.n, sizeof *L.v, cmp);
+    *out = L.v;
+    return L.n;
 }
 
 void files_free(char **v, size_t n)

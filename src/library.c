@@ -1,36 +1,77 @@
 /* library: the documents under a directory, or those read before, with
  * title, size, progress and last-read time; Enter reads one in the reader
  * (q comes back), / filters (folded as search folds, narrowing the list
- * as it is typed; Esc clears it), d forgets one's memory, q quits. */
+ * as it is typed; Esc clears it), d forgets one's memory, q quits.
+ *
+ * A directory's list is the walk's (files.h: paths and sizes), drawn at
+ * once with what the store knows (progress, titles of documents read, the
+ * title cache); the titles not cached are made on a thread (title.h, and
+ * the content identity of a file the store does not know by its path: a
+ * copy or a renamed file is known too) and filled in between keys, in the
+ * list's order, the selection kept on its entry; what was made is written
+ * to the title cache (store.h) for the next time. */
 #include "files.h"
+#include "ident.h"
 #include "keys.h"
 #include "listw.h"
 #include "norm.h"
 #include "reader.h"
 #include "term.h"
 #include "text.h"
-#include "utf8.h"
+#include "title.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-/* What is read of a file not opened yet for its title: the title is in
- * its first lines (front matter, a heading, a first short line). */
-enum { TITLE_PREFIX = 16 << 10 };
+#include <unistd.h>
 
 typedef struct {
     char *path;     /* as shown and opened */
-    char *title;    /* display bytes */
-    char *key;      /* title and path folded as search folds: the filter's */
+    char *title;    /* display bytes ("": not known yet) */
+    char *key;      /* title and path folded as search folds: the filter's
+                       (NULL: not made yet) */
     size_t size;
+    long long mtime; /* ns, as the walk saw it */
     double percent; /* -1: never read */
     long long last_read;
     int missing;
+    int known;      /* the store knows the document */
+    int ready;      /* size, mtime and title known (else: a job's) */
 } libent_t;
+
+/* A file looked at on the thread: its size and mtime, and its title when
+ * the cache has none for them. */
+typedef struct {
+    char *path, *abs;         /* as walked; absolute (the cache's key) */
+    const store_title_t *c;   /* the cache's row for abs (NULL: none) */
+    int want_id;              /* look for its content identity too */
+    size_t ent;               /* its entry */
+    /* found: */
+    long long size, mtime;
+    int gone;                 /* no regular file there any more */
+    int cached;               /* c holds for them: nothing was read */
+    char *title;              /* made: UTF-8 from the document, not yet safe */
+    char id[IDENT_MAX];       /* "": none */
+} job_t;
+
+typedef struct {
+    pthread_t th;
+    int running;
+    _Atomic int stop;
+    _Atomic size_t done; /* jobs[0..done) are made (in order) */
+    int started;
+    store_title_t *cache; /* the title cache's rows under the directory */
+    size_t ncache;
+    job_t *jobs;
+    size_t n, applied;   /* jobs[0..applied) are in the list */
+    doc_opts_t dopt;
+    int format;
+    long delay_ms;       /* JUAN_FILL_DELAY_MS: a slow disk, for the tests */
+} fill_t;
 
 typedef struct {
     tui_t *T;
@@ -42,48 +83,10 @@ typedef struct {
     char *filter;
     int sel;         /* the selected entry */
     char head[1024]; /* the title line */
+    char note[320];  /* a message shown on it */
+    char *absdir;    /* dir, absolute, with a final "/" */
+    fill_t F;
 } library_t;
-
-/* What names a document in the list: its title, else the start of its
- * first paragraph as the reader shows it (at most 120 bytes), else its
- * file name. */
-static void doc_name(const structure_t *st, const char *path, buf_t *t)
-{
-    st_title(st, t);
-    st_cursor_t c;
-    block_t b;
-    for (int ok = !t->n && st_first(st, &c, &b); ok; ok = st_next(st, &c, &b)) {
-        if (b.kind != BK_PARA && b.kind != BK_HEADING && b.kind != BK_TITLE)
-            continue;
-        st_block_text(st, &b, t);
-        if (t->n) {
-            if (t->n > 120) /* (whole characters) */
-                t->p[t->n = utf8_back(t->p, 0, 120)] = 0;
-            break;
-        }
-    }
-    if (!t->n)
-        buf_adds(t, path_base(path));
-}
-
-/* The name of a file not opened yet, as the reader will show it: from its
- * first bytes, decoded as the document will be. */
-static void file_name(const tui_opts_t *o, const char *path, buf_t *t)
-{
-    doc_t d;
-    doc_opts_t dopt = o->dopt;
-    dopt.prefix = TITLE_PREFIX;
-    t->n = 0;
-    if (doc_open(&d, path, &dopt) == DOC_OK) {
-        structure_t st;
-        st_build(&st, d.text, d.len, o->format, path);
-        doc_name(&st, path, t);
-        st_free(&st);
-    }
-    doc_close(&d);
-    if (!t->n)
-        buf_adds(t, path_base(path));
-}
 
 /* s[0..n) folded as search folds it (case, width, traditional →
  * simplified unless --no-tc-sc; bytes as they are with --exact) */
@@ -105,47 +108,283 @@ static char *lib_fold(const library_t *L, const char *s, size_t n)
     return r;
 }
 
+/* The filter's key of entry e: its title and path, folded. */
+static const char *lib_key(const library_t *L, libent_t *e)
+{
+    if (!e->key) {
+        buf_t t = {0};
+        buf_adds(&t, e->title);
+        buf_addc(&t, '\n');
+        buf_adds(&t, e->path);
+        e->key = lib_fold(L, t.p, t.n);
+        buf_free(&t);
+    }
+    return e->key;
+}
+
 /* The entries whose title or path holds f[0..n), folded: L->shown. */
 static void lib_filter(library_t *L, const char *f, size_t n)
 {
     char *ff = n ? lib_fold(L, f, n) : NULL;
     L->nshown = 0;
     for (size_t i = 0; i < L->n; i++)
-        if (!ff || !*ff || strstr(L->v[i].key, ff))
+        if (!ff || !*ff || strstr(lib_key(L, &L->v[i]), ff))
             L->shown[L->nshown++] = (int)i;
     free(ff);
 }
 
-static void lib_add(library_t *L, const char *path, const docinfo_t *info)
+/* The filter again (titles came): *sel stays on its entry, else goes to
+ * the next one shown. */
+static void lib_refilter(library_t *L, int *sel)
+{
+    int cur = *sel >= 0 && *sel < L->nshown ? L->shown[*sel] : -1;
+    lib_filter(L, L->filter ? L->filter : "", L->filter ? strlen(L->filter) : 0);
+    int i = 0;
+    while (cur >= 0 && i < L->nshown && L->shown[i] < cur)
+        i++;
+    *sel = i < L->nshown ? i : (L->nshown ? L->nshown - 1 : 0);
+}
+
+static libent_t *lib_new(library_t *L, const char *path)
 {
     grow(&L->v, &L->cap, L->n + 1, sizeof *L->v);
     libent_t *e = &L->v[L->n++];
     memset(e, 0, sizeof *e);
     e->path = xstrdup(path);
+    e->percent = -1;
+    return e;
+}
+
+/* Entry e's title: t (UTF-8 from a document or the store), made safe. */
+static void lib_title(libent_t *e, const char *t)
+{
+    buf_t s = {0};
+    buf_add(&s, "", 0);
+    text_sanitize(&s, t, strlen(t));
+    free(e->title);
+    e->title = s.p;
+    free(e->key);
+    e->key = NULL;
+}
+
+/* What the store knows of entry e's document. */
+static void lib_info(libent_t *e, const docinfo_t *info)
+{
+    e->known = 1;
+    e->percent = info->percent;
+    e->last_read = info->last_read;
+    if (info->title[0])
+        lib_title(e, info->title);
+}
+
+/* An entry of the documents read before (the store's list). */
+static void lib_add(library_t *L, const char *path, const docinfo_t *info)
+{
+    libent_t *e = lib_new(L, path);
     struct stat sb;
     e->missing = stat(path, &sb) != 0;
-    e->size = e->missing ? (info ? info->size : 0) : (size_t)sb.st_size;
-    e->percent = info ? info->percent : -1;
-    e->last_read = info ? info->last_read : 0;
-    buf_t t = {0}, s = {0};
-    buf_add(&t, "", 0);
-    buf_add(&s, "", 0);
-    if (info && info->title[0])
-        buf_adds(&t, info->title);
-    else if (!e->missing)
-        file_name(L->T->o, path, &t);
-    else
-        buf_adds(&t, path_base(path));
-    text_sanitize(&s, t.p, t.n);
-    e->title = s.p;
-    buf_addc(&t, '\n');
-    buf_adds(&t, path);
-    e->key = lib_fold(L, t.p, t.n);
+    e->size = e->missing ? info->size : (size_t)sb.st_size;
+    e->ready = 1;
+    lib_title(e, "");
+    lib_info(e, info);
+    if (!e->title[0]) {
+        buf_t t = {0};
+        if (!e->missing)
+            title_of_file(path, &L->T->o->dopt, L->T->o->format, &t);
+        else
+            buf_adds(&t, path_base(path));
+        buf_add(&t, "", 0);
+        lib_title(e, t.p);
+        buf_free(&t);
+    }
+}
+
+static void *fill_thread(void *arg)
+{
+    fill_t *F = arg;
+    if (!bg_gate(&F->stop))
+        return NULL;
+    buf_t t = {0};
+    for (size_t i = 0; i < F->n && !F->stop; i++) {
+        job_t *j = &F->jobs[i];
+        if (F->delay_ms > 0)
+            usleep((useconds_t)F->delay_ms * 1000);
+        struct stat sb;
+        if (lstat(j->path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+            j->gone = 1;
+            F->done = i + 1;
+            continue;
+        }
+        j->size = (long long)sb.st_size;
+        j->mtime = sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        if (j->c && j->c->title && j->c->size == j->size && j->c->mtime == j->mtime) {
+            j->cached = 1;
+            F->done = i + 1;
+            continue;
+        }
+        int have = 0;
+        if (j->want_id) { /* by content, as mem_lookup() looks */
+            doc_t d;
+            doc_opts_t o = {0};
+            if (doc_open(&d, j->path, &o) == DOC_OK) {
+                if (ident_doc_known(j->abs, &d, j->id) < 0)
+                    ident_of(d.text, d.len, j->id);
+                /* a short file read as the reader reads it: its title too */
+                if (d.src_len <= TITLE_PREFIX && !F->dopt.encoding && !F->dopt.force) {
+                    structure_t st;
+                    st_build(&st, d.text, d.len, F->format, j->path);
+                    title_of_structure(&st, j->path, &t);
+                    st_free(&st);
+                    have = 1;
+                }
+            }
+            doc_close(&d);
+        }
+        if (!have)
+            title_of_file(j->path, &F->dopt, F->format, &t);
+        j->title = xstrdup(t.p ? t.p : "");
+        F->done = i + 1;
+    }
     buf_free(&t);
+    return NULL;
+}
+
+/* The store's row of identity id into entry e, when e has none yet. */
+static void lib_info_id(library_t *L, libent_t *e, const char *id)
+{
+    docinfo_t info;
+    if (id[0] && !e->known && L->T->S && store_info_for_id(L->T->S, id, &info) == 0)
+        lib_info(e, &info);
+}
+
+/* The titles made since the last time into the list, and into the title
+ * cache; *sel stays on its entry. 1 when some came. */
+static int fill_apply(library_t *L, int *sel)
+{
+    fill_t *F = &L->F;
+    size_t done = F->done;
+    if (done <= F->applied)
+        return 0;
+    store_title_t *rows = xcalloc(done - F->applied, sizeof *rows);
+    size_t k = 0;
+    for (size_t i = F->applied; i < done; i++) {
+        job_t *j = &F->jobs[i];
+        libent_t *e = &L->v[j->ent];
+        e->ready = 1;
+        e->missing = j->gone;
+        if (j->gone)
+            continue;
+        e->size = (size_t)j->size;
+        e->mtime = j->mtime;
+        if (j->cached) {
+            if (j->c->known)
+                lib_info_id(L, e, j->c->doc);
+            if (!e->title[0])
+                lib_title(e, j->c->title);
+            continue;
+        }
+        lib_info_id(L, e, j->id);
+        if (!e->title[0])
+            lib_title(e, j->title);
+        rows[k] = (store_title_t){.path = j->abs, .title = j->title, .size = j->size,
+                                  .mtime = j->mtime};
+        snprintf(rows[k++].doc, sizeof rows->doc, "%s", j->id);
+    }
+    if (L->T->S && k)
+        store_put_titles(L->T->S, rows, k); /* (a store that cannot write: made again next time) */
+    free(rows);
+    F->applied = done;
+    if (L->filter && *L->filter)
+        lib_refilter(L, sel);
+    return 1;
+}
+
+/* The path of entry e as the store keeps it, into b: the directory's real
+ * path and the rest (the walk follows no link below it). */
+static void lib_abs(const library_t *L, const libent_t *e, buf_t *b)
+{
+    size_t dl = strlen(L->dir);
+    const char *rel = e->path + (strncmp(e->path, L->dir, dl) ? 0 : dl);
+    while (*rel == '/')
+        rel++;
+    b->n = 0;
+    buf_adds(b, L->absdir);
+    buf_adds(b, rel);
+    buf_add(b, "", 0);
+}
+
+/* The files not known yet: the cache's rows under the directory (one
+ * query), and the thread that looks at each. */
+static void fill_start(library_t *L)
+{
+    fill_t *F = &L->F;
+    F->started = 1;
+    if (!L->dir)
+        return;
+    F->ncache = store_titles(L->T->S, L->absdir, &F->cache);
+    F->jobs = L->n ? xmalloc(L->n * sizeof *F->jobs) : NULL;
+    buf_t abs = {0};
+    size_t ci = 0;
+    for (size_t i = 0; i < L->n; i++) {
+        if (L->v[i].ready)
+            continue;
+        lib_abs(L, &L->v[i], &abs);
+        /* (both in byte order, as the walk's list) */
+        while (ci < F->ncache && strcmp(F->cache[ci].path, abs.p) < 0)
+            ci++;
+        F->jobs[F->n++] = (job_t){
+            .path = xstrdup(L->v[i].path), .abs = xstrdup(abs.p), .ent = i,
+            .c = ci < F->ncache && !strcmp(F->cache[ci].path, abs.p) ? &F->cache[ci] : NULL,
+            .want_id = !L->v[i].known};
+    }
+    buf_free(&abs);
+    if (!F->n)
+        return;
+    F->stop = 0;
+    F->done = 0;
+    F->applied = 0;
+    F->dopt = L->T->o->dopt;
+    F->format = L->T->o->format;
+    const char *d = getenv("JUAN_FILL_DELAY_MS");
+    F->delay_ms = d ? atol(d) : 0;
+    F->running = pthread_create(&F->th, NULL, fill_thread, F) == 0;
+    if (!F->running) { /* no thread: made here */
+        bg_release();
+        fill_thread(F);
+    }
+}
+
+/* Stop making titles; what was made is kept (list and cache). */
+static void fill_stop(library_t *L)
+{
+    fill_t *F = &L->F;
+    if (F->running) {
+        F->stop = 1;
+        bg_stop_join(F->th);
+        F->running = 0;
+    }
+    if (L->v) {
+        int sel = L->sel;
+        fill_apply(L, &sel);
+    }
+    for (size_t i = 0; i < F->n; i++) {
+        free(F->jobs[i].path);
+        free(F->jobs[i].abs);
+        free(F->jobs[i].title);
+    }
+    free(F->jobs);
+    F->jobs = NULL;
+    F->n = F->applied = 0;
+    F->done = 0;
+    store_titles_free(F->cache, F->ncache);
+    F->cache = NULL;
+    F->ncache = 0;
+    F->started = 0;
 }
 
 static void lib_free(library_t *L)
 {
+    fill_stop(L);
     for (size_t i = 0; i < L->n; i++) {
         free(L->v[i].path);
         free(L->v[i].title);
@@ -158,19 +397,68 @@ static void lib_free(library_t *L)
     L->shown = NULL;
 }
 
+/* The directory's files: the walk's list (names), with what the store
+ * knows of each by its path. */
+static void lib_walk(library_t *L)
+{
+    char **fv;
+    size_t n = files_under(L->dir, &fv);
+    docinfo_t *inf;
+    size_t ni = store_infos_under(L->T->S, L->absdir, &inf), ii = 0;
+    buf_t abs = {0};
+    for (size_t i = 0; i < n; i++) {
+        libent_t *e = lib_new(L, "");
+        free(e->path);
+        e->path = fv[i]; /* (taken over) */
+        e->title = xstrdup("");
+        if (!ni)
+            continue;
+        lib_abs(L, e, &abs);
+        while (ii < ni && strcmp(inf[ii].path, abs.p) < 0) /* (both in byte order) */
+            ii++;
+        if (ii < ni && !strcmp(inf[ii].path, abs.p))
+            lib_info(e, &inf[ii]);
+    }
+    buf_free(&abs);
+    free(fv);
+    free(inf);
+}
+
+/* The first screen's entries as the cache has them, when it holds for
+ * their size and mtime (a few lookups, not the whole cache's). */
+static void lib_prime(library_t *L)
+{
+    int h = LINES - 2 > 1 ? LINES - 2 : 1;
+    buf_t abs = {0};
+    for (int i = 0; i < L->nshown && i < h; i++) {
+        libent_t *e = &L->v[L->shown[i]];
+        struct stat sb;
+        if (lstat(e->path, &sb) < 0 || !S_ISREG(sb.st_mode))
+            continue; /* (the thread's) */
+        lib_abs(L, e, &abs);
+        store_title_t c;
+        long long mt = sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+        if (store_title(L->T->S, abs.p, (long long)sb.st_size, mt, &c) == 0 && c.title) {
+            e->ready = 1;
+            e->size = (size_t)sb.st_size;
+            e->mtime = mt;
+            if (c.known)
+                lib_info_id(L, e, c.doc);
+            if (!e->title[0])
+                lib_title(e, c.title);
+        }
+        free(c.path);
+        free(c.title);
+    }
+    buf_free(&abs);
+}
+
 static void lib_load(library_t *L)
 {
     store_t *S = L->T->S;
     lib_free(L);
     if (L->dir) {
-        char **v;
-        size_t n = files_under(L->dir, &v);
-        for (size_t i = 0; i < n; i++) {
-            docinfo_t info;
-            int known = S && mem_lookup(S, v[i], &info) == 0;
-            lib_add(L, v[i], known ? &info : NULL);
-        }
-        files_free(v, n);
+        lib_walk(L);
     } else {
         docinfo_t *v;
         size_t n = store_recent(S, &v);
@@ -181,6 +469,8 @@ static void lib_load(library_t *L)
     }
     L->shown = xmalloc((L->n + 1) * sizeof *L->shown);
     lib_filter(L, L->filter ? L->filter : "", L->filter ? strlen(L->filter) : 0);
+    if (L->dir)
+        lib_prime(L); /* (the others: fill_start, once the list is up) */
 }
 
 static void ago(long long t, char *out, size_t n)
@@ -272,7 +562,9 @@ static void lib_item(void *ctx, int i, buf_t *left, char *right, size_t rn)
     const libent_t *e = &L->v[L->shown[i]];
     char when[32], size[32], prog[16];
     ago(e->last_read, when, sizeof when);
-    if (e->size >= 1 << 20)
+    if (!e->ready)
+        snprintf(size, sizeof size, "  ..");
+    else if (e->size >= 1 << 20)
         snprintf(size, sizeof size, "%.1f MB", e->size / 1048576.0);
     else
         snprintf(size, sizeof size, "%zu KB", (e->size + 1023) / 1024);
@@ -384,6 +676,7 @@ static int lib_read(library_t *L, const libent_t *e)
         snprintf(T->msg, sizeof T->msg, "%.400s: missing", safe_path(e->path));
         return 0;
     }
+    fill_stop(L); /* (the reader's first screen does not share the CPU) */
     char *pathv[1] = {e->path};
     T->files = pathv;
     T->nfiles = 1;
@@ -403,6 +696,50 @@ static int lib_read(library_t *L, const libent_t *e)
     return quit;
 }
 
+/* The title line: where, how far the titles are, the filter, a message. */
+static void lib_head(library_t *L)
+{
+    buf_t f = {0};
+    buf_add(&f, "", 0);
+    if (L->filter && *L->filter) {
+        buf_adds(&f, "  filter: ");
+        text_sanitize(&f, L->filter, strlen(L->filter));
+    }
+    char prog[64] = "";
+    if (L->F.applied < L->F.n)
+        snprintf(prog, sizeof prog, " (titles %zu/%zu)", L->F.applied, L->F.n);
+    snprintf(L->head, sizeof L->head, "%s%.700s%s%s: Enter reads, / filters, d forgets, %s",
+             L->dir ? "Library of " : "Recently read", L->dir ? safe_path(L->dir) : "", prog, f.p,
+             L->filter && *L->filter ? "Esc clears the filter" : "q quits");
+    buf_free(&f);
+    if (L->note[0]) { /* a warning or a message: on the title line */
+        size_t k = strlen(L->head);
+        snprintf(L->head + k, sizeof L->head - k, "  [%.300s]", L->note);
+    }
+}
+
+/* Between keys: the titles made since. */
+static int lib_idle(void *ctx, int *n, int *sel)
+{
+    library_t *L = ctx;
+    if (bg_held()) /* the first screen is up and no key waits */
+        bg_release();
+    if (!L->F.started)
+        fill_start(L);
+    int changed = fill_apply(L, sel);
+    const char *w = store_warning(L->T->S); /* (the title cache set aside) */
+    if (w) {
+        snprintf(L->note, sizeof L->note, "%.300s", w);
+        changed = 1;
+    }
+    if (changed) {
+        *n = L->nshown;
+        lib_head(L);
+        return 1;
+    }
+    return L->F.applied < L->F.n ? 0 : -1;
+}
+
 int tui_library(const char *dir, const tui_opts_t *o)
 {
     tui_t T0, *T = &T0;
@@ -413,38 +750,41 @@ int tui_library(const char *dir, const tui_opts_t *o)
         return 2;
     }
     library_t L = {.T = T, .dir = dir};
-    lib_load(&L);
+    if (dir) {
+        char *r = realpath(dir, NULL);
+        buf_t b = {0};
+        buf_adds(&b, r ? r : dir);
+        if (!b.n || b.p[b.n - 1] != '/')
+            buf_addc(&b, '/');
+        buf_add(&b, "", 0);
+        L.absdir = b.p;
+        free(r);
+    }
+    bg_hold(); /* (the titles are made after the first screen) */
     FILE *tty;
     SCREEN *scr = tui_screen_start(T, &tty);
     if (!scr) {
-        lib_free(&L);
+        free(L.absdir);
         session_free(T);
+        bg_release();
         return -1;
     }
+    lib_load(&L); /* (knowing the screen's size: lib_prime) */
     int sel = 0;
     for (;;) {
-        buf_t f = {0};
-        buf_add(&f, "", 0);
-        if (L.filter && *L.filter) {
-            buf_adds(&f, "  filter: ");
-            text_sanitize(&f, L.filter, strlen(L.filter));
-        }
-        int filtered = L.filter && *L.filter;
-        snprintf(L.head, sizeof L.head, "%s%.800s%s: Enter reads, / filters, d forgets, %s",
-                 dir ? "Library of " : "Recently read", dir ? safe_path(dir) : "", f.p,
-                 filtered ? "Esc clears the filter" : "q quits");
-        buf_free(&f);
+        const char *w = store_warning(T->S);
+        if (!T->msg[0] && w)
+            snprintf(T->msg, sizeof T->msg, "%.300s", w);
         if (!T->msg[0] && term_ambiguous_news()) /* the probe's answer */
             tui_ambiguous_notice(T);
-        if (T->msg[0]) { /* a warning or a message: on the title line */
-            size_t k = strlen(L.head);
-            snprintf(L.head + k, sizeof L.head - k, "  [%.300s]", T->msg);
-            T->msg[0] = 0;
-        }
+        snprintf(L.note, sizeof L.note, "%.300s", T->msg);
+        T->msg[0] = 0;
+        lib_head(&L);
+        int filtered = L.filter && *L.filter;
         static const char keys_esc[] = {'/', 'd', K_ESC, 0};
         list_t list = {.title = L.head, .n = L.nshown, .sel = sel, .mark = -1,
                        .keys = filtered ? keys_esc : "/d", .empty = lib_empty(&L),
-                       .item = lib_item, .resize = lib_resize, .ctx = &L};
+                       .item = lib_item, .resize = lib_resize, .idle = lib_idle, .ctx = &L};
         int key = 0;
         int k = list_run(&list, &key);
         if (term_quit || (k < 0 && key == 0))
@@ -474,6 +814,8 @@ int tui_library(const char *dir, const tui_opts_t *o)
     tui_screen_end(scr, tty);
     lib_free(&L);
     free(L.filter);
+    free(L.absdir);
     session_free(T);
+    bg_release();
     return 0;
 }

@@ -32,10 +32,21 @@ static void list_draw(list_t *L, int first, int h)
     refresh();
 }
 
+static int list_loop(list_t *L, int *key_out);
+
 int list_run(list_t *L, int *key_out)
+{
+    int r = list_loop(L, key_out);
+    if (L->idle)
+        timeout(200); /* (the pace tui_screen_start set) */
+    return r;
+}
+
+static int list_loop(list_t *L, int *key_out)
 {
     int first = 0;
     long count = -1; /* digits typed before a key: 5j, 5G */
+    int pace = 30;   /* ms without a key before idle() is asked */
     for (;;) {
         int h = LINES - 2 > 1 ? LINES - 2 : 1;
         if (L->sel < first)
@@ -43,10 +54,18 @@ int list_run(list_t *L, int *key_out)
         if (L->sel >= first + h)
             first = L->sel - h + 1;
         list_draw(L, first, h);
+        if (L->idle)
+            timeout(pace);
         wint_t ch;
         int r = get_wch(&ch);
         if (term_quit)
             return -1;
+        if (r == ERR && L->idle) { /* no key: what came since */
+            int news = L->idle(L->ctx, &L->n, &L->sel);
+            if (L->sel >= L->n)
+                L->sel = L->n ? L->n - 1 : 0;
+            pace = news < 0 ? 200 : 30;
+        }
         if (r == ERR)
             continue;
         int key = key_of(r, ch);

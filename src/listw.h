@@ -21,6 +21,12 @@ typedef struct {
     const char *keys; /* more keys that choose the item (NULL: none) */
     void (*item)(void *ctx, int i, buf_t *left, char *right, size_t rn);
     void (*resize)(void *ctx); /* the terminal changed size (NULL: nothing) */
+    /* When no key came for a while (30 ms; NULL: nothing): items that came
+     * since, *n and *sel updated; > 0: they changed (drawn
+     * again); 0: nothing new yet; either way asked again after 30 ms
+     * without a key; < 0: nothing more will change (asked at the
+     * usual pace, 200 ms). */
+    int (*idle)(void *ctx, int *n, int *sel);
     void *ctx;
     const char *empty; /* what an empty list says (NULL: "(none)") */
 } list_t;

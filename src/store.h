@@ -104,5 +104,36 @@ size_t store_recent(store_t *S, docinfo_t **v);
 int store_info_for_path(store_t *S, const char *path, docinfo_t *d);
 int store_info_for_id(store_t *S, const char *id, docinfo_t *d);
 void store_set_title(store_t *S, const char *id, const char *title);
+/* The documents seen at a path starting with prefix (paths as the store
+ * keeps them: absolute), ordered by that path, which is the docinfo's
+ * path here (not the document's last); *v is malloc'ed. */
+size_t store_infos_under(store_t *S, const char *prefix, docinfo_t **v);
+
+/* The library's title cache, in DIR/titles.db beside state.db (a cache:
+ * kept apart so that state.db's check at every start does not grow with
+ * it; the same rules of ownership and modes; damage found in it sets it
+ * aside with a warning, store_warning(), and a new one is started): what
+ * names the file at path (title.h) while it has this size and
+ * modification time (ns), and the content identity found for it ("": not
+ * looked for); known: the store has that document.
+ * A row is keyed by path alone: one whose size or mtime differs from the
+ * file's is stale, never handed out by store_title() (-1, as for none),
+ * and replaced by the next store_put_titles() (one transaction for all n;
+ * 0, else -1 and nothing written). store_titles() gives every row of a path
+ * starting with prefix, ordered by path, stale or not (the caller compares
+ * size and mtime with the file's). */
+typedef struct {
+    char *path, *title; /* title NULL: none */
+    char doc[48];
+    long long size, mtime;
+    int known;
+} store_title_t;
+
+int store_put_titles(store_t *S, const store_title_t *v, size_t n);
+int store_title(store_t *S, const char *path, long long size, long long mtime,
+                store_title_t *t);
+size_t store_titles(store_t *S, const char *prefix, store_title_t **v);
+/* (store_title's t: its strings malloc'ed, free them) */
+void store_titles_free(store_title_t *v, size_t n);
 
 #endif

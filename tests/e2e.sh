@@ -575,4 +575,59 @@ for w in 100 60 50 40 30 20; do
     esac
 done
 
+# ---- the library (issue 19): the walk's list at once, the titles filled in
+# by a thread (a slow disk: JUAN_FILL_DELAY_MS before each file), kept in
+# the title cache, so that the next opening shows them at once
+LB="$T/lib19"; mkdir -p "$LB/sub"
+for i in 1 2 3 4 5; do printf '# 第%d篇的标题\n\n正文第%d篇。\n' "$i" "$i" >"$LB/p$i.md"; done
+printf '# 红楼梦\n\n第一回　甄士隐梦幻识通灵　贾雨村风尘怀闺秀。此开卷第一回也。作者自云：因曾历过一番梦幻之后，故将真事隐去，而借通灵之说，撰此石头记一书也。\n' |
+    iconv -f UTF-8 -t GB18030 >"$LB/sub/gb.md"
+printf '# 五5号\n\n一篇。\n' >"$LB/a.md"
+mkdir -p -m 700 "$T/state19" "$T/state19b"
+lib_start() { # DELAY_MS [STATE]: the library of $LB, its state in $T/state19
+    tm_reset
+    rm -f "$T/rc"
+    # (from $T: the paths the filter sees are lib19/..., no digit of a
+    # temporary directory's name among them)
+    tm new-session -d -s e -x 100 -y 20 "cd $T && env TERM=screen JUAN_STATE_DIR=$T/${2:-state19} JUAN_FILL_DELAY_MS=$1 $JUAN --ambiguous=narrow lib19 2>>$T/stderr; echo \$? >$T/rc"
+    wait_for "Enter reads"
+}
+# the selection stays on its entry when a title that the filter matches
+# comes in above it (a.md: "五5号"; the filter 5 shows p5.md alone before)
+lib_start 1500 state19b
+keys /; text "5"; keys Enter
+wait_for "filter: 5" && shows "p5.md" && ! shows "a.md" && ok || bad "library: the filter by path first"
+wait_for "五5号" && ok || bad "library: a title the filter matches joins the list"
+screen_e | grep $'\e\\[7m' | grep -q "p5.md" && ok || bad "library: the selection stays on p5.md"
+keys q; poll test -s "$T/rc"
+lib_start 700
+shows "p1.md" && shows "sub/gb.md" && ! shows "第1篇的标题" && ok ||
+    bad "library: the list from the walk first, before any title"
+keys /; text "p3"; keys Enter # (a filter while the titles come)
+wait_for "filter: p3" && shows "p3.md" && ! shows "p2.md" && ok || bad "library: / filters while titles come"
+wait_for "第3篇的标题" && ! shows "p2.md" && ok || bad "library: the filtered entry's title filled in"
+keys Escape
+wait_for "第1篇的标题" && wait_for "红楼梦" && ok || bad "library: titles filled in (GB18030 decoded)"
+poll eval '! shows "(titles"' && ok || bad "library: the progress goes when all titles are in"
+keys q; poll test -s "$T/rc"
+# the second opening: every title at once (each file would take 3 s)
+lib_start 3000
+shows "第1篇的标题" && shows "第5篇的标题" && shows "红楼梦" && ! shows "(titles" && ok ||
+    bad "library: cached titles on the first screen"
+keys q; poll test -s "$T/rc"
+# a file changed since: its cached title is stale, never shown; made again
+printf '# 改过的标题\n\n新的正文，长了一些。\n' >"$LB/p2.md"
+lib_start 700
+shows "第1篇的标题" && ! shows "第2篇的标题" && ok || bad "library: a changed file's stale title not shown"
+wait_for "改过的标题" && ok || bad "library: a changed file's new title"
+keys q; poll test -s "$T/rc"
+# a damaged title cache: set aside, said on the title line, titles made again
+rm -f "$T/state19/titles.db-wal" "$T/state19/titles.db-shm"
+head -c 8192 /dev/urandom >"$T/state19/titles.db"
+lib_start 0
+wait_for "state19/titles.d" 0 && ok || bad "library: a damaged title cache is said (on the title line)"
+wait_for "第1篇的标题" && ls "$T/state19" | grep -q "titles.db.corrupt-" && ok ||
+    bad "library: the damaged cache kept aside, titles made again"
+keys q; poll test -s "$T/rc"
+
 done_tests

@@ -6,12 +6,14 @@
 #include "store.h"
 #include "t.h"
 #include "text.h"
+#include "title.h"
 
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -189,10 +191,9 @@ static void killed(void)
     store_close(S);
 }
 
-static void damaged(void)
+/* Database file f (its -wal and -shm gone) made n bytes of garbage. */
+static void garbage(const char *f, int n)
 {
-    char f[300];
-    snprintf(f, sizeof f, "%s/state.db", dir);
     unlink(f);
     char w[320];
     snprintf(w, sizeof w, "%s-wal", f);
@@ -200,9 +201,16 @@ static void damaged(void)
     snprintf(w, sizeof w, "%s-shm", f);
     unlink(w);
     FILE *fp = fopen(f, "wb");
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < n; i++)
         fputc((i * 7919) & 0xFF, fp);
     fclose(fp);
+}
+
+static void damaged(void)
+{
+    char f[300];
+    snprintf(f, sizeof f, "%s/state.db", dir);
+    garbage(f, 5000);
     char warn[512];
     store_t *S = store_open(dir, warn, sizeof warn);
     CHECK_MSG(S != NULL, "a damaged store is replaced: %s", warn);
@@ -453,6 +461,101 @@ static void wal_folded(void)
     CHECK(integrity_ok());
 }
 
+/* s (UTF-8) in GB18030, into f; 0 or -1. */
+static int write_gb18030(const char *f, const char *s)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    if (cd == (iconv_t)-1)
+        return -1;
+    char out[4096], *in = (char *)s, *o = out;
+    size_t il = strlen(s), ol = sizeof out;
+    size_t r = iconv(cd, &in, &il, &o, &ol);
+    iconv_close(cd);
+    FILE *fp = fopen(f, "wb");
+    if (r == (size_t)-1 || !fp) {
+        if (fp)
+            fclose(fp);
+        return -1;
+    }
+    fwrite(out, 1, (size_t)(o - out), fp);
+    return fclose(fp) == 0 ? 0 : -1;
+}
+
+/* The library's title cache (titles.db): a row holds while the file's size
+ * and mtime are the same; a legacy encoding's title is UTF-8; damage is
+ * set aside. */
+static void titles(void)
+{
+    char warn[512];
+    store_t *S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(S != NULL, "open: %s", warn);
+    if (!S)
+        return;
+    store_title_t v[3] = {{.path = "/lib/a.txt", .title = "甲", .size = 10, .mtime = 100},
+                          {.path = "/lib/b/c.md", .title = "乙", .size = 20, .mtime = 200},
+                          {.path = "/lib2/x.txt", .title = "丙", .size = 30, .mtime = 300}};
+    char prev[48];
+    CHECK(store_doc_seen(S, "x3-2-abcd", "/elsewhere/c.md", "C", "UTF-8", 20, 20, 1, prev) == 0);
+    snprintf(v[1].doc, sizeof v[1].doc, "x3-2-abcd"); /* a document the store knows */
+    CHECK(store_put_titles(S, v, 3) == 0);
+    store_title_t t;
+    CHECK(store_title(S, "/lib/a.txt", 10, 100, &t) == 0 && t.title && !strcmp(t.title, "甲") &&
+          !t.doc[0] && !t.known);
+    free(t.path), free(t.title);
+    /* stale: another size, another mtime */
+    CHECK(store_title(S, "/lib/a.txt", 11, 100, &t) < 0 && !t.title);
+    CHECK(store_title(S, "/lib/a.txt", 10, 101, &t) < 0 && !t.title);
+    /* under a directory: its rows in path order, none of /lib2 */
+    store_title_t *r;
+    size_t n = store_titles(S, "/lib/", &r);
+    CHECK(n == 2 && !strcmp(r[0].path, "/lib/a.txt") && !strcmp(r[1].path, "/lib/b/c.md") &&
+          r[1].known && !strcmp(r[1].doc, "x3-2-abcd"));
+    store_titles_free(r, n);
+    /* written again for the file as it is now: the stale row replaced */
+    v[0].size = 11;
+    v[0].title = "甲二";
+    CHECK(store_put_titles(S, v, 1) == 0);
+    CHECK(store_title(S, "/lib/a.txt", 11, 100, &t) == 0 && t.title && !strcmp(t.title, "甲二"));
+    free(t.path), free(t.title);
+    CHECK(store_title(S, "/lib/a.txt", 10, 100, &t) < 0);
+    /* a GB18030 file's title, made as the library makes it: UTF-8, kept so */
+    char f[300];
+    snprintf(f, sizeof f, "%s/红楼梦.md", dir);
+    const char *text = "# 红楼梦\n\n第一回　甄士隐梦幻识通灵　贾雨村风尘怀闺秀。此开卷第一回也。"
+                       "作者自云：因曾历过一番梦幻之后，故将真事隐去，而借通灵之说，撰此石头记一书也。\n";
+    CHECK(write_gb18030(f, text) == 0);
+    buf_t b = {0};
+    doc_opts_t o = {0};
+    CHECK(title_of_file(f, &o, FMT_AUTO, &b) == 0);
+    CHECK_STR(b.p, "红楼梦");
+    store_title_t g = {.path = f, .title = b.p, .size = 1, .mtime = 2};
+    CHECK(store_put_titles(S, &g, 1) == 0);
+    CHECK(store_title(S, f, 1, 2, &t) == 0 && t.title && !strcmp(t.title, "红楼梦"));
+    free(t.path), free(t.title);
+    buf_free(&b);
+    store_close(S);
+    /* a damaged cache: set aside with a warning, a new one started */
+    snprintf(f, sizeof f, "%s/titles.db", dir);
+    garbage(f, 8192);
+    S = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(S != NULL, "a damaged title cache does not stop the store: %s", warn);
+    if (!S)
+        return;
+    n = store_titles(S, "/lib/", &r);
+    CHECK(n == 0);
+    store_titles_free(r, n);
+    const char *sw = store_warning(S);
+    CHECK_MSG(sw && strstr(sw, "titles.db") && strstr(sw, "set aside as"), "warning: %s",
+              sw ? sw : "(none)");
+    CHECK(store_put_titles(S, v, 1) == 0);
+    CHECK(store_title(S, "/lib/a.txt", 11, 100, &t) == 0);
+    free(t.path), free(t.title);
+    store_close(S);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -q 'titles.db.corrupt-'", dir);
+    CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
     text_init_locale();
@@ -464,6 +567,7 @@ int main(void)
     damaged();
     unwritable();
     anchors();
+    titles();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf /tmp/juan-test-store-%d", (int)getpid());
     if (system(cmd) != 0)
