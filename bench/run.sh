@@ -19,6 +19,12 @@ if ! command -v w3m >/dev/null; then
         { sudo_cmd apt-get update -qq >&2 && sudo_cmd apt-get install -y -qq w3m >&2; } ||
         { echo "bench: cannot install w3m; run: sudo apt-get install w3m" >&2; exit 1; }
 fi
+if ! command -v rg >/dev/null; then
+    echo "bench: installing ripgrep (the anchor of the search rows)" >&2
+    sudo_cmd apt-get install -y -qq ripgrep >&2 ||
+        { sudo_cmd apt-get update -qq >&2 && sudo_cmd apt-get install -y -qq ripgrep >&2; } ||
+        echo "bench: cannot install ripgrep; the search rows compare with grep only" >&2
+fi
 cc -O2 -o "$OUT/runstat" bench/runstat.c || exit 1
 
 IN="$OUT/corpus107.txt"
@@ -184,6 +190,10 @@ row "--speakers" ""
 Q=且听下回分解
 J=("${R[@]}" ./juan --grep --no-index -c "$Q" "$IN"); A=("${R[@]}" grep -c "$Q" "$IN")
 row "--grep -c, no index (vs grep -c)" ""
+if command -v rg >/dev/null; then
+    J=("${R[@]}" ./juan --grep --no-index -c 宝玉 "$IN"); A=("${R[@]}" rg -c 宝玉 "$IN")
+    row "--grep -c 宝玉, no index (vs rg -c)" "r<=1.5"
+fi
 jc=$(./juan --grep --no-index -c "$Q" "$IN"); gc=$(grep -c "$Q" "$IN")
 LESS_ABSENT=("${P[@]}" '/nosuchthing_zz\rq' less "$IN")
 J=("${R[@]}" sh -c "./juan --grep --no-index -c nosuchthing_zz '$IN'; [ \$? = 1 ]"); A=("${LESS_ABSENT[@]}")
@@ -232,12 +242,6 @@ fi
 # ---- the library (issue 19): 10,000 articles of 1-5 KB -------------------
 # bench/mklib.py cuts them from ../shared/corpus (generated text when it is
 # absent), one in ten GB18030; ripgrep and grep -r are the anchors.
-if ! command -v rg >/dev/null; then
-    echo "bench: installing ripgrep (the library's anchor)" >&2
-    sudo_cmd apt-get install -y -qq ripgrep >&2 ||
-        { sudo_cmd apt-get update -qq >&2 && sudo_cmd apt-get install -y -qq ripgrep >&2; } ||
-        echo "bench: cannot install ripgrep; the library rows compare with grep -r only" >&2
-fi
 LIB="$OUT/lib10k"
 if [ "$(find "$LIB" -name '*.txt' 2>/dev/null | wc -l)" != 10000 ]; then
     rm -rf "$LIB"
