@@ -5,6 +5,7 @@
 #include "doc.h"
 #include "files.h"
 #include "json.h"
+#include "libindex.h"
 #include "structure.h"
 #include "text.h"
 #include "util.h"
@@ -238,12 +239,37 @@ static void count_lines(const doc_t *d, size_t *at, size_t *line, size_t to)
             (*line)++;
 }
 
+/* -c: a document's count. */
+static void put_count(const char *path, long count, const grep_opts_t *o, int many,
+                      json_t *J, FILE *out)
+{
+    if (o->count && J) {
+        json_object(J, JSON_INLINE);
+        json_key(J, "file");
+        json_strz(J, path);
+        json_key(J, "count");
+        json_int(J, count);
+        json_end(J);
+    } else if (o->count) {
+        if (many) {
+            report_safe(out, path, strlen(path));
+            putc(':', out);
+        }
+        fprintf(out, "%ld\n", count);
+    }
+}
+
 /* Search one document; returns its match count, or -1 on an error. J:
  * the JSON array of matches or counts (NULL: text). *cx set when a line
- * was too complex for the regex (said on stderr; the search goes on). */
+ * was too complex for the regex (said on stderr; the search goes on).
+ * none: the library index shows it holds no match (not read: 0). */
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
-                      int many, json_t *J, FILE *out, int *cx, gsink_t *sink)
+                      int many, json_t *J, FILE *out, int *cx, gsink_t *sink, int none)
 {
+    if (none) {
+        put_count(path, 0, o, many, J, out);
+        return 0;
+    }
     doc_t d;
     int r = doc_open(&d, path, &o->dopt);
     if (r != DOC_OK) {
@@ -340,20 +366,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
             fputs("…", out);
         putc('\n', out);
     }
-    if (o->count && J) {
-        json_object(J, JSON_INLINE);
-        json_key(J, "file");
-        json_strz(J, path);
-        json_key(J, "count");
-        json_int(J, count);
-        json_end(J);
-    } else if (o->count) {
-        if (many) {
-            report_safe(out, path, strlen(path));
-            putc(':', out);
-        }
-        fprintf(out, "%ld\n", count);
-    }
+    put_count(path, count, o, many, J, out);
     buf_free(&sec);
     for (int k = 0; k < 3; k++)
         buf_free(&part[k]);
@@ -383,6 +396,7 @@ typedef struct {
     query_t *Q; /* the main thread's (a worker compiles its own) */
     const grep_opts_t *o;
     int many;
+    const unsigned char *none;
     gjob_t *jobs;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -400,7 +414,7 @@ static void run_job(pool_t *P, query_t *Q, size_t i)
         j->count = -1;
         return;
     }
-    j->count = grep_file(P->list[i], Q, P->o, P->many, NULL, j->k.out, &j->cx, &j->k);
+    j->count = grep_file(P->list[i], Q, P->o, P->many, NULL, j->k.out, &j->cx, &j->k, P->none[i]);
     fclose(j->k.out);
     j->k.out = NULL;
 }
@@ -482,7 +496,9 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     char **list = NULL;
     size_t nl = 0, cap = 0;
     int rc_err = 0, cx = 0;
+    size_t *at = xmalloc(((size_t)n + 1) * sizeof *at); /* where each path's files start */
     for (int i = 0; i < n; i++) {
+        at[i] = nl;
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
             char **v;
@@ -496,7 +512,21 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
             list[nl++] = xstrdup(paths[i]);
         }
     }
+    at[n] = nl;
     int many = nl > 1 || (n == 1 && nl == 1 && strcmp(list[0], paths[0]));
+    /* a directory or several files: no per-document index (sindex) is
+     * read or made, and the library index (libindex.h) spares reading the
+     * files it shows cannot match */
+    unsigned char *none = xcalloc(nl + 1, 1);
+    for (int i = 0; i < n && !o->no_index && !o->dopt.encoding && o->format == FMT_AUTO; i++)
+        if (at[i + 1] - at[i] > 1 || (at[i + 1] > at[i] && strcmp(list[at[i]], paths[i])))
+            libindex_narrow(paths[i], list + at[i], at[i + 1] - at[i], query, o->flags,
+                            none + at[i]);
+    free(at);
+    grep_opts_t om = *o;
+    if (many)
+        om.no_index = 1;
+    o = &om;
     long total = 0;
     json_t J;
     json_init(&J, out);
@@ -504,7 +534,8 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
         json_array(&J, JSON_LINES);
     int nt = grep_threads(o, nl);
     if (nt > 1) {
-        pool_t P = {.list = list, .nl = nl, .query = query, .Q = Q, .o = o, .many = many};
+        pool_t P = {.list = list, .nl = nl, .query = query, .Q = Q, .o = o, .many = many,
+                    .none = none};
         pthread_mutex_init(&P.mu, NULL);
         pthread_cond_init(&P.cv, NULL);
         P.jobs = xcalloc(nl, sizeof *P.jobs);
@@ -539,7 +570,8 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
         pthread_cond_destroy(&P.cv);
     }
     for (size_t i = 0; nt <= 1 && i < nl; i++) {
-        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx, NULL);
+        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx, NULL,
+                           none[i]);
         if (c < 0 || cx)
             rc_err = 1;
         if (c >= 0)
@@ -548,6 +580,7 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     if (o->json)
         json_end(&J);
     files_free(list, nl);
+    free(none);
     query_free(&Q[0]);
     query_free(&Q[1]);
     return rc_err ? 2 : total ? 0 : 1;

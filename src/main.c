@@ -8,6 +8,7 @@
 #include "json.h"
 #include "report.h"
 #include "search.h"
+#include "libindex.h"
 #include "sindex.h"
 #include "structure.h"
 #include "term.h"
@@ -353,11 +354,34 @@ static int index_doc(const char *path, doc_t *d, int search_flags, FILE *out)
     return rc;
 }
 
+/* --index DIR: make or refresh the library index of DIR (libindex.h),
+ * which is made with the default encoding and format; returns 0 or 2. */
+static int index_library(const char *dir, const doc_opts_t *dopt, int format, FILE *out)
+{
+    if (dopt->encoding || format != FMT_AUTO) {
+        msg("%s: the library index is made with the encodings detected and the formats "
+            "decided by the files (no --encoding, --format)", safe_path(dir));
+        return 2;
+    }
+    long long t0 = now_ms();
+    lix_stats_t st;
+    if (libindex_update(dir, 0, &st) < 0)
+        return 2;
+    fprintf(out, "%s: library index: %zu files, %zu indexed (%zu read, %zu kept), "
+            "%.1f MB for %.1f MB of text, %.2f s\n",
+            safe_path(dir), st.files, st.indexed, st.read, st.reused, st.bytes / 1e6,
+            st.text / 1e6, (double)(now_ms() - t0) / 1000);
+    return 0;
+}
+
 /* Show one file in `mode`; returns 0 or 2 (write errors: out_ok). */
 static int process_file(const char *path, const doc_opts_t *dopt,
                         const dump_opts_t *o, int format, int mode, int search_flags,
                         json_t *J, store_t *S, FILE *out)
 {
+    struct stat sb;
+    if (mode == MODE_INDEX && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return index_library(path, dopt, format, out);
     doc_t d;
     int r = doc_open(&d, path, dopt);
     int rc = 0;
