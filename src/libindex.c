@@ -8,6 +8,7 @@
 #include "sindex.h"
 #include "structure.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <errno.h>
@@ -69,9 +70,12 @@ static int skippable(uint32_t c)
            c == '>';
 }
 
-void lix_grams(const char *t, size_t n, uint64_t **v, size_t *nv, size_t *cap)
+/* lix_grams of a text given in parts: *prev, the last character kept
+ * before t (UINT64_MAX: none), updated. */
+static void grams_from(const char *t, size_t n, uint64_t *prevp, uint64_t **v, size_t *nv,
+                       size_t *cap)
 {
-    uint64_t prev = UINT64_MAX;
+    uint64_t prev = *prevp;
     for (size_t i = 0; i < n;) {
         uint32_t c;
         i += (size_t)text_decode(t + i, n - i, &c);
@@ -83,6 +87,13 @@ void lix_grams(const char *t, size_t n, uint64_t **v, size_t *nv, size_t *cap)
             (*v)[(*nv)++] = PAIR_BIT | prev << 21 | c;
         prev = c;
     }
+    *prevp = prev;
+}
+
+void lix_grams(const char *t, size_t n, uint64_t **v, size_t *nv, size_t *cap)
+{
+    uint64_t prev = UINT64_MAX;
+    grams_from(t, n, &prev, v, nv, cap);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -559,8 +570,18 @@ static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv,
         } else {
             norm_add(N, d.text, d.len, 0);
         }
-        lix_grams(N->out.p ? N->out.p : "", N->out.n, v, nv, cap);
-        *nv = dedupe(*v, *nv, tab, tcap);
+        /* a part at a time, repeats dropped after each, so that the table
+         * is as large as the grams that differ (a 107 MB text has 70
+         * million grams, 2.3 million different ones: 59.7 s at once) */
+        uint64_t prev = UINT64_MAX;
+        for (size_t a = 0; a < N->out.n;) {
+            size_t b = a + (1 << 20) < N->out.n ? a + (1 << 20) : N->out.n;
+            while (b < N->out.n && utf8_is_cont((unsigned char)N->out.p[b]))
+                b++;
+            grams_from(N->out.p + a, b - a, &prev, v, nv, cap);
+            *nv = dedupe(*v, *nv, tab, tcap);
+            a = b;
+        }
     }
     doc_close(&d);
     if (stat(path, &s2) < 0 || s2.st_size != s1.st_size || ts_ns(s2.st_mtim) != e->mtime ||
@@ -611,7 +632,18 @@ static size_t put_varint(unsigned char *p, uint64_t v)
 }
 
 /* The file's bytes from B (pairs sorted). */
-static void serialise(const build_t *B, const char *root, buf_t *out)
+typedef struct {
+    const lix_t *old; /* the previous index, or NULL */
+    const long *first, *next; /* old document -> the new ones that keep its entries */
+} keep_t;
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void serialise(const build_t *B, const keep_t *K, const char *root, buf_t *out)
 {
     lix_head_t h = {0};
     memcpy(h.magic, MAGIC, sizeof MAGIC);
@@ -633,24 +665,62 @@ static void serialise(const build_t *B, const char *root, buf_t *out)
     }
     while (paths.n % 8)
         buf_addc(&paths, '\0');
-    /* postings: at most 3 bytes a document number (< 2^21) */
-    unsigned char *post = xmalloc(3 * B->npairs + 1);
-    lix_term_t *terms = xmalloc((B->npairs + 1) * sizeof *terms);
-    size_t np = 0, nt = 0;
-    for (size_t i = 0; i < B->npairs;) {
-        uint64_t key = B->pairs[i] >> DOC_BITS;
-        lix_term_t t = {key, (uint32_t)np, 0};
-        uint64_t last = 0;
-        for (; i < B->npairs && B->pairs[i] >> DOC_BITS == key; i++) {
-            uint64_t d = B->pairs[i] & ((1ULL << DOC_BITS) - 1);
-            if (t.n && d == last)
-                continue;
-            np += put_varint(post + np, t.n ? d - last : d);
-            last = d;
-            t.n++;
+    /* postings: the old index's terms and the pairs of the documents read,
+     * both in key order, merged a key at a time (a refresh sorts only what
+     * it read: re-sorting the kept pairs took 9.9 s of a 10,000-file refresh) */
+    const lix_t *old = K->old;
+    size_t i = 0, t = 0, ot = old ? old->h->nterms : 0, np = 0, nt = 0, pcap = 0, tcap = 0;
+    size_t ocap = 0, dcap = 0, mcap = 0;
+    unsigned char *post = NULL;
+    lix_term_t *terms = NULL;
+    uint32_t *ov = NULL, *dv = NULL, *mv = NULL;
+    while (i < B->npairs || t < ot) {
+        uint64_t fk = i < B->npairs ? B->pairs[i] >> DOC_BITS : UINT64_MAX;
+        uint64_t okey = t < ot ? old->terms[t].key : UINT64_MAX;
+        uint64_t key = fk < okey ? fk : okey;
+        size_t nd = 0;
+        if (okey == key) {
+            const lix_term_t *tm = &old->terms[t++];
+            if (postings(old, tm, &ov, &ocap) == 0) /* (checked: always) */
+                for (uint32_t k = 0; k < tm->n; k++)
+                    for (long j = K->first[ov[k]]; j >= 0; j = K->next[j]) {
+                        grow(&dv, &dcap, nd + 1, sizeof *dv);
+                        dv[nd++] = (uint32_t)j;
+                    }
         }
-        terms[nt++] = t;
+        size_t nold = nd;
+        for (size_t k = 1; k < nold; k++)
+            if (dv[k - 1] > dv[k]) { /* a moved document: out of order */
+                qsort(dv, nold, sizeof *dv, cmp_u32);
+                break;
+            }
+        for (; i < B->npairs && B->pairs[i] >> DOC_BITS == key; i++) {
+            grow(&dv, &dcap, nd + 1, sizeof *dv);
+            dv[nd++] = (uint32_t)(B->pairs[i] & ((1ULL << DOC_BITS) - 1));
+        }
+        if (nold && nd > nold && dv[nold - 1] > dv[nold]) { /* merged */
+            grow(&mv, &mcap, nd, sizeof *mv);
+            size_t a = 0, b = nold, k = 0;
+            while (a < nold || b < nd)
+                mv[k++] = b >= nd || (a < nold && dv[a] <= dv[b]) ? dv[a++] : dv[b++];
+            memcpy(dv, mv, nd * sizeof *dv);
+        }
+        if (!nd)
+            continue;
+        grow(&post, &pcap, np + 3 * nd, 1); /* 3 bytes at most (< 2^21) */
+        grow(&terms, &tcap, nt + 1, sizeof *terms);
+        lix_term_t tm = {key, (uint32_t)np, 0};
+        for (size_t k = 0; k < nd; k++) {
+            if (tm.n && dv[k] == dv[k - 1])
+                continue;
+            np += put_varint(post + np, tm.n ? dv[k] - dv[k - 1] : dv[k]);
+            tm.n++;
+        }
+        terms[nt++] = tm;
     }
+    free(ov);
+    free(dv);
+    free(mv);
     h.nterms = nt;
     h.off_docs = sizeof h;
     h.off_paths = h.off_docs + B->n * sizeof *docs;
@@ -726,8 +796,8 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
     char *root = ident_abspath(dir);
     char *file = libindex_path(root);
     buf_t lk = {0};
-    buf_adds(&lk, file);
-    memcpy(lk.p + lk.n - 4, "lock", 4); /* HASH.jlx -> HASH.lock */
+    buf_add(&lk, file, strlen(file) - 3); /* HASH.jlx -> HASH.lock */
+    buf_adds(&lk, "lock");
     int lfd = open(lk.p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     buf_free(&lk);
     if (lfd < 0 || flock(lfd, LOCK_EX) < 0) {
@@ -806,10 +876,11 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
     for (int t = 0; t < started; t++)
         pthread_join(th[t], NULL);
     pthread_mutex_destroy(&B.mu);
-    /* the entries kept: old postings for their new numbers */
+    /* the entries kept: old documents to their new numbers */
+    long *first = NULL, *next = NULL;
     if (old) {
-        long *first = xmalloc((old->h->ndocs + 1) * sizeof *first);
-        long *next = xmalloc((B.n + 1) * sizeof *next);
+        first = xmalloc((old->h->ndocs + 1) * sizeof *first);
+        next = xmalloc((B.n + 1) * sizeof *next);
         for (size_t d = 0; d < old->h->ndocs; d++)
             first[d] = -1;
         for (size_t i = B.n; i-- > 0;)
@@ -818,26 +889,19 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
                 first[B.reuse[i]] = (long)i;
                 st->reused++;
             }
-        uint32_t *pv = NULL;
-        size_t pcap = 0;
-        for (size_t t = 0; t < old->h->nterms; t++) {
-            const lix_term_t *tm = &old->terms[t];
-            if (postings(old, tm, &pv, &pcap) < 0)
-                break; /* (checked by its checksum: not reached) */
-            for (uint32_t k = 0; k < tm->n; k++)
-                for (long i = first[pv[k]]; i >= 0; i = next[i]) {
-                    grow(&B.pairs, &B.pcap, B.npairs + 1, sizeof *B.pairs);
-                    B.pairs[B.npairs++] = tm->key << DOC_BITS | (uint64_t)i;
-                }
-        }
-        free(pv);
-        free(first);
-        free(next);
     }
     radix_sort(B.pairs, B.npairs);
+    keep_t K = {old, first, next};
     buf_t out = {0};
-    serialise(&B, root, &out);
-    if (write_atomic(file, &out) < 0) {
+    /* nothing read, nothing gone: the index as it is */
+    int same = old && !B.njobs && B.n == old->h->ndocs;
+    if (!same)
+        serialise(&B, &K, root, &out);
+    free(first);
+    free(next);
+    if (same) {
+        out.n = old->n;
+    } else if (write_atomic(file, &out) < 0) {
         msg("%s: cannot write the library index %s: %s", safe_path(dir), safe_path(file),
             strerror(errno));
         rc = -1;
