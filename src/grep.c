@@ -191,10 +191,14 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
     shown_line(&part[2], st, bp, t, mb, le);
     size_t s = text_skip_blanks(part[0].p ? part[0].p : "", 0, part[0].n);
     buf_t all = {0};
-    buf_add(&all, part[0].p + s, part[0].n - s);
+    buf_adds(&all, ""); /* (a part may be empty, its p NULL: never copied from) */
+    if (part[0].n > s)
+        buf_add(&all, part[0].p + s, part[0].n - s);
     size_t a = all.n, b = a + part[1].n;
-    buf_add(&all, part[1].p, part[1].n);
-    buf_add(&all, part[2].p, part[2].n);
+    if (part[1].n)
+        buf_add(&all, part[1].p, part[1].n);
+    if (part[2].n)
+        buf_add(&all, part[2].p, part[2].n);
     context(all.p, all.n, a, b, &ca, &cb, cut_l, cut_r);
     part[0].n = part[2].n = 0;
     buf_add(&part[0], all.p + ca, a - ca);
