@@ -19,12 +19,17 @@
  * without being folded again; entries of deleted files are dropped. A
  * document modified in the last LIX_RACY_S seconds before the build is
  * listed but never trusted (its time may not yet tell a later edit).
+ * A refresh where nothing changed leaves the file as it is.
  * The file is written to a temporary file, fsync'ed and renamed into
  * place while a lock (flock on HASH.lock) keeps other writers out; readers
- * take no lock. It has a magic number, a version and an XXH3 checksum of
- * everything, checked when it is opened: a file that fails is set aside
- * (renamed HASH.jlx.bad) with a warning and never used; the next
- * `--index` writes a new one.
+ * take no lock. It has a magic number, a version, an XXH3 checksum of
+ * its head (documents, paths and the checksums of the rest), checked when
+ * it is opened, and an XXH3 checksum for each 64 KiB block of its terms
+ * and postings, checked when a search first reads that block (a refresh
+ * checks them all). It is mapped (guarded as doc.h guards a document:
+ * truncated under a search, that search goes on without it). A file that
+ * fails a check is set aside (renamed HASH.jlx.bad) with a warning and
+ * never used; the next `--index` writes a new one.
  *
  * libindex_narrow() never decides an answer, only which documents need
  * not be searched: a listed file whose path is in an index of DIR or of a
