@@ -217,3 +217,8 @@ clean:
 	rm -rf build juan
 
 -include $(wildcard build/*/*.d)
+
+# bench/libidx: FTS5 against libindex's file (issue 19), on a directory
+build/bench/libidx: bench/libidx.c $(LIB_OBJ)
+	@mkdir -p build/bench
+	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)

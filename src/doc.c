@@ -287,9 +287,12 @@ int doc_open(doc_t *d, const char *path, const doc_opts_t *o)
             bom = 0;
         enc = want;
     }
-    /* the name may live in a static buffer: keep a copy */
+    /* the name may live in a static buffer: keep a copy (for a message),
+     * and point at one that lives as long as the process, so that a doc_t
+     * copied elsewhere keeps a sound encoding (a pointer into its own
+     * encbuf went stale when the session copied the loaded doc_t) */
     snprintf(d->encbuf, sizeof d->encbuf, "%s", enc);
-    enc = d->encbuf;
+    enc = enc_intern(enc);
     d->bom = bom;
     src += bom;
     n -= bom;

@@ -121,6 +121,28 @@ static const char *map_uchardet(const char *name, const unsigned char *s,
     return trail_byte_guess(s, n);
 }
 
+const char *enc_intern(const char *name)
+{
+    static struct interned {
+        struct interned *next;
+        char name[];
+    } *head;
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&mu);
+    struct interned *e = head;
+    while (e && strcmp(e->name, name))
+        e = e->next;
+    if (!e) {
+        size_t n = strlen(name) + 1;
+        e = xmalloc(sizeof *e + n);
+        memcpy(e->name, name, n);
+        e->next = head;
+        head = e;
+    }
+    pthread_mutex_unlock(&mu);
+    return e->name;
+}
+
 /* The codecs enc_detect may answer for bytes that are not Unicode by
  * their BOM or UTF-8 (map_uchardet's and trail_byte_guess's), less the
  * two stateful ones (HZ, ISO-2022-JP), whose forms enc_forms makes from

@@ -42,6 +42,9 @@ const char *enc_declared(const unsigned char *s, size_t n);
  * length byte and the bytes, none twice: text of bytes that hold none of
  * them, guessed and converted, does not hold c. */
 void enc_forms(uint32_t c, buf_t *out);
+/* name kept for the life of the process (one copy of each name): what a
+ * document's encoding points at. Thread-safe. */
+const char *enc_intern(const char *name);
 /* Canonical name for a user-given encoding, or NULL if iconv cannot
  * convert from it. */
 const char *enc_canonical(const char *name);

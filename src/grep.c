@@ -6,6 +6,7 @@
 #include "doc.h"
 #include "files.h"
 #include "json.h"
+#include "libindex.h"
 #include "structure.h"
 #include "text.h"
 #include "util.h"
@@ -191,10 +192,14 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
     shown_line(&part[2], st, bp, t, mb, le);
     size_t s = text_skip_blanks(part[0].p ? part[0].p : "", 0, part[0].n);
     buf_t all = {0};
-    buf_add(&all, part[0].p + s, part[0].n - s);
+    buf_adds(&all, ""); /* (a part may be empty, its p NULL: never copied from) */
+    if (part[0].n > s)
+        buf_add(&all, part[0].p + s, part[0].n - s);
     size_t a = all.n, b = a + part[1].n;
-    buf_add(&all, part[1].p, part[1].n);
-    buf_add(&all, part[2].p, part[2].n);
+    if (part[1].n)
+        buf_add(&all, part[1].p, part[1].n);
+    if (part[2].n)
+        buf_add(&all, part[2].p, part[2].n);
     context(all.p, all.n, a, b, &ca, &cb, cut_l, cut_r);
     part[0].n = part[2].n = 0;
     buf_add(&part[0], all.p + ca, a - ca);
@@ -239,26 +244,24 @@ static void count_lines(const doc_t *d, size_t *at, size_t *line, size_t to)
             (*line)++;
 }
 
-/* Search one document; returns its match count, or -1 on an error. J:
- * the JSON array of matches or counts (NULL: text). *cx set when a line
- * was too complex for the regex (said on stderr; the search goes on). */
-/* -c's line for a file: `path:N` (N alone for one file), or its JSON. */
-static void count_line(const char *path, long count, int many, json_t *J, FILE *out)
+/* -c: a document's count. */
+static void put_count(const char *path, long count, const grep_opts_t *o, int many,
+                      json_t *J, FILE *out)
 {
-    if (J) {
+    if (o->count && J) {
         json_object(J, JSON_INLINE);
         json_key(J, "file");
         json_strz(J, path);
         json_key(J, "count");
         json_int(J, count);
         json_end(J);
-        return;
+    } else if (o->count) {
+        if (many) {
+            report_safe(out, path, strlen(path));
+            putc(':', out);
+        }
+        fprintf(out, "%ld\n", count);
     }
-    if (many) {
-        report_safe(out, path, strlen(path));
-        putc(':', out);
-    }
-    fprintf(out, "%ld\n", count);
 }
 
 /* ---- files that cannot hold the query, told from their bytes --------- */
@@ -298,9 +301,17 @@ static int may_hold(const void *arg, const unsigned char *s, size_t n, int utf8)
     return utf8 ? query_may_match(Q, (const char *)s, n) : query_may_match_bytes(Q, s, n);
 }
 
+/* Search one document; returns its match count, or -1 on an error. J:
+ * the JSON array of matches or counts (NULL: text). *cx set when a line
+ * was too complex for the regex (said on stderr; the search goes on).
+ * none: the library index shows it holds no match (not read: 0). */
 static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
-                      int many, json_t *J, FILE *out, int *cx, gsink_t *sink)
+                      int many, json_t *J, FILE *out, int *cx, gsink_t *sink, int none)
 {
+    if (none) {
+        put_count(path, 0, o, many, J, out);
+        return 0;
+    }
     doc_t d;
     doc_opts_t dopt = o->dopt;
     if (many) {
@@ -310,8 +321,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     int r = doc_open(&d, path, &dopt);
     if (r == DOC_SKIPPED) {
         doc_close(&d);
-        if (o->count)
-            count_line(path, 0, many, J, out);
+        put_count(path, 0, o, many, J, out);
         return 0;
     }
     if (r != DOC_OK) {
@@ -337,8 +347,8 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     }
     /* a text that cannot hold a match is not folded (the text, not what is
      * shown of it: an entity, a gaiji annotation may stand for a character) */
-    int none = !shown && !query_may_match(Q, d.text, d.len);
-    if (!none && !o->no_index && !(o->flags & SEARCH_EXACT)) {
+    int cannot = !shown && !query_may_match(Q, d.text, d.len);
+    if (!cannot && !o->no_index && !(o->flags & SEARCH_EXACT)) {
         char id[48];
         ident_doc(path, &d, id);
         search_use_index(&S, id);
@@ -349,7 +359,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     match_t m;
     buf_t sec = {0}, part[3] = {{0}};
     errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
-    while (!none) {
+    while (!cannot) {
         int found = search_find(&S, Q, from, 1, &m);
         size_t nsk;
         const size_t *sk = query_too_complex(Q, &nsk);
@@ -412,8 +422,7 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
             fputs("…", out);
         putc('\n', out);
     }
-    if (o->count)
-        count_line(path, count, many, J, out);
+    put_count(path, count, o, many, J, out);
     buf_free(&sec);
     for (int k = 0; k < 3; k++)
         buf_free(&part[k]);
@@ -447,6 +456,7 @@ typedef struct {
     query_t *Q; /* the main thread's (a worker compiles its own) */
     const grep_opts_t *o;
     int many;
+    const unsigned char *none;
     gjob_t *jobs;
     pthread_mutex_t mu;
     pthread_cond_t done, room; /* a job is done; the output moved on */
@@ -466,7 +476,7 @@ static void run_job(pool_t *P, query_t *Q, size_t i)
         j->count = -1;
         return;
     }
-    j->count = grep_file(P->list[i], Q, P->o, P->many, NULL, j->k.out, &j->cx, &j->k);
+    j->count = grep_file(P->list[i], Q, P->o, P->many, NULL, j->k.out, &j->cx, &j->k, P->none[i]);
     fclose(j->k.out);
     j->k.out = NULL;
 }
@@ -562,7 +572,9 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     char **list = NULL;
     size_t nl = 0, cap = 0;
     int rc_err = 0, cx = 0;
+    size_t *at = xmalloc(((size_t)n + 1) * sizeof *at); /* where each path's files start */
     for (int i = 0; i < n; i++) {
+        at[i] = nl;
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
             char **v;
@@ -576,7 +588,21 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
             list[nl++] = xstrdup(paths[i]);
         }
     }
+    at[n] = nl;
     int many = nl > 1 || (n == 1 && nl == 1 && strcmp(list[0], paths[0]));
+    /* a directory or several files: no per-document index (sindex) is
+     * read or made, and the library index (libindex.h) spares reading the
+     * files it shows cannot match */
+    unsigned char *none = xcalloc(nl + 1, 1);
+    for (int i = 0; i < n && !o->no_index && !o->dopt.encoding && o->format == FMT_AUTO; i++)
+        if (at[i + 1] - at[i] > 1 || (at[i + 1] > at[i] && strcmp(list[at[i]], paths[i])))
+            libindex_narrow(paths[i], list + at[i], at[i + 1] - at[i], query, o->flags,
+                            none + at[i]);
+    free(at);
+    grep_opts_t om = *o;
+    if (many)
+        om.no_index = 1;
+    o = &om;
     long total = 0;
     json_t J;
     json_init(&J, out);
@@ -584,7 +610,8 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
         json_array(&J, JSON_LINES);
     int nt = grep_threads(o, nl);
     if (nt > 1) {
-        pool_t P = {.list = list, .nl = nl, .query = query, .Q = Q, .o = o, .many = many};
+        pool_t P = {.list = list, .nl = nl, .query = query, .Q = Q, .o = o, .many = many,
+                    .none = none};
         pthread_mutex_init(&P.mu, NULL);
         pthread_cond_init(&P.done, NULL);
         pthread_cond_init(&P.room, NULL);
@@ -627,7 +654,8 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
         pthread_cond_destroy(&P.room);
     }
     for (size_t i = 0; nt <= 1 && i < nl; i++) {
-        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx, NULL);
+        long c = grep_file(list[i], Q, o, many, o->json ? &J : NULL, out, &cx, NULL,
+                           none[i]);
         if (c < 0 || cx)
             rc_err = 1;
         if (c >= 0)
@@ -636,6 +664,7 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     if (o->json)
         json_end(&J);
     files_free(list, nl);
+    free(none);
     query_free(&Q[0]);
     query_free(&Q[1]);
     return rc_err ? 2 : total ? 0 : 1;

@@ -13,10 +13,14 @@
  * 2 an error (a file that cannot be read, an invalid regex, a line too
  * complex for the regex: `FILE: regular expression too complex at line
  * N` on stderr, the search going on past it); write
- * errors are left in out for the caller (ferror). Each
- * document's folded form comes from its persistent index (sindex), made
- * on the first search, unless no_index. Without an index (no_index,
- * SEARCH_EXACT), several files are searched on up to 4 worker threads
+ * errors are left in out for the caller (ferror). One file's folded
+ * form comes from its persistent index (sindex), made on the first
+ * search, unless no_index; a directory or several files never read or
+ * make one: they are searched as without, and the files under a
+ * directory that its library index (libindex.h; unless no_index, a forced
+ * encoding or format) shows cannot match are not read (-c: counted 0),
+ * which leaves every output as without it. Without an index (several
+ * files, no_index, SEARCH_EXACT), files are searched on up to 4 worker threads
  * (JUAN_GREP_THREADS: how many; 1: none), each file's output and
  * messages kept and written in the files' order: the same bytes as one
  * file after another (not for --json: one array, written in turn). */

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "report.h"
 #include "search.h"
+#include "libindex.h"
 #include "sindex.h"
 #include "structure.h"
 #include "term.h"
@@ -36,7 +37,7 @@ static void usage(FILE *f)
           "       juan --outline|--speakers|--bookmarks [--json] FILE...\n"
           "       juan --forget FILE...\n"
           "       juan --grep [-E] [-c] [--json] QUERY FILE|DIR...\n"
-          "       juan --index [--no-tc-sc] FILE...\n"
+          "       juan --index [--no-tc-sc] FILE|DIR...\n"
           "Read Chinese and Japanese essays and interviews in the terminal.\n"
           "\n"
           "Modes:\n"
@@ -86,7 +87,9 @@ static void usage(FILE *f)
           "      --mouse           scroll with the mouse wheel (off: the terminal\n"
           "                        selects text; W in the reader toggles it)\n"
           "      --index           build the search index of FILE ahead of time\n"
-          "                        (with --no-tc-sc: the index such searches read)\n"
+          "                        (with --no-tc-sc: the index such searches read);\n"
+          "                        of DIR: the library index that --grep over DIR\n"
+          "                        reads to skip files that cannot match\n"
           "      --no-index        search without the persistent index\n"
           "      --exact           search byte for byte (no folding)\n"
           "      --no-tc-sc        search folding case and width, not traditional\n"
@@ -353,11 +356,34 @@ static int index_doc(const char *path, doc_t *d, int search_flags, FILE *out)
     return rc;
 }
 
+/* --index DIR: make or refresh the library index of DIR (libindex.h),
+ * which is made with the default encoding and format; returns 0 or 2. */
+static int index_library(const char *dir, const doc_opts_t *dopt, int format, FILE *out)
+{
+    if (dopt->encoding || format != FMT_AUTO) {
+        msg("%s: the library index is made with the encodings detected and the formats "
+            "decided by the files (no --encoding, --format)", safe_path(dir));
+        return 2;
+    }
+    long long t0 = now_ms();
+    lix_stats_t st;
+    if (libindex_update(dir, 0, &st) < 0)
+        return 2;
+    fprintf(out, "%s: library index: %zu files, %zu indexed (%zu read, %zu kept), "
+            "%.1f MB for %.1f MB of text, %.2f s\n",
+            safe_path(dir), st.files, st.indexed, st.read, st.reused, st.bytes / 1e6,
+            st.text / 1e6, (double)(now_ms() - t0) / 1000);
+    return 0;
+}
+
 /* Show one file in `mode`; returns 0 or 2 (write errors: out_ok). */
 static int process_file(const char *path, const doc_opts_t *dopt,
                         const dump_opts_t *o, int format, int mode, int search_flags,
                         json_t *J, store_t *S, FILE *out)
 {
+    struct stat sb;
+    if (mode == MODE_INDEX && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return index_library(path, dopt, format, out);
     doc_t d;
     int r = doc_open(&d, path, dopt);
     int rc = 0;

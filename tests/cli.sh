@@ -451,6 +451,27 @@ out=$(JUAN_CACHE_DIR="$T/idx.txt/cache" "$JUAN" --index --no-tc-sc "$T/idx.txt" 
 eq "--index, no cache directory: rc" "$rc" 2
 eq "--index, no cache directory: msg" "$out" \
     "juan: $T/idx.txt: cannot write the index $T/idx.txt/cache/$(basename "$fold")"
+# the library index of a directory (libindex.h; test_libindex has the
+# edits, moves, damage and concurrency): --index DIR, then --grep over it
+# answers as --no-index does
+L="$T/libx"; mkdir -p "$L/s"
+for i in 1 2 3 4 5 6; do
+    printf '第%d段 寶玉看书。\n' $i >"$L/a$i.txt"; printf '# 题\n\n创新 %d\n' $i >"$L/s/b$i.md"
+done
+sleep 3 # (files changed in the last 2 s are not trusted)
+run --index "$L"; eq "--index DIR rc" "$rc" 0
+case "$out" in "$L: library index: 12 files, 12 indexed (12 read, 0 kept), "*" MB for "*" MB of text, "*" s") ok ;;
+    *) bad "--index DIR: $out" ;; esac
+run --index "$L"
+case "$out" in *"12 indexed (0 read, 12 kept)"*) ok ;; *) bad "--index DIR again: $out" ;; esac
+ls "$T/cache/lib/"*.jlx >/dev/null 2>&1 && ok || bad "--index DIR: CACHE/lib/HASH.jlx"
+for q in 宝玉 創新 不在 '看书'; do
+    for c in -c ""; do
+        eq "--grep $c $q over an indexed DIR" "$("$JUAN" --grep $c "$q" "$L" 2>&1; echo "rc=$?")" \
+            "$("$JUAN" --grep --no-index $c "$q" "$L" 2>&1; echo "rc=$?")"
+    done
+done
+run --index --encoding=GB18030 "$L"; eq "--index DIR --encoding rc" "$rc" 2
 unset JUAN_CACHE_DIR
 
 # Aozora Bunko notation (samples/aozora.txt: Shift_JIS, CRLF): readings

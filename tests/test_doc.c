@@ -371,6 +371,13 @@ static void test_encoding_name_stable(void)
     CHECK_MSG(doc_src_offset(&a, off) == 20, "src offset %zu after opening "
               "a LATIN1 document", doc_src_offset(&a, off));
     doc_close(&b);
+    /* a doc_t copied elsewhere (the session keeps the one it loaded) keeps
+     * its encoding when the original's memory is gone */
+    doc_t c = a;
+    memset(&a, 0x5A, sizeof a);
+    CHECK_STR(c.encoding, "EUC-JP");
+    CHECK(doc_src_offset(&c, off) == 20);
+    a = c;
     doc_close(&a);
     rm(p);
 }
