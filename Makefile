@@ -34,6 +34,9 @@ BDYNAMIC = -Wl,-Bdynamic
 PKG_LIBS = $(if $(filter yes,$(HAVE_STATIC)),$(BSTATIC) $(STATIC_L) $(BDYNAMIC),$(STATIC_L)) \
 	$(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null) -Wl,--as-needed $(PRIVATE_L) -ldl -pthread
 
+# make check, valgrind and fuzz build with one job per core (CI: 2)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 WARN = -Wall -Wextra -Werror
 CFLAGS ?= -O2
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
@@ -181,15 +184,15 @@ valgrind: deps
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq valgrind >&2 || \
 	  { $$sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive \
 	    $$sudo apt-get install -y -qq valgrind >&2; } || exit 1; }
-	@$(MAKE) --no-print-directory juan $(addprefix build/tests/,$(TESTS))
+	@$(MAKE) --no-print-directory -j$(JOBS) juan $(addprefix build/tests/,$(TESTS))
 	@bash tests/valgrind.sh
 
 fuzz: deps fuzz-deps
-	@$(MAKE) --no-print-directory juan $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@$(MAKE) --no-print-directory -j$(JOBS) juan $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	@bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 check: deps
-	@$(MAKE) --no-print-directory test-bins
+	@$(MAKE) --no-print-directory -j$(JOBS) test-bins
 	@bash tests/run.sh
 
 test: check

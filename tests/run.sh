@@ -56,19 +56,30 @@ check() {
     shift
     "$@" >"$out" 2>&1
     rc=$?
-    grep -E -A14 'FAIL|ERROR|runtime error|Sanitizer' "$out" | grep -v '^  | *$' | head -60
-    tail -1 "$out" | sed "s|^|$label |"
-    tally "$out"
+    report "$label" "$out" $rc
+}
+# report LABEL FILE RC: a run's failures and summary, counted
+report() {
+    local label=$1 o=$2 rc=$3
+    grep -E -A14 'FAIL|ERROR|runtime error|Sanitizer' "$o" | grep -v '^  | *$' | head -60
+    tail -1 "$o" | sed "s|^|$label |"
+    tally "$o"
     # a crash or sanitizer report without a failed check still fails
-    if [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$out"; then
+    if [ "$rc" -ne 0 ] && ! grep -qE '[1-9][0-9]* failed$' "$o"; then
         echo "$label: exited with status $rc"
         fail=$((fail + 1))
     fi
 }
+# each unit test and its ASan+UBSan build at once (two cores), the latter
+# with a state and cache directory of its own
+out2=$(mktemp) && st2=$(mktemp -d) && ca2=$(mktemp -d) || setup_failed "mktemp"
+trap 'rm -f "$out" "$out2"; rm -rf "$JUAN_STATE_DIR" "$JUAN_CACHE_DIR" "$seeds" "$st2" "$ca2"' EXIT
 for t in "${unit[@]}"; do
-    for bin in "$t" "$t-san"; do
-        check "$(basename "$bin")" "$bin"
-    done
+    JUAN_STATE_DIR=$st2 JUAN_CACHE_DIR=$ca2 "$t-san" >"$out2" 2>&1 &
+    pid=$!
+    check "$(basename "$t")" "$t"
+    wait "$pid"
+    report "$(basename "$t")-san" "$out2" $?
 done
 # the fuzz targets, without libFuzzer: the crashes fuzzing found
 # (tests/fuzz/TARGET/), the samples, and for the index target its seeds

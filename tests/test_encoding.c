@@ -402,12 +402,14 @@ static void test_forms(void)
 {
     static const char *const codecs[] = {"GB18030", "CP950", "BIG5-HKSCS", "CP932", "EUC-JP", "CP949"};
     size_t bad = 0, checked = 0, seen = 0;
+    /* under valgrind (JUAN_TEST_QUICK) one lead byte in 16 */
+    unsigned lead_step = getenv("JUAN_TEST_QUICK") ? 16 : 1;
     for (size_t k = 0; k < sizeof codecs / sizeof *codecs; k++) {
         iconv_t dec = iconv_open("UTF-32LE", codecs[k]), enc = iconv_open(codecs[k], "UTF-32LE");
         CHECK(dec != (iconv_t)-1 && enc != (iconv_t)-1);
         if (dec == (iconv_t)-1 || enc == (iconv_t)-1)
             continue;
-        for (unsigned l = 0x81; l <= 0xFE; l++)
+        for (unsigned l = 0x81; l <= 0xFE; l += lead_step)
             for (unsigned t = 0x40; t <= 0xFE; t++) {
                 unsigned char b[2] = {(unsigned char)l, (unsigned char)t}, u[16], back[16];
                 char *ip = (char *)b, *op = (char *)u;
@@ -432,7 +434,7 @@ static void test_forms(void)
     }
     CHECK_MSG(bad == 0, "%zu of %zu byte sequences are not forms of what they decode to",
               bad, checked);
-    CHECK(checked > 1000);
+    CHECK(checked > (lead_step > 1 ? 50u : 1000u));
     CHECK(is_form(0x5B9D, U("1&"), 2));          /* 宝 in HZ: ~{1&~} */
     CHECK(is_form(0x5B9D, U("\x9D\x5B"), 2));  /* UTF-16LE */
     CHECK(is_form(0x5B9D, U("\xE5\xAE\x9D"), 3)); /* UTF-8 */

@@ -6,6 +6,7 @@
 #include "text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char *fold(const char *s, int flags)
@@ -124,10 +125,12 @@ static void check_pair(void *arg, uint32_t x, uint32_t c)
 static void preimages(void)
 {
     pre_t P = {0};
-    norm_preimage_pairs(check_pair, &P);
-    CHECK_MSG(P.missing == 0, "%zu of %zu pre-images missing: make preimage", P.missing,
-              P.checked);
-    CHECK(P.checked > 10000);
+    if (!getenv("JUAN_TEST_QUICK")) { /* (under valgrind: the spot checks) */
+        norm_preimage_pairs(check_pair, &P);
+        CHECK_MSG(P.missing == 0, "%zu of %zu pre-images missing: make preimage", P.missing,
+                  P.checked);
+        CHECK(P.checked > 10000);
+    }
     CHECK(has_preimage(0x5B9D, 0x5BF6)); /* 宝: 寶 */
     CHECK(has_preimage('a', 0xFF21) && has_preimage('a', 0xE1)); /* a: Ａ, á */
     CHECK(has_preimage(0x5E73, 0x337B)); /* 平: ㍻ */
