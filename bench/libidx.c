@@ -16,7 +16,6 @@
 #include "libindex.h"
 #include "norm.h"
 #include "search.h"
-#include "structure.h"
 #include "text.h"
 #include "util.h"
 
@@ -101,15 +100,7 @@ static void fold_doc(const char *path, norm_t *N)
         doc_close(&d);
         return;
     }
-    if (st_is_html(d.text, d.len, FMT_AUTO, path) || st_is_aozora(d.text, d.len, FMT_AUTO, path)) {
-        structure_t st;
-        st_build(&st, d.text, d.len, FMT_AUTO, path);
-        for (size_t i = 0; i < st.npieces; i++)
-            norm_add(N, st.pieces[i].p, st.pieces[i].n, st.pieces[i].src);
-        st_free(&st);
-    } else {
-        norm_add(N, d.text, d.len, 0);
-    }
+    lix_fold(N, d.text, d.len, path);
     doc_close(&d);
 }
 

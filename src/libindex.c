@@ -630,6 +630,20 @@ static long old_by_hash(const build_t *B, uint64_t len, uint64_t hash)
     }
 }
 
+void lix_fold(norm_t *N, const char *text, size_t len, const char *path)
+{
+    norm_reset(N);
+    if (st_is_html(text, len, FMT_AUTO, path) || st_is_aozora(text, len, FMT_AUTO, path)) {
+        structure_t st;
+        st_build(&st, text, len, FMT_AUTO, path);
+        for (size_t i = 0; i < st.npieces; i++)
+            norm_add(N, st.pieces[i].p, st.pieces[i].n, st.pieces[i].src);
+        st_free(&st);
+    } else {
+        norm_add(N, text, len, 0);
+    }
+}
+
 /* Read document k and put its grams in *v (sorted, unique); 0 when the
  * entries are trusted. */
 static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv, size_t *cap,
@@ -660,17 +674,7 @@ static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv,
     if (o >= 0) {
         B->reuse[k] = o;
     } else if (trusted) {
-        norm_reset(N);
-        int html = st_is_html(d.text, d.len, FMT_AUTO, path);
-        if (html || st_is_aozora(d.text, d.len, FMT_AUTO, path)) { /* as search reads it */
-            structure_t st;
-            st_build(&st, d.text, d.len, FMT_AUTO, path);
-            for (size_t i = 0; i < st.npieces; i++)
-                norm_add(N, st.pieces[i].p, st.pieces[i].n, st.pieces[i].src);
-            st_free(&st);
-        } else {
-            norm_add(N, d.text, d.len, 0);
-        }
+        lix_fold(N, d.text, d.len, path);
         /* a part at a time, repeats dropped after each, so that the table
          * is as large as the grams that differ (a 107 MB text has 70
          * million grams, 2.3 million different ones: 59.7 s at once) */

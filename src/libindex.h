@@ -41,6 +41,7 @@
  * stderr (msg) only for a damaged index and from libindex_update. */
 #ifndef JUAN_LIBINDEX_H
 #define JUAN_LIBINDEX_H
+#include "norm.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,5 +80,13 @@ long libindex_narrow(const char *dir, char *const *list, size_t n, const char *q
  * appended to *v (grown; *nv, *cap), not sorted nor unique. Exposed for
  * the bench's FTS5 tokenizer and the tests. */
 void lix_grams(const char *t, size_t n, uint64_t **v, size_t *nv, size_t *cap);
+
+/* The text of a document (text[0..len), read from path) as the index and
+ * search read it, folded into N (emptied first: norm_reset): the pieces
+ * shown (structure.h's st_build, the format decided by path and text as
+ * FMT_AUTO decides it) for HTML and Aozora notation, else the text
+ * itself. The one owner of what the index folds, for the build and the
+ * bench that measures it. */
+void lix_fold(norm_t *N, const char *text, size_t len, const char *path);
 
 #endif
