@@ -671,7 +671,7 @@ void az_line(az_line_t *L, const char *t, size_t s, size_t e)
             base = 0;
             continue;
         }
-        j = c == 0x203B ? i + (size_t)k : i; /* ※［＃…］: a gaiji */
+        j = c == AZ_GAIJI ? i + (size_t)k : i; /* ※［＃…］: a gaiji */
         if (at(t + j, e - j, OPEN, LIT_LEN(OPEN)) && (close = ann_end(t, j, e))) {
             text_item(L, run, i, style);
             if (j > i) {

@@ -28,6 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ※: what starts a gaiji (※［＃…］), shown as the character it describes. */
+enum { AZ_GAIJI = 0x203B };
+
 int az_detect(const char *t, size_t n);
 /* The legend block [*a, return) (from its first dashed line to the line
  * after its last), or 0 when the text has none near its start. */

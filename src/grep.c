@@ -266,39 +266,14 @@ static void put_count(const char *path, long count, const grep_opts_t *o, int ma
 
 /* ---- files that cannot hold the query, told from their bytes --------- */
 
-/* The forms, in every codec (enc_forms), of what makes a character that
- * the bytes do not hold as such: an Aozora gaiji (※［＃…］); records of a
- * length byte and the bytes. An HTML character reference is told by its
- * '&', the same byte in every codec juan guesses but UTF-16/32's. */
-static buf_t g_makers;
-static pthread_once_t g_makers_once = PTHREAD_ONCE_INIT;
-static void makers_init(void)
-{
-    enc_forms(0x203B, &g_makers); /* ※ */
-    static const unsigned char amp[][5] = {{1, '&'}, {2, '&', 0}, {2, 0, '&'}};
-    for (size_t i = 0; i < sizeof amp / sizeof *amp; i++)
-        buf_add(&g_makers, amp[i], 1 + amp[i][0]);
-}
-
 /* doc_opts_t.may_hold for a search over many files (arg: the query): a
- * file whose bytes hold none of its characters, in any codec, and nothing
- * that could make one when shown, has no match, and is not read as text
- * (not guessed, converted, folded, or judged binary: ripgrep's literal
- * prefilter; 10,000 articles of 1-5 KB, one in ten GB18030: 宝玉 searched
- * in 0.43 s of CPU, against 0.97 s). */
+ * file whose bytes cannot hold a match even as shown (query_may_match_file)
+ * is not read as text (not guessed, converted, folded, or judged binary:
+ * ripgrep's literal prefilter; 10,000 articles of 1-5 KB, one in ten
+ * GB18030: 宝玉 searched in 0.43 s of CPU, against 0.97 s). */
 static int may_hold(const void *arg, const unsigned char *s, size_t n, int utf8)
 {
-    if (utf8) {
-        if (memchr(s, '&', n) || memmem(s, n, "※", strlen("※")))
-            return 1;
-    } else {
-        pthread_once(&g_makers_once, makers_init);
-        for (size_t i = 0; i < g_makers.n; i += 1 + (unsigned char)g_makers.p[i])
-            if (memmem(s, n, g_makers.p + i + 1, (unsigned char)g_makers.p[i]))
-                return 1;
-    }
-    const query_t *Q = arg;
-    return utf8 ? query_may_match(Q, (const char *)s, n) : query_may_match_bytes(Q, s, n);
+    return query_may_match_file(arg, s, n, utf8);
 }
 
 /* Search one document; returns its match count, or -1 on an error. J:

@@ -37,6 +37,7 @@
 #include <stddef.h>
 
 enum { HTML_FRAGMENT = 1 };
+enum { HTML_REF = '&' }; /* starts a character reference (html_entity) */
 enum { HTML_MAX_DEPTH = 256 };
 
 typedef struct {

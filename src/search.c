@@ -3,6 +3,7 @@
 #include "chars.h"
 #include "encoding.h"
 #include "sindex.h"
+#include "structure.h"
 #include "text.h"
 #include "util.h"
 
@@ -180,7 +181,7 @@ void query_free(query_t *Q)
  * 0 when it is not one to probe for. */
 static int probe_char(probe_t *P, uint32_t c)
 {
-    if (c < 0x21 || c == 0xFFFD || ch_space(c) || ch_bin_ctrl(c) ||
+    if (c < 0x21 || c == 0xFFFD || ch_space(c) || ch_bin_ctrl(c) || st_shown_made(c) ||
         (c >= 0xAC00 && c <= 0xD7A3) || utf8proc_get_property((utf8proc_int32_t)c)->combining_class)
         return 0;
     uint32_t v[2 * PROBE_FORMS + 2];
@@ -225,6 +226,13 @@ static void probe_make(query_t *Q)
 {
     if (Q->flags & SEARCH_REGEX)
         return;
+    if (Q->flags & SEARCH_EXACT) /* (what markup shows: no probe) */
+        for (size_t i = 0; i < Q->qn;) {
+            uint32_t c;
+            i += (size_t)text_decode(Q->q + i, Q->qn - i, &c);
+            if (st_shown_made(c))
+                return;
+        }
     probe_t *P = xcalloc(1, sizeof *P);
     if (Q->flags & SEARCH_EXACT) {
         buf_add(&P->forms, Q->q, Q->qn);
@@ -317,6 +325,13 @@ int query_may_match_bytes(const query_t *Q, const unsigned char *s, size_t n)
 int query_may_match(const query_t *Q, const char *text, size_t len)
 {
     return !Q->probe || probe_has(Q->probe, text, len);
+}
+
+int query_may_match_file(const query_t *Q, const unsigned char *s, size_t n, int utf8)
+{
+    if (st_may_make_any(s, n, utf8))
+        return 1;
+    return utf8 ? query_may_match(Q, (const char *)s, n) : query_may_match_bytes(Q, s, n);
 }
 
 /* The folded query as a pattern that also matches across soft line

@@ -396,6 +396,17 @@ eq "prefilter: found in Big5, GB18030, UTF-16, an entity, a gaiji" \
     "$(grep -c ':1$' <<<"$out")" 5
 eq "prefilter: bytes that cannot hold it are not judged binary" "$err" ""
 run --grep -c 宝玉 "$P/ctl.txt"; eq "one file: judged binary, as before" "$rc" 2
+# what markup shows of itself (structure.h st_shown_made): an image's and
+# an illustration's [图: …], found in many files as in one
+P2="$T/prefilter2"; mkdir -p "$P2"
+printf '<!DOCTYPE html>\n<html><body><p>文</p><img src="a.png" alt="猫"></body></html>\n' >"$P2/img.html"
+printf '本文\n［＃挿絵（fig.png）入る］\n' >"$P2/fig.txt"
+printf '本文\n' >"$P2/none.txt"
+for x in "" --exact; do
+    run --grep --no-index $x -c 图 "$P2"
+    eq "prefilter: the [图] of an image, an illustration ${x:-folded}" "$out" \
+        "$P2/fig.txt:1"$'\n'"$P2/img.html:1"$'\n'"$P2/none.txt:0"
+done
 run --grep --no-index -c -E 玉 "$P"; case "$err" in *"ctl.txt: binary file"*) ok ;; *) bad "bytes that may hold the query are read: $err" ;; esac
 d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; done; mkdir -p "$d"
 d="$T/deep"; for i in $(seq 1 34); do d="$d/d$i"; printf '书\n' >"$d/f.txt"; done

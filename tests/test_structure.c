@@ -1396,11 +1396,55 @@ static void test_char_counts(void)
     }
 }
 
+/* What HTML and Aozora show that their bytes need not hold: a gaiji's ※
+ * and an entity's '&' in UTF-8 and in the codecs a text may be guessed to
+ * be; the characters of an image's "[图: alt — caption]". */
+static void test_made(void)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+        int utf8, want;
+    } v[] = {
+        {"a &amp; b", 9, 1, 1},
+        {"\xE2\x80\xBB\xEF\xBC\xBB", 6, 1, 1},     /* ※［ */
+        {"plain text, no maker", 20, 1, 0},
+        {"\xA1\xF9", 2, 0, 1},                         /* ※ in GB18030 */
+        {"\x81\xA6", 2, 0, 1},                         /* ※ in Shift_JIS */
+        {"\x00&\x00a", 4, 0, 1},                       /* & in UTF-16BE */
+        {"\xA1\xF9", 2, 1, 0},                         /* (not UTF-8's ※) */
+        {"\xB1\xA6\xD3\xF1", 4, 0, 0},               /* 宝玉, GB18030 */
+    };
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        CHECK_MSG(st_may_make_any((const unsigned char *)v[i].s, v[i].n, v[i].utf8) == v[i].want,
+                  "st_may_make_any #%zu", i);
+    /* every character an image is shown with, and nothing more */
+    structure_t st;
+    const char *h = "<!DOCTYPE html><body><figure><img src=a alt=x>"
+                    "<figcaption>y</figcaption></figure><img src=b alt=z></body>";
+    st_build(&st, h, strlen(h), FMT_AUTO, "a.html");
+    int shown = 0;
+    for (size_t i = 0; i < st.npieces; i++)
+        for (size_t k = 0; k < st.pieces[i].n;) {
+            uint32_t c;
+            const char *at = st.pieces[i].p + k;
+            int l = text_decode(at, st.pieces[i].n - k, &c);
+            k += (size_t)l;
+            if (c > ' ' && !memmem(h, strlen(h), at, (size_t)l))
+                CHECK_MSG(st_shown_made(c), "U+%04X shown, not made", c);
+            shown += c == 0x56FE;
+        }
+    CHECK_MSG(shown == 2, "images shown: %d", shown);
+    st_free(&st);
+    CHECK(!st_shown_made(0x5B9D) && !st_shown_made('a') && st_shown_made(0x2014));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
     text_init_locale();
     test_md_pieces();
+    test_made();
     test_families();
     test_levels();
     test_title();
