@@ -20,7 +20,7 @@ enum {
 };
 
 static const char LEGEND[] = "【テキスト中に現れる記号について】";
-static const char OPEN[] = "［＃"; /* an annotation: ［＃…］ */
+static const char OPEN[] = "［＃"; /* an annotation: ［＃…］ (the end of AZ_GAIJI_OPEN) */
 static const char CLOSE[] = "］";
 static const char COLOPHON[] = "底本：";
 

@@ -28,8 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ※: what starts a gaiji (※［＃…］), shown as the character it describes. */
+/* ※: what starts a gaiji (※［＃…］), shown as the character it describes;
+ * AZ_GAIJI_OPEN: the UTF-8 it starts with (※ and an annotation's ［＃). */
 enum { AZ_GAIJI = 0x203B };
+#define AZ_GAIJI_OPEN "\u203B\uFF3B\uFF03"
 
 int az_detect(const char *t, size_t n);
 /* The legend block [*a, return) (from its first dashed line to the line

@@ -143,26 +143,41 @@ const char *enc_intern(const char *name)
     return e->name;
 }
 
-/* The codecs enc_detect may answer for bytes that are not Unicode by
- * their BOM or UTF-8 (map_uchardet's and trail_byte_guess's), less the
- * two stateful ones (HZ, ISO-2022-JP), whose forms enc_forms makes from
- * their EUC sets. */
+/* The codecs enc_guess may answer (map_uchardet's and trail_byte_guess's):
+ * enc_forms and enc_forms_in know the bytes of a character in each. */
 static const char *const GUESSED[] = {
-    "UTF-8",  "GB18030",  "CP950",    "BIG5-HKSCS", "EUC-TW",   "CP932",    "EUC-JP",
-    "CP949",  "UTF-16LE", "UTF-16BE", "UTF-32LE",   "UTF-32BE",
+    "UTF-8",  "GB18030",     "HZ",    "CP950",    "BIG5-HKSCS", "EUC-TW",   "CP932",    "EUC-JP",
+    "ISO-2022-JP", "CP949", "UTF-16LE", "UTF-16BE", "UTF-32LE",   "UTF-32BE",
 };
 
 enum { NGUESSED = sizeof GUESSED / sizeof *GUESSED };
 
+size_t enc_guessable(const char *const **names)
+{
+    *names = GUESSED;
+    return NGUESSED;
+}
+
 /* Their encoders, opened once (an iconv_open costs about 0.3 ms) and used
- * under g_enc_mu. */
+ * under g_enc_mu. The two stateful codecs have none: their forms are the
+ * 7-bit pairs of their EUC sets (HZ: GB 2312, ISO-2022-JP: JIS X 0208). */
 static iconv_t g_enc[NGUESSED];
 static pthread_mutex_t g_enc_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t g_enc_once = PTHREAD_ONCE_INIT;
 static void enc_open_all(void)
 {
     for (size_t k = 0; k < NGUESSED; k++)
-        g_enc[k] = iconv_open(GUESSED[k], "UTF-32LE");
+        g_enc[k] = !strcmp(GUESSED[k], "HZ") || !strcmp(GUESSED[k], "ISO-2022-JP")
+                       ? (iconv_t)-1
+                       : iconv_open(GUESSED[k], "UTF-32LE");
+}
+
+static size_t codec_index(const char *name)
+{
+    for (size_t k = 0; k < NGUESSED; k++)
+        if (!strcmp(GUESSED[k], name))
+            return k;
+    return NGUESSED;
 }
 
 /* c encoded in codec k (at most 8 bytes): its length, or 0. Under g_enc_mu. */
@@ -186,7 +201,7 @@ static size_t encode_one(size_t k, uint32_t c, unsigned char *out)
 /* One form to out (len, bytes), unless there. */
 static void add_form(buf_t *out, const unsigned char *b, size_t n)
 {
-    if (!n || n > 8)
+    if (!n || n > ENC_FORM_MAX)
         return;
     for (size_t i = 0; i < out->n; i += 1 + (unsigned char)out->p[i])
         if ((unsigned char)out->p[i] == n && !memcmp(out->p + i + 1, b, n))
@@ -196,31 +211,96 @@ static void add_form(buf_t *out, const unsigned char *b, size_t n)
     buf_add(out, b, n);
 }
 
+/* enc_forms_in, under g_enc_mu */
+static void forms_in(size_t k, uint32_t c, buf_t *out)
+{
+    const char *name = GUESSED[k];
+    int hz = !strcmp(name, "HZ"), jis = !strcmp(name, "ISO-2022-JP");
+    unsigned char b[12];
+    if (hz || jis) { /* ASCII as it is (ISO-2022-JP's JIS-Roman: ¥ and ‾ on
+                        \ and ~); HZ's GB 2312 pair; ISO-2022-JP's JIS X 0208 pair */
+        if (c < 0x80 || (jis && (c == 0xA5 || c == 0x203E))) {
+            unsigned char a = (unsigned char)(c == 0xA5 ? 0x5C : c == 0x203E ? 0x7E : c);
+            add_form(out, &a, 1);
+            return;
+        }
+        size_t n = encode_one(codec_index(hz ? "GB18030" : "EUC-JP"), c, b);
+        if (n == 2 && b[0] >= 0xA1 && b[1] >= 0xA1) {
+            unsigned char seven[2] = {b[0] & 0x7F, b[1] & 0x7F};
+            add_form(out, seven, 2);
+        }
+        return;
+    }
+    size_t n = encode_one(k, c, b);
+    add_form(out, b, n);
+    if (n == 2 && !strcmp(name, "EUC-TW")) { /* plane 1 in 4 bytes too */
+        unsigned char w[4] = {0x8E, 0xA1, b[0], b[1]};
+        add_form(out, w, 4);
+    }
+    /* the other byte sequences the codec decodes to c (CP932's NEC and IBM
+     * rows, ...): from src/encalt.inc */
+    for (size_t i = 0; i < sizeof ENC_ALT / sizeof *ENC_ALT; i++)
+        if (ENC_ALT[i].c == c && !strcmp(ENC_ALT[i].codec, name))
+            add_form(out, ENC_ALT[i].b, ENC_ALT[i].n);
+}
+
+void enc_forms_in(size_t k, uint32_t c, buf_t *out)
+{
+    if (k >= NGUESSED)
+        return;
+    pthread_once(&g_enc_once, enc_open_all);
+    pthread_mutex_lock(&g_enc_mu);
+    forms_in(k, c, out);
+    pthread_mutex_unlock(&g_enc_mu);
+}
+
+void enc_forms_seq_in(size_t k, const uint32_t *v, size_t n, buf_t *out)
+{
+    if (k >= NGUESSED || !n)
+        return;
+    pthread_once(&g_enc_once, enc_open_all);
+    /* the forms of v[0..m), one character more at a time, while there are
+     * few and they are short; then those of the longest prefix done */
+    buf_t cur = {0}, next = {0}, one = {0};
+    pthread_mutex_lock(&g_enc_mu);
+    forms_in(k, v[0], &cur);
+    for (size_t i = 1; i < n; i++) {
+        one.n = next.n = 0;
+        forms_in(k, v[i], &one);
+        size_t count = 0, fit = 1;
+        for (size_t a = 0; a < cur.n; a += 1 + (unsigned char)cur.p[a])
+            for (size_t b = 0; b < one.n; b += 1 + (unsigned char)one.p[b]) {
+                size_t la = (unsigned char)cur.p[a], lb = (unsigned char)one.p[b];
+                if (la + lb > ENC_FORM_MAX || ++count > 16) {
+                    fit = 0;
+                    continue;
+                }
+                unsigned char w[ENC_FORM_MAX];
+                memcpy(w, cur.p + a + 1, la);
+                memcpy(w + la, one.p + b + 1, lb);
+                add_form(&next, w, la + lb);
+            }
+        if (!fit || !one.n)
+            break; /* (none: the codec has no v[i]; v[0..i) is a superset) */
+        buf_t t = cur;
+        cur = next;
+        next = t;
+    }
+    pthread_mutex_unlock(&g_enc_mu);
+    for (size_t a = 0; a < cur.n; a += 1 + (unsigned char)cur.p[a])
+        add_form(out, (const unsigned char *)cur.p + a + 1, (unsigned char)cur.p[a]);
+    buf_free(&cur);
+    buf_free(&next);
+    buf_free(&one);
+}
+
 void enc_forms(uint32_t c, buf_t *out)
 {
     pthread_once(&g_enc_once, enc_open_all);
     pthread_mutex_lock(&g_enc_mu);
-    for (size_t k = 0; k < NGUESSED; k++) {
-        unsigned char b[12];
-        size_t n = encode_one(k, c, b);
-        add_form(out, b, n);
-        if (n == 2 && !strcmp(GUESSED[k], "EUC-TW")) { /* plane 1 in 4 bytes too */
-            unsigned char w[4] = {0x8E, 0xA1, b[0], b[1]};
-            add_form(out, w, 4);
-        }
-        if (n == 2 && b[0] >= 0xA1 && b[1] >= 0xA1 &&
-            (!strcmp(GUESSED[k], "EUC-JP") || !strcmp(GUESSED[k], "GB18030"))) {
-            /* ISO-2022-JP's JIS X 0208 pair; HZ's GB 2312 pair */
-            unsigned char seven[2] = {b[0] & 0x7F, b[1] & 0x7F};
-            add_form(out, seven, 2);
-        }
-    }
+    for (size_t k = 0; k < NGUESSED; k++)
+        forms_in(k, c, out);
     pthread_mutex_unlock(&g_enc_mu);
-    /* the other byte sequences a codec decodes to c (CP932's NEC and IBM
-     * rows, ...): from src/encalt.inc */
-    for (size_t i = 0; i < sizeof ENC_ALT / sizeof *ENC_ALT; i++)
-        if (ENC_ALT[i].c == c)
-            add_form(out, ENC_ALT[i].b, ENC_ALT[i].n);
 }
 
 /* The charset an HTML page declares in its first 4 KiB (<meta

@@ -42,6 +42,16 @@ const char *enc_declared(const unsigned char *s, size_t n);
  * length byte and the bytes, none twice: text of bytes that hold none of
  * them, guessed and converted, does not hold c. */
 void enc_forms(uint32_t c, buf_t *out);
+/* Those codecs (all that enc_guess may answer for bytes that declare no
+ * charset): their number, and *names pointed at their names, for
+ * enc_convert; enc_forms_in: the forms of c in codec k of them alone. */
+size_t enc_guessable(const char *const **names);
+void enc_forms_in(size_t k, uint32_t c, buf_t *out);
+/* The forms of the characters v[0..n) one after another in codec k (of
+ * at most ENC_FORM_MAX bytes, and a few; else those of v's longest prefix
+ * that keeps within that, a superset). */
+enum { ENC_FORM_MAX = 16 };
+void enc_forms_seq_in(size_t k, const uint32_t *v, size_t n, buf_t *out);
 /* name kept for the life of the process (one copy of each name): what a
  * document's encoding points at. Thread-safe. */
 const char *enc_intern(const char *name);

@@ -129,16 +129,19 @@ void query_free(query_t *Q);
  * such characters (a regex, white space, Hangul). */
 int query_may_match(const query_t *Q, const char *text, size_t len);
 /* The same for a file's bytes s[0..n) whose encoding is still to be
- * guessed: they hold no form of those characters in any codec enc_detect
- * may guess (enc_forms), nor the exact query's bytes in UTF-8. (Not for
- * bytes that declare their charset: enc_declared.) */
+ * guessed: in no codec enc_guess may answer (enc_guessable) are they a
+ * text that may hold a match (their forms of those characters looked for
+ * first; where they are all there, the bytes converted and probed as
+ * text), nor do they hold the exact query's bytes in UTF-8. (Not for bytes
+ * that declare their charset: enc_declared.) */
 int query_may_match_bytes(const query_t *Q, const unsigned char *s, size_t n);
 /* For a file's bytes s[0..n) (in UTF-8 when utf8, else still to be
  * guessed) read as search reads a document, as shown when it is HTML or
  * Aozora notation: 0 when they cannot hold a match, neither as they are
  * (query_may_match, query_may_match_bytes) nor through what markup makes
- * when shown (structure.h: st_may_make_any; the characters st_shown_made
- * are never probed for). */
+ * when shown (structure.h: st_makers, st_may_make_any, looked for in the
+ * text the bytes would be in each codec, as the query; the characters
+ * st_shown_made are never probed for). */
 int query_may_match_file(const query_t *Q, const unsigned char *s, size_t n, int utf8);
 /* The lines the last search_find_within (search_find, ...) skipped because
  * the regex reached a PCRE2 limit there, before the match it returned (or

@@ -4,7 +4,6 @@
  * st_scan.c, st_plain.c, markdown.c and st_aozora.c (see st_int.h). */
 #include "structure.h"
 #include "aozora.h"
-#include "encoding.h"
 #include "heuristics.h"
 #include "html.h"
 #include "st_int.h"
@@ -15,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistr.h>
 
 /* ---- builds --------------------------------------------------------------- */
 
@@ -59,30 +57,18 @@ int st_is_aozora(const char *text, size_t len, int format, const char *path)
             !st_is_html(text, len, format, path) && az_detect(text, len));
 }
 
-/* The forms, in every codec (enc_forms), of what makes a character the
- * bytes do not hold: the gaiji's ※ and the character reference's '&' (the
- * same byte in every codec juan guesses but UTF-16/32's); records of a
- * length byte and the bytes. */
-static buf_t g_makers;
-static pthread_once_t g_makers_once = PTHREAD_ONCE_INIT;
-static void makers_init(void)
+size_t st_makers(const char *const **v)
 {
-    enc_forms(AZ_GAIJI, &g_makers);
-    static const unsigned char amp[][3] = {{1, HTML_REF}, {2, HTML_REF, 0}, {2, 0, HTML_REF}};
-    for (size_t i = 0; i < sizeof amp / sizeof *amp; i++)
-        buf_add(&g_makers, amp[i], 1 + amp[i][0]);
+    static const char *const makers[] = {"&", AZ_GAIJI_OPEN};
+    *v = makers;
+    return sizeof makers / sizeof *makers;
 }
 
-int st_may_make_any(const unsigned char *s, size_t n, int utf8)
+int st_may_make_any(const char *text, size_t n)
 {
-    if (utf8) {
-        uint8_t g[4];
-        int gl = u8_uctomb(g, AZ_GAIJI, sizeof g);
-        return memchr(s, HTML_REF, n) || memmem(s, n, g, (size_t)gl);
-    }
-    pthread_once(&g_makers_once, makers_init);
-    for (size_t i = 0; i < g_makers.n; i += 1 + (unsigned char)g_makers.p[i])
-        if (memmem(s, n, g_makers.p + i + 1, (unsigned char)g_makers.p[i]))
+    const char *const *mk;
+    for (size_t i = 0, nm = st_makers(&mk); i < nm; i++)
+        if (memmem(text, n, mk[i], strlen(mk[i])))
             return 1;
     return 0;
 }

@@ -166,15 +166,16 @@ int st_is_html(const char *text, size_t len, int format, const char *path);
 /* What a document read as HTML or Aozora notation shows that its bytes
  * need not hold as such (search reads such a document as shown: its
  * pieces), for a prefilter that reads only the bytes:
- *  - st_may_make_any(): 1 when bytes s[0..n) hold what may be shown as
- *    any character: an HTML character reference (its '&') or an Aozora
- *    gaiji (※［＃…］: its ※); in UTF-8 when utf8, else in every codec a
- *    text may be guessed to be (encoding.h enc_forms; '&' in UTF-16/32 as
- *    well). 0: every character shown is in the bytes, or is one of
+ *  - st_makers(&v): what starts markup that may make any character when
+ *    shown, in UTF-8: HTML's '&' of a character reference, Aozora's ※［＃
+ *    of a gaiji (AZ_GAIJI_OPEN): their number, v pointed at them;
+ *  - st_may_make_any(): 1 when UTF-8 text[0..n) holds one of them. 0:
+ *    every character shown is in the text, or is one of
  *  - st_shown_made(c): the characters, as search folds them, that markup
  *    itself shows: an image's or illustration's "[图: alt — caption]"
  *    (html.h, aozora.h), the [ ] : 图 and — of it. */
-int st_may_make_any(const unsigned char *s, size_t n, int utf8);
+size_t st_makers(const char *const **v);
+int st_may_make_any(const char *text, size_t n);
 int st_shown_made(uint32_t c);
 /* Does the plain text run its paragraphs on, separated only by line
  * breaks? In its first 256 KiB: at least 4 lines, blank lines and

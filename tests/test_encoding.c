@@ -380,16 +380,97 @@ static void test_utf16(void)
     enc_result_free(&r);
 }
 
-/* Is b[0..n) among enc_forms(c)? */
-static int is_form(uint32_t c, const unsigned char *b, size_t n)
+/* Is b[0..n) among enc_forms(c) (codec NULL), or among enc_forms_in for
+ * the guessable codec of that name? */
+static int is_form_in(const char *codec, uint32_t c, const unsigned char *b, size_t n)
 {
     buf_t f = {0};
-    enc_forms(c, &f);
+    if (codec) {
+        const char *const *names;
+        size_t nc = enc_guessable(&names), k = 0;
+        while (k < nc && strcmp(names[k], codec))
+            k++;
+        if (k == nc)
+            CHECK_MSG(0, "%s is not guessable", codec);
+        enc_forms_in(k, c, &f);
+    } else {
+        enc_forms(c, &f);
+    }
     int found = 0;
     for (size_t i = 0; i < f.n && !found; i += 1 + (unsigned char)f.p[i])
         found = (unsigned char)f.p[i] == n && !memcmp(f.p + i + 1, b, n);
     buf_free(&f);
     return found;
+}
+
+static int is_form(uint32_t c, const unsigned char *b, size_t n)
+{
+    return is_form_in(NULL, c, b, n);
+}
+
+/* Does codec decode b[0..n) to one character? *c: which. */
+static int decodes(const char *codec, const unsigned char *b, size_t n, uint32_t *c)
+{
+    iconv_t dec = iconv_open("UTF-32LE", codec);
+    if (dec == (iconv_t)-1)
+        return 0;
+    unsigned char u[16];
+    char *ip = (char *)b, *op = (char *)u;
+    size_t il = n, ol = sizeof u;
+    int ok = iconv(dec, &ip, &il, &op, &ol) != (size_t)-1 && !il &&
+             iconv(dec, NULL, NULL, &op, &ol) != (size_t)-1 && sizeof u - ol == 4;
+    iconv_close(dec);
+    *c = (uint32_t)(u[0] | u[1] << 8 | u[2] << 16);
+    return ok;
+}
+
+/* enc_forms_in of the stateful codecs, whose forms are made, not asked of
+ * iconv: every character HZ and ISO-2022-JP decode a byte or a 7-bit pair
+ * inside their escapes to is a form of it in that codec (the pair, or the
+ * byte: ASCII, JIS-Roman's ¥ and ‾). */
+static void test_stateful_forms(void)
+{
+    static const struct {
+        const char *codec, *in1, *out1, *in2, *out2;
+    } v[] = {
+        {"HZ", "", "", "~{", "~}"},
+        {"ISO-2022-JP", "", "", "\x1b$B", "\x1b(B"},
+        {"ISO-2022-JP", "\x1b(J", "\x1b(B", "\x1b$@", "\x1b(B"},
+    };
+    size_t bad = 0, checked = 0;
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+        for (unsigned a = 0x20; a < 0x7F; a++) {
+            unsigned char b[16];
+            size_t l1 = strlen(v[k].in1), l2 = strlen(v[k].out1);
+            memcpy(b, v[k].in1, l1);
+            b[l1] = (unsigned char)a;
+            memcpy(b + l1 + 1, v[k].out1, l2);
+            uint32_t c;
+            if (a == '~' && !strcmp(v[k].codec, "HZ"))
+                continue; /* (HZ's escape) */
+            if (!decodes(v[k].codec, b, l1 + 1 + l2, &c))
+                continue;
+            checked++;
+            if (!is_form_in(v[k].codec, c, &b[l1], 1) && bad++ < 5)
+                fprintf(stderr, "%s %s%02X: U+%04X, not a form\n", v[k].codec, v[k].in1[0] ? "(roman) " : "", a, c);
+        }
+        for (unsigned a = 0x21; a < 0x7F; a++)
+            for (unsigned t = 0x21; t < 0x7F; t++) {
+                unsigned char b[16];
+                size_t l1 = strlen(v[k].in2), l2 = strlen(v[k].out2);
+                memcpy(b, v[k].in2, l1);
+                b[l1] = (unsigned char)a, b[l1 + 1] = (unsigned char)t;
+                memcpy(b + l1 + 2, v[k].out2, l2);
+                uint32_t c;
+                if (!decodes(v[k].codec, b, l1 + 2 + l2, &c) || c == 0xFFFD)
+                    continue;
+                checked++;
+                if (!is_form_in(v[k].codec, c, &b[l1], 2) && bad++ < 5)
+                    fprintf(stderr, "%s %02X%02X: U+%04X, not a form\n", v[k].codec, a, t, c);
+            }
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu stateful sequences are not forms", bad, checked);
+    CHECK(checked > 10000);
 }
 
 /* enc_forms: every two-byte sequence that a CJK codec decodes to one
@@ -426,7 +507,7 @@ static void test_forms(void)
                 if (c == 0xFFFD || (canonical && seen % 97))
                     continue;
                 checked++;
-                if (!is_form(c, b, 2) && bad++ < 5)
+                if (!is_form_in(codecs[k], c, b, 2) && bad++ < 5)
                     fprintf(stderr, "%s %02X%02X (U+%04X): not a form\n", codecs[k], l, t, c);
             }
         iconv_close(dec);
@@ -436,6 +517,34 @@ static void test_forms(void)
               bad, checked);
     CHECK(checked > (lead_step > 1 ? 50u : 1000u));
     CHECK(is_form(0x5B9D, U("1&"), 2));          /* 宝 in HZ: ~{1&~} */
+    CHECK(is_form_in("HZ", 0x5B9D, U("1&"), 2));
+    /* a sequence: ※［＃ in GB18030, UTF-16LE; in HZ, one escape's pairs */
+    const char *const *names;
+    size_t nc = enc_guessable(&names);
+    static const uint32_t gaiji[] = {0x203B, 0xFF3B, 0xFF03};
+    static const struct {
+        const char *codec;
+        const char *b;
+        size_t n;
+    } seq[] = {
+        {"GB18030", "\xA1\xF9\xA3\xDB\xA3\xA3", 6},
+        {"UTF-16LE", "\x3B\x20\x3B\xFF\x03\xFF", 6},
+        {"HZ", "!y#[##", 6},
+    };
+    for (size_t i = 0; i < sizeof seq / sizeof *seq; i++) {
+        size_t k = 0;
+        while (k < nc && strcmp(names[k], seq[i].codec))
+            k++;
+        buf_t f = {0};
+        enc_forms_seq_in(k, gaiji, 3, &f);
+        CHECK_MSG(f.n == 1 + seq[i].n && (size_t)(unsigned char)f.p[0] == seq[i].n &&
+                      !memcmp(f.p + 1, seq[i].b, seq[i].n),
+                  "※［＃ in %s", seq[i].codec);
+        buf_free(&f);
+    }
+    CHECK(!is_form_in("GB18030", 0x5B9D, U("1&"), 2));
+    CHECK(is_form_in("GB18030", 0x5B9D, U("\xB1\xA6"), 2));
+    CHECK(!is_form_in("CP950", 0x5B9D, U("\xB1\xA6"), 2));
     CHECK(is_form(0x5B9D, U("\x9D\x5B"), 2));  /* UTF-16LE */
     CHECK(is_form(0x5B9D, U("\xE5\xAE\x9D"), 3)); /* UTF-8 */
     CHECK(is_form(0x2235, U("\xFA\x5B"), 2));  /* ∵ in CP932's IBM row (its NEC one: 81E6) */
@@ -456,6 +565,7 @@ int main(void)
 {
     setlocale(LC_ALL, "");
     test_forms();
+    test_stateful_forms();
     text_init_locale();
     test_bom();
     test_samples();

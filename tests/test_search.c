@@ -281,9 +281,52 @@ static void prefilter(void)
     CHECK_MSG(said_no * 3000 > 200u * (size_t)rounds, "the prefilter rules texts out (%zu)", said_no);
 }
 
+/* query_may_match_file on bytes still to be guessed: a file is let
+ * through for a codec only where the text its bytes would be in it holds
+ * the query's characters or a maker (st_makers), not where their bytes
+ * are met across two characters: GB 2312's “ (A1 B0) is Big5's ※. The
+ * characters are probed, not their order: 玉宝 may hold 宝玉. (codec
+ * NULL: the bytes as written, HZ's.) */
+static void may_match_file(void)
+{
+    static const struct {
+        const char *text, *codec, *q;
+        int want;
+    } v[] = {
+        {"他说：“好。”", "GB18030", "宝", 0},       /* “ = Big5's ※ */
+        {"他说：“宝。”", "GB18030", "宝", 1},
+        {"他说：※［＃字］", "GB18030", "宝", 1},     /* a gaiji may be 宝 */
+        {"他说：※注意", "GB18030", "宝", 0},        /* a mark, no gaiji */
+        {"他说 &amp; 她", "GB18030", "宝", 1},       /* an entity may be */
+        {"他说 &amp; 她", "UTF-16LE", "宝", 1},
+        {"他說：“寶玉。”", "CP950", "宝玉", 1},
+        {"他說：“寶玉。”", "CP950", "黛玉", 0},
+        {"彼は言った。", "CP932", "宝", 0},
+        {"a ~{1&~} b", NULL, "宝", 1},             /* 宝 in HZ */
+        {"a ~{Sq~} b", NULL, "玉", 1},             /* 玉 in HZ */
+        {"a ~{Sq~} b", NULL, "宝", 0},
+        {"玉宝", "GB18030", "宝玉", 1},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        size_t bn = strlen(v[i].text);
+        char *b = v[i].codec ? u8_conv(v[i].codec, v[i].text, bn, &bn) : xstrdup(v[i].text);
+        CHECK_MSG(b != NULL, "%s in %s", v[i].text, v[i].codec);
+        if (!b)
+            continue;
+        char err[256];
+        query_t P = {0};
+        CHECK(query_set(&P, v[i].q, strlen(v[i].q), 0, err, sizeof err) == 0);
+        CHECK_MSG(query_may_match_file(&P, (const unsigned char *)b, bn, 0) == v[i].want,
+                  "#%zu: [%s] in %s, [%s]", i, v[i].text, v[i].codec ? v[i].codec : "HZ", v[i].q);
+        query_free(&P);
+        free(b);
+    }
+}
+
 int main(void)
 {
     text_init_locale();
+    may_match_file();
     prefilter();
     big_document();
     const char *t = "创新，再创新。创创新";

@@ -1396,28 +1396,28 @@ static void test_char_counts(void)
     }
 }
 
-/* What HTML and Aozora show that their bytes need not hold: a gaiji's ※
- * and an entity's '&' in UTF-8 and in the codecs a text may be guessed to
- * be; the characters of an image's "[图: alt — caption]". */
+/* What HTML and Aozora show that their text need not hold: a gaiji's ※
+ * and an entity's '&' (in other codecs: test_search's may_match_file);
+ * the characters of an image's "[图: alt — caption]". */
 static void test_made(void)
 {
     static const struct {
         const char *s;
         size_t n;
-        int utf8, want;
+        int want;
     } v[] = {
-        {"a &amp; b", 9, 1, 1},
-        {"\xE2\x80\xBB\xEF\xBC\xBB", 6, 1, 1},     /* ※［ */
-        {"plain text, no maker", 20, 1, 0},
-        {"\xA1\xF9", 2, 0, 1},                         /* ※ in GB18030 */
-        {"\x81\xA6", 2, 0, 1},                         /* ※ in Shift_JIS */
-        {"\x00&\x00a", 4, 0, 1},                       /* & in UTF-16BE */
-        {"\xA1\xF9", 2, 1, 0},                         /* (not UTF-8's ※) */
-        {"\xB1\xA6\xD3\xF1", 4, 0, 0},               /* 宝玉, GB18030 */
+        {"a &amp; b", 9, 1},
+        {"\xE2\x80\xBB\xEF\xBC\xBB\xEF\xBC\x83", 9, 1}, /* ※［＃ */
+        {"\xE2\x80\xBB\xEF\xBC\xBB", 6, 0},     /* ※［: no gaiji */
+        {"\xE2\x80\xBB", 3, 0},                     /* ※ alone: a mark */
+        {"plain text, no maker", 20, 0},
+        {"\xA1\xF9", 2, 0},                         /* (GB18030's ※, not UTF-8's) */
     };
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-        CHECK_MSG(st_may_make_any((const unsigned char *)v[i].s, v[i].n, v[i].utf8) == v[i].want,
-                  "st_may_make_any #%zu", i);
+        CHECK_MSG(st_may_make_any(v[i].s, v[i].n) == v[i].want, "st_may_make_any #%zu", i);
+    const char *const *mk;
+    size_t nm = st_makers(&mk);
+    CHECK(nm == 2 && !strcmp(mk[0], "&") && !strcmp(mk[1], "※［＃"));
     /* every character an image is shown with, and nothing more */
     structure_t st;
     const char *h = "<!DOCTYPE html><body><figure><img src=a alt=x>"
