@@ -315,6 +315,24 @@ static inline uint64_t entry(int f, uint32_t c)
     return e ? e : entry_make(f, c);
 }
 
+uint32_t norm_alone(uint32_t x, int flags, int *whole)
+{
+    uint64_t e = entry((flags & NORM_TCSC) ? 1 : 0, x);
+    if ((e & 0xFF) == K_SLOW || (e & 0xFF) == K_UNKNOWN)
+        return 0;
+    if ((e & 0xFF) == K_SAME) {
+        *whole = 1;
+        return x;
+    }
+    char b[8];
+    size_t n = (size_t)(e >> 8 & 0xFF);
+    for (size_t i = 0; i < n; i++)
+        b[i] = (char)(e >> (16 + 8 * i) & 0xFF);
+    uint32_t c;
+    *whole = text_decode(b, n, &c) == (int)n;
+    return c;
+}
+
 /* The length of the cluster at s (n bytes left, n > 0). */
 static size_t cluster_len(norm_t *N, const char *s, size_t n)
 {

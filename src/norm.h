@@ -76,6 +76,12 @@ void norm_preimage_pairs(void (*f)(void *arg, uint32_t x, uint32_t c), void *arg
  * or one of these (for x that no marks compose into, and no Hangul
  * syllable). */
 const uint32_t *norm_preimages(uint32_t x, size_t *n);
+/* When x folds alone (for flags NORM_TCSC or 0) -- its search form does
+ * not depend on a neighbour that folds alone too, as between two such
+ * characters there is always a cluster boundary -- and to something: the
+ * first code point of its search form, *whole set when that is all of it;
+ * else 0 (a mark, a Hangul jamo, a character that folds to nothing). */
+uint32_t norm_alone(uint32_t x, int flags, int *whole);
 /* A grapheme-cluster boundary at or before byte off of s[0..n) (off
  * itself when it is one), where folding may start: after a line feed, or
  * between two characters that always stand alone. */

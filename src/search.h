@@ -91,6 +91,7 @@ typedef struct {
     void *cx;         /* lines skipped as too complex (query_too_complex) */
     void *probe;      /* the literal prefilter (query_may_match), or NULL */
     void *lprobe;     /* the same in every codec (query_may_match_bytes) */
+    void *pair;       /* two of its characters side by side, or NULL */
 } query_t;
 
 void search_init(search_t *S, const char *text, size_t len);
@@ -125,8 +126,10 @@ void query_free(query_t *Q);
  * match of Q, found without folding it, as ripgrep's literal prefilter
  * does: a few of the folded query's characters, each of which every match
  * needs, looked for as they are and in their pre-images (norm_preimages:
- * 寶 for 宝); the exact query's bytes. 1 when it may, or when Q has no
- * such characters (a regex, white space, Hangul). */
+ * 寶 for 宝), and two of them side by side (or with what may come between
+ * them shown or folded: structure.h st_may_hide, a character that does
+ * not fold alone); the exact query's bytes. 1 when it may, or when Q has
+ * no such characters (a regex, white space, Hangul). */
 int query_may_match(const query_t *Q, const char *text, size_t len);
 /* The same for a file's bytes s[0..n) whose encoding is still to be
  * guessed: in no codec enc_guess may answer (enc_guessable) are they a

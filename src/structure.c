@@ -68,9 +68,27 @@ int st_may_make_any(const char *text, size_t n)
 {
     const char *const *mk;
     for (size_t i = 0, nm = st_makers(&mk); i < nm; i++)
-        if (memmem(text, n, mk[i], strlen(mk[i])))
+        if (mem_find(text, n, mk[i], strlen(mk[i])))
             return 1;
     return 0;
+}
+
+int st_may_hide(uint32_t c)
+{
+    switch (c) {
+    case '<':    /* an HTML tag */
+    case '&':    /* a character reference */
+    case 0x85:   /* NEL, U+2028, U+2029: line breaks (a soft one, in */
+    case 0x2028: /* Markdown: the next line's indentation and quote */
+    case 0x2029: /* marks are passed over too) */
+    case 0x300A: /* 《: a ruby reading */
+    case 0xFF3B: /* ［: an annotation, ［＃…］ */
+    case 0xFF5C: /* ｜: a ruby base starts */
+    case 0x203B: /* ※: a gaiji, ※［＃…］ */
+    case 0x3014: /* 〔: Aozora's accented Latin, 〔cafe'〕 */
+        return 1;
+    }
+    return c < 0x21; /* controls, line ends, white space (HTML folds it) */
 }
 
 int st_shown_made(uint32_t c)

@@ -175,6 +175,12 @@ int st_is_html(const char *text, size_t len, int format, const char *path);
  *    itself shows: an image's or illustration's "[图: alt — caption]"
  *    (html.h, aozora.h), the [ ] : 图 and — of it. */
 size_t st_makers(const char *const **v);
+/* 1 when what follows character c may not be what is shown or searched
+ * next to it: markup (an HTML tag or reference; Aozora's ruby, annotation,
+ * gaiji, accent notation) or a line break or white space, which shown
+ * HTML and Markdown's soft line breaks pass over: a prefilter that tells
+ * two characters apart in the bytes lets a text through there. */
+int st_may_hide(uint32_t c);
 int st_may_make_any(const char *text, size_t n);
 int st_shown_made(uint32_t c);
 /* Does the plain text run its paragraphs on, separated only by line

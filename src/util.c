@@ -257,3 +257,20 @@ int dir_private(const char *dir, char *why, size_t n)
     }
     return 0;
 }
+
+const char *mem_find(const char *s, size_t n, const char *f, size_t fl)
+{
+    if (!fl || fl > n)
+        return fl ? NULL : s;
+    const char *p = s + fl - 1, *end = s + n;
+    unsigned char last = (unsigned char)f[fl - 1];
+    while ((p = memchr(p, last, (size_t)(end - p)))) {
+        size_t i = 0;
+        while (i < fl - 1 && p[(ptrdiff_t)i - (ptrdiff_t)(fl - 1)] == f[i])
+            i++;
+        if (i == fl - 1)
+            return p - (fl - 1);
+        p++;
+    }
+    return NULL;
+}

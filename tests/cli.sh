@@ -396,6 +396,29 @@ eq "prefilter: found in Big5, GB18030, UTF-16, an entity, a gaiji" \
     "$(grep -c ':1$' <<<"$out")" 5
 eq "prefilter: bytes that cannot hold it are not judged binary" "$err" ""
 run --grep -c 宝玉 "$P/ctl.txt"; eq "one file: judged binary, as before" "$rc" 2
+# two of the query's characters apart in the bytes, side by side as shown
+# or folded (search.c pair_t, structure.h st_may_hide): an HTML tag, ruby,
+# an annotation, a Markdown soft line break, a character that folds to
+# nothing or does not fold alone; in GB18030 too. Counts as file by file
+P3="$T/prefilter3"; mkdir -p "$P3"
+printf '<!DOCTYPE html>\n<html><body><p>宝<b>玉</b></p></body></html>\n' >"$P3/tag.html"
+printf '<!DOCTYPE html>\n<html><body><p>宝<b>玉</b></p></body></html>\n' | iconv -t GB18030 >"$P3/taggb.html"
+printf '本文［＃改ページ］\n宝《ほう》玉\n' >"$P3/ruby.txt"
+printf '本文\n宝［＃「宝」に傍点］玉\n' >"$P3/ann.txt"
+printf '本文｜宝玉《ほうぎょく》\n' >"$P3/bar.txt"
+printf '# 题\n\n他说宝\n玉来了\n' >"$P3/soft.md"
+printf '他说宝\xe2\x80\x8b玉\n' >"$P3/zwsp.txt"
+printf '他说宝\xef\xb8\x80玉\n' >"$P3/vs.txt"
+printf '他说宝\xcc\x81玉\n' >"$P3/mark.txt"
+printf '他说宝石玉\n' >"$P3/apart.txt"
+printf '他说宝石玉\n' | iconv -t GB18030 >"$P3/apartgb.txt"
+want=""
+for f in "$P3"/*; do one=$("$JUAN" --grep -c 宝玉 "$f" 2>/dev/null); want="$want$f:${one:-0}"$'\n'; done
+run --grep --no-index -c 宝玉 "$P3"
+eq "prefilter: side by side as shown, counts as file by file" "$out"$'\n' "$want"
+eq "prefilter: found across a tag (UTF-8, GB18030), ruby, an annotation, a ruby bar, a soft break" \
+    "$(grep -cE '/(tag|taggb|ruby|ann|bar|soft)\.[a-z]+:1$' <<<"$out")" 6
+eq "prefilter: apart, none" "$(grep -cE '/apart(gb)?\.txt:0$' <<<"$out")" 2
 # what markup shows of itself (structure.h st_shown_made): an image's and
 # an illustration's [图: …], found in many files as in one
 P2="$T/prefilter2"; mkdir -p "$P2"

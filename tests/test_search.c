@@ -284,9 +284,9 @@ static void prefilter(void)
 /* query_may_match_file on bytes still to be guessed: a file is let
  * through for a codec only where the text its bytes would be in it holds
  * the query's characters or a maker (st_makers), not where their bytes
- * are met across two characters: GB 2312's “ (A1 B0) is Big5's ※. The
- * characters are probed, not their order: 玉宝 may hold 宝玉. (codec
- * NULL: the bytes as written, HZ's.) */
+ * are met across two characters: GB 2312's “ (A1 B0) is Big5's ※. Two
+ * characters side by side (pair_t): 玉宝 cannot hold 宝玉, 宝 and a line
+ * break may. (codec NULL: the bytes as written, HZ's.) */
 static void may_match_file(void)
 {
     static const struct {
@@ -305,7 +305,8 @@ static void may_match_file(void)
         {"a ~{1&~} b", NULL, "宝", 1},             /* 宝 in HZ */
         {"a ~{Sq~} b", NULL, "玉", 1},             /* 玉 in HZ */
         {"a ~{Sq~} b", NULL, "宝", 0},
-        {"玉宝", "GB18030", "宝玉", 1},
+        {"玉宝", "GB18030", "宝玉", 0},              /* side by side, in order */
+        {"宝\n玉", "GB18030", "宝玉", 1},            /* a soft line break */
     };
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         size_t bn = strlen(v[i].text);

@@ -138,8 +138,30 @@ static void test_cxxlib(void)
     }
 }
 
+/* mem_find is memmem: random haystacks and needles over a small alphabet
+ * (so that needles are found, and near misses met), of every length. */
+static void test_mem_find(void)
+{
+    unsigned seed = 42, bad = 0, found = 0;
+    char h[64], f[8];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (seed = seed * 1103515245u + 12345u) >> 16 & 63;
+        size_t fl = (seed = seed * 1103515245u + 12345u) >> 16 & 7;
+        for (size_t i = 0; i < n; i++)
+            h[i] = "ab\xe5\xae"[(seed = seed * 1103515245u + 12345u) >> 16 & 3];
+        for (size_t i = 0; i < fl; i++)
+            f[i] = "ab\xe5\xae"[(seed = seed * 1103515245u + 12345u) >> 16 & 3];
+        const char *want = memmem(h, n, f, fl), *got = mem_find(h, n, f, fl);
+        bad += want != got;
+        found += want != NULL;
+    }
+    CHECK_MSG(bad == 0, "mem_find differs from memmem %u times", bad);
+    CHECK(found > 5000);
+}
+
 int main(void)
 {
+    test_mem_find();
     test_gate();
     test_start();
     test_cxxlib();
