@@ -561,5 +561,7 @@ size_t norm_fold(const norm_t *N, size_t off)
         f = off == g->src ? g->fold : g->fold + g->flen;
     else
         f = g->fold + g->flen + (off - g->src - g->slen);
+    if (g + 1 < N->seg + N->nseg && f > g[1].fold) /* off between ranges added apart */
+        f = g[1].fold;
     return f < N->out.n ? f : N->out.n;
 }

@@ -87,7 +87,10 @@ uint32_t norm_alone(uint32_t x, int flags, int *whole);
  * between two characters that always stand alone. */
 size_t norm_boundary(const char *s, size_t n, size_t off, int flags);
 /* Folded byte i (0..out.n) -> document offset; document offset -> the
- * first folded byte at or after it. */
+ * first folded byte at or after it (N may hold ranges of the document
+ * added apart, norm_add's bases leaving gaps: an offset in a gap maps to
+ * the next range's first folded byte, and that byte to that range's
+ * start). */
 size_t norm_src(const norm_t *N, size_t i);
 size_t norm_fold(const norm_t *N, size_t off);
 

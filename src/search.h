@@ -16,7 +16,9 @@
  * its characters a line break (and the next line's indentation or quote
  * marks), and a space in it matches any run of white space.
  * Without an index the document is folded piece by piece from where the
- * search starts, on every core, and nothing of it is kept (each piece's
+ * search starts, on every core (for a literal, only the lines that hold
+ * a form of its characters, found in the raw bytes first, as grep's and
+ * ripgrep's literal prefilter does), and nothing of it is kept (each piece's
  * map holds offsets from its start, so that a text of any size, 2 GiB
  * and more, is searched folded, regex and all); with one
  * (sindex: made by search_prepare, or on a thread by
@@ -60,6 +62,8 @@ typedef struct {
                                   next: matches starting in [pa, pb) */
     size_t pa[SEARCH_THREADS], pb[SEARCH_THREADS];
     int pfl[SEARCH_THREADS];
+    uint64_t pkey[SEARCH_THREADS]; /* 0, or the query whose lines only
+                                      were folded */
     int nthreads;
     void *job;        /* an index made on a thread */
     int fd;           /* the file the text is, read with pread (faster than

@@ -176,6 +176,23 @@ int main(void)
         mono &= norm_src(&N, i) >= norm_src(&N, i - 1);
     CHECK(mono && norm_src(&N, N.out.n) == 4);
     norm_free(&N);
+    /* ranges added apart (a search's candidate lines): an offset between
+     * them is the next one's first folded byte, and that byte its start;
+     * inside each, the map is the range's own */
+    norm_init(&N, NORM_TCSC);
+    const char *doc = "ＡＢ\n創新\nxyz\nｶﾞß\n"; /* lines 2 and 4 added */
+    size_t l2 = strlen("ＡＢ\n"), l3 = l2 + strlen("創新\n"), l4 = l3 + strlen("xyz\n");
+    norm_add(&N, doc + l2, l3 - l2, l2);
+    norm_add(&N, doc + l4, strlen(doc) - l4, l4);
+    CHECK_STR(N.out.p, "创新\nガss\n");
+    size_t g = strlen("创新\n");
+    CHECK(norm_fold(&N, 0) == 0 && norm_fold(&N, l2) == 0 && norm_fold(&N, l2 + 3) == 3);
+    for (size_t off = l3; off <= l4; off++)
+        CHECK_MSG(norm_fold(&N, off) == g, "offset %zu in the gap -> %zu", off, norm_fold(&N, off));
+    CHECK(norm_src(&N, g) == l4 && norm_src(&N, g - 1) == l3 - 1);
+    CHECK(norm_src(&N, g + 3) == l4 + strlen("ｶﾞ") && norm_fold(&N, l4 + strlen("ｶﾞ")) == g + 3);
+    CHECK(norm_src(&N, N.out.n) == strlen(doc) && norm_fold(&N, strlen(doc)) == N.out.n);
+    norm_free(&N);
     differential();
     return T_DONE("test_norm");
 }

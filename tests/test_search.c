@@ -218,6 +218,79 @@ static void big_document(void)
     free(doc);
 }
 
+/* A literal is folded only on the lines that hold a form of its
+ * characters (search.c, fold_lines): every match the whole text folded
+ * holds is found, in whatever form its line has it (traditional, a
+ * variant, full width, a compatibility character, a mark that composes),
+ * at a line's start or end, across pieces, and a piece folded for one
+ * query's lines is not taken for another's. */
+static void candidate_lines(void)
+{
+    static const char *const forms[] = {
+        "宝玉", "寶玉", "寳玉", "宝⽟", "寶\xE2\xBD\x9F", "ＡＢＣ", "abc", "Abc", "e\xCC\x81",
+        "é", "ｶﾞ", "ガ", "㍻", "平成", "宝", "玉", "宝\n玉", "宝\r\n玉",
+    };
+    static const char *const filler[] = {"的", "是", "，", "。", " ", "黛玉", "x", "\xE5"};
+    static const char *const qs[] = {"宝玉", "寶玉", "abc", "é", "ガ", "平成", "黛玉", "玉",
+                                     "宝玉的", "x黛"};
+    size_t nf = sizeof forms / sizeof *forms, nfl = sizeof filler / sizeof *filler;
+    unsigned seed = 4242;
+    buf_t b = {0};
+    while (b.n < 300000) { /* (beyond FIRST_PIECE * 4: pieces on every core) */
+        seed = seed * 1103515245u + 12345u;
+        int len = (int)((seed >> 16) % 120), at = (int)((seed >> 8) % (len + 1));
+        for (int k = 0; k <= len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            if (k == at && (seed >> 16) % 4 == 0)
+                buf_adds(&b, forms[(seed >> 20) % nf]);
+            else
+                buf_adds(&b, filler[(seed >> 20) % nfl]);
+        }
+        buf_adds(&b, (seed >> 24) % 2 ? "\n" : "\r\n");
+    }
+    search_init(&S, b.p, b.n);
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+        same_matches(b.p, b.n, qs[i], 0, "candidate lines");
+    same_matches(b.p, b.n, "寶玉", SEARCH_NO_TCSC, "candidate lines, no t2s");
+    /* from anywhere (between lines folded, in lines left out): the first
+     * match at or after it, the last before it (queries that cannot
+     * overlap themselves: those of a search from the start) */
+    static const char *const lone[] = {"宝玉", "黛玉", "平成"};
+    for (size_t i = 0; i < sizeof lone / sizeof *lone; i++) {
+        match_t *all = NULL, m;
+        size_t na = 0, ac = 0, from = 0;
+        CHECK(set(lone[i], 0) == 0);
+        while (search_find(&S, &Q, from, 1, &m)) {
+            grow(&all, &ac, na + 1, sizeof *all);
+            all[na++] = m;
+            from = m.b;
+        }
+        int fwd = 1, bwd = 1;
+        for (int k = 0; k < 200; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (size_t)(seed >> 4) % (b.n + 1), j = 0;
+            while (j < na && all[j].a < at)
+                j++;
+            int f = search_find(&S, &Q, at, 1, &m);
+            fwd &= j < na ? f && m.a == all[j].a : !f;
+            f = search_find(&S, &Q, at, -1, &m);
+            bwd &= j > 0 ? f && m.a == all[j - 1].a : !f;
+        }
+        CHECK_MSG(fwd && bwd, "[%s] from anywhere: forwards %d, backwards %d", lone[i], fwd, bwd);
+        free(all);
+    }
+    /* one query's lines folded, then another's from the same places */
+    for (size_t i = 0; i + 1 < sizeof qs / sizeof *qs; i += 3) {
+        match_t m;
+        CHECK(set(qs[i], 0) == 0);
+        search_find(&S, &Q, b.n / 2, 1, &m);
+        search_find(&S, &Q, b.n / 2, -1, &m);
+        same_matches(b.p, b.n, qs[i + 1], 0, "after another query");
+    }
+    search_free(&S);
+    buf_free(&b);
+}
+
 /* The literal prefilter never says no where a search finds a match
  * (query_may_match on the text; query_may_match_bytes on it in GB18030,
  * Big5, Shift_JIS and UTF-16LE): random texts of characters that fold
@@ -329,6 +402,7 @@ int main(void)
     text_init_locale();
     may_match_file();
     prefilter();
+    candidate_lines();
     big_document();
     const char *t = "创新，再创新。创创新";
     size_t n = strlen(t), a, b;
