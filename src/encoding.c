@@ -44,6 +44,17 @@ size_t enc_utf8_valid_prefix(const unsigned char *s, size_t n)
             if (c1 < lo || c1 > hi || !utf8_is_cont(c2))
                 return i;
             i += 3;
+            /* a run of them (Chinese text) in a loop of its own: 2.38 ->
+               1.62 million instructions for a novel's 256 KiB sample
+               (callgrind); E0 and ED (their second byte bounded) are left
+               to the check above */
+            while (i + 3 <= n) {
+                unsigned d = s[i];
+                if (d < 0xE1 || d > 0xEF || d == 0xED || (s[i + 1] & 0xC0) != 0x80 ||
+                    (s[i + 2] & 0xC0) != 0x80)
+                    break;
+                i += 3;
+            }
         } else if (c >= 0xC2 && c <= 0xDF) {
             if (i + 1 >= n || !utf8_is_cont(s[i + 1]))
                 return i;
