@@ -1,6 +1,7 @@
 #include "chars.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uchar.h>
 #include <unictype.h>
@@ -103,19 +104,6 @@ static const uc_block_t *block_named(const char *name)
     return NULL;
 }
 
-/* The scripts and blocks, looked up once. */
-static void props_init(void)
-{
-    s_han = uc_script_byname("Han");
-    s_hira = uc_script_byname("Hiragana");
-    s_kata = uc_script_byname("Katakana");
-    s_latin = uc_script_byname("Latin");
-    b_punct = block_named("General Punctuation");
-    b_cjk_punct = block_named("CJK Symbols and Punctuation");
-    b_forms = block_named("Halfwidth and Fullwidth Forms");
-    b_tags = block_named("Tags");
-}
-
 /* The lists and their classes. */
 static const struct {
     const char32_t *set;
@@ -127,24 +115,71 @@ static const struct {
     {HANG, CH_HANG},         {HANG_AFTER, CH_HANG_AFTER},
 };
 
-/* The classes of the code points lo..hi (inclusive) that the lists give,
- * or-ed into k[0..hi-lo]. */
-static void listed(uint32_t lo, uint32_t hi, uint32_t *k)
+/* The lists merged, by code point (props_init): a code point's classes
+ * by binary search. Walking every list for each code point made ch_fill_
+ * 464,000 of the 5.0 million instructions of opening a 10 KB Chinese
+ * text, its first screen and q; by search 83,000 (callgrind). */
+#define LEN(a) (sizeof a / sizeof *a - 1)
+static struct {
+    char32_t c;
+    uint32_t bit;
+} by_cp[LEN(NO_START) + LEN(NO_END) + LEN(INSEP) + LEN(OPEN_Q) + LEN(CLOSE_Q) + LEN(MIDDOT) +
+        LEN(DROP) + LEN(ASCII_NO_START) + LEN(ASCII_NO_END) + LEN(HANG) + LEN(HANG_AFTER)];
+static size_t nlisted;
+
+static int cp_cmp(const void *a, const void *b)
+{
+    char32_t x = *(const char32_t *)a, y = *(const char32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The scripts and blocks, looked up once; the lists merged. */
+static void props_init(void)
 {
     for (size_t i = 0; i < sizeof LISTS / sizeof *LISTS; i++)
-        for (const char32_t *c = LISTS[i].set; *c; c++)
-            if (*c >= lo && *c <= hi)
-                k[*c - lo] |= LISTS[i].bit;
-    for (size_t i = 0; i < sizeof ESCAPE / sizeof *ESCAPE; i++)
-        for (uint32_t c = ESCAPE[i].lo > lo ? ESCAPE[i].lo : lo;
-             c <= ESCAPE[i].hi && c <= hi; c++)
-            k[c - lo] |= CH_ESCAPE;
-    for (uint32_t c = lo; c <= hi; c++) {
-        if (ch_blank(c))
-            k[c - lo] |= CH_BLANK;
-        if (ch_bin_ctrl(c))
-            k[c - lo] |= CH_BIN_CTRL;
+        for (const char32_t *c = LISTS[i].set; *c; c++) {
+            by_cp[nlisted].c = *c;
+            by_cp[nlisted++].bit = LISTS[i].bit;
+        }
+    qsort(by_cp, nlisted, sizeof *by_cp, cp_cmp);
+    size_t n = 0; /* one entry a code point, its classes or-ed */
+    for (size_t i = 0; i < nlisted; i++) {
+        if (n && by_cp[n - 1].c == by_cp[i].c)
+            by_cp[n - 1].bit |= by_cp[i].bit;
+        else
+            by_cp[n++] = by_cp[i];
     }
+    nlisted = n;
+    s_han = uc_script_byname("Han");
+    s_hira = uc_script_byname("Hiragana");
+    s_kata = uc_script_byname("Katakana");
+    s_latin = uc_script_byname("Latin");
+    b_punct = block_named("General Punctuation");
+    b_cjk_punct = block_named("CJK Symbols and Punctuation");
+    b_forms = block_named("Halfwidth and Fullwidth Forms");
+    b_tags = block_named("Tags");
+}
+
+/* The classes of code point c that the lists give, or-ed into *k. */
+static void listed(uint32_t c, uint32_t *k)
+{
+    size_t lo = 0, hi = nlisted;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (by_cp[mid].c < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < nlisted && by_cp[lo].c == c)
+        *k |= by_cp[lo].bit;
+    for (size_t i = 0; i < sizeof ESCAPE / sizeof *ESCAPE; i++)
+        if (c >= ESCAPE[i].lo && c <= ESCAPE[i].hi)
+            *k |= CH_ESCAPE;
+    if (ch_blank(c))
+        *k |= CH_BLANK;
+    if (ch_bin_ctrl(c))
+        *k |= CH_BIN_CTRL;
 }
 
 /* The classes of c that libunistring's properties give. */
@@ -189,7 +224,7 @@ uint32_t ch_fill_(uint32_t c)
     if (c > 0x10FFFF)
         return 0;
     uint32_t k = properties(c);
-    listed(c, c, &k);
+    listed(c, &k);
     if (c < CH_TABLED)
         __atomic_store_n(&ch_table_[c], k | CH_KNOWN_, __ATOMIC_RELAXED);
     return k;

@@ -205,7 +205,18 @@ int doc_looks_binary(const char *t, size_t len)
      * far below. */
     size_t n = len < (64u << 10) ? len : (64u << 10);
     size_t chars = 0, odd = 0;
+    const unsigned char *u = (const unsigned char *)t;
     for (size_t i = 0; i < n;) {
+        /* a whole 3-byte character led by E1..EC or EE (U+1000..U+CFFF,
+           U+E000..U+EFFF: most of CJK) is neither, counted undecoded:
+           0.83 -> 0.61 million instructions for the 64 KiB of a Chinese
+           novel (callgrind) */
+        if (u[i] >= 0xE1 && u[i] <= 0xEE && u[i] != 0xED && i + 2 < n &&
+            utf8_is_cont(u[i + 1]) && utf8_is_cont(u[i + 2])) {
+            chars++;
+            i += 3;
+            continue;
+        }
         uint32_t c;
         i += (size_t)text_decode(t + i, n - i, &c);
         chars++;

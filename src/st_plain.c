@@ -151,9 +151,15 @@ int st_runs_on(const char *t, size_t len)
     size_t blank = 0, indented = 0, lines = 0, longl = 0;
     size_t i = 0;
     while (i < n) {
-        size_t e = i;
-        while (e < n && t[e] != '\n' && t[e] != '\r')
-            e++;
+        /* the line's end by memchr, its characters counted up to "long"
+           only: a byte at a time, this took 4.49 of the 12.1 million
+           instructions of opening a novel (2.5 MB), its first screen and
+           q; so 0.65 (callgrind) */
+        const char *nl = memchr(t + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - t) : n;
+        const char *cr = memchr(t + i, '\r', e - i);
+        if (cr)
+            e = (size_t)(cr - t);
         if (e == n && n < len)
             break; /* a line the sample cuts: left out */
         size_t cs = text_skip_blanks(t, i, e);
@@ -164,7 +170,7 @@ int st_runs_on(const char *t, size_t len)
             if (cs > i)
                 indented++;
             size_t chars = 0;
-            for (size_t k = cs; k < e; k++)
+            for (size_t k = cs; k < e && chars < ST_RUNON_LONG; k++)
                 chars += !utf8_is_cont((unsigned char)t[k]);
             if (chars >= ST_RUNON_LONG)
                 longl++;

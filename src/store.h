@@ -14,8 +14,11 @@
  * user's and not writable by others, and state.db (with its -wal, -shm)
  * a regular file of the user's, not a link (opened with O_NOFOLLOW /
  * SQLITE_OPEN_NOFOLLOW; modes are set at creation, never by chmod), else
- * the store is off. Only real damage (SQLITE_CORRUPT / SQLITE_NOTADB, or
- * a failed quick_check) renames state.db to state.db.corrupt-TIME (with
+ * the store is off. quick_check runs at open unless state.db and its -wal
+ * are as a store left them at close (DIR/state.db-closed: their device,
+ * inode, size and change time, written at close unless SQLite reported
+ * damage in this process). Only real damage (SQLITE_CORRUPT /
+ * SQLITE_NOTADB, or a failed quick_check) renames state.db to state.db.corrupt-TIME (with
  * its -wal and -shm) and makes a new one. A full disk, an I/O error, a
  * read-only file (mode without u+w: kept so) or directory, a lock held
  * too long leave the file as it is: the store is opened read-only (its
@@ -61,6 +64,11 @@ store_t *store_open(const char *dir, char *warn, size_t wn);
 void store_close(store_t *S);
 /* The file's path (for messages). */
 const char *store_file(const store_t *S);
+#ifdef JUAN_TEST
+/* Did the open run PRAGMA quick_check (not: the files were as a store
+ * left them at close)? */
+int store_checked(const store_t *S);
+#endif
 /* A warning from the last failed write (once per store), or NULL. */
 const char *store_warning(store_t *S);
 /* Why the last write failed ("disk full", ...), NULL when it succeeded. */
