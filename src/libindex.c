@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,11 @@ char *libindex_path(const char *dir)
     return b.p;
 }
 
+static int64_t ts_ns(struct timespec t)
+{
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 static int range_ok(uint64_t off, uint64_t len, uint64_t size)
 {
     return off <= size && len <= size - off;
@@ -249,6 +255,18 @@ static int area_ok(lix_t *x, uint64_t off, uint64_t len)
             return x->bad = 1, 0;
     }
     return 1;
+}
+
+/* The checksum of the head of file image f, whose header is h (h->sum
+ * taken as 0; [0, h->off_terms) within the image). */
+static uint64_t head_sum(const char *f, const lix_head_t *h)
+{
+    lix_head_t z = *h;
+    z.sum = 0;
+    hash_stream_t *hs = hash_stream_new();
+    hash_stream_add(hs, &z, sizeof z);
+    hash_stream_add(hs, f + sizeof z, h->off_terms - sizeof z);
+    return hash_stream_end(hs);
 }
 
 /* Map and check the index at file; NULL when absent or damaged (*bad). */
@@ -290,12 +308,7 @@ static lix_t *lix_open(const char *file, int *bad)
         h.off_post != h.off_terms + h.nterms * sizeof(lix_term_t) || h.off_post > h.size ||
         h.root_len > h.off_sums - h.off_paths)
         goto damaged;
-    uint64_t sum = h.sum;
-    h.sum = 0;
-    hash_stream_t *hs = hash_stream_new();
-    hash_stream_add(hs, &h, sizeof h);
-    hash_stream_add(hs, x->buf + sizeof h, h.off_terms - sizeof h);
-    if (hash_stream_end(hs) != sum)
+    if (head_sum(x->buf, &h) != h.sum)
         goto damaged;
     x->h = (const lix_head_t *)x->buf;
     x->docs = (const lix_doc_t *)(x->buf + h.off_docs);
@@ -316,6 +329,56 @@ damaged:
     lix_close(x);
     *bad = 1;
     return NULL;
+}
+
+/* (declared for tests and fuzzing: libindex.h, JUAN_TEST) */
+int lix_reseal(unsigned char *f, size_t n, const char *root, int flags)
+{
+    lix_head_t h;
+    if (n < sizeof h)
+        return -1;
+    memcpy(&h, f, sizeof h);
+    if (h.off_terms < sizeof h || h.off_terms > n)
+        return -1;
+    int sound = head_sum((const char *)f, &h) == h.sum;
+    size_t rl = strlen(root);
+    int paths = h.off_paths >= sizeof h && h.off_paths <= h.off_terms &&
+                h.root_len <= h.off_terms - h.off_paths;
+    if (paths && h.root_len == rl)
+        memcpy(f + h.off_paths, root, rl);
+    if ((flags & LIX_RESEAL_STAT) && paths && h.off_docs == sizeof h &&
+        h.ndocs <= (h.off_paths - h.off_docs) / sizeof(lix_doc_t))
+        for (uint64_t i = 0; i < h.ndocs; i++) {
+            lix_doc_t d;
+            memcpy(&d, f + h.off_docs + i * sizeof d, sizeof d);
+            struct stat sb;
+            char p[PATH_MAX];
+            if (!range_ok(d.path_off, d.path_len, h.off_terms - h.off_paths) ||
+                (size_t)snprintf(p, sizeof p, "%s/%.*s", root, (int)d.path_len,
+                                 (const char *)f + h.off_paths + d.path_off) >= sizeof p ||
+                stat(p, &sb) < 0)
+                continue;
+            d.size = (uint64_t)sb.st_size;
+            d.ino = (uint64_t)sb.st_ino;
+            d.dev = (uint64_t)sb.st_dev;
+            d.mtime = ts_ns(sb.st_mtim);
+            d.ctime = ts_ns(sb.st_ctim);
+            memcpy(f + h.off_docs + i * sizeof d, &d, sizeof d);
+        }
+    if ((flags & LIX_RESEAL_ALL) && h.off_sums <= h.off_terms &&
+        h.nblocks <= (h.off_terms - h.off_sums) / 8)
+        for (uint64_t k = 0; k < h.nblocks; k++) {
+            uint64_t a = h.off_terms + k * LIX_BLOCK, sum;
+            if (a >= n)
+                break;
+            sum = hash64(f + a, n - a < LIX_BLOCK ? n - a : LIX_BLOCK);
+            memcpy(f + h.off_sums + 8 * k, &sum, 8);
+        }
+    if (sound || (flags & LIX_RESEAL_ALL)) {
+        h.sum = head_sum((const char *)f, &h);
+        memcpy(f + offsetof(lix_head_t, sum), &h.sum, sizeof h.sum);
+    }
+    return 0;
 }
 
 /* Set the index x was opened from aside (damaged), with a warning, when
@@ -365,7 +428,9 @@ static int postings(lix_t *x, size_t i, uint32_t **v, size_t *cap)
             return -1;
         end = t[1].off;
     }
-    if (t->off > end || end > x->npost ||
+    /* (a posting takes a byte at least, and names a document once: no
+     * more of them than either, before room is made for them) */
+    if (t->off > end || end > x->npost || t->n > end - t->off || t->n > x->h->ndocs ||
         !area_ok(x, x->h->off_post + t->off, end - t->off))
         return x->bad = 1, -1;
     grow(v, cap, t->n + 1, sizeof **v);
@@ -436,11 +501,6 @@ static long doc_find(const lix_t *x, const char *rel, size_t n)
             return (long)lo;
     }
     return -1;
-}
-
-static int64_t ts_ns(struct timespec t)
-{
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 static int same_stat(const lix_doc_t *d, const struct stat *sb)

@@ -89,4 +89,16 @@ void lix_grams(const char *t, size_t n, uint64_t **v, size_t *nv, size_t *cap);
  * bench that measures it. */
 void lix_fold(norm_t *N, const char *text, size_t len, const char *path);
 
+enum { LIX_RESEAL_ALL = 1, LIX_RESEAL_STAT = 2 }; /* lix_reseal's flags */
+#ifdef JUAN_TEST
+/* Tests and fuzzing: in the index file image f[0..n), put root in place
+ * of its root when that has root's length, and with LIX_RESEAL_STAT the
+ * stat of the files its documents name (under root) in their entries;
+ * then recompute the head's checksum if it matched before, and with
+ * LIX_RESEAL_ALL the blocks' and the head's whatever they were, so that
+ * damage behind them reaches the checks after them (as far as the
+ * header's offsets lie within the image). 0, or -1 (no header). */
+int lix_reseal(unsigned char *f, size_t n, const char *root, int flags);
+#endif
+
 #endif
