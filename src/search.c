@@ -478,23 +478,17 @@ static void probe_make(query_t *Q)
     Q->lprobe = L;
 }
 
-/* Where the first form of P's character k in s[0..n) starts, or NULL.
- * Up to PAIR_FORMS forms are looked for at once, 16 bytes at a time, by
- * each one's first and last byte (the "packed pair" of ripgrep's memchr
- * crate: E5 and 9D at two bytes apart for 宝, together once in about 700
- * bytes of Chinese text, either alone once in 12 and 64), each place
- * where both stand checked whole; more forms, with memmem one by one.
- * --grep -c 宝玉 over the 107 MB novel text: 0.27 s of CPU, against
- * 0.34 s with glibc's memmem form after form (medians of 9 pairs). */
-enum { PAIR_FORMS = 8 };
-typedef unsigned char v16_t __attribute__((vector_size(16)));
-typedef signed char m16_t __attribute__((vector_size(16)));
-
+/* Where the first form of P's character k in s[0..n) starts, or NULL:
+ * one form with mem_find, up to MEM_FIND_MAX at once with mem_find_any
+ * (util.h), more with memmem one by one. --grep -c 宝玉 over the 107 MB
+ * novel text: 0.27 s of CPU, against 0.34 s with glibc's memmem form
+ * after form (medians of 9 pairs); 0.91x that with mem_find_any, against
+ * the 16-byte first-and-last-byte loop this had inline. */
 static const char *form_at(const probe_t *P, int k, const char *s, size_t n)
 {
     size_t e0 = P->at[k], nf = P->at[k + 1] - e0;
     const char *best = NULL;
-    if (nf > PAIR_FORMS) {
+    if (nf > MEM_FIND_MAX) {
         for (size_t e = e0; e < e0 + nf; e++) {
             size_t a = e ? P->ends[e - 1] : 0;
             const char *p = memmem(s, best ? (size_t)(best - s) : n, P->forms.p + a,
@@ -504,38 +498,20 @@ static const char *form_at(const probe_t *P, int k, const char *s, size_t n)
         }
         return best;
     }
-    const unsigned char *f[PAIR_FORMS];
-    size_t len[PAIR_FORMS], far = 0;
+    const char *f[MEM_FIND_MAX];
+    size_t len[MEM_FIND_MAX];
+    if (!nf)
+        return NULL;
+    if (nf == 1) {
+        size_t a = e0 ? P->ends[e0 - 1] : 0;
+        return mem_find(s, n, P->forms.p + a, P->ends[e0] - a);
+    }
     for (size_t i = 0; i < nf; i++) {
         size_t a = e0 + i ? P->ends[e0 + i - 1] : 0;
-        f[i] = (const unsigned char *)P->forms.p + a;
+        f[i] = P->forms.p + a;
         len[i] = P->ends[e0 + i] - a;
-        if (len[i] > far)
-            far = len[i];
     }
-    size_t i = 0;
-    for (; n >= far + 16 && i <= n - far - 16; i += 16) {
-        v16_t x, m = {0};
-        memcpy(&x, s + i, 16);
-        for (size_t j = 0; j < nf; j++) {
-            v16_t y;
-            memcpy(&y, s + i + len[j] - 1, 16);
-            m |= (v16_t)((m16_t)(x == f[j][0]) & (m16_t)(y == f[j][len[j] - 1]));
-        }
-        uint64_t w[2];
-        memcpy(w, &m, 16);
-        if (!(w[0] | w[1]))
-            continue;
-        for (size_t b = 0; b < 16; b++)
-            for (size_t j = 0; m[b] && j < nf; j++)
-                if (!memcmp(s + i + b, f[j], len[j]))
-                    return s + i + b;
-    }
-    for (; i < n; i++) /* the last bytes one by one */
-        for (size_t j = 0; j < nf; j++)
-            if (len[j] <= n - i && !memcmp(s + i, f[j], len[j]))
-                return s + i;
-    return NULL;
+    return mem_find_any(s, n, f, len, nf);
 }
 
 /* Does s[0..n) hold a form of each of P's characters (from character k0

@@ -74,8 +74,19 @@ const char *path_base(const char *path);
  * a byte at a time: over bench/mklib.py's 10,000 articles the literal
  * prefilter's memmem calls were a sixth of --grep -c 宝玉's CPU, and the
  * last byte of a character's UTF-8 (a continuation byte) is met once in
- * about 100 bytes of CJK text. */
+ * about 100 bytes of CJK text.
+ * mem_find_any: where the first of k needles (nd[j], len[j] bytes, none
+ * empty; k at most MEM_FIND_MAX, else NULL) begins, all in one pass: 32
+ * bytes at a time, each needle by its last two bytes (the "packed pair"
+ * of ripgrep's memchr crate), the places where both stand checked whole.
+ * The three forms of 宝 through 20 MB of the novels: 0.055-0.079 s per
+ * 100 MB, against 0.10 s with mem_find form after form (and 0.09 s 16
+ * bytes at a time by the first and last byte). For one needle mem_find is
+ * as fast or faster (memchr skips where its last byte is rare). */
+enum { MEM_FIND_MAX = 8 };
 const char *mem_find(const char *s, size_t n, const char *f, size_t fl);
+const char *mem_find_any(const char *s, size_t n, const char *const *nd, const size_t *len,
+                         size_t k);
 
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);

@@ -157,6 +157,32 @@ static void test_mem_find(void)
     }
     CHECK_MSG(bad == 0, "mem_find differs from memmem %u times", bad);
     CHECK(found > 5000);
+    /* mem_find_any: the earliest of 1-8 needles of 1-9 bytes, as memmem
+     * of each finds them, in haystacks of up to 200 bytes (needles at the
+     * start, inside, astride a 32-byte block, in the last bytes; one
+     * longer than the haystack beside one that fits) */
+    bad = found = 0;
+    for (int round = 0; round < 20000; round++) {
+        char hh[200], nd[MEM_FIND_MAX][10];
+        const char *np[MEM_FIND_MAX];
+        size_t len[MEM_FIND_MAX], n = ((seed = seed * 1103515245u + 12345u) >> 16) % sizeof hh;
+        size_t k = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % MEM_FIND_MAX;
+        for (size_t i = 0; i < n; i++)
+            hh[i] = "ab\xE5\xAE\x9D\n"[((seed = seed * 1103515245u + 12345u) >> 16) % 6];
+        const char *want = NULL;
+        for (size_t j = 0; j < k; j++) {
+            len[j] = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 9;
+            for (size_t i = 0; i < len[j]; i++)
+                nd[j][i] = "ab\xE5\xAE\x9D\n"[((seed = seed * 1103515245u + 12345u) >> 16) % 6];
+            np[j] = nd[j];
+            const char *p = memmem(hh, n, nd[j], len[j]);
+            if (p && (!want || p < want))
+                want = p;
+        }
+        found += want != NULL;
+        bad += mem_find_any(hh, n, np, len, k) != want;
+    }
+    CHECK_MSG(bad == 0 && found > 5000, "mem_find_any: %u wrong, %u found", bad, found);
 }
 
 int main(void)
