@@ -420,8 +420,8 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
 
 enum {
     GREP_THREADS = 4,
-    GREP_AHEAD = 256, /* files searched ahead of output */
-    GREP_BATCH = 8    /* files a worker takes at a time */
+    GREP_AHEAD = 1024, /* files searched ahead of output */
+    GREP_BATCH = 32   /* files a worker takes at a time */
 };
 
 typedef struct {

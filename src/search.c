@@ -429,6 +429,15 @@ static void probe_make(query_t *Q)
     }
     Q->probe = P;
     pair_make(Q);
+}
+
+/* Q's probe in the bytes of each codec (pscan_t): made at its first use
+ * (bytes_may), since the converters' first use (iconv's modules loaded)
+ * costs 7 % of a search of the 107 MB text, which never needs them. A
+ * query is used by one thread at a time (grep's workers make their own). */
+static void lprobe_make(query_t *Q)
+{
+    const probe_t *P = Q->probe;
     /* the same characters, and st_makers', in the bytes of each codec a
      * text may be guessed to be (encoding.h, enc_guessable, enc_forms_in) */
     const char *const *names;
@@ -533,8 +542,10 @@ static int probe_has(const probe_t *P, const char *s, size_t n)
  * makes when shown (st_makers) lets a text through as well */
 static int bytes_may(const query_t *Q, const unsigned char *s, size_t n, int shown)
 {
-    if (!Q->lprobe)
+    if (!Q->probe)
         return 1;
+    if (!Q->lprobe)
+        lprobe_make((query_t *)Q);
     const pscan_t *L = Q->lprobe;
     const char *const *names;
     size_t nc = enc_guessable(&names);
