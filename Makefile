@@ -111,15 +111,17 @@ build/juan-san: $(SAN_OBJ) | build/san
 	$(CC) $(SAN_CFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
 
 # src/preimage.inc, the fold pre-images of search's literal prefilter, is
-# generated from the fold itself (utf8proc, OpenCC), and src/encalt.inc,
-# the codecs' second byte forms, from iconv: `make preimage` after either
-# changes (test_norm and test_encoding fail until then)
+# generated from the fold itself (utf8proc, OpenCC), src/t2s.inc, the
+# fold's traditional -> simplified table, from OpenCC, and src/encalt.inc,
+# the codecs' second byte forms, from iconv: `make preimage` after any of
+# them changes (test_norm and test_encoding fail until then)
 build/gen/mkpreimage: gen/mkpreimage.c $(LIB_OBJ) | build/gen
 	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
 preimage: build/gen/mkpreimage
 	build/gen/mkpreimage >src/preimage.inc.tmp && mv src/preimage.inc.tmp src/preimage.inc
 	build/gen/mkpreimage alt >src/encalt.inc.tmp && mv src/encalt.inc.tmp src/encalt.inc
+	build/gen/mkpreimage t2s >src/t2s.inc.tmp && mv src/t2s.inc.tmp src/t2s.inc
 
 build/tests/linewidth: tests/linewidth.c | build/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $<

@@ -10,15 +10,14 @@
 #include <unigbrk.h>
 #include <utf8proc.h>
 
-/* Process-wide caches, shared by every norm_t and thread: OpenCC's t2s
- * (opened once) and, per folding, what each code point folds to when it
+/* Process-wide caches, shared by every norm_t and thread: OpenCC (opened
+ * once, for norm_t2s_opencc) and, per folding, what each code point folds to when it
  * is a cluster of its own. Filled under mu; read without it (an entry is
  * one 64-bit word, stored once with release order). */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static opencc_t g_cc;
 static const cxx_opencc_t *g_api;
 static int g_cc_state; /* 0 not tried, 1 open, -1 failed */
-static uint32_t *g_t2s; /* BMP cache: 0 unknown, else the folded character */
 
 enum { NCP = 0x40000 }; /* code points with an entry */
 /* entry: byte 0 kind, byte 1 folded length, bytes 2..7 the folded bytes */
@@ -100,18 +99,8 @@ void norm_free(norm_t *N)
     memset(N, 0, sizeof *N);
 }
 
-/* Traditional -> simplified for one character (itself when OpenCC gives
- * anything but one character). Takes mu. */
-static uint32_t t2s(uint32_t c)
+uint32_t norm_t2s_opencc(uint32_t c)
 {
-    if (!ch_is(c, CH_HAN))
-        return c;
-    if (c < 0x10000) {
-        uint32_t *t = __atomic_load_n(&g_t2s, __ATOMIC_ACQUIRE);
-        uint32_t r = t ? __atomic_load_n(&t[c], __ATOMIC_RELAXED) : 0;
-        if (r)
-            return r;
-    }
     pthread_mutex_lock(&mu);
     if (!g_cc_state) {
         const cxx_opencc_t *api = cxx_opencc();
@@ -136,14 +125,30 @@ static uint32_t t2s(uint32_t c)
             g_api->convert_utf8_free(o);
         }
     }
-    if (c < 0x10000) {
-        if (!g_t2s)
-            __atomic_store_n(&g_t2s, calloc(0x10000, sizeof *g_t2s), __ATOMIC_RELEASE);
-        if (g_t2s)
-            __atomic_store_n(&g_t2s[c], r, __ATOMIC_RELAXED);
-    }
     pthread_mutex_unlock(&mu);
     return r;
+}
+
+/* Traditional -> simplified for one character: OpenCC's t2s of it alone
+ * (itself when that is anything but one character), from src/t2s.inc,
+ * which `make preimage` makes of OpenCC (norm_t2s_opencc) and test_norm
+ * checks against it: asking OpenCC for each character met cost 13 ms of a
+ * search of the 107 MB text (a tenth of its time: 5 us a character, its
+ * dictionaries loaded), the table a binary search. */
+#include "t2s.inc"
+static uint32_t t2s(uint32_t c)
+{
+    if (!ch_is(c, CH_HAN))
+        return c;
+    size_t lo = 0, hi = T2S_N;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (T2S_FROM[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < T2S_N && T2S_FROM[lo] == c ? T2S_TO[lo] : c;
 }
 
 static void emit(norm_t *N, uint32_t c)

@@ -67,6 +67,9 @@ void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base);
  * not a Hangul syllable's jamo), given to f in the order of c. The
  * generator of src/preimage.inc (gen/mkpreimage.c) and its test use it. */
 void norm_preimage_pairs(void (*f)(void *arg, uint32_t x, uint32_t c), void *arg);
+/* OpenCC's t2s of c alone (c when OpenCC is missing or gives anything but
+ * one character): what src/t2s.inc holds for the fold, made of it. */
+uint32_t norm_t2s_opencc(uint32_t c);
 #endif
 /* The code points other than x whose search form holds x (ａ, Ａ and Ａ
  * for a; 寶 for 宝; ㍻ for 平), or whose compatibility decomposition,

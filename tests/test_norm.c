@@ -2,12 +2,14 @@
  * folded like the text is found in it, and the match maps back to exactly
  * the original bytes. */
 #include "norm.h"
+#include "chars.h"
 #include "t.h"
 #include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 static char *fold(const char *s, int flags)
 {
@@ -136,9 +138,45 @@ static void preimages(void)
     CHECK(has_preimage(0x5E73, 0x337B)); /* 平: ㍻ */
 }
 
+/* src/t2s.inc is OpenCC's t2s of each Han character alone: every Han
+ * character folds (NORM_TCSC, after NFKC) as OpenCC converts it. Fails
+ * when OpenCC's tables changed under it: `make preimage`. */
+static void t2s_table(void)
+{
+    if (norm_t2s_opencc(0x5BF6) == 0x5BF6) { /* 寶 */
+        printf("test_norm: OpenCC not found: src/t2s.inc not checked\n");
+        return;
+    }
+    unsigned step = getenv("JUAN_TEST_QUICK") ? 61 : 1, bad = 0, checked = 0, changed = 0;
+    for (uint32_t c = 0x3400; c <= 0x10FFFF; c += step) {
+        if (!ch_is(c, CH_HAN))
+            continue;
+        char u[8];
+        int k = (int)utf8proc_encode_char((utf8proc_int32_t)c, (uint8_t *)u);
+        u[k] = 0;
+        char *nf = fold(u, 0); /* (NFKC: a compatibility ideograph's unified one) */
+        uint32_t d;
+        if (text_decode(nf, strlen(nf), &d) != (int)strlen(nf)) {
+            free(nf);
+            continue;
+        }
+        uint32_t w = norm_t2s_opencc(d), g;
+        char *f = fold(u, NORM_TCSC);
+        checked++;
+        changed += w != d;
+        if ((text_decode(f, strlen(f), &g) != (int)strlen(f) || g != w) && bad++ < 5)
+            fprintf(stderr, "U+%04X: folded to [%s], OpenCC alone U+%04X\n", c, f, w);
+        free(f);
+        free(nf);
+    }
+    CHECK_MSG(bad == 0, "%u of %u Han characters fold unlike OpenCC alone", bad, checked);
+    CHECK(checked > (step > 1 ? 1000u : 80000u) && changed > (step > 1 ? 30u : 3000u));
+}
+
 int main(void)
 {
     text_init_locale();
+    t2s_table();
     preimages();
     struct { const char *a, *b; } table[] = {
         {"ＡＢＣ", "abc"}, {"ABC", "abc"}, {"創新", "创新"}, {"梁文鋒", "梁文锋"},
