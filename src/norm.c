@@ -28,16 +28,23 @@ static uint64_t *g_simple[2]; /* bit c: c stands alone (its entry is known) */
 
 #include "preimage.inc"
 
-const uint32_t *norm_preimages(uint32_t x, size_t *n)
+/* The first of v[0..n) (ascending) not below x. */
+static size_t lower_bound(const uint32_t *v, size_t n, uint32_t x)
 {
-    size_t lo = 0, hi = PRE_NKEYS;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (PRE_KEY[mid] < x)
+        if (v[mid] < x)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+const uint32_t *norm_preimages(uint32_t x, size_t *n)
+{
+    size_t lo = lower_bound(PRE_KEY, PRE_NKEYS, x);
     if (lo == PRE_NKEYS || PRE_KEY[lo] != x) {
         *n = 0;
         return NULL;
@@ -140,14 +147,7 @@ static uint32_t t2s(uint32_t c)
 {
     if (!ch_is(c, CH_HAN))
         return c;
-    size_t lo = 0, hi = T2S_N;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (T2S_FROM[mid] < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = lower_bound(T2S_FROM, T2S_N, c);
     return lo < T2S_N && T2S_FROM[lo] == c ? T2S_TO[lo] : c;
 }
 
