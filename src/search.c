@@ -552,8 +552,14 @@ static int bytes_may(const query_t *Q, const unsigned char *s, size_t n, int sho
     uint32_t seen[64] = {0};
     if (nc > sizeof seen / sizeof *seen)
         return 1;
+    /* as UTF-8 the bytes are the text (doc.h): probed as they are (an
+     * exact query's bytes need not be a character's forms: 0xFA) */
+    if ((shown && st_may_make_any((const char *)s, n)) || query_may_match(Q, (const char *)s, n))
+        return 1;
     scan_bytes(L, s, n, seen);
     for (size_t c = 0; c < nc; c++) {
+        if (!strcmp(names[c], "UTF-8"))
+            continue; /* (above) */
         /* a codec in which the bytes hold a form of each character (or of
          * a maker): the text they would be if guessed to be in it is made
          * and probed. A form met across two characters is none: of 1,000
@@ -563,17 +569,11 @@ static int bytes_may(const query_t *Q, const unsigned char *s, size_t n, int sho
         if ((seen[c] & L->full) != L->full && !(shown && seen[c] >> SCAN_MAKER & 1))
             continue;
         enc_result_t r = {0};
-        if (!strcmp(names[c], "UTF-8")) { /* used as it is (doc.h) */
-            r.text = (char *)s;
-            r.len = n;
-        } else if (enc_convert(names[c], s, n, &r) < 0) {
+        if (enc_convert(names[c], s, n, &r) < 0)
             return 1;
-        }
         int yes = (shown && st_may_make_any(r.text, r.len)) || query_may_match(Q, r.text, r.len);
-        if (r.text != (const char *)s) {
-            free(r.text);
-            enc_result_free(&r);
-        }
+        free(r.text);
+        enc_result_free(&r);
         if (yes)
             return 1;
     }
