@@ -38,42 +38,14 @@ static void warnings(tui_t *T, const char *store_warn)
 void session_init(tui_t *T, const tui_opts_t *o)
 {
     init(T, o);
+    char warn[512] = "";
     if (!o->no_state)
-        T->S = store_open(o->state_dir, T->store_warn, sizeof T->store_warn);
-    warnings(T, T->store_warn);
-}
-
-static void *store_thread(void *arg)
-{
-    tui_t *T = arg;
-    return store_open(T->o->state_dir, T->store_warn, sizeof T->store_warn);
-}
-
-void session_start(tui_t *T, const tui_opts_t *o)
-{
-    init(T, o);
-    if (!o->no_state && pthread_create(&T->store_th, NULL, store_thread, T) == 0)
-        T->store_opening = 1;
-    else
-        session_init(T, o);
-}
-
-/* The store, once opened on its thread. */
-static void store_joined(tui_t *T)
-{
-    if (!T->store_opening)
-        return;
-    void *S = NULL;
-    pthread_join(T->store_th, &S);
-    T->store_opening = 0;
-    T->S = S;
-    warnings(T, T->store_warn);
+        T->S = store_open(o->state_dir, warn, sizeof warn);
+    warnings(T, warn);
 }
 
 void session_free(tui_t *T)
 {
-    store_joined(T);
-    T->memory_later = 0; /* (the screen never came) */
     session_unload(T);
     nav_query_free(&T->lastq);
     nav_query_free(&T->hlt);
@@ -313,20 +285,8 @@ int session_load(tui_t *T, int i, char *err, size_t errn)
         search_use_pieces(&T->srch, T->st.pieces, T->st.npieces);
     T->loaded = 1;
     T->keys_since_open = 0;
-    if (T->store_opening)
-        T->memory_later = 1;
-    else
-        remember(T, i);
+    remember(T, i);
     return 0;
-}
-
-void session_memory(tui_t *T)
-{
-    store_joined(T);
-    if (T->memory_later) {
-        T->memory_later = 0;
-        remember(T, T->cur);
-    }
 }
 
 void session_first_search(tui_t *T)

@@ -86,7 +86,6 @@ SCREEN *tui_screen_start(tui_t *T, FILE **tty)
     tui_mouse(T);
     draw_colors(T);
     tui_geometry(T, T->width);
-    session_memory(T); /* (the store, opened meanwhile) */
     if (T->warn[0]) /* the store's one-line warning */
         snprintf(T->msg, sizeof T->msg, "%s", T->warn);
     if (T->o->ambiguous == AMBI_WIDE)
@@ -792,7 +791,7 @@ void tui_read(tui_t *T)
 int tui_run(char **files, int nfiles, const tui_opts_t *o)
 {
     tui_t T0, *T = &T0;
-    session_start(T, o);
+    session_init(T, o);
     bg_hold(); /* until the first screen is up */
     T->files = files;
     T->nfiles = nfiles;
