@@ -5,7 +5,9 @@
  * Contract: mem_open() names the document by its content (ident.h: a
  * file whose size and mtime are unchanged since it was loaded last reuses
  * the identity recorded for its path, so a large file is not hashed
- * again), records the path in the store, and, when the content at that
+ * again), records the path in the store (a reading of a text the store
+ * already keeps at that path: with the next mem_save_position(), in its
+ * transaction, or at mem_close()), and, when the content at that
  * path changed since last time, carries the old position and bookmarks
  * over to the new content, re-anchored (anchor): mem->moved counts those
  * that did not land exactly. What juan 0.1.0 kept of the same text (under
@@ -34,6 +36,7 @@ typedef struct {
     char *path;  /* absolute */
     int moved;   /* bookmarks (and position) that did not land exactly */
     int touch;
+    int seen_later; /* the reading is recorded with the next save (mem_save_position) or at mem_close */
     int pending; /* the identity is being hashed (mem_poll, mem_wait) */
     _Atomic int hashed, stop;
     bg_task_t task;

@@ -51,6 +51,7 @@ struct store {
     int damaged;     /* an error of this session said the file is damaged */
     int checked;     /* quick_check ran at open */
     char stamp[STAMP_MAX]; /* the files as found at open ("": unknown) */
+    int batch;       /* in store_batch()'s transaction: 1, 2 once a write failed */
 };
 
 /* paths.mtime is no longer written (ident.h keeps the record by path):
@@ -545,6 +546,8 @@ void store_close(store_t *S)
             sqlite3_db_config(S->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
         buf_free(&w);
     }
+    if (S->batch) /* (left open: what it wrote is kept) */
+        store_batch(S, 0);
     if (S->db && !S->ro)
         stamp_write(S, sqlite3_close(S->db) == SQLITE_OK);
     else if (S->db)
@@ -663,6 +666,8 @@ static int run(store_t *S, sqlite3_stmt *q)
 
 static int begin(store_t *S)
 {
+    if (S->batch) /* (the batch's transaction) */
+        return 0;
     S->err = 0;
     int rc = exec(S, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
@@ -672,6 +677,11 @@ static int begin(store_t *S)
 
 static int commit(store_t *S, int ok)
 {
+    if (S->batch) { /* the batch commits, or undoes, the whole */
+        if (ok != 0)
+            S->batch = 2;
+        return ok == 0 ? 0 : -1;
+    }
     if (ok == 0) {
         if (exec(S, "COMMIT") == SQLITE_OK) {
             S->why[0] = '\0';
@@ -724,6 +734,34 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
                       " size=excluded.size, mtime=NULL, seen=excluded.seen",
                       "ssii", path, id, (long long)size, now_us()));
     return commit(S, ok);
+}
+
+int store_batch(store_t *S, int on)
+{
+    if (!S)
+        return -1;
+    if (on) {
+        if (S->batch || begin(S) < 0)
+            return S->batch ? 0 : failed(S);
+        S->batch = 1;
+        return 0;
+    }
+    if (!S->batch)
+        return 0;
+    int ok = S->batch == 1 ? 0 : -1;
+    S->batch = 0;
+    return commit(S, ok);
+}
+
+int store_path_is(store_t *S, const char *path, const char *id)
+{
+    if (!S)
+        return 0;
+    sqlite3_stmt *q = stmt(S, "SELECT 1 FROM paths JOIN documents ON documents.id=paths.doc"
+                              " WHERE paths.path=? AND paths.doc=?", "ss", path, id);
+    int r = q && sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return r;
 }
 
 /* Does sql, with one string argument, give a row? */

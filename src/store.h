@@ -84,6 +84,12 @@ int store_first(store_t *S, const char *name);
 int store_doc_seen(store_t *S, const char *id, const char *path,
                    const char *title, const char *encoding, size_t size,
                    size_t length, int touch, char prev[48]);
+/* Is path recorded as document id (and the document kept)? 1 or 0. */
+int store_path_is(store_t *S, const char *path, const char *id);
+/* on: the writes that follow are one transaction, until store_batch(S, 0)
+ * commits them (or, when one failed, undoes them all); 0 or -1. Writes
+ * that could not begin one write alone. */
+int store_batch(store_t *S, int on);
 /* Is there a document of identity id? Of an identity starting with
  * prefix? 1 or 0. */
 int store_has_doc(store_t *S, const char *id);

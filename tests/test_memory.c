@@ -22,6 +22,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <sqlite3.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -144,6 +145,54 @@ static void basics(void)
     docinfo_t info;
     CHECK(store_info_for_id(S, id, &info) == 0 && info.last_read > 0 && info.percent > 0 &&
           !strcmp(info.path, o.m.path));
+    close_doc(&o);
+    store_close(S);
+}
+
+/* documents.last_read of id set to 1, from another connection. */
+static void set_read_long_ago(const char *id)
+{
+    char file[256], sql[160];
+    snprintf(file, sizeof file, "%s/state.db", state);
+    snprintf(sql, sizeof sql, "UPDATE documents SET last_read=1 WHERE id='%s'", id);
+    sqlite3 *db;
+    CHECK(sqlite3_open(file, &db) == SQLITE_OK && sqlite3_exec(db, sql, 0, 0, 0) == SQLITE_OK &&
+          sqlite3_changes(db) == 1);
+    sqlite3_close(db);
+}
+
+static long long last_read(store_t *S, const char *id)
+{
+    docinfo_t info;
+    return store_info_for_id(S, id, &info) == 0 ? info.last_read : -1;
+}
+
+/* A reading of a text the store keeps at its path is recorded at the end
+ * (or with the next save), not when it is opened; one it does not keep
+ * yet, at once. */
+static void recorded_later(void)
+{
+    store_t *S = store();
+    const char *doc = at("later.txt");
+    put_file(doc, "后来才记下的一篇。\n\n第二段。\n");
+    open_t o;
+    CHECK(open_doc(&o, S, doc) == 0);
+    char id[IDENT_MAX];
+    snprintf(id, sizeof id, "%s", o.m.id);
+    CHECK_MSG(!o.m.seen_later && last_read(S, id) > 1, "new: recorded at once");
+    close_doc(&o);
+    set_read_long_ago(id);
+    CHECK(open_doc(&o, S, doc) == 0);
+    CHECK_MSG(o.m.seen_later && last_read(S, id) == 1, "kept: not written at opening");
+    close_doc(&o);
+    CHECK_MSG(last_read(S, id) > 1, "kept: recorded at the end");
+    set_read_long_ago(id);
+    CHECK(open_doc(&o, S, doc) == 0);
+    CHECK(mem_save_position(&o.m, off_of(&o, "第二段")) == 0);
+    CHECK_MSG(!o.m.seen_later && last_read(S, id) > 1, "kept: recorded with the save");
+    size_t off;
+    int exact;
+    CHECK(mem_position(&o.m, &off, &exact) == 1 && off == off_of(&o, "第二段"));
     close_doc(&o);
     store_close(S);
 }
@@ -568,6 +617,7 @@ int main(void)
     setenv("JUAN_STATE_DIR", state, 1);
     records(); /* first: version 1's records go with the first record written */
     basics();
+    recorded_later();
     carry_over();
     no_store();
     large();

@@ -614,11 +614,45 @@ static void titles(void)
     CHECK(system(cmd) == 0);
 }
 
+/* store_batch: the writes between on and off are one transaction, seen
+ * by another connection only once committed; store_path_is. */
+static void batch(void)
+{
+    char warn[512], prev[48];
+    store_t *S = store_open(dir, warn, sizeof warn), *R = store_open(dir, warn, sizeof warn);
+    CHECK_MSG(S && R, "open: %s", warn);
+    if (!S || !R) {
+        store_close(S);
+        store_close(R);
+        return;
+    }
+    anchor_t a = {.offset = 7, .quote = "一起", .percent = 20};
+    docinfo_t info;
+    CHECK(store_batch(S, 1) == 0);
+    CHECK(store_doc_seen(S, "x3-10-batch", "/x/batch.txt", "批", "UTF-8", 10, 10, 1, prev) == 0);
+    CHECK(store_set_position(S, "x3-10-batch", &a) == 0);
+    CHECK_MSG(store_info_for_id(R, "x3-10-batch", &info) < 0 &&
+                  !store_path_is(R, "/x/batch.txt", "x3-10-batch"),
+              "not seen before the batch is committed");
+    CHECK(store_batch(S, 0) == 0);
+    anchor_t b;
+    CHECK_MSG(store_info_for_id(R, "x3-10-batch", &info) == 0 &&
+                  store_get_position(R, "x3-10-batch", &b) == 0 && b.offset == 7,
+              "both writes seen after it");
+    CHECK(store_path_is(R, "/x/batch.txt", "x3-10-batch"));
+    CHECK(!store_path_is(R, "/x/batch.txt", "x3-10-other"));
+    CHECK(!store_path_is(R, "/x/other.txt", "x3-10-batch"));
+    CHECK(store_batch(S, 0) == 0); /* (none open: nothing) */
+    store_close(S);
+    store_close(R);
+}
+
 int main(void)
 {
     text_init_locale();
     snprintf(dir, sizeof dir, "/tmp/juan-test-store-%d/juan", (int)getpid());
     basics();
+    batch();
     checked_when_changed();
     wal_folded();
     concurrent();
