@@ -341,7 +341,13 @@ static void pair_make(query_t *Q)
 }
 
 /* Does text[0..n) hold R's first character followed by its second, or by
- * what may hide one (pair_t)? */
+ * what may hide one (pair_t)? The first's forms are looked for one at a
+ * time with mem_find: in one pass with form_at (mem_find_any) the answers
+ * were the same but the instructions more (callgrind, --grep --no-index
+ * -c 宝国 over a 2.5 MB novel that has 宝 and 国 but no 宝国, looked
+ * through whole for 宝's three forms: 7.96 M Ir in all -> 12.30 M,
+ * mem_find_any's 32-byte loop 7.0 M against memchr's and mem_find's
+ * 3.4 M; 49.25 M -> 55.14 M over four novels, 8.9 MB). */
 static int pair_has(const pair_t *R, const char *t, size_t n)
 {
     const char *end = t + n;
