@@ -13,6 +13,44 @@
 #include <uniconv.h>
 #include <unistr.h>
 
+/* Sixteen 3-byte characters led by E1-EC or EE-EF at s (48 bytes)? Three
+ * 16-byte vectors against the pattern of leads and continuation bytes,
+ * the leads E0 and ED (their second byte is bounded) refused. */
+typedef unsigned char u8x16_t __attribute__((vector_size(16)));
+typedef signed char s8x16_t __attribute__((vector_size(16)));
+#define LD3(a, b, c) {a, b, c, a, b, c, a, b, c, a, b, c, a, b, c, a}
+static int run16_cjk(const unsigned char *s)
+{
+    /* by lane of the three vectors (bytes 0, 16 and 32 of 48: a lead at
+       every third byte): the bits a byte keeps, what they must be, and
+       0xFF where a lead is */
+    static const u8x16_t M[3] = {LD3(0xF0, 0xC0, 0xC0), LD3(0xC0, 0xC0, 0xF0),
+                                 LD3(0xC0, 0xF0, 0xC0)},
+                         E[3] = {LD3(0xE0, 0x80, 0x80), LD3(0x80, 0x80, 0xE0),
+                                 LD3(0x80, 0xE0, 0x80)},
+                         L[3] = {LD3(0xFF, 0, 0), LD3(0, 0, 0xFF), LD3(0, 0xFF, 0)};
+    s8x16_t bad = {0};
+#pragma GCC unroll 3
+    for (int k = 0; k < 3; k++) {
+        u8x16_t v;
+        memcpy(&v, s + 16 * k, 16);
+        bad |= ~(s8x16_t)((v & M[k]) == E[k]) |
+               ((s8x16_t)((v == 0xE0) | (v == 0xED)) & (s8x16_t)L[k]);
+    }
+    uint64_t w[2];
+    memcpy(w, &bad, 16);
+    return !(w[0] | w[1]);
+}
+#undef LD3
+
+size_t enc_utf8_cjk_blocks(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i + 48 <= n && run16_cjk(s + i))
+        i += 48;
+    return i;
+}
+
 /* A validator of its own rather than libunistring's u8_check(): on CJK
  * text it takes 0.14 ms for enc_detect's 256 KiB sample against 0.59 ms,
  * 60 ms for 107 MB against 250 ms (best of 5). tests/test_encoding.c
@@ -50,6 +88,10 @@ size_t enc_utf8_valid_prefix(const unsigned char *s, size_t n)
                1.62 million instructions for a novel's 256 KiB sample one
                at a time (callgrind), 0.87 two at a time; E0 and ED
                (their second byte bounded) are left to the check above */
+            /* sixteen at a time while 48 bytes are there: 871,000 ->
+               358,000 instructions for the 107 MB bench text's 256 KiB
+               sample (callgrind) */
+            i += enc_utf8_cjk_blocks(s + i, n - i);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ /* (s[i] the word's low byte) */
             while (i + 8 <= n) {
                 uint64_t w;

@@ -69,5 +69,9 @@ void enc_result_free(enc_result_t *r);
 
 /* Length of the longest prefix of s that is valid UTF-8. */
 size_t enc_utf8_valid_prefix(const unsigned char *s, size_t n);
+/* The bytes at the start of s that are whole blocks of 48: sixteen valid
+ * 3-byte characters each, led by E1-EC or EE-EF (U+1000-U+CFFF,
+ * U+E000-U+FFFF: most of CJK), checked 16 bytes at a time. */
+size_t enc_utf8_cjk_blocks(const unsigned char *s, size_t n);
 
 #endif

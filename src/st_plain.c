@@ -169,8 +169,12 @@ int st_runs_on(const char *t, size_t len)
             lines++;
             if (cs > i)
                 indented++;
-            size_t chars = 0;
-            for (size_t k = cs; k < e && chars < ST_RUNON_LONG; k++)
+            /* a line of 4 * LONG bytes or more has LONG characters (at
+               most 4 bytes each), one of fewer than LONG bytes has not:
+               counted only between (st_runs_on 439,000 -> 158,000
+               instructions for the bench text's 256 KiB, callgrind) */
+            size_t chars = e - cs >= 4 * ST_RUNON_LONG ? ST_RUNON_LONG : 0;
+            for (size_t k = cs; k < e && chars < ST_RUNON_LONG && e - cs >= ST_RUNON_LONG; k++)
                 chars += !utf8_is_cont((unsigned char)t[k]);
             if (chars >= ST_RUNON_LONG)
                 longl++;

@@ -1,5 +1,6 @@
 /* doc: opening files in every encoding, errors, binary detection and
  * source offsets. Fixtures are samples/ and temp files under /tmp. */
+#include "chars.h"
 #include "doc.h"
 #include "encoding.h"
 #include "t.h"
@@ -344,6 +345,50 @@ static void test_binary(void)
     CHECK(doc_looks_binary("\x01\x02\x03", 3) == 0);
 }
 
+/* doc_looks_binary's rule one character at a time (its definition):
+ * controls of CH_BIN_CTRL and U+FFFD are at least a tenth of 16 or more
+ * characters, in the first 64 KiB, as text_decode() reads them. */
+static int binary_by_definition(const char *t, size_t len)
+{
+    size_t n = len < (64u << 10) ? len : (64u << 10), chars = 0, odd = 0;
+    for (size_t i = 0; i < n; chars++) {
+        uint32_t c;
+        i += (size_t)text_decode(t + i, n - i, &c);
+        odd += ch_bin_ctrl(c) || c == 0xFFFD;
+    }
+    return chars >= 16 && odd * 10 >= chars;
+}
+
+/* Random texts of CJK runs (the 48-byte blocks taken whole), U+FFFD at
+ * any place in them, controls, C1 controls, invalid bytes, near the
+ * rule's 10%: the same answer as the definition. */
+static void test_binary_fast(void)
+{
+    static const char *const piece[] = {"中", "文", "，", "\xEF\xBF\xBD", "\x01", "\xC2\x85",
+                                        "a", "\r\n", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xFF",
+                                        "\xE4\xB8", "\x7F", "\t"};
+    unsigned seed = 3;
+    size_t bad = 0, yes = 0, t;
+    for (t = 0; t < 20000; t++) {
+        buf_t b = {0};
+        size_t len = 16 + (size_t)rand_r(&seed) % 300;
+        unsigned rare = 4 + (unsigned)rand_r(&seed) % 24; /* one odd piece in about this many */
+        if (t == 0)
+            len = 30000; /* (past 64 KiB) */
+        for (size_t k = 0; k < len; k++) {
+            unsigned r = (unsigned)rand_r(&seed);
+            size_t j = r % rare ? (r / 7) % 3 : 3 + (r / 7) % 11;
+            buf_adds(&b, piece[j]);
+        }
+        int want = binary_by_definition(b.p, b.n);
+        yes += want;
+        bad += doc_looks_binary(b.p, b.n) != want;
+        buf_free(&b);
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu texts judged otherwise than by the definition", bad, t);
+    CHECK_MSG(yes > 1000 && yes < t - 1000, "both answers met (%zu binary)", yes);
+}
+
 /* The encoding name of an open document must not change when another
  * encoding name is canonicalised later. */
 static void test_encoding_name_stable(void)
@@ -429,6 +474,7 @@ int main(void)
     test_bom();
     test_errors_and_small();
     test_binary();
+    test_binary_fast();
     test_encoding_name_stable();
     test_reopen();
     return T_DONE("test_doc");

@@ -233,6 +233,33 @@ static size_t ref_prefix(const unsigned char *s, size_t n)
     return bad ? (size_t)(bad - s) : n;
 }
 
+/* Long runs of 3-byte characters (the validator's 48-byte steps), every
+ * lead among them (E0 and ED with their bounded second bytes), one byte
+ * of the run replaced by a random one, against u8_check(). */
+static size_t cjk_runs_checked(void)
+{
+    unsigned seed = 7;
+    size_t bad = 0, t;
+    for (t = 0; t < 40000; t++) {
+        unsigned char m[200];
+        size_t n = 0, chars = 20 + (size_t)(rand_r(&seed) % 40);
+        if (t & 1)
+            m[n++] = 'x'; /* the run starting off the vectors' alignment */
+        for (size_t k = 0; k < chars; k++) {
+            unsigned lead = 0xE0 + (unsigned)rand_r(&seed) % 16;
+            unsigned lo = lead == 0xE0 ? 0xA0 : 0x80, hi = lead == 0xED ? 0x9F : 0xBF;
+            m[n++] = (unsigned char)lead;
+            m[n++] = (unsigned char)(lo + (unsigned)rand_r(&seed) % (hi - lo + 1));
+            m[n++] = (unsigned char)(0x80 + (unsigned)rand_r(&seed) % 64);
+        }
+        if (t % 8) /* (one in eight left whole) */
+            m[(size_t)rand_r(&seed) % n] = (unsigned char)rand_r(&seed);
+        bad += enc_utf8_valid_prefix(m, n) != ref_prefix(m, n);
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu runs of CJK disagree with u8_check", bad, t);
+    return t;
+}
+
 static void test_valid_prefix_ref(void)
 {
     size_t bad = 0, checked = 0;
@@ -573,6 +600,7 @@ int main(void)
     test_sjis();
     test_valid_prefix();
     test_valid_prefix_ref();
+    cjk_runs_checked();
     test_repair();
     test_canonical();
     test_utf16();
