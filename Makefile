@@ -113,15 +113,20 @@ build/juan-san: $(SAN_OBJ) | build/san
 # src/preimage.inc, the fold pre-images of search's literal prefilter, is
 # generated from the fold itself (utf8proc, OpenCC), src/t2s.inc, the
 # fold's traditional -> simplified table, from OpenCC, and src/encalt.inc,
-# the codecs' second byte forms, from iconv: `make preimage` after any of
-# them changes (test_norm and test_encoding fail until then)
+# the codecs' second byte forms, from iconv, and src/chclass.inc, the
+# character classes of the BMP, from chars.c's lists and libunistring:
+# `make preimage` after any of them changes (test_norm, test_encoding and
+# test_chars fail until then)
 build/gen/mkpreimage: gen/mkpreimage.c $(LIB_OBJ) | build/gen
 	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+build/gen/mkchclass: gen/mkchclass.c $(LIB_OBJ) | build/gen
+	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
-preimage: build/gen/mkpreimage
+preimage: build/gen/mkpreimage build/gen/mkchclass
 	build/gen/mkpreimage >src/preimage.inc.tmp && mv src/preimage.inc.tmp src/preimage.inc
 	build/gen/mkpreimage alt >src/encalt.inc.tmp && mv src/encalt.inc.tmp src/encalt.inc
 	build/gen/mkpreimage t2s >src/t2s.inc.tmp && mv src/t2s.inc.tmp src/t2s.inc
+	build/gen/mkchclass >src/chclass.inc.tmp && mv src/chclass.inc.tmp src/chclass.inc
 
 build/tests/linewidth: tests/linewidth.c | build/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $<

@@ -81,13 +81,18 @@ static const struct {
 /* libunistring answers each property by a lookup of its own (scripts and
  * blocks by search): about 30 ns a code point, too slow for text walked
  * character by character (every line laid out, text_count_reading over a
- * 107 MB text). A code point's classes are worked out on its first use and
- * kept: after that a class is one load. (A page of 256 at a time cost
- * 7 us a page, and the first screen of a Chinese text touches some 80
- * pages for its few hundred characters.) An entry is one word, the same
- * whoever fills it: stored and read without a lock. */
+ * 107 MB text). The BMP's classes are worked out when juan is built
+ * (gen/mkchclass.c, src/chclass.inc: 58 pages of 1 KiB, most of CJK one
+ * page): filled at run time a code point at a time, they had cost 237,000
+ * of the 5.0 million instructions of opening the bench text, its first
+ * screen and q, and some 25 page faults of a 1 MiB table (callgrind,
+ * perf). Planes 1-3: a code point's classes are worked out on its first
+ * use and kept, one word an entry, the same whoever fills it: stored and
+ * read without a lock. */
 
-uint32_t ch_table_[CH_TABLED];
+#include "chclass.inc"
+
+uint32_t ch_table_[CH_TABLED - 0x10000];
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const uc_script_t *s_han, *s_hira, *s_kata, *s_latin;
@@ -225,7 +230,7 @@ uint32_t ch_fill_(uint32_t c)
         return 0;
     uint32_t k = properties(c);
     listed(c, &k);
-    if (c < CH_TABLED)
-        __atomic_store_n(&ch_table_[c], k | CH_KNOWN_, __ATOMIC_RELAXED);
+    if (c >= 0x10000 && c < CH_TABLED)
+        __atomic_store_n(&ch_table_[c - 0x10000], k | CH_KNOWN_, __ATOMIC_RELAXED);
     return k;
 }

@@ -61,18 +61,24 @@ enum {
     CH_HANG_AFTER = 1u << 22, /* may hang after one of those: 」』”’） */
 };
 
-/* private: the table of planes 0-3, read through ch_class(), each entry
- * filled on first use with CH_KNOWN_ set; planes 4-16 (tags, private use)
- * are looked up each time */
+/* private: the classes of the BMP, generated (src/chclass.inc: pages of
+ * 256 by an index of pages); planes 1-3 in a table read through
+ * ch_class(), each entry filled on first use with CH_KNOWN_ set; planes
+ * 4-16 (tags, private use) looked up each time (ch_fill_, which works any
+ * code point's classes out) */
 enum { CH_TABLED = 0x40000 };
 #define CH_KNOWN_ (1u << 31)
-extern uint32_t ch_table_[CH_TABLED];
+extern const uint16_t ch_bmp_index_[256];
+extern const uint32_t ch_bmp_page_[][256];
+extern uint32_t ch_table_[CH_TABLED - 0x10000];
 uint32_t ch_fill_(uint32_t c);
 
 static inline uint32_t ch_class(uint32_t c)
 {
+    if (c < 0x10000)
+        return ch_bmp_page_[ch_bmp_index_[c >> 8]][c & 0xFF];
     if (c < CH_TABLED) {
-        uint32_t k = __atomic_load_n(&ch_table_[c], __ATOMIC_RELAXED);
+        uint32_t k = __atomic_load_n(&ch_table_[c - 0x10000], __ATOMIC_RELAXED);
         if (k)
             return k & ~CH_KNOWN_;
     }

@@ -291,9 +291,24 @@ static void test_threads(void)
     CHECK(sum[0] == again && sum[1] == again && sum[2] == again);
 }
 
+/* The BMP's generated classes (src/chclass.inc) are what chars.c works
+ * out (ch_fill_), for every code point: after a change of its lists or of
+ * libunistring, `make preimage`. */
+static void test_generated(void)
+{
+    size_t bad = 0;
+    for (uint32_t c = 0; c < 0x10000; c++)
+        if (ch_class(c) != ch_fill_(c) && bad++ < 5)
+            fprintf(stderr, "U+%04X: src/chclass.inc has %#x, chars.c makes %#x\n", (unsigned)c,
+                    (unsigned)ch_class(c), (unsigned)ch_fill_(c));
+    CHECK_MSG(bad == 0, "%zu code points of the BMP differ from src/chclass.inc (make preimage)",
+              bad);
+}
+
 int main(void)
 {
     test_threads(); /* first: the table is empty */
+    test_generated();
     test_decode();
     test_examples();
     test_exhaustive();
