@@ -77,18 +77,20 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info)
 }
 
 /* Record the reading of the document in the store (and carry the memory
- * of what was at its path before over). */
+ * of what was at its path before over; not for a reading recorded later:
+ * its path was found to be this document). */
 static void record(memory_t *m)
 {
     store_t *S = m->S;
     const doc_t *d = m->d;
-    char prev[IDENT_MAX];
+    char prev[IDENT_MAX] = "";
+    int later = m->seen_later;
     m->seen_later = 0;
     buf_t t = {0};
     title_of(m->st, &t);
     /* standard input is remembered by its content alone */
     store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
-                   m->touch, prev);
+                   m->touch, later ? NULL : prev);
     if (prev[0] && strcmp(m->path, "-"))
         carry_over(m, prev);
     buf_free(&t);

@@ -52,6 +52,7 @@ struct store {
     int checked;     /* quick_check ran at open */
     char stamp[STAMP_MAX]; /* the files as found at open ("": unknown) */
     int batch;       /* in store_batch()'s transaction: 1, 2 once a write failed */
+    char batch_read[48]; /* the document whose last-read time the batch set */
 };
 
 /* paths.mtime is no longer written (ident.h keeps the record by path):
@@ -704,20 +705,23 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
                    const char *title, const char *encoding, size_t size,
                    size_t length, int touch, char prev[48])
 {
-    prev[0] = '\0';
+    if (prev)
+        prev[0] = '\0';
     if (!S)
         return -1;
     if (begin(S) < 0)
         return failed(S);
     int ok = 0;
     /* the identity this path had before, if another */
-    sqlite3_stmt *q = stmt(S, "SELECT doc FROM paths WHERE path=?", "s", path);
+    sqlite3_stmt *q = prev ? stmt(S, "SELECT doc FROM paths WHERE path=?", "s", path) : NULL;
     if (q && sqlite3_step(q) == SQLITE_ROW) {
         const char *old = (const char *)sqlite3_column_text(q, 0);
         if (old && strcmp(old, id) && !store_has_doc(S, id))
             snprintf(prev, 48, "%s", old);
     }
     sqlite3_finalize(q);
+    if (touch && S->batch) /* (its last-read time set: store_set_position) */
+        snprintf(S->batch_read, sizeof S->batch_read, "%s", id);
     long long t = now_s();
     ok |= run(S, stmt(S,
                       "INSERT INTO documents(id,title,encoding,size,length,first_read,last_read)"
@@ -744,6 +748,7 @@ int store_batch(store_t *S, int on)
         if (S->batch || begin(S) < 0)
             return S->batch ? 0 : failed(S);
         S->batch = 1;
+        S->batch_read[0] = '\0';
         return 0;
     }
     if (!S->batch)
@@ -840,7 +845,8 @@ int store_set_position(store_t *S, const char *id, const anchor_t *a)
                          " percent=excluded.percent, saved=excluded.saved",
                          "szsszdi", id, a->offset, a->quote, a->section,
                          a->section_off, a->percent, now_s()));
-    ok |= run(S, stmt(S, "UPDATE documents SET last_read=? WHERE id=?", "is", now_s(), id));
+    if (!S->batch || strcmp(S->batch_read, id)) /* (not set already in the batch) */
+        ok |= run(S, stmt(S, "UPDATE documents SET last_read=? WHERE id=?", "is", now_s(), id));
     return commit(S, ok);
 }
 

@@ -80,7 +80,8 @@ int store_first(store_t *S, const char *name);
 /* Note that document id was opened at path (absolute); updates its title,
  * size, length, encoding and (when touch) its last-read time. When id is new but path was
  * another document before, *prev gets that identity (the caller carries
- * its memory over); else prev[0] is NUL. Returns 0, -1 on failure. */
+ * its memory over); else prev[0] is NUL. prev NULL: not looked for (the
+ * caller knows path to be id). Returns 0, -1 on failure. */
 int store_doc_seen(store_t *S, const char *id, const char *path,
                    const char *title, const char *encoding, size_t size,
                    size_t length, int touch, char prev[48]);
