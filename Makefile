@@ -16,14 +16,15 @@ DEB_PKGS = libncurses-dev libunistring-dev libutf8proc-dev libuchardet-dev \
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
 # Start-up time (issue 7): the C libraries are linked statically when their
 # archives are there (Debian's -dev packages have them; fewer objects for
-# the dynamic loader), and the two C++ ones, OpenCC and uchardet, are not
-# linked at all: src/cxxlib.c loads them on first use, by soname.
+# the dynamic loader), and the two C++ ones, OpenCC and uchardet, and md4c
+# (which has no archive) are not linked at all: src/cxxlib.c loads them on
+# first use, by soname.
 STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1 libxxhash gumbo
-DYN_PKGS = md4c
 soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
 	2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 SONAMES = -DOPENCC_SONAME='"$(call soname,opencc,opencc)"' \
-	-DUCHARDET_SONAME='"$(call soname,uchardet,uchardet)"'
+	-DUCHARDET_SONAME='"$(call soname,uchardet,uchardet)"' \
+	-DMD4C_SONAME='"$(call soname,md4c,md4c)"'
 STATIC_L = $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -lunistring
 HAVE_STATIC = $(shell for l in $(patsubst -l%,%,$(filter -l%,$(STATIC_L))); do \
 	f=$$($(CC) -print-file-name=lib$$l.a); [ -f "$$f" ] || { echo no; exit; }; \
@@ -32,7 +33,7 @@ PRIVATE_L = $(filter-out $(STATIC_L),$(shell pkg-config --libs --static $(STATIC
 BSTATIC = -Wl,-Bstatic
 BDYNAMIC = -Wl,-Bdynamic
 PKG_LIBS = $(if $(filter yes,$(HAVE_STATIC)),$(BSTATIC) $(STATIC_L) $(BDYNAMIC),$(STATIC_L)) \
-	$(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null) -Wl,--as-needed $(PRIVATE_L) -ldl -pthread
+	-Wl,--as-needed $(PRIVATE_L) -ldl -pthread
 
 # make check, valgrind and fuzz build with one job per core (CI: 2)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

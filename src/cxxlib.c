@@ -9,8 +9,13 @@
 #ifndef UCHARDET_SONAME
 #define UCHARDET_SONAME "libuchardet.so.0"
 #endif
+#ifndef MD4C_SONAME
+#define MD4C_SONAME "libmd4c.so.0"
+#endif
 
-static pthread_once_t once_cc = PTHREAD_ONCE_INIT, once_ud = PTHREAD_ONCE_INIT;
+static pthread_once_t once_cc = PTHREAD_ONCE_INIT, once_ud = PTHREAD_ONCE_INIT,
+                      once_md = PTHREAD_ONCE_INIT;
+static cxx_md_parse_t md_parse_fn;
 static cxx_opencc_t cc;
 static cxx_uchardet_t ud;
 static int have_cc, have_ud;
@@ -34,6 +39,19 @@ static void load_ud(void)
         SYM(h, ud.data_end, "uchardet_data_end") &&
         SYM(h, ud.get_charset, "uchardet_get_charset") && SYM(h, ud.destroy, "uchardet_delete"))
         have_ud = 1;
+}
+
+static void load_md(void)
+{
+    void *h = dlopen(MD4C_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (h && !(SYM(h, md_parse_fn, "md_parse")))
+        md_parse_fn = NULL;
+}
+
+cxx_md_parse_t cxx_md4c(void)
+{
+    pthread_once(&once_md, load_md);
+    return md_parse_fn;
 }
 
 const cxx_opencc_t *cxx_opencc(void)

@@ -1,6 +1,7 @@
 /* markdown: the Markdown front end of the structure module: md4c
  * (CommonMark) callbacks turn the text into blocks with inline spans and
  * feed the paragraph-event scanner (see st_int.h, structure.h). */
+#include "cxxlib.h"
 #include "heuristics.h"
 #include "html.h"
 #include "para.h"
@@ -724,6 +725,24 @@ static void md_begin(md_t *m, MD_PARSER *parser, stx_scan_t *sc)
     m->parser = parser;
 }
 
+/* The lines of [from, to) as they are (verbatim blocks). */
+static void verbatim_lines(md_t *m, structure_t *st, size_t from, size_t to)
+{
+    para_t p;
+    int ok = para_first(st->text + from, to - from, &p);
+    while (ok) {
+        block_t b = {0};
+        b.kind = BK_VERBATIM;
+        b.start = from + p.start;
+        b.end = from + (p.blank ? p.start : p.end);
+        b.flags = st->nblocks ? BF_TIGHT : 0;
+        b.speaker = -1;
+        b.heading = -1;
+        push_block(m, &b);
+        ok = para_next(st->text + from, to - from, &p, &p);
+    }
+}
+
 void stx_scan_markdown(stx_scan_t *sc)
 {
     structure_t *st = sc->st;
@@ -742,23 +761,14 @@ void stx_scan_markdown(stx_scan_t *sc)
     } else if ((body = fm_region(st->text, st->len)) > 0) {
         /* malformed front matter: its lines as they are */
         st->fm_bad_end = body;
-        para_t p;
-        int ok = para_first(st->text, body, &p);
-        while (ok) {
-            block_t b = {0};
-            b.kind = BK_VERBATIM;
-            b.start = p.start;
-            b.end = p.blank ? p.start : p.end;
-            b.flags = st->nblocks ? BF_TIGHT : 0;
-            b.speaker = -1;
-            b.heading = -1;
-            push_block(&m, &b);
-            ok = para_next(st->text, body, &p, &p);
-        }
+        verbatim_lines(&m, st, 0, body);
     }
     m.last_end = body;
-    if (st->len - body < (size_t)0xFFFFFFFFu)
-        md_parse(st->text + body, (MD_SIZE)(st->len - body), &parser, &m);
+    cxx_md_parse_t parse = cxx_md4c();
+    if (!parse) /* (md4c cannot be loaded: the lines as they are) */
+        verbatim_lines(&m, st, body, st->len);
+    else if (st->len - body < (size_t)0xFFFFFFFFu)
+        parse(st->text + body, (MD_SIZE)(st->len - body), &parser, &m);
     buf_free(&m.hbuf);
 }
 
