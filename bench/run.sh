@@ -6,6 +6,11 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 RUNS=${RUNS:-5}
+# rows of a few milliseconds (opening and quitting) take five times as
+# many runs: a run's time there varies 2-7 ms with the machine's
+# scheduling (less on the 107 MB text: 2.0-6.9 ms in 21 runs), and a
+# median of 7 moved their ratio from 1.08 to 1.7 between two runs
+SHORT_RUNS=${SHORT_RUNS:-$((RUNS * 5))}
 OUT=bench/out
 mkdir -p "$OUT"
 export LC_ALL=C.UTF-8
@@ -99,7 +104,7 @@ row() {
     ${JPRE:-true}; "${J[@]}" >/dev/null
     [ ${#A[@]} -gt 0 ] && "${A[@]}" >/dev/null
     : >"$OUT/j.t"; : >"$OUT/a.t"
-    for _ in $(seq "$RUNS"); do
+    for _ in $(seq "${ROW_RUNS:-$RUNS}"); do
         ${JPRE:-true}; "${J[@]}" >>"$OUT/j.t"
         [ ${#A[@]} -gt 0 ] && "${A[@]}" >>"$OUT/a.t"
     done
@@ -134,7 +139,8 @@ show() {
             n, jt, a1, a2, jr / 1024, m, a3, tg, ok }'
 }
 
-echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up, medians;"
+echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up ($SHORT_RUNS for"
+echo "the rows of opening and quitting), medians;"
 echo "terminal rows in a pseudo-terminal of 80x24 (bench/pty.c), whole process, keys typed at once;"
 echo "juan as a returning reader (state and identity records kept, --from-start, no index unless indexed)"
 echo
@@ -144,13 +150,13 @@ P=("$OUT/pty" 80 24)
 JR=(./juan --ambiguous=narrow --from-start)
 JPRE=fresh
 J=("${P[@]}" q "${JR[@]}" "$IN"); A=("${P[@]}" q less "$IN")
-FIRST=1 row "open, q: a first opening ever" ""
-row "open, first screen, q (vs less)" "r<=1.3,t<=0.05"
+FIRST=1 ROW_RUNS=$SHORT_RUNS row "open, q: a first opening ever" ""
+ROW_RUNS=$SHORT_RUNS row "open, first screen, q (vs less)" "r<=1.3,t<=0.05"
 # the ambiguous-width probe over a slow link: the terminal answers 100 ms
 # late (bench/pty.c PTY_ANSWER); the first screen does not wait for it
 J=(env TERM=xterm PTY_ANSWER=100 "${P[@]}" q ./juan --from-start "$IN")
 A=(env TERM=xterm "${P[@]}" q "${JR[@]}" "$IN")
-row "open, q: probe answered 100 ms late" "d<=0.02"
+ROW_RUNS=$SHORT_RUNS row "open, q: probe answered 100 ms late" "d<=0.02"
 J=("${P[@]}" Gq "${JR[@]}" "$IN"); A=("${P[@]}" Gq less "$IN")
 row "G, q (vs less)" ""
 A=("${P[@]}" Gq less -n "$IN")
