@@ -22,9 +22,12 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
 STATIC_PKGS = ncursesw libutf8proc sqlite3 libpcre2-8 yaml-0.1 libxxhash gumbo
 soname = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
 	2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
-SONAMES = -DOPENCC_SONAME='"$(call soname,opencc,opencc)"' \
-	-DUCHARDET_SONAME='"$(call soname,uchardet,uchardet)"' \
-	-DMD4C_SONAME='"$(call soname,md4c,md4c)"'
+# (a soname not found: the default in src/cxxlib.c, not "", which dlopen
+# takes for the program itself)
+sodef = $(if $(2),-D$(1)='"$(2)"')
+SONAMES = $(call sodef,OPENCC_SONAME,$(call soname,opencc,opencc)) \
+	$(call sodef,UCHARDET_SONAME,$(call soname,uchardet,uchardet)) \
+	$(call sodef,MD4C_SONAME,$(call soname,md4c,md4c))
 STATIC_L = $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -lunistring
 HAVE_STATIC = $(shell for l in $(patsubst -l%,%,$(filter -l%,$(STATIC_L))); do \
 	f=$$($(CC) -print-file-name=lib$$l.a); [ -f "$$f" ] || { echo no; exit; }; \
@@ -123,11 +126,12 @@ build/gen/mkpreimage: gen/mkpreimage.c $(LIB_OBJ) | build/gen
 build/gen/mkchclass: gen/mkchclass.c $(LIB_OBJ) | build/gen
 	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) -Isrc -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
-preimage: build/gen/mkpreimage build/gen/mkchclass
+preimage: build/gen/mkchclass
+	build/gen/mkchclass >src/chclass.inc.tmp && mv src/chclass.inc.tmp src/chclass.inc
+	$(MAKE) build/gen/mkpreimage
 	build/gen/mkpreimage >src/preimage.inc.tmp && mv src/preimage.inc.tmp src/preimage.inc
 	build/gen/mkpreimage alt >src/encalt.inc.tmp && mv src/encalt.inc.tmp src/encalt.inc
 	build/gen/mkpreimage t2s >src/t2s.inc.tmp && mv src/t2s.inc.tmp src/t2s.inc
-	build/gen/mkchclass >src/chclass.inc.tmp && mv src/chclass.inc.tmp src/chclass.inc
 
 build/tests/linewidth: tests/linewidth.c | build/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $<

@@ -79,21 +79,22 @@ int mem_lookup(store_t *S, const char *path, docinfo_t *info)
 /* Record the reading of the document in the store (and carry the memory
  * of what was at its path before over; not for a reading recorded later:
  * its path was found to be this document). */
-static void record(memory_t *m)
+static int record(memory_t *m)
 {
     store_t *S = m->S;
     const doc_t *d = m->d;
     char prev[IDENT_MAX] = "";
-    int later = m->seen_later;
-    m->seen_later = 0;
     buf_t t = {0};
     title_of(m->st, &t);
     /* standard input is remembered by its content alone */
-    store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len,
-                   m->touch, later ? NULL : prev);
+    int r = store_doc_seen(S, m->id, m->path, t.p, d->encoding, d->src_len, d->len, m->touch,
+                           m->seen_later ? NULL : prev);
+    if (r == 0)
+        m->seen_later = 0;
     if (prev[0] && strcmp(m->path, "-"))
         carry_over(m, prev);
     buf_free(&t);
+    return r;
 }
 
 /* The document's identity is known (hashed: just now): re-key what juan
@@ -207,8 +208,9 @@ int mem_save_position(memory_t *m, size_t off)
     mem_wait(m);
     if (!m->S)
         return -1;
-    store_batch(m->S, 1); /* (the reading, the title and the position) */
-    if (m->seen_later)
+    int batched = store_batch(m->S, 1) == 0; /* (the reading, the title, the position) */
+    int later = m->seen_later;
+    if (later)
         record(m);
     if (st_ready(m->st)) { /* the title, once the structure is known */
         buf_t t = {0};
@@ -219,7 +221,13 @@ int mem_save_position(memory_t *m, size_t off)
     anchor_t a;
     anchor_make(m->st, off, &a);
     int r = store_set_position(m->S, m->id, &a);
-    return store_batch(m->S, 0) < 0 ? -1 : r;
+    if (batched && store_batch(m->S, 0) < 0) {
+        /* undone: the position alone, as before there was a batch; the
+           reading left for the next save or the end */
+        m->seen_later = later;
+        r = store_set_position(m->S, m->id, &a);
+    }
+    return r;
 }
 
 size_t mem_bookmarks(memory_t *m, bookmark_t **v)

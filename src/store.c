@@ -599,6 +599,10 @@ const char *store_failure(const store_t *S)
 /* A failed write: why (the first error since begin()), and one warning. */
 static int failed(store_t *S)
 {
+    if (S->batch) { /* (said once, when the batch ends: its first error) */
+        S->batch = 2;
+        return -1;
+    }
     if (S->ro)
         snprintf(S->why, sizeof S->why, "%s", S->ro_why);
     else
@@ -667,8 +671,10 @@ static int run(store_t *S, sqlite3_stmt *q)
 
 static int begin(store_t *S)
 {
-    if (S->batch) /* (the batch's transaction) */
-        return 0;
+    if (S->batch) /* (the batch's transaction; none after a write failed in
+                     it: SQLite may have undone it already, and what comes
+                     after would be written alone) */
+        return S->batch == 1 ? 0 : -1;
     S->err = 0;
     int rc = exec(S, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
@@ -1005,9 +1011,10 @@ int store_info_for_id(store_t *S, const char *id, docinfo_t *d)
 
 void store_set_title(store_t *S, const char *id, const char *title)
 {
-    if (!S)
+    if (!S || S->batch == 2)
         return;
-    S->err = 0;
+    if (!S->batch)
+        S->err = 0;
     if (run(S, stmt(S, "UPDATE documents SET title=? WHERE id=? AND"
                        " title IS NOT ?", "sss", title, id, title)) < 0)
         failed(S);

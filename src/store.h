@@ -88,8 +88,11 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
 /* Is path recorded as document id (and the document kept)? 1 or 0. */
 int store_path_is(store_t *S, const char *path, const char *id);
 /* on: the writes that follow are one transaction, until store_batch(S, 0)
- * commits them (or, when one failed, undoes them all); 0 or -1. Writes
- * that could not begin one write alone. */
+ * commits them (or, when one failed, undoes them all; the writes after it
+ * are not made): 0, or -1 when it undid them. A batch that could not begin
+ * leaves each write alone. Batches do not nest, and only store_doc_seen,
+ * store_set_title and store_set_position belong in one (store_rekey and
+ * the title cache make transactions of their own). */
 int store_batch(store_t *S, int on);
 /* Is there a document of identity id? Of an identity starting with
  * prefix? 1 or 0. */

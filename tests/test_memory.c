@@ -194,6 +194,27 @@ static void recorded_later(void)
     int exact;
     CHECK(mem_position(&o.m, &off, &exact) == 1 && off == off_of(&o, "第二段"));
     close_doc(&o);
+
+    /* the reading's write refused (a trigger): the position saved alone,
+       the reading left for later, and written once it can be */
+    char file[256];
+    snprintf(file, sizeof file, "%s/state.db", state);
+    sqlite3 *db;
+    CHECK(sqlite3_open(file, &db) == SQLITE_OK &&
+          sqlite3_exec(db, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
+                           " BEGIN SELECT RAISE(ABORT, 'refused'); END", 0, 0, 0) == SQLITE_OK);
+    set_read_long_ago(id);
+    CHECK(open_doc(&o, S, doc) == 0);
+    CHECK(o.m.seen_later);
+    CHECK_MSG(mem_save_position(&o.m, 0) == 0 && mem_position(&o.m, &off, &exact) == 1 &&
+                  off == 0,
+              "refused reading: the position saved all the same");
+    CHECK_MSG(o.m.seen_later && last_read(S, id) > 1, "refused reading: left for later");
+    CHECK(sqlite3_exec(db, "DROP TRIGGER no_paths", 0, 0, 0) == SQLITE_OK);
+    sqlite3_close(db);
+    set_read_long_ago(id);
+    close_doc(&o);
+    CHECK_MSG(last_read(S, id) > 1, "refused reading: recorded at the end");
     store_close(S);
 }
 
