@@ -3,6 +3,7 @@
  * any failure. Failures print file:line and the expression. */
 #ifndef JUAN_T_H
 #define JUAN_T_H
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,18 @@ static int t_pass, t_fail;
     } while (0)
 
 /* A whole file, NUL-terminated, its length in *n; NULL if unreadable. */
+/* Run sql on the SQLite database file from a connection of its own (as
+ * another program would): the rows it changed, or -1. */
+static __attribute__((unused)) int t_sql(const char *file, const char *sql)
+{
+    sqlite3 *db;
+    int r = -1;
+    if (sqlite3_open(file, &db) == SQLITE_OK && sqlite3_exec(db, sql, 0, 0, 0) == SQLITE_OK)
+        r = sqlite3_changes(db);
+    sqlite3_close(db);
+    return r;
+}
+
 static __attribute__((unused)) char *t_slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");

@@ -155,10 +155,7 @@ static void set_read_long_ago(const char *id)
     char file[256], sql[160];
     snprintf(file, sizeof file, "%s/state.db", state);
     snprintf(sql, sizeof sql, "UPDATE documents SET last_read=1 WHERE id='%s'", id);
-    sqlite3 *db;
-    CHECK(sqlite3_open(file, &db) == SQLITE_OK && sqlite3_exec(db, sql, 0, 0, 0) == SQLITE_OK &&
-          sqlite3_changes(db) == 1);
-    sqlite3_close(db);
+    CHECK(t_sql(file, sql) == 1);
 }
 
 static long long last_read(store_t *S, const char *id)
@@ -199,10 +196,8 @@ static void recorded_later(void)
        the reading left for later, and written once it can be */
     char file[256];
     snprintf(file, sizeof file, "%s/state.db", state);
-    sqlite3 *db;
-    CHECK(sqlite3_open(file, &db) == SQLITE_OK &&
-          sqlite3_exec(db, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
-                           " BEGIN SELECT RAISE(ABORT, 'refused'); END", 0, 0, 0) == SQLITE_OK);
+    CHECK(t_sql(file, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
+                      " BEGIN SELECT RAISE(ABORT, 'refused'); END") == 0);
     set_read_long_ago(id);
     CHECK(open_doc(&o, S, doc) == 0);
     CHECK(o.m.seen_later);
@@ -210,8 +205,7 @@ static void recorded_later(void)
                   off == 0,
               "refused reading: the position saved all the same");
     CHECK_MSG(o.m.seen_later && last_read(S, id) > 1, "refused reading: left for later");
-    CHECK(sqlite3_exec(db, "DROP TRIGGER no_paths", 0, 0, 0) == SQLITE_OK);
-    sqlite3_close(db);
+    CHECK(t_sql(file, "DROP TRIGGER no_paths") == 0);
     set_read_long_ago(id);
     close_doc(&o);
     CHECK_MSG(last_read(S, id) > 1, "refused reading: recorded at the end");

@@ -648,10 +648,8 @@ static void batch(void)
        batch undone, its first error said, nothing written after it */
     char file[300];
     snprintf(file, sizeof file, "%s/state.db", dir);
-    sqlite3 *db;
-    CHECK(sqlite3_open(file, &db) == SQLITE_OK &&
-          sqlite3_exec(db, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
-                           " BEGIN SELECT RAISE(ABORT, 'refused'); END", 0, 0, 0) == SQLITE_OK);
+    CHECK(t_sql(file, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
+                      " BEGIN SELECT RAISE(ABORT, 'refused'); END") == 0);
     anchor_t c = {.offset = 99, .quote = "不该", .percent = 90};
     CHECK(store_batch(S, 1) == 0);
     CHECK(store_doc_seen(S, "x3-10-batch", "/x/batch.txt", "批", "UTF-8", 10, 10, 1, NULL) < 0);
@@ -664,8 +662,7 @@ static void batch(void)
     CHECK_MSG(store_get_position(R, "x3-10-batch", &b) == 0 && b.offset == 7 &&
                   store_info_for_id(R, "x3-10-batch", &info) == 0 && !strcmp(info.title, "批"),
               "nothing of the failed batch kept");
-    CHECK(sqlite3_exec(db, "DROP TRIGGER no_paths", 0, 0, 0) == SQLITE_OK);
-    sqlite3_close(db);
+    CHECK(t_sql(file, "DROP TRIGGER no_paths") == 0);
     store_close(S);
     store_close(R);
 }
