@@ -848,7 +848,14 @@ int store_set_position(store_t *S, const char *id, const anchor_t *a)
                          " VALUES(?,?,?,?,?,?,?) ON CONFLICT(doc) DO UPDATE SET"
                          " offset=excluded.offset, quote=excluded.quote,"
                          " section=excluded.section, section_off=excluded.section_off,"
-                         " percent=excluded.percent, saved=excluded.saved",
+                         " percent=excluded.percent, saved=excluded.saved"
+                         /* the same place saved again (a reader who left
+                            where it was): the row, and its page, left as
+                            they are: a quit adds 3 pages to the log, not 4,
+                            which the next opening reads again */
+                         " WHERE offset IS NOT excluded.offset OR quote IS NOT excluded.quote"
+                         " OR section IS NOT excluded.section"
+                         " OR section_off IS NOT excluded.section_off",
                          "szsszdi", id, a->offset, a->quote, a->section,
                          a->section_off, a->percent, now_s()));
     if (!S->batch || strcmp(S->batch_read, id)) /* (not set already in the batch) */

@@ -663,6 +663,16 @@ static void batch(void)
                   store_info_for_id(R, "x3-10-batch", &info) == 0 && !strcmp(info.title, "批"),
               "nothing of the failed batch kept");
     CHECK(t_sql(file, "DROP TRIGGER no_paths") == 0);
+
+    /* the same place saved again leaves the row as it is (no page for the
+       log); another place changes it */
+    CHECK(t_sql(file, "CREATE TABLE tlog(x); CREATE TRIGGER tpos AFTER UPDATE ON positions"
+                      " BEGIN INSERT INTO tlog VALUES(1); END") == 0);
+    CHECK(store_set_position(S, "x3-10-batch", &a) == 0);
+    CHECK_MSG(t_sql(file, "DELETE FROM tlog") == 0, "the same place: not written again");
+    CHECK(store_set_position(S, "x3-10-batch", &c) == 0);
+    CHECK_MSG(t_sql(file, "DELETE FROM tlog") == 1, "another place: written");
+    CHECK(t_sql(file, "DROP TRIGGER tpos; DROP TABLE tlog") == 0);
     store_close(S);
     store_close(R);
 }
