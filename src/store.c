@@ -741,7 +741,12 @@ int store_doc_seen(store_t *S, const char *id, const char *path,
     ok |= run(S, stmt(S,
                       "INSERT INTO paths(path,doc,size,seen) VALUES(?,?,?,?)"
                       " ON CONFLICT(path) DO UPDATE SET doc=excluded.doc,"
-                      " size=excluded.size, mtime=NULL, seen=excluded.seen",
+                      " size=excluded.size, mtime=NULL, seen=excluded.seen"
+                      /* (a path already the last seen of its document,
+                         unchanged: left as it is, its page not written) */
+                      " WHERE paths.doc IS NOT excluded.doc OR paths.size IS NOT excluded.size"
+                      " OR paths.mtime IS NOT NULL OR EXISTS(SELECT 1 FROM paths AS o"
+                      " WHERE o.doc=excluded.doc AND o.path<>excluded.path AND o.seen>=paths.seen)",
                       "ssii", path, id, (long long)size, now_us()));
     return commit(S, ok);
 }

@@ -196,7 +196,7 @@ static void recorded_later(void)
        the reading left for later, and written once it can be */
     char file[256];
     snprintf(file, sizeof file, "%s/state.db", state);
-    CHECK(t_sql(file, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
+    CHECK(t_sql(file, "CREATE TRIGGER no_title BEFORE UPDATE OF title ON documents"
                       " BEGIN SELECT RAISE(ABORT, 'refused'); END") == 0);
     set_read_long_ago(id);
     CHECK(open_doc(&o, S, doc) == 0);
@@ -205,7 +205,7 @@ static void recorded_later(void)
                   off == 0,
               "refused reading: the position saved all the same");
     CHECK_MSG(o.m.seen_later && last_read(S, id) > 1, "refused reading: left for later");
-    CHECK(t_sql(file, "DROP TRIGGER no_paths") == 0);
+    CHECK(t_sql(file, "DROP TRIGGER no_title") == 0);
     set_read_long_ago(id);
     close_doc(&o);
     CHECK_MSG(last_read(S, id) > 1, "refused reading: recorded at the end");

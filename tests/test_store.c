@@ -644,11 +644,11 @@ static void batch(void)
     CHECK(!store_path_is(R, "/x/other.txt", "x3-10-batch"));
     CHECK(store_batch(S, 0) == 0); /* (none open: nothing) */
 
-    /* a write that fails in it (a trigger refuses the path's update): the
+    /* a write that fails in it (a trigger refuses the title's update): the
        batch undone, its first error said, nothing written after it */
     char file[300];
     snprintf(file, sizeof file, "%s/state.db", dir);
-    CHECK(t_sql(file, "CREATE TRIGGER no_paths BEFORE UPDATE ON paths"
+    CHECK(t_sql(file, "CREATE TRIGGER no_title BEFORE UPDATE OF title ON documents"
                       " BEGIN SELECT RAISE(ABORT, 'refused'); END") == 0);
     anchor_t c = {.offset = 99, .quote = "不该", .percent = 90};
     CHECK(store_batch(S, 1) == 0);
@@ -662,7 +662,7 @@ static void batch(void)
     CHECK_MSG(store_get_position(R, "x3-10-batch", &b) == 0 && b.offset == 7 &&
                   store_info_for_id(R, "x3-10-batch", &info) == 0 && !strcmp(info.title, "批"),
               "nothing of the failed batch kept");
-    CHECK(t_sql(file, "DROP TRIGGER no_paths") == 0);
+    CHECK(t_sql(file, "DROP TRIGGER no_title") == 0);
 
     /* the same place saved again leaves the row as it is (no page for the
        log); another place changes it */
@@ -673,6 +673,21 @@ static void batch(void)
     CHECK(store_set_position(S, "x3-10-batch", &c) == 0);
     CHECK_MSG(t_sql(file, "DELETE FROM tlog") == 1, "another place: written");
     CHECK(t_sql(file, "DROP TRIGGER tpos; DROP TABLE tlog") == 0);
+
+    /* a path seen again: written only when another path of its document
+       was seen after it (the last seen is the document's path) */
+    char prev2[48];
+    CHECK(t_sql(file, "CREATE TABLE tlog(x); CREATE TRIGGER tpath AFTER UPDATE ON paths"
+                      " BEGIN INSERT INTO tlog VALUES(1); END") == 0);
+    CHECK(store_doc_seen(S, "x3-10-batch", "/x/batch.txt", "批", "UTF-8", 10, 10, 1, prev2) == 0);
+    CHECK_MSG(t_sql(file, "DELETE FROM tlog") == 0, "the last seen path again: not written");
+    CHECK(store_doc_seen(S, "x3-10-batch", "/x/batch2.txt", "批", "UTF-8", 10, 10, 1, prev2) == 0);
+    CHECK(store_info_for_id(S, "x3-10-batch", &info) == 0 && !strcmp(info.path, "/x/batch2.txt"));
+    CHECK(store_doc_seen(S, "x3-10-batch", "/x/batch.txt", "批", "UTF-8", 10, 10, 1, prev2) == 0);
+    CHECK_MSG(t_sql(file, "DELETE FROM tlog") == 1 && store_info_for_id(S, "x3-10-batch", &info) == 0 &&
+                  !strcmp(info.path, "/x/batch.txt"),
+              "seen after another path: written, the document's path again");
+    CHECK(t_sql(file, "DROP TRIGGER tpath; DROP TABLE tlog") == 0);
     store_close(S);
     store_close(R);
 }
