@@ -462,8 +462,10 @@ static void lprobe_make(query_t *Q)
     pscan_t *L = xcalloc(1, sizeof *L);
     size_t cap = 0;
     buf_t rec = {0};
-    for (size_t c = 0; c < nc; c++)
-        for (int k = 0; k <= P->n && !codec_raw(names[c]); k++) {
+    for (size_t c = 0; c < nc; c++) {
+        if (codec_raw(names[c]))
+            continue; /* (its bytes probed as they are) */
+        for (int k = 0; k <= P->n; k++) {
             rec.n = 0;
             for (size_t i = 0; k == P->n && i < nm; i++) {
                 uint32_t v[8];
@@ -490,6 +492,7 @@ static void lprobe_make(query_t *Q)
                 f->key = f->n > 1 ? (uint16_t)(f->b[0] << 8 | f->b[1]) : f->b[0];
             }
         }
+    }
     buf_free(&rec);
     qsort(L->v, L->n, sizeof *L->v, sform_cmp);
     for (size_t i = 0; i < L->n; i++) {

@@ -856,8 +856,8 @@ int store_set_position(store_t *S, const char *id, const anchor_t *a)
                          " percent=excluded.percent, saved=excluded.saved"
                          /* the same place saved again (a reader who left
                             where it was): the row, and its page, left as
-                            they are: a quit adds 3 pages to the log, not 4,
-                            which the next opening reads again */
+                            they are, not added to the log that the next
+                            opening reads again */
                          " WHERE offset IS NOT excluded.offset OR quote IS NOT excluded.quote"
                          " OR section IS NOT excluded.section"
                          " OR section_off IS NOT excluded.section_off",
