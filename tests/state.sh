@@ -238,11 +238,17 @@ quit
 [ "$(cat "$T/rc")" = 0 ] && ok || bad "damaged: status 0"
 
 # ---- a state directory that cannot be written ------------------------------------
+# (another user, 65534, runs a copy of the binary and of the text in $T: the
+# work tree's directories need not be open to it, as in a clone made under
+# mktemp -d)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    OTHER="$T/juan-other"
+    cp "$JUAN" "$OTHER" && cp samples/japanese.txt "$T/j.txt" && chmod 755 "$OTHER" &&
+        chmod 644 "$T/j.txt" || bad "the binary and the text copied for another user"
     mkdir -p "$T/ro"
     chmod 555 "$T/ro"
     tm_reset
-    tm new-session -d -s e -x 80 -y 24 "cd $(pwd) && setpriv --reuid=65534 --regid=65534 --clear-groups env TERM=screen HOME=/nonexistent JUAN_STATE_DIR=$T/ro/state $JUAN --ambiguous=narrow samples/japanese.txt; echo rc=\$?; sleep 60"
+    tm new-session -d -s e -x 80 -y 24 "cd $T && setpriv --reuid=65534 --regid=65534 --clear-groups env TERM=screen HOME=/nonexistent JUAN_STATE_DIR=$T/ro/state $OTHER --ambiguous=narrow j.txt; echo rc=\$?; sleep 60"
     wait_for "cannot make $T/ro/state: Permission denied" && ok || bad "read-only: the warning"
     keys j; sleep 0.2; ! has "cannot make" && ok || bad "read-only: warned once"
     keys m c; wait_for "mark c set" && ok || bad "read-only: the reader works"
@@ -509,7 +515,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     chmod 500 "$R/st"
     files=$(ls "$R/st") # (state.db, and the stamp of its close: store.c)
     out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent JUAN_STATE_DIR="$R/st" \
-        "$JUAN" --bookmarks "$R/j.txt" 2>&1); rc=$?
+        "$OTHER" --bookmarks "$R/j.txt" 2>&1); rc=$?
     [ "$rc" = 0 ] && [[ "$out" == *"书签"* && "$out" == *"cannot save: the state directory is read-only — your bookmarks are kept"* ]] &&
         [ "$(ls "$R/st")" = "$files" ] && ok || bad "a read-only state directory: read, not written [$rc] $out; $(ls "$R/st")"
 fi
