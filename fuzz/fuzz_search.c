@@ -3,7 +3,7 @@
  * refused with a message; every match is an in-bounds range, found in
  * order forwards, and for a plain query the matches are the oracle's
  * (the whole text folded the plain way, memmem, mapped back), backwards
- * too. Matches do not overlap (leftmost-longest, like grep -o): forwards
+ * too; search_count, where it counts, counts them. Matches do not overlap (leftmost-longest, like grep -o): forwards
  * they are the oracle's hits taken greedily; backwards every match is a
  * hit, and a hit that overlaps no other is found both ways. Byte 0: flags; then the query up to the first NUL (at most 64
  * bytes); the rest is the text. */
@@ -78,6 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * UTF-8, and as bytes still to be guessed) */
     REQUIRE(!ng || query_may_match(&Q, text, n));
     REQUIRE(!ng || query_may_match_bytes(&Q, (const unsigned char *)text, n));
+    /* grep -c's count, where it counts at once, is the matches stepped */
+    if (ng < MAXM) {
+        long nc = search_count(&S, &Q);
+        REQUIRE(nc < 0 || (size_t)nc == ng);
+    }
     int plain = !(flags & (SEARCH_EXACT | SEARCH_REGEX | SEARCH_SOFTBR));
     if (plain && ng < MAXM) {
         norm_t N, F;

@@ -342,7 +342,11 @@ static long grep_file(const char *path, query_t *Qs, const grep_opts_t *o,
     match_t m;
     buf_t sec = {0}, part[3] = {{0}};
     errno = 0; /* a write that fails leaves its own (the caller's ferror check) */
-    while (!cannot) {
+    /* -c of a literal: counted at once, not match by match */
+    long counted = o->count && !cannot ? search_count(&S, Q) : -1;
+    if (counted >= 0)
+        count = counted;
+    while (!cannot && counted < 0) {
         int found = search_find(&S, Q, from, 1, &m);
         size_t nsk;
         const size_t *sk = query_too_complex(Q, &nsk);

@@ -338,6 +338,13 @@ uint32_t norm_alone(uint32_t x, int flags, int *whole)
     return c;
 }
 
+int norm_kind(uint32_t x, int flags)
+{
+    uint64_t e = entry((flags & NORM_TCSC) ? 1 : 0, x);
+    int k = (int)(e & 0xFF);
+    return k == K_SAME ? NORM_SAME : k == K_SLOW || k == K_UNKNOWN ? 0 : NORM_ALONE;
+}
+
 /* The length of the cluster at s (n bytes left, n > 0). */
 static size_t cluster_len(norm_t *N, const char *s, size_t n)
 {

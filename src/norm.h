@@ -85,6 +85,12 @@ const uint32_t *norm_preimages(uint32_t x, size_t *n);
  * first code point of its search form, *whole set when that is all of it;
  * else 0 (a mark, a Hangul jamo, a character that folds to nothing). */
 uint32_t norm_alone(uint32_t x, int flags, int *whole);
+/* The same asked cheaply, for a literal search's scan: NORM_SAME when x
+ * folds alone to itself (a run of such characters is its own search form,
+ * offset for offset), NORM_ALONE when it folds alone to something else,
+ * 0 when it does not fold alone. */
+enum { NORM_ALONE = 1, NORM_SAME = 2 };
+int norm_kind(uint32_t x, int flags);
 /* A grapheme-cluster boundary at or before byte off of s[0..n) (off
  * itself when it is one), where folding may start: after a line feed, or
  * between two characters that always stand alone. */

@@ -144,6 +144,12 @@ typedef struct {
     size_t ends[PROBE_MAXF];
     size_t nends;
     buf_t forms;
+    int before, after; /* characters of the folded query before and after
+                          the first place of character 0 (fold_near);
+                          before < 0: none (a line feed or CR in it) */
+    size_t dq;         /* that place's byte offset in the folded query */
+    int same;          /* every character of the folded query folds alone to
+                          itself (norm_kind: NORM_SAME) */
 } probe_t;
 
 /* The probed characters' forms, and st_makers', in every codec but UTF-8
@@ -433,6 +439,25 @@ static void probe_make(query_t *Q)
         free(P);
         return;
     }
+    /* where character 0 stands in the query (fold_near) */
+    uint32_t c0;
+    text_decode(P->forms.p, P->ends[0], &c0);
+    P->before = -1;
+    P->same = 1;
+    int k = 0;
+    for (size_t i = 0; i < Q->qn && !memchr(Q->q, '\r', Q->qn) && !memchr(Q->q, '\n', Q->qn);
+         k++) {
+        uint32_t c;
+        size_t l = (size_t)text_decode(Q->q + i, Q->qn - i, &c);
+        if (c == c0 && P->before < 0) {
+            P->before = k;
+            P->dq = i;
+        }
+        P->same &= norm_kind(c, nflags(Q->flags)) == NORM_SAME;
+        i += l;
+    }
+    if (P->before >= 0)
+        P->after = k - 1 - P->before;
     Q->probe = P;
     pair_make(Q);
 }
@@ -621,7 +646,7 @@ int query_may_match_file(const query_t *Q, const unsigned char *s, size_t n, int
 /* Which lines a search with Q folds, as the key its pieces are kept by
  * (search_t.pkey): 0, every line (a regex, which may match across a line
  * end; a query that holds a line feed or has no prefilter); else the
- * folded query's hash: only the lines fold_lines takes, so such a piece
+ * folded query's hash: only what fold_near takes, so such a piece
  * serves only searches for the same query again. */
 static uint64_t lines_key(const query_t *Q)
 {
@@ -631,29 +656,133 @@ static uint64_t lines_key(const query_t *Q)
     return h ? h : 1;
 }
 
-/* Fold into N only the lines of t[0..n) (up to and with a line feed; the
- * first and the last cut at 0 and n) that hold a form of each of P's
- * characters, each at its own offsets (the map has gaps: norm_fold of an
- * offset in one is the next line's first folded byte). A literal without
- * a line feed matches inside one line, and a line folds alike alone (a
- * line feed ends a grapheme cluster), so N holds every match that t
- * folded whole holds, where it holds it: GNU grep's and ripgrep's way,
- * the literal's bytes looked for first (here its first probed character
- * in each of its forms) and only the lines holding them matched. The
- * 107 MB novel text, 宝玉: a fifth of it folded, not all (--grep -c: 0.42
- * s of CPU before, 0.27 s). */
-static void fold_lines(norm_t *N, const probe_t *P, const char *t, size_t n)
+/* Does c fold alone, to something (norm_kind), so that a cluster
+ * boundary lies between it and a neighbour that does too? */
+static int alone(uint32_t c, int fl)
 {
-    size_t done = 0; /* lines before it are done (0, or after a line feed) */
+    return norm_kind(c, fl) != 0;
+}
+
+/* The start of the window fold_near folds for a form of P's character 0
+ * at x (a line or piece of t starts at lo): P->before characters back
+ * from x, each folding alone, after one that does (or at lo); or
+ * SIZE_MAX. Each folds to one character or more, so the window holds the
+ * folded query's start wherever its character 0 is x's. */
+static size_t window_start(const char *t, size_t lo, size_t x, int before, int fl)
+{
+    for (int k = 0;; k++) {
+        if (x == lo)
+            return x;
+        size_t y = utf8_back(t, lo, x - 1);
+        uint32_t c;
+        int l = utf8_decode(t + y, x - y, &c);
+        if (utf8_invalid(c, l) || y + (size_t)l != x || !alone(c, fl))
+            return SIZE_MAX;
+        if (k == before)
+            return x; /* (c, before it, folds alone) */
+        x = y;
+    }
+}
+
+/* The end of that window: the character at x and P->after more, each
+ * folding alone, then one more (so that a match never ends where the
+ * window does: there norm_src is the next one's start) up to one folding
+ * alone too; or the line's end, with its CR, LF or CRLF (a cluster
+ * boundary after it: UAX #29 GB4), or n; or SIZE_MAX. */
+static size_t window_end(const char *t, size_t n, size_t x, int after, int fl)
+{
+    for (int k = 0;; k++) {
+        if (x >= n)
+            return n;
+        if (t[x] == '\n' || t[x] == '\r')
+            return x + 1 + (t[x] == '\r' && x + 1 < n && t[x + 1] == '\n');
+        uint32_t c;
+        int l = utf8_decode(t + x, n - x, &c);
+        if (utf8_invalid(c, l) || !alone(c, fl))
+            return SIZE_MAX;
+        if (k == after + 2)
+            return x;
+        x += (size_t)l;
+    }
+}
+
+/* A fold from a to go after what is folded up to done: from the line
+ * end before a, when a starts a line after a gap, so that no match runs
+ * across the gap (the query holds no CR or LF; they end clusters). */
+static size_t after_break(const char *t, size_t a, size_t done)
+{
+    if (a > done && t[a - 1] == '\n')
+        a--;
+    if (a > done && t[a - 1] == '\r')
+        a--;
+    return a;
+}
+
+/* Fold into N only what of t[0..n) (a piece: it starts and ends at a
+ * cluster boundary) may hold a match of the literal P was made of: where
+ * a form of P's character 0 is, a window from P->before characters before
+ * it to P->after characters after it, cut where clusters break (between
+ * characters that fold alone), each at its own offsets (the map has gaps:
+ * norm_fold of an offset in one is the next window's first folded byte).
+ * A window folds as it does in the whole text, and every match of the
+ * folded text holds character 0 in a form the window of which covers it
+ * (windows that meet are folded as one), so N holds every match the whole
+ * text folded holds, where it holds it; a match cannot run across a gap
+ * (it would start at a character 0 whose window did not end there).
+ * Where a window cannot be cut so (a mark, a character that does not fold
+ * alone, invalid bytes), its line is folded whole if it holds a form of
+ * each of P's characters (a literal without a line feed matches inside
+ * one line, and a line folds alike alone: a line feed ends a cluster).
+ * A fold after a gap that starts a line starts at the line end before
+ * it (after_break), so that no match runs across the gap there either.
+ * The literal's bytes looked for first and only what is near them
+ * matched is GNU grep's and ripgrep's way. The 107 MB novel text, 宝玉
+ * (82,000 玉 in it): whole lines folded were a fifth of the text, windows
+ * are a few characters each (callgrind over 20 MB of it, the search
+ * stepped match by match: 167 M instructions -> 85 M). */
+static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
+{
+    size_t done = 0; /* folded or passed up to here (a cluster boundary) */
+    size_t from = 0; /* the next form looked for from here */
+    int fl = N->flags;
     const char *c;
-    while (done < n && (c = form_at(P, 0, t + done, n - done))) {
-        size_t x = (size_t)(c - t);
+    while (from < n && (c = form_at(P, 0, t + from, n - from))) {
+        size_t x = (size_t)(c - t), a, b = SIZE_MAX;
+        from = utf8_next(t, x + 1, n);
+        if (x < done) { /* in a window folded: it runs on to this one's end */
+            b = P->before < 0 ? SIZE_MAX : window_end(t, n, x, P->after, fl);
+            if (b != SIZE_MAX && b > done) {
+                norm_add(N, t + done, b - done, done);
+                done = b;
+            }
+            if (b != SIZE_MAX)
+                continue;
+        }
         const char *ls = x > done ? memrchr(t + done, '\n', x - done) : NULL;
-        const char *le = memchr(c, '\n', n - x);
-        size_t a = ls ? (size_t)(ls - t) + 1 : done, b = le ? (size_t)(le - t) + 1 : n;
-        if (probe_has_from(P, 1, t + a, b - a))
-            norm_add(N, t + a, b - a, a);
-        done = b;
+        size_t lo = ls ? (size_t)(ls - t) + 1 : done;
+        if (b == SIZE_MAX && x >= done) {
+            a = P->before < 0 ? SIZE_MAX : window_start(t, lo, x, P->before, fl);
+            b = a == SIZE_MAX ? a : window_end(t, n, x, P->after, fl);
+            if (b != SIZE_MAX) {
+                a = after_break(t, a, done);
+                norm_add(N, t + a, b - a, a);
+                done = b;
+                continue;
+            }
+        }
+        /* the rest of x's line, when it holds a form of each character */
+        const char *le = memchr(t + x, '\n', n - x);
+        b = le ? (size_t)(le - t) + 1 : n;
+        size_t l0 = lo; /* (a window folded before on this line: from its start) */
+        if (lo == done && done > 0 && t[done - 1] != '\n') {
+            ls = memrchr(t, '\n', done);
+            l0 = ls ? (size_t)(ls - t) + 1 : 0;
+        }
+        if (probe_has_from(P, 1, t + l0, b - l0)) {
+            lo = after_break(t, lo, done);
+            norm_add(N, t + lo, b - lo, lo);
+        }
+        done = from = b;
     }
 }
 
@@ -951,7 +1080,7 @@ static void *piece_run(void *arg)
     p->N->flags = nflags(p->Q->flags);
     const char *t = bytes(p->S, &p->S->rb[p->slot], &p->S->rbcap[p->slot], p->a, p->e);
     if (p->key) /* (offsets from a) */
-        fold_lines(p->N, p->Q->probe, t, p->e - p->a);
+        fold_near(p->N, p->Q->probe, t, p->e - p->a);
     else
         norm_add(p->N, t, p->e - p->a, 0);
     void *md = p->Q->re ? pcre2_match_data_create_from_pattern(p->Q->re, NULL) : NULL;
@@ -1448,6 +1577,178 @@ size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi, match_t **v, 
         from = m.b > m.a ? m.b : m.a + 1; /* matches do not overlap */
     }
     return n;
+}
+
+/* ---- counting (grep -c) ------------------------------------------------ */
+
+/* Is there a cluster boundary at x of t[0..n): at either end, at a line
+ * end, or between two characters that fold alone? (x is a character
+ * boundary; the character before it folds alone, or is CR or LF.) */
+static int edge(const char *t, size_t n, size_t x, int fl)
+{
+    if (x == 0 || x >= n || t[x] == '\n' || t[x] == '\r' || t[x - 1] == '\n')
+        return 1;
+    uint32_t c, d;
+    int l = utf8_decode(t + x, n - x, &c);
+    size_t y = utf8_back(t, 0, x - 1);
+    int k = utf8_decode(t + y, x - y, &d);
+    return !utf8_invalid(c, l) && !utf8_invalid(d, k) && y + (size_t)k == x && alone(c, fl) &&
+           alone(d, fl);
+}
+
+/* Does t[a..b) hold only characters that fold alone to themselves (its
+ * own search form)? */
+static int all_same(const char *t, size_t a, size_t b, int fl)
+{
+    while (a < b) {
+        uint32_t c;
+        int l = utf8_decode(t + a, b - a, &c);
+        if (utf8_invalid(c, l) || norm_kind(c, fl) != NORM_SAME)
+            return 0;
+        a += (size_t)l;
+    }
+    return 1;
+}
+
+/* Count into *count the matches of L's folded text (of document bytes
+ * from base) that start at or after *prev, each from the end of the one
+ * before (*prev moved on), as search_find stepping so finds them. */
+static void count_folded(const query_t *Q, const norm_t *L, size_t base, size_t *prev,
+                         long *count)
+{
+    for (const char *p = L->out.p;
+         (p = memmem(p, L->out.n - (size_t)(p - L->out.p), Q->q, Q->qn)); p++) {
+        size_t x = (size_t)(p - L->out.p);
+        match_t m = to_doc(L, x, x + Q->qn);
+        if (base + m.a >= *prev) {
+            (*count)++;
+            *prev = base + (m.b > m.a ? m.b : m.a + 1);
+        }
+    }
+}
+
+/* The matches of literal Q in t[0..n) (whole lines: none runs past n),
+ * of document bytes from base. Where a form of P's character 0 is: when
+ * the query's characters and their neighbours fold alone to themselves
+ * (most CJK text: the text is its own search form there), the query's
+ * bytes are compared with the text's in place, nothing folded; else the
+ * window fold_near would fold is folded into L, or the line (a mark, a
+ * character that does not fold alone), and its matches counted. Matches
+ * do not overlap, each from the end of the one before, as grep -o's.
+ * (A window's matches start after the ones counted before it, and before
+ * those of a later form's: every match's form of character 0 is at its
+ * own offset from its start, and the window holds it.) */
+static long count_lines(const query_t *Q, norm_t *L, const char *t, size_t n, size_t base)
+{
+    const probe_t *P = Q->probe;
+    int fl = L->flags;
+    long count = 0;
+    size_t from = 0, prev = 0, lo = 0, seen = 0, skip = 0;
+    const char *c;
+    while (from < n && (c = form_at(P, 0, t + from, n - from))) {
+        size_t x = (size_t)(c - t);
+        from = utf8_next(t, x + 1, n);
+        if (x < skip) /* (in a line counted whole) */
+            continue;
+        if (P->same && x >= P->dq && x - P->dq + Q->qn <= n) {
+            size_t a = x - P->dq, b = a + Q->qn;
+            if (edge(t, n, a, fl) && edge(t, n, b, fl)) {
+                if (!memcmp(t + a, Q->q, Q->qn)) {
+                    if (base + a >= prev) {
+                        count++;
+                        prev = base + b;
+                    }
+                    continue;
+                }
+                if (all_same(t, a, b, fl))
+                    continue; /* the text is its own form here: no match */
+            }
+        }
+        const char *ls = x > seen ? memrchr(t + seen, '\n', x - seen) : NULL;
+        if (ls)
+            lo = (size_t)(ls - t) + 1;
+        seen = x;
+        size_t a = window_start(t, lo, x, P->before, fl);
+        size_t b = a == SIZE_MAX ? a : window_end(t, n, x, P->after, fl);
+        if (b == SIZE_MAX) { /* the line, whole */
+            const char *le = memchr(t + x, '\n', n - x);
+            a = lo;
+            b = le ? (size_t)(le - t) + 1 : n;
+            skip = from = b;
+        }
+        norm_reset(L);
+        L->flags = fl;
+        norm_add(L, t + a, b - a, a);
+        count_folded(Q, L, base, &prev, &count);
+    }
+    return count;
+}
+
+/* A counter's share of the text: [a, b), in lines. */
+typedef struct {
+    search_t *S;
+    const query_t *Q;
+    int slot;
+    size_t a, b;
+    long count;
+    pthread_t th;
+    int started;
+} counter_t;
+
+static void *count_run(void *arg)
+{
+    counter_t *k = arg;
+    search_t *S = k->S;
+    norm_t L;
+    norm_init(&L, nflags(k->Q->flags));
+    for (size_t a = k->a; a < k->b;) {
+        const char *nl = a + MAX_PIECE < k->b ? memchr(S->text + a + MAX_PIECE, '\n',
+                                                       k->b - a - MAX_PIECE)
+                                              : NULL;
+        size_t b = nl ? (size_t)(nl - S->text) + 1 : k->b;
+        /* (a line of many MB: read in place, not copied whole) */
+        const char *t = b - a > 4 * (size_t)MAX_PIECE
+                            ? S->text + a
+                            : bytes(S, &S->rb[k->slot], &S->rbcap[k->slot], a, b);
+        k->count += count_lines(k->Q, &L, t, b - a, a);
+        a = b;
+    }
+    norm_free(&L);
+    return NULL;
+}
+
+long search_count(search_t *S, query_t *Q)
+{
+    const probe_t *P = Q->probe;
+    if (!Q->q || Q->re || !P || P->before < 0 || (Q->flags & SEARCH_EXACT) || S->pieces ||
+        index_of(S, (Q->flags & SEARCH_NO_TCSC) ? 1 : 0))
+        return -1;
+    /* on every core for a long text, in shares cut at line ends */
+    int nt = S->len > 4 * (size_t)MAX_PIECE ? S->nthreads : 1;
+    counter_t k[SEARCH_THREADS];
+    size_t a = 0;
+    for (int i = 0; i < nt; i++) {
+        size_t b = i + 1 == nt ? S->len : S->len / (size_t)nt * (size_t)(i + 1);
+        const char *nl = b < S->len && b > a ? memchr(S->text + b, '\n', S->len - b) : NULL;
+        if (i + 1 < nt)
+            b = nl ? (size_t)(nl - S->text) + 1 : S->len;
+        if (b < a)
+            b = a;
+        k[i] = (counter_t){.S = S, .Q = Q, .slot = i, .a = a, .b = b};
+        a = b;
+    }
+    for (int i = 1; i < nt; i++)
+        k[i].started = pthread_create(&k[i].th, NULL, count_run, &k[i]) == 0;
+    for (int i = 0; i < nt; i++)
+        if (i == 0 || !k[i].started)
+            count_run(&k[i]);
+    long total = 0;
+    for (int i = 0; i < nt; i++) {
+        if (k[i].started)
+            pthread_join(k[i].th, NULL);
+        total += k[i].count;
+    }
+    return total;
 }
 
 /* ---- making the index --------------------------------------------------- */

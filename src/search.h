@@ -16,9 +16,10 @@
  * its characters a line break (and the next line's indentation or quote
  * marks), and a space in it matches any run of white space.
  * Without an index the document is folded piece by piece from where the
- * search starts, on every core (for a literal, only the lines that hold
- * a form of its characters, found in the raw bytes first, as grep's and
- * ripgrep's literal prefilter does), and nothing of it is kept (each piece's
+ * search starts, on every core (for a literal, only a few characters
+ * around each form of one of its characters, found in the raw bytes
+ * first, as grep's and ripgrep's literal prefilter does), and nothing of
+ * it is kept (each piece's
  * map holds offsets from its start, so that a text of any size, 2 GiB
  * and more, is searched folded, regex and all); with one
  * (sindex: made by search_prepare, or on a thread by
@@ -168,6 +169,14 @@ size_t query_too_complex_total(const query_t *Q, size_t *last);
 int search_find(search_t *S, query_t *Q, size_t from, int dir, match_t *m);
 int search_find_within(search_t *S, query_t *Q, size_t from, size_t bound, int dir,
                        match_t *m);
+/* How many matches search_find finds stepping from the start of the text
+ * (each from the end of the one before: grep -c), for a literal searched
+ * without an index or pieces; -1 for any other search (step then). Where
+ * the query and the text around a place are their own search forms
+ * (most CJK text), its bytes are compared in place, nothing folded
+ * (--grep --no-index -c 宝玉 over the 107 MB novel text: 0.042 s stepped,
+ * 0.022 s so, as rg -c's 0.022 s). */
+long search_count(search_t *S, query_t *Q);
 /* Every match that overlaps text[lo..hi), in order and not overlapping
  * each other, into *v (grown as needed); returns how many. */
 size_t search_range(search_t *S, query_t *Q, size_t lo, size_t hi,

@@ -34,6 +34,7 @@ static char *u8_conv(const char *codec, const char *s, size_t n, size_t *bn)
 
 static search_t S;
 static query_t Q;
+static int counted; /* queries search_count counted (same_matches) */
 
 static int set(const char *q, int flags)
 {
@@ -112,6 +113,9 @@ static void same_matches(const char *doc, size_t n, const char *q, int flags, co
         same = got[i].a == want[i].a && got[i].b == want[i].b;
     CHECK_MSG(same, "%s: [%s] forwards: %zu matches, want %zu (first difference at %zu)", what, q,
               ng, nw, ng < nw ? ng : nw);
+    long nc = search_count(&S, &Q); /* (-1: a search it does not count) */
+    CHECK_MSG(nc < 0 || (size_t)nc == nw, "%s: [%s] counted %ld, want %zu", what, q, nc, nw);
+    counted += nc >= 0;
     size_t k = nw, at = n;
     int back = 1;
     while (search_find(&S, &Q, at, -1, &m)) {
@@ -404,6 +408,8 @@ int main(void)
     prefilter();
     candidate_lines();
     big_document();
+    /* (the literals of those texts are counted at once: a test of it) */
+    CHECK_MSG(counted >= 20, "search_count counted %d queries", counted);
     const char *t = "创新，再创新。创创新";
     size_t n = strlen(t), a, b;
     search_init(&S, t, n);
