@@ -267,12 +267,14 @@ command -v rg >/dev/null && RG=("${R[@]}" rg -c "$LQ" "$LIB")
 J=("${R[@]}" ./juan --grep --no-index -c "$LQ" "$LIB")
 if [ ${#RG[@]} -gt 0 ]; then A=("${RG[@]}"); row "--grep -c DIR, no index (vs rg -c)" "r<=1.5"; fi
 A=("${R[@]}" grep -rc "$LQ" "$LIB"); row "--grep -c DIR, no index (vs grep -rc)" ""
-# a first search: no index of the library yet
-J=("${R[@]}" sh -c "rm -rf '$LC'; JUAN_CACHE_DIR='$LC' ./juan --grep -c '$LQ' '$LIB'")
+# a first search: no index of the library yet (the cache removed before
+# each run, untimed: JPRE)
+J=("${R[@]}" env JUAN_CACHE_DIR="$LC" ./juan --grep -c "$LQ" "$LIB")
 if [ ${#RG[@]} -gt 0 ]; then A=("${RG[@]}"); else A=("${R[@]}" grep -rc "$LQ" "$LIB"); fi
-row "--grep -c DIR, first run (vs rg -c)" "r<=1.5"
-J=("${R[@]}" sh -c "rm -rf '$LC'; JUAN_CACHE_DIR='$LC' ./juan --index '$LIB' >/dev/null"); A=()
-row "--index DIR (build)" "t<=10"
+JPRE="rm -rf $LC" row "--grep -c DIR, first run (vs rg -c)" "r<=1.5"
+J=("${R[@]}" env JUAN_CACHE_DIR="$LC" ./juan --index "$LIB"); A=()
+JPRE="rm -rf $LC" row "--index DIR (build)" "t<=10"
+JPRE=
 lsize=$(du -sb "$LC" 2>/dev/null | cut -f1)
 J=("${R[@]}" env JUAN_CACHE_DIR="$LC" ./juan --grep -c "$LQ" "$LIB")
 if [ ${#RG[@]} -gt 0 ]; then A=("${RG[@]}"); else A=("${R[@]}" grep -rc "$LQ" "$LIB"); fi
