@@ -757,14 +757,15 @@ static size_t window_end(const char *t, size_t n, size_t x, int after, int fl)
     }
 }
 
-/* A fold from a to go after what is folded up to done: from the line
- * end before a, when a starts a line after a gap, so that no match runs
- * across the gap (the query holds no CR or LF; they end clusters). */
-static size_t after_break(const char *t, size_t a, size_t done)
+/* A fold from a to go after N's text, which ends at folded: from the
+ * line end before a, when a starts a line after a gap (a line passed
+ * unfolded, or text between windows), so that no match runs across the
+ * gap (the query holds no CR or LF; they end clusters). */
+static size_t after_break(const char *t, size_t a, size_t folded)
 {
-    if (a > done && t[a - 1] == '\n')
+    if (a > folded && t[a - 1] == '\n')
         a--;
-    if (a > done && t[a - 1] == '\r')
+    if (a > folded && t[a - 1] == '\r')
         a--;
     return a;
 }
@@ -793,8 +794,9 @@ static size_t after_break(const char *t, size_t a, size_t done)
  * stepped match by match: 167 M instructions -> 85 M). */
 static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
 {
-    size_t done = 0; /* folded or passed up to here (a cluster boundary) */
-    size_t from = 0; /* the next form looked for from here */
+    size_t done = 0;   /* folded or passed up to here (a cluster boundary) */
+    size_t folded = 0; /* N's text ends here (before done: a line passed) */
+    size_t from = 0;   /* the next form looked for from here */
     int fl = N->flags;
     const char *c;
     forms_t F;
@@ -802,11 +804,11 @@ static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
     while (from < n && (c = forms_next(&F, from))) {
         size_t x = (size_t)(c - t), a, b = SIZE_MAX;
         from = utf8_next(t, x + 1, n);
-        if (x < done) { /* in a window folded: it runs on to this one's end */
+        if (x < done && folded == done) { /* in a window folded: it runs on */
             b = P->before < 0 ? SIZE_MAX : window_end(t, n, x, P->after, fl);
             if (b != SIZE_MAX && b > done) {
                 norm_add(N, t + done, b - done, done);
-                done = b;
+                done = folded = b;
             }
             if (b != SIZE_MAX)
                 continue;
@@ -817,9 +819,9 @@ static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
             a = P->before < 0 ? SIZE_MAX : window_start(t, lo, x, P->before, fl);
             b = a == SIZE_MAX ? a : window_end(t, n, x, P->after, fl);
             if (b != SIZE_MAX) {
-                a = after_break(t, a, done);
+                a = after_break(t, a, folded);
                 norm_add(N, t + a, b - a, a);
-                done = b;
+                done = folded = b;
                 continue;
             }
         }
@@ -832,8 +834,9 @@ static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
             l0 = ls ? (size_t)(ls - t) + 1 : 0;
         }
         if (probe_has_from(P, 1, t + l0, b - l0)) {
-            lo = after_break(t, lo, done);
+            lo = after_break(t, lo, folded);
             norm_add(N, t + lo, b - lo, lo);
+            folded = b;
         }
         done = from = b;
     }

@@ -295,6 +295,24 @@ static void candidate_lines(void)
     buf_free(&b);
 }
 
+/* Windows folded apart (search.c, fold_near) never make a match across
+ * what lies between them: a line passed unfolded (its character 0 at a
+ * mark, the line without the query's other characters) between a window
+ * that ends inside a line and the next line (a review found both). */
+static void window_gaps(void)
+{
+    static const char *const t[][2] = {
+        {"玉a玉x\xCC\x81\n宝\xCC\x81玉\n", "玉宝"},
+        {"成株株\n成\xE3\x82\x99\n成", "株成"},
+        {"玉a玉x\xCC\x81\r\n宝\xCC\x81玉\r\n玉宝", "玉宝"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        search_init(&S, t[i][0], strlen(t[i][0]));
+        same_matches(t[i][0], strlen(t[i][0]), t[i][1], 0, "window gaps");
+        search_free(&S);
+    }
+}
+
 /* The literal prefilter never says no where a search finds a match
  * (query_may_match on the text; query_may_match_bytes on it in GB18030,
  * Big5, Shift_JIS and UTF-16LE): random texts of characters that fold
@@ -407,6 +425,7 @@ int main(void)
     may_match_file();
     prefilter();
     candidate_lines();
+    window_gaps();
     big_document();
     /* (the literals of those texts are counted at once: a test of it) */
     CHECK_MSG(counted >= 20, "search_count counted %d queries", counted);
