@@ -238,6 +238,57 @@ static void enc_open_all(void)
                        : iconv_open(GUESSED[k], "UTF-32LE");
 }
 
+/* Their decoders (to UTF-32LE), opened at their first use and kept, one
+ * use at a time (g_dec_mu). */
+static iconv_t g_dec[NGUESSED];
+static int g_dec_tried[NGUESSED];
+static pthread_mutex_t g_dec_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t unit_size(const char *enc);
+
+int enc_decode_few(size_t k, const unsigned char *s, size_t n, uint32_t *cp, int max)
+{
+    if (k >= NGUESSED || max <= 0 || max > 4 || !strcmp(GUESSED[k], "HZ") ||
+        !strcmp(GUESSED[k], "ISO-2022-JP"))
+        return -1;
+    size_t unit = unit_size(GUESSED[k]);
+    unsigned char out[16];
+    char *in = (char *)s, *o = (char *)out;
+    size_t inleft = n < 32 ? n : 32, outleft = 4 * (size_t)max;
+    int got = 0;
+    pthread_mutex_lock(&g_dec_mu);
+    if (!g_dec_tried[k]) {
+        g_dec[k] = iconv_open("UTF-32LE", GUESSED[k]);
+        g_dec_tried[k] = 1;
+    }
+    iconv_t cd = g_dec[k];
+    if (cd != (iconv_t)-1) {
+        iconv(cd, NULL, NULL, NULL, NULL);
+        while (inleft > 0 && outleft >= 4) {
+            size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
+            if (rc != (size_t)-1 || errno == E2BIG || outleft < 4)
+                break;
+            /* invalid or cut short: U+FFFD for one code unit, as
+             * enc_convert gives it */
+            memcpy(o, "\xFD\xFF\0\0", 4);
+            o += 4;
+            outleft -= 4;
+            size_t skip = unit < inleft ? unit : inleft;
+            in += skip;
+            inleft -= skip;
+            iconv(cd, NULL, NULL, NULL, NULL);
+        }
+        got = (int)((size_t)(o - (char *)out) / 4);
+    }
+    pthread_mutex_unlock(&g_dec_mu);
+    if (cd == (iconv_t)-1)
+        return -1;
+    for (int i = 0; i < got; i++)
+        cp[i] = (uint32_t)out[4 * i] | (uint32_t)out[4 * i + 1] << 8 |
+                (uint32_t)out[4 * i + 2] << 16 | (uint32_t)out[4 * i + 3] << 24;
+    return got;
+}
+
 static size_t codec_index(const char *name)
 {
     for (size_t k = 0; k < NGUESSED; k++)

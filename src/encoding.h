@@ -52,6 +52,11 @@ void enc_forms_in(size_t k, uint32_t c, buf_t *out);
  * that keeps within that, a superset). */
 enum { ENC_FORM_MAX = 16 };
 void enc_forms_seq_in(size_t k, const uint32_t *v, size_t n, buf_t *out);
+/* The first characters (up to max, at most 4) of s[0..n) read in codec k
+ * of them, as enc_convert gives them (U+FFFD for a code unit that starts
+ * none), as code points into cp: how many; -1 for a codec read only from
+ * its start (HZ, ISO-2022-JP) or not to be had. */
+int enc_decode_few(size_t k, const unsigned char *s, size_t n, uint32_t *cp, int max);
 /* name kept for the life of the process (one copy of each name): what a
  * document's encoding points at. Thread-safe. */
 const char *enc_intern(const char *name);

@@ -583,6 +583,106 @@ static int probe_has(const probe_t *P, const char *s, size_t n)
 
 /* query_may_match_bytes; shown: query_may_match_file's, where what markup
  * makes when shown (st_makers) lets a text through as well */
+/* pair_has for bytes s[0..n) read in codec k (enc_guessable's; its scan
+ * found forms of every probed character in them): where the pair's first
+ * character's form is in that codec, the one or two characters after it
+ * are read there (enc_decode_few), not the whole text converted: 1 when
+ * one is a form of the second, may hide what is between, or does not
+ * fold alone, or when that cannot be told. Of bench/mklib.py's 1,000
+ * GB18030 articles, 627 hold the bytes of 宝's and 玉's forms: all were
+ * converted (--grep -c 宝玉 over the 10,000: GB18030's converter 215 of
+ * 776 million instructions, callgrind). A form read across two
+ * characters is none, and reading after it may say 1: never 0 where the
+ * text has the pair. */
+static int pair_in_codec(const query_t *Q, const pscan_t *L, size_t k, const unsigned char *s,
+                         size_t n)
+{
+    const pair_t *R = Q->pair;
+    const probe_t *P = Q->probe;
+    int slot = -1;
+    for (int j = 0; j < P->n && slot < 0; j++) {
+        size_t a = P->at[j] ? P->ends[P->at[j] - 1] : 0;
+        uint32_t c;
+        text_decode(P->forms.p + a, P->ends[P->at[j]] - a, &c);
+        if (c == R->c)
+            slot = j;
+    }
+    if (slot < 0)
+        return 1;
+    for (size_t e = 0; e < R->a.nends; e++) { /* (as pair_has) */
+        size_t fa = e ? R->a.ends[e - 1] : 0;
+        uint32_t fc;
+        int whole;
+        text_decode(R->a.forms.p + fa, R->a.ends[e] - fa, &fc);
+        if (norm_alone(fc, R->flags, &whole) != R->c || !whole)
+            return 1;
+    }
+    const unsigned char *end = s + n;
+    for (size_t i = 0; i < L->n; i++) {
+        const sform_t *f = &L->v[i];
+        if (f->codec != k || f->slot != slot)
+            continue;
+        for (const unsigned char *p = s; (p = (const unsigned char *)mem_find(
+                                              (const char *)p, (size_t)(end - p),
+                                              (const char *)f->b, f->n));
+             p++) {
+            const unsigned char *q = p + f->n;
+            if (q >= end)
+                break;
+            uint32_t cp[2];
+            int got = enc_decode_few(k, q, (size_t)(end - q), cp, 2), whole;
+            if (got <= 0)
+                return 1;
+            for (size_t b = 0; b < R->nb; b++)
+                if (R->b[b] == cp[0])
+                    return 1;
+            if (st_may_hide(cp[0]) || !norm_alone(cp[0], R->flags, &whole) ||
+                (got > 1 && !norm_alone(cp[1], R->flags, &whole)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Do bytes s[0..n) hold a maker (st_makers) in codec k: where the scan
+ * found a form of one, its characters read there (enc_decode_few) are
+ * the maker's? A maker's form in a codec is the form of its longest
+ * prefix that fits (ENC_FORM_MAX: ※ of ※［＃ in CP950, the bytes of a
+ * common GBK punctuation mark): 944 of bench/mklib.py's 1,000 GB18030
+ * articles were converted as CP950 for it. 1 too when that cannot be
+ * told. */
+static int maker_in_codec(const pscan_t *L, size_t k, const unsigned char *s, size_t n)
+{
+    const char *const *mk;
+    size_t nm = st_makers(&mk);
+    const unsigned char *end = s + n;
+    for (size_t i = 0; i < L->n; i++) {
+        const sform_t *f = &L->v[i];
+        if (f->codec != k || f->slot != SCAN_MAKER)
+            continue;
+        for (const unsigned char *p = s; (p = (const unsigned char *)mem_find(
+                                              (const char *)p, (size_t)(end - p),
+                                              (const char *)f->b, f->n));
+             p++) {
+            uint32_t cp[4];
+            int got = enc_decode_few(k, p, (size_t)(end - p), cp, 4);
+            if (got < 0)
+                return 1;
+            for (size_t m = 0; m < nm; m++) {
+                int same = 1, j = 0;
+                for (size_t b = 0; mk[m][b] && same; j++) {
+                    uint32_t c;
+                    b += (size_t)text_decode(mk[m] + b, strlen(mk[m] + b), &c);
+                    same = j < got && cp[j] == c; /* (got < 4: the text ends) */
+                }
+                if (same)
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int bytes_may(const query_t *Q, const unsigned char *s, size_t n, int shown)
 {
     if (!Q->probe)
@@ -608,8 +708,14 @@ static int bytes_may(const query_t *Q, const unsigned char *s, size_t n, int sho
          * and probed. A form met across two characters is none: of 1,000
          * GB18030 articles 627 hold 宝's and 玉's bytes, 240 the
          * characters, one 宝玉. Converting costs a tenth of uchardet's
-         * guess. */
-        if ((seen[c] & L->full) != L->full && !(shown && seen[c] >> SCAN_MAKER & 1))
+         * guess, and is done only where the characters read after the
+         * first of the pair's forms (pair_in_codec) or at a maker's
+         * (maker_in_codec) let the text through: of those 1,000, 1
+         * converted, not 952 (--grep -c 宝玉 over the library: 776 -> 581
+         * million instructions, callgrind). */
+        int maker = shown && seen[c] >> SCAN_MAKER & 1 && maker_in_codec(L, c, s, n);
+        if (!maker && ((seen[c] & L->full) != L->full ||
+                       (Q->pair && !pair_in_codec(Q, L, c, s, n))))
             continue;
         enc_result_t r = {0};
         if (enc_convert(names[c], s, n, &r) < 0)

@@ -432,6 +432,10 @@ const char *mem_find(const char *s, size_t n, const char *f, size_t fl)
 {
     if (!fl || fl > n)
         return fl ? NULL : s;
+#ifdef FIND_ANY_AVX2
+    if (fl >= 2) /* (see util.h) */
+        return mem_find_any(s, n, &f, &fl, 1);
+#endif
     const char *p = s + fl - 1, *end = s + n;
     unsigned char last = (unsigned char)f[fl - 1];
     while ((p = memchr(p, last, (size_t)(end - p)))) {

@@ -81,8 +81,11 @@ const char *path_base(const char *path);
  * of ripgrep's memchr crate), the places where both stand checked whole.
  * The three forms of 宝 through 20 MB of the novels: 0.055-0.079 s per
  * 100 MB, against 0.10 s with mem_find form after form (and 0.09 s 16
- * bytes at a time by the first and last byte). For one needle mem_find is
- * as fast or faster (memchr skips where its last byte is rare). */
+ * bytes at a time by the first and last byte). Where AVX2 is (x86-64,
+ * GCC), mem_find of a needle of two bytes or more is mem_find_any's
+ * loop for it alone: a CJK needle's last byte stops memchr every hundred
+ * bytes or so (--grep --no-index -c 宝玉 over bench/mklib.py's library:
+ * 1,021,000 memchr calls; 0.96x the time with the pair). */
 enum { MEM_FIND_MAX = 8 };
 const char *mem_find(const char *s, size_t n, const char *f, size_t fl);
 const char *mem_find_any(const char *s, size_t n, const char *const *nd, const size_t *len,

@@ -588,11 +588,36 @@ static void test_forms(void)
     free(tw);
 }
 
+/* enc_decode_few: a codec's first characters, as enc_convert gives them
+ * (U+FFFD for a code unit that starts none); a stateful codec: -1. */
+static void test_decode_few(void)
+{
+    const char *const *names;
+    size_t nc = enc_guessable(&names), gb = nc, hz = nc, u16 = nc;
+    for (size_t k = 0; k < nc; k++) {
+        gb = !strcmp(names[k], "GB18030") ? k : gb;
+        hz = !strcmp(names[k], "HZ") ? k : hz;
+        u16 = !strcmp(names[k], "UTF-16LE") ? k : u16;
+    }
+    CHECK(gb < nc && hz < nc && u16 < nc);
+    uint32_t cp[4] = {0};
+    /* 宝玉 in GB18030, then an invalid byte, then a */
+    const unsigned char b[] = {0xB1, 0xA6, 0xD3, 0xF1, 0xFF, 'a'};
+    CHECK(enc_decode_few(gb, b, sizeof b, cp, 2) == 2 && cp[0] == 0x5B9D && cp[1] == 0x7389);
+    CHECK(enc_decode_few(gb, b + 2, sizeof b - 2, cp, 4) == 3 && cp[0] == 0x7389 &&
+          cp[1] == 0xFFFD && cp[2] == 'a');
+    CHECK(enc_decode_few(gb, b + 1, 1, cp, 2) == 1 && cp[0] == 0xFFFD); /* (cut short) */
+    const unsigned char w[] = {0x9D, 0x5B, 'x', 0};
+    CHECK(enc_decode_few(u16, w, sizeof w, cp, 4) == 2 && cp[0] == 0x5B9D && cp[1] == 'x');
+    CHECK(enc_decode_few(hz, (const unsigned char *)"~{", 2, cp, 2) == -1);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
     test_forms();
     test_stateful_forms();
+    test_decode_few();
     text_init_locale();
     test_bom();
     test_samples();
