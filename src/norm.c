@@ -352,8 +352,10 @@ static size_t cluster_len(norm_t *N, const char *s, size_t n)
         size_t m = w < n ? w : n;
         grow(&N->gb, &N->gbcap, m + 1, 1);
         u8_grapheme_breaks((const uint8_t *)s, m, N->gb);
+        /* (a break where the window cuts a character short is none: the
+         * cut bytes read as an invalid one, a cluster of its own) */
         for (size_t i = 1; i < m; i++)
-            if (N->gb[i])
+            if (N->gb[i] && (m == n || i + 4 <= m))
                 return i;
         if (m == n)
             return n;
