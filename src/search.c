@@ -186,6 +186,9 @@ typedef struct {
     uint32_t b[2 * PROBE_FORMS + 2]; /* the second's forms */
     size_t nb;
     int flags;       /* norm's */
+    int partial;     /* a form of the first folds to more than it (㍻ for 平
+                        of 平成: the second may be in it): any text may */
+    int slot;        /* the first's index among the probe's characters */
 } pair_t;
 
 static int sform_cmp(const void *a, const void *b)
@@ -343,7 +346,38 @@ static void pair_make(query_t *Q)
     }
     buf_free(&R->a.forms);
     free(R);
+    if (best) {
+        const probe_t *P = Q->probe;
+        best->slot = -1;
+        for (int j = 0; j < P->n && best->slot < 0; j++) {
+            size_t a = P->at[j] ? P->ends[P->at[j] - 1] : 0;
+            uint32_t c;
+            text_decode(P->forms.p + a, P->ends[P->at[j]] - a, &c);
+            if (c == best->c)
+                best->slot = j;
+        }
+        for (size_t e = 0; e < best->a.nends; e++) {
+            size_t fa = e ? best->a.ends[e - 1] : 0;
+            uint32_t fc;
+            int whole;
+            text_decode(best->a.forms.p + fa, best->a.ends[e] - fa, &fc);
+            best->partial |= norm_alone(fc, best->flags, &whole) != best->c || !whole;
+        }
+    }
     Q->pair = best;
+}
+
+/* After a form of R's first character, the characters x, then y (0: the
+ * text ends), may make a match: x is a form of the second, or may hide
+ * what comes between (st_may_hide), or x or y does not fold alone. */
+static int pair_may_follow(const pair_t *R, uint32_t x, uint32_t y)
+{
+    int whole;
+    for (size_t i = 0; i < R->nb; i++)
+        if (R->b[i] == x)
+            return 1;
+    return st_may_hide(x) || !norm_alone(x, R->flags, &whole) ||
+           (y && !norm_alone(y, R->flags, &whole));
 }
 
 /* Does text[0..n) hold R's first character followed by its second, or by
@@ -357,14 +391,11 @@ static void pair_make(query_t *Q)
 static int pair_has(const pair_t *R, const char *t, size_t n)
 {
     const char *end = t + n;
+    if (R->partial)
+        return 1;
     for (size_t e = 0; e < R->a.nends; e++) {
         size_t fa = e ? R->a.ends[e - 1] : 0, fl = R->a.ends[e] - fa;
         const char *f = R->a.forms.p + fa;
-        uint32_t fc;
-        int whole;
-        text_decode(f, fl, &fc);
-        if (norm_alone(fc, R->flags, &whole) != R->c || !whole)
-            return 1; /* (㍻ for 平 of 平成: the second may be in it) */
         for (const char *p = t; (p = mem_find(p, (size_t)(end - p), f, fl)); ) {
             p += fl;
             if (p >= end)
@@ -373,11 +404,7 @@ static int pair_has(const pair_t *R, const char *t, size_t n)
             int k = text_decode(p, (size_t)(end - p), &x);
             if (p + k < end)
                 text_decode(p + k, (size_t)(end - p - k), &y);
-            for (size_t i = 0; i < R->nb; i++)
-                if (R->b[i] == x)
-                    return 1;
-            if (st_may_hide(x) || !norm_alone(x, R->flags, &whole) ||
-                (y && !norm_alone(y, R->flags, &whole)))
+            if (pair_may_follow(R, x, y))
                 return 1;
         }
     }
@@ -583,63 +610,59 @@ static int probe_has(const probe_t *P, const char *s, size_t n)
 
 /* query_may_match_bytes; shown: query_may_match_file's, where what markup
  * makes when shown (st_makers) lets a text through as well */
+/* The places in s[0..end) of the forms in codec k of the scan's slot
+ * (a probed character, or SCAN_MAKER), form after form: places_next
+ * gives the next, its form's length in *len, or NULL. */
+typedef struct {
+    const pscan_t *L;
+    size_t k, i;
+    unsigned slot;
+    const unsigned char *s, *end, *p;
+} places_t;
+
+static const unsigned char *places_next(places_t *w, size_t *len)
+{
+    for (; w->i < w->L->n; w->i++, w->p = w->s) {
+        const sform_t *f = &w->L->v[w->i];
+        if (f->codec != w->k || f->slot != w->slot)
+            continue;
+        const unsigned char *p = (const unsigned char *)mem_find(
+            (const char *)w->p, (size_t)(w->end - w->p), (const char *)f->b, f->n);
+        if (p) {
+            w->p = p + 1;
+            *len = f->n;
+            return p;
+        }
+    }
+    return NULL;
+}
+
 /* pair_has for bytes s[0..n) read in codec k (enc_guessable's; its scan
  * found forms of every probed character in them): where the pair's first
  * character's form is in that codec, the one or two characters after it
  * are read there (enc_decode_few), not the whole text converted: 1 when
- * one is a form of the second, may hide what is between, or does not
- * fold alone, or when that cannot be told. Of bench/mklib.py's 1,000
- * GB18030 articles, 627 hold the bytes of 宝's and 玉's forms: all were
- * converted (--grep -c 宝玉 over the 10,000: GB18030's converter 215 of
- * 776 million instructions, callgrind). A form read across two
- * characters is none, and reading after it may say 1: never 0 where the
- * text has the pair. */
+ * they may make a match (pair_may_follow), or when that cannot be told.
+ * Of bench/mklib.py's 1,000 GB18030 articles, 627 hold the bytes of 宝's
+ * and 玉's forms: all were converted (--grep -c 宝玉 over the 10,000:
+ * GB18030's converter 215 of 776 million instructions, callgrind). A
+ * form read across two characters is none, and reading after it may say
+ * 1: never 0 where the text has the pair. */
 static int pair_in_codec(const query_t *Q, const pscan_t *L, size_t k, const unsigned char *s,
                          size_t n)
 {
     const pair_t *R = Q->pair;
-    const probe_t *P = Q->probe;
-    int slot = -1;
-    for (int j = 0; j < P->n && slot < 0; j++) {
-        size_t a = P->at[j] ? P->ends[P->at[j] - 1] : 0;
-        uint32_t c;
-        text_decode(P->forms.p + a, P->ends[P->at[j]] - a, &c);
-        if (c == R->c)
-            slot = j;
-    }
-    if (slot < 0)
+    if (R->slot < 0 || R->partial)
         return 1;
-    for (size_t e = 0; e < R->a.nends; e++) { /* (as pair_has) */
-        size_t fa = e ? R->a.ends[e - 1] : 0;
-        uint32_t fc;
-        int whole;
-        text_decode(R->a.forms.p + fa, R->a.ends[e] - fa, &fc);
-        if (norm_alone(fc, R->flags, &whole) != R->c || !whole)
-            return 1;
-    }
-    const unsigned char *end = s + n;
-    for (size_t i = 0; i < L->n; i++) {
-        const sform_t *f = &L->v[i];
-        if (f->codec != k || f->slot != slot)
+    places_t w = {.L = L, .k = k, .slot = (unsigned)R->slot, .s = s, .end = s + n, .p = s};
+    size_t len;
+    for (const unsigned char *p; (p = places_next(&w, &len));) {
+        const unsigned char *q = p + len;
+        if (q >= w.end)
             continue;
-        for (const unsigned char *p = s; (p = (const unsigned char *)mem_find(
-                                              (const char *)p, (size_t)(end - p),
-                                              (const char *)f->b, f->n));
-             p++) {
-            const unsigned char *q = p + f->n;
-            if (q >= end)
-                break;
-            uint32_t cp[2];
-            int got = enc_decode_few(k, q, (size_t)(end - q), cp, 2), whole;
-            if (got <= 0)
-                return 1;
-            for (size_t b = 0; b < R->nb; b++)
-                if (R->b[b] == cp[0])
-                    return 1;
-            if (st_may_hide(cp[0]) || !norm_alone(cp[0], R->flags, &whole) ||
-                (got > 1 && !norm_alone(cp[1], R->flags, &whole)))
-                return 1;
-        }
+        uint32_t cp[2];
+        int got = enc_decode_few(k, q, (size_t)(w.end - q), cp, 2);
+        if (got <= 0 || pair_may_follow(R, cp[0], got > 1 ? cp[1] : 0))
+            return 1;
     }
     return 0;
 }
@@ -654,30 +677,22 @@ static int pair_in_codec(const query_t *Q, const pscan_t *L, size_t k, const uns
 static int maker_in_codec(const pscan_t *L, size_t k, const unsigned char *s, size_t n)
 {
     const char *const *mk;
-    size_t nm = st_makers(&mk);
-    const unsigned char *end = s + n;
-    for (size_t i = 0; i < L->n; i++) {
-        const sform_t *f = &L->v[i];
-        if (f->codec != k || f->slot != SCAN_MAKER)
-            continue;
-        for (const unsigned char *p = s; (p = (const unsigned char *)mem_find(
-                                              (const char *)p, (size_t)(end - p),
-                                              (const char *)f->b, f->n));
-             p++) {
-            uint32_t cp[4];
-            int got = enc_decode_few(k, p, (size_t)(end - p), cp, 4);
-            if (got < 0)
-                return 1;
-            for (size_t m = 0; m < nm; m++) {
-                int same = 1, j = 0;
-                for (size_t b = 0; mk[m][b] && same; j++) {
-                    uint32_t c;
-                    b += (size_t)text_decode(mk[m] + b, strlen(mk[m] + b), &c);
-                    same = j < got && cp[j] == c; /* (got < 4: the text ends) */
-                }
-                if (same)
-                    return 1;
+    size_t nm = st_makers(&mk), len;
+    places_t w = {.L = L, .k = k, .slot = SCAN_MAKER, .s = s, .end = s + n, .p = s};
+    for (const unsigned char *p; (p = places_next(&w, &len));) {
+        uint32_t cp[4];
+        int got = enc_decode_few(k, p, (size_t)(w.end - p), cp, 4);
+        if (got < 0)
+            return 1;
+        for (size_t m = 0; m < nm; m++) {
+            int same = 1, j = 0;
+            for (size_t b = 0; mk[m][b] && same; j++) {
+                uint32_t c;
+                b += (size_t)text_decode(mk[m] + b, strlen(mk[m] + b), &c);
+                same = j < got && cp[j] == c; /* (got < 4: the text ends) */
             }
+            if (same)
+                return 1;
         }
     }
     return 0;
