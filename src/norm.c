@@ -248,6 +248,23 @@ void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base)
     close_map(N, base + n);
 }
 
+int norm_same_as_ref(const char *s, size_t n, size_t base, int flags)
+{
+    norm_t A, B;
+    norm_init(&A, flags);
+    norm_init(&B, flags);
+    norm_add(&A, s, n, base);
+    norm_add_ref(&B, s, n, base);
+    int same = A.out.n == B.out.n && !memcmp(A.out.p, B.out.p, A.out.n);
+    for (size_t i = 0; same && i <= A.out.n; i++)
+        same = norm_src(&A, i) == norm_src(&B, i);
+    for (size_t i = base; same && i <= base + n; i++)
+        same = norm_fold(&A, i) == norm_fold(&B, i);
+    norm_free(&A);
+    norm_free(&B);
+    return same;
+}
+
 /* A well-formed UTF-8 character at p (before e): its length, or 0. */
 static inline int dec(const unsigned char *p, const unsigned char *e, uint32_t *c)
 {

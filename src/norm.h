@@ -61,6 +61,10 @@ void norm_free(norm_t *N);
  * that always stand alone, is tested against. Safe to call from several
  * threads. */
 void norm_add_ref(norm_t *N, const char *s, size_t n, size_t base);
+/* Do norm_add and norm_add_ref of s[0..n) from offset base (flags
+ * NORM_TCSC or 0) give the same folded text, the same map (norm_src at
+ * every folded byte) and the same way back (norm_fold at every offset)? */
+int norm_same_as_ref(const char *s, size_t n, size_t base, int flags);
 /* Every pair (x, c) that norm_preimages(x) must list, from the fold as it
  * runs: for each code point c, the characters of its search form and of
  * its case-folded compatibility decomposition (not c itself, not a mark,

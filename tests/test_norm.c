@@ -49,25 +49,6 @@ static void finds(const char *orig, const char *query, int flags)
     buf_free(&doc);
 }
 
-/* norm_add and norm_add_ref of s[0..n) from offset 7: the same folded
- * text, map and way back? */
-static int same_as_ref(const char *p, size_t n, int fl)
-{
-    norm_t A, B;
-    norm_init(&A, fl);
-    norm_init(&B, fl);
-    norm_add(&A, p, n, 7);
-    norm_add_ref(&B, p, n, 7);
-    int same = A.out.n == B.out.n && !memcmp(A.out.p, B.out.p, A.out.n);
-    for (size_t i = 0; same && i <= A.out.n; i++)
-        same = norm_src(&A, i) == norm_src(&B, i);
-    for (size_t i = 7; same && i <= 7 + n; i++)
-        same = norm_fold(&A, i) == norm_fold(&B, i);
-    norm_free(&A);
-    norm_free(&B);
-    return same;
-}
-
 /* Clusters longer than the first window norm_add reads breaks in (32
  * bytes): a base and many marks, a run of jamo. The window cut a
  * character short, and its bytes read as a cluster of their own (a
@@ -87,7 +68,7 @@ static void long_clusters(void)
                 for (int i = 0; i < k; i++)
                     buf_adds(&s, mark[m]);
                 buf_adds(&s, "z");
-                if (!same_as_ref(s.p, s.n, NORM_TCSC) && !bad++)
+                if (!norm_same_as_ref(s.p, s.n, 7, NORM_TCSC) && !bad++)
                     first = s.n - 1;
                 buf_free(&s);
             }
@@ -122,7 +103,7 @@ static void differential(void)
         if (!s.p)
             continue;
         for (int fl = 0; fl <= NORM_TCSC; fl += NORM_TCSC) {
-            int same = same_as_ref(s.p, s.n, fl);
+            int same = norm_same_as_ref(s.p, s.n, 7, fl);
             if (!same)
                 bad++;
             CHECK_MSG(same, "fast and reference folding differ on a %zu-byte string (round %d)", s.n,
