@@ -44,6 +44,8 @@ typedef struct tui {
     memory_t mem;
     size_t saved_top;
     long long last_save;
+    char unsaved[128];    /* why the last save of the position failed ("":
+                             it did not); said on the terminal at quit */
     int keys_since_open;
     int changed;          /* doc_changed() when last looked at (DOC_*) */
     long long changed_at; /* when the file was last looked at */
@@ -135,6 +137,8 @@ void session_title(tui_t *T, buf_t *b); /* the title, or the file name */
 void session_say_resumed(tui_t *T, int pct);
 int session_resumed_section(tui_t *T);
 void session_turns(tui_t *T);  /* T->turns (waits for the structure) */
+/* Save the place (unless forced: only when it moved since the last save);
+ * T->unsaved says why it was not saved, until a later save is. */
 void session_save(tui_t *T, int force);
 /* Idle work: save the place now and then, start the search index, look at
  * the file on disk, take a large file's identity once hashed. Returns 1

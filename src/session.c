@@ -91,8 +91,10 @@ void session_turns(tui_t *T)
     T->have_turns = 1;
 }
 
-/* Save where the reader is (unless forced: only when it moved since the
- * last save). */
+/* (reader.h) Why a save failed is taken here, at once: the store's last
+ * failure is cleared by any later write that succeeds (the reading
+ * recorded as the document is put away), and the position was not saved
+ * even so. */
 void session_save(tui_t *T, int force)
 {
     if (!T->loaded || !T->S)
@@ -101,7 +103,12 @@ void session_save(tui_t *T, int force)
     T->last_save = now_ms();
     if (top == T->saved_top && !force)
         return;
-    mem_save_position(&T->mem, top);
+    if (mem_save_position(&T->mem, top) < 0) {
+        const char *f = store_failure(T->S);
+        snprintf(T->unsaved, sizeof T->unsaved, "%s", f ? f : "not written");
+    } else {
+        T->unsaved[0] = '\0';
+    }
     T->saved_top = top;
     const char *w = store_warning(T->S);
     if (w)

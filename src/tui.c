@@ -830,9 +830,8 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         session_skipped(T, i - 1, skipped, 0);
     tui_read(T);
     tui_screen_end(scr, tty);
-    const char *f = store_failure(T->S); /* the last save (at quit) */
-    if (f)
-        msg("cannot save: %s — your bookmarks are kept", f);
+    if (T->unsaved[0]) /* the last save (at quit) */
+        msg("cannot save: %s — your bookmarks are kept", T->unsaved);
     int rc = T->rc;
     session_free(T);
     return rc;
