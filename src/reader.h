@@ -44,7 +44,7 @@ typedef struct tui {
     memory_t mem;
     size_t saved_top;
     long long last_save;
-    char unsaved[128];    /* why the last save of the position failed ("":
+    char unsaved[160];    /* why the last save of the position failed ("":
                              it did not); said on the terminal at quit */
     int keys_since_open;
     int changed;          /* doc_changed() when last looked at (DOC_*) */
