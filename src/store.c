@@ -522,8 +522,7 @@ store_t *store_open(const char *opt_dir, char *warn, size_t wn)
     /* not writable now (a full disk, a read-only file or directory, a
        lock): the file is left as it is, and read if it can be */
     if (rc != -1 && open_ro(S) == 0) {
-        snprintf(S->warn, sizeof S->warn, "cannot save: %s — your bookmarks are kept",
-                 S->ro_why);
+        store_unsaved(S->warn, sizeof S->warn, S->ro_why);
         S->warned = 1; /* (said here, once) */
         snprintf(warn, wn, "%s", S->warn);
         return S;
@@ -596,6 +595,11 @@ const char *store_failure(const store_t *S)
     return S && S->why[0] ? S->why : NULL;
 }
 
+void store_unsaved(char *out, size_t n, const char *why)
+{
+    snprintf(out, n, "cannot save: %s — your bookmarks are kept", why);
+}
+
 /* A failed write: why (the first error since begin()), and one warning. */
 static int failed(store_t *S)
 {
@@ -610,7 +614,7 @@ static int failed(store_t *S)
                sizeof S->why);
     S->err = 0;
     if (!S->warn[0])
-        snprintf(S->warn, sizeof S->warn, "cannot save: %s — your bookmarks are kept", S->why);
+        store_unsaved(S->warn, sizeof S->warn, S->why);
     return -1;
 }
 

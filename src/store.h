@@ -73,6 +73,9 @@ int store_checked(const store_t *S);
 const char *store_warning(store_t *S);
 /* Why the last write failed ("disk full", ...), NULL when it succeeded. */
 const char *store_failure(const store_t *S);
+/* The one sentence that says a write failed, from its reason (why):
+ * "cannot save: WHY — your bookmarks are kept", in out (size n). */
+void store_unsaved(char *out, size_t n, const char *why);
 /* 1 the first time ever it is asked with this name (an empty file
  * DIR/NAME says it was; name: [a-z-]), 0 after (or when it cannot tell). */
 int store_first(store_t *S, const char *name);

@@ -830,8 +830,11 @@ int tui_run(char **files, int nfiles, const tui_opts_t *o)
         session_skipped(T, i - 1, skipped, 0);
     tui_read(T);
     tui_screen_end(scr, tty);
-    if (T->unsaved[0]) /* the last save (at quit) */
-        msg("cannot save: %s — your bookmarks are kept", T->unsaved);
+    if (T->unsaved[0]) { /* the last save (at quit) */
+        char says[sizeof T->unsaved + 64];
+        store_unsaved(says, sizeof says, T->unsaved);
+        msg("%s", says);
+    }
     int rc = T->rc;
     session_free(T);
     return rc;
