@@ -158,6 +158,22 @@ static size_t sanitize(buf_t *b, const char *s, size_t n)
     size_t i = 0, cells = 0;
     int base = 0, marks = 0; /* a base drawn, marks on it */
     while (i < n) {
+        if (s[i] >= 0x20 && s[i] < 0x7F) {
+            /* a run of printable ASCII, each a cell as it is (what
+               kind_fast says of them, test_text): at once (--grep -c over
+               10,000 files: a path a line, 3% of its time a character at
+               a time) */
+            size_t j = i + 1;
+            while (j < n && s[j] >= 0x20 && s[j] < 0x7F)
+                j++;
+            if (b)
+                buf_add(b, s + i, j - i);
+            cells += j - i;
+            base = 1;
+            marks = 0;
+            i = j;
+            continue;
+        }
         uint32_t c;
         int k, w, simple, kind = next_char(s + i, n - i, &c, &k, &w, &simple);
         switch (kind) {

@@ -356,6 +356,25 @@ static void test_sanitize_width(void)
               text_width("\xcc\x81", 2));
     buf_free(&b);
 
+    /* printable ASCII, taken a run at a time: each its own cell, as a
+       character at a time (kind_of) says of it; a mark after a run is on
+       its last character, a run after a cut caret starts anew */
+    char ascii[0x5F + 1];
+    for (int c = 0x20; c < 0x7F; c++) {
+        CHECK_MSG(text_cp_width((uint32_t)c) == 1, "width of 0x%02X: %d", c,
+                  text_cp_width((uint32_t)c));
+        ascii[c - 0x20] = (char)c;
+    }
+    ascii[0x5F] = '\0';
+    w = text_sanitize(&b, ascii, 0x5F);
+    CHECK_STR(b.p, ascii);
+    CHECK(w == 0x5F);
+    buf_free(&b);
+    w = text_sanitize(&b, "e\xcc\x81\x01x\xcc\x81", 7);
+    CHECK_STR(b.p, "e\xcc\x81^Ax\xcc\x81");
+    CHECK(w == 4);
+    buf_free(&b);
+
     CHECK(text_width("", 0) == 0);
     CHECK(text_width("abc", 3) == 3);
     CHECK(text_width("中文", 6) == 4);
