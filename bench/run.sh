@@ -84,15 +84,20 @@ export TERM=xterm-256color
 # run starts at the top (--from-start), and the cache holds no index
 # unless JCACHE names one; FIRST=1: a first opening ever, with a new state
 # directory and a new cache
+# (no process is started when there is nothing to remove: two rm's run
+# just before each juan, and not before less, made the opening row 1.35-1.38
+# against 1.29-1.30 without them, medians of 101 pairs)
 fresh() {
-    rm -rf "$OUT/tmp"/*
+    local old=("$OUT/tmp"/*)
+    [ -e "${old[0]}" ] && rm -rf "${old[@]}"
     JUAN_STATE_DIR="$OUT/state"
     JUAN_CACHE_DIR=${JCACHE:-"$OUT/rcache"}
     if [ -n "${FIRST:-}" ]; then
         JUAN_STATE_DIR=$(mktemp -d -p "$OUT/tmp")
         JUAN_CACHE_DIR=$(mktemp -d -p "$OUT/tmp")
     elif [ -z "${JCACHE:-}" ]; then
-        rm -f "$OUT/rcache"/*.idx
+        local idx=("$OUT/rcache"/*.idx)
+        [ -e "${idx[0]}" ] && rm -f "${idx[@]}"
     fi
     export JUAN_STATE_DIR JUAN_CACHE_DIR
 }
