@@ -32,11 +32,12 @@ typedef struct {
 } brow_t; /* nblocks + 1 of them: the last, the ends */
 
 struct sindex {
-    unsigned char *map;  /* the file, for its folded text */
+    unsigned char *map;  /* the file, for its folded text and filters */
     size_t size;
+    int fd;            /* the file, kept: was it truncated (sindex_lost)? */
     const char *text;  /* folded */
     size_t n;
-    const brow_t *row;
+    brow_t *row;       /* the table, copied: it never changes once checked */
     const unsigned char *bloom;
     size_t nblocks;
     unsigned char *ok; /* per block: 0 unchecked, 1 sound, 2 damaged */
@@ -272,18 +273,22 @@ static int table_ok(const brow_t *r, size_t n, uint64_t out_len, uint64_t text_l
     return 1;
 }
 
-/* The table and the filters are read where the file is mapped, its pages
- * mapped at once (MADV_POPULATE_READ, Linux 5.14; before it, faulted in a
- * few at a time as read): read into memory asked for in huge pages, they
- * took 5-100 ms to open the 107 MB bench text's index (26.7 MB of them),
- * as the kernel found huge pages or compacted memory for them; mapped,
- * 0.3-0.5 ms (and 1.5-2 ms for the checksum's pass over them). */
+/* The filters are read where the file is mapped, its pages mapped at once
+ * (MADV_POPULATE_READ, Linux 5.14; before it, faulted in a few at a time
+ * as read): read into memory asked for in huge pages, they took 5-100 ms
+ * to open the 107 MB bench text's index (26.7 MB of them), as the kernel
+ * found huge pages or compacted memory for them; mapped, 0.3-0.5 ms (and
+ * 1.5-2 ms for the checksum's pass over them). The table (24 bytes a
+ * block) is copied: its offsets are trusted once checked, and a file cut
+ * under the mapping must not change them (a block's end read as 0: a
+ * checksum over 2^64 bytes). */
 static void populate(const unsigned char *map, size_t from, size_t to)
 {
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #endif
-    uintptr_t a = (uintptr_t)(map + from) & ~(uintptr_t)4095;
+    long pg = sysconf(_SC_PAGESIZE);
+    uintptr_t a = (uintptr_t)(map + from) & ~(uintptr_t)((pg > 0 ? pg : 4096) - 1);
     madvise((void *)a, (size_t)((uintptr_t)(map + to) - a), MADV_POPULATE_READ);
 }
 
@@ -313,32 +318,40 @@ sindex_t *sindex_open(const char *path, size_t text_len, int flags)
         pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
         sane(&h, (uint64_t)sb.st_size, text_len, flags))
         map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
+    if (map == MAP_FAILED) {
+        close(fd);
         return NULL;
+    }
     const unsigned char *m = map;
     if (doc_guard_map(map, (size_t)sb.st_size) < 0) { /* no room: not used */
         munmap(map, (size_t)sb.st_size);
+        close(fd);
         return NULL;
     }
-    /* (truncated under the mapping from now on, the table and filters read
-       as zeros, as the folded text does: sindex_lost) */
-    populate(m, (size_t)h.off_table, (size_t)h.size);
-    const unsigned char *meta = m + h.off_table;
-    if (meta_sum(&h, meta, meta + (h.off_bloom - h.off_table)) != h.sum ||
-        !table_ok((const brow_t *)meta, (size_t)h.nblocks, h.out_len, h.text_len)) {
+    /* (cut under the mapping from now on, the folded text and the filters
+       read as zeros, or end short: sindex_lost) */
+    populate(m, (size_t)h.off_bloom, (size_t)h.size);
+    size_t nrow = (size_t)h.nblocks + 1;
+    brow_t *row = xmalloc(nrow * sizeof *row);
+    memcpy(row, m + h.off_table, nrow * sizeof *row);
+    const unsigned char *bloom = m + h.off_bloom;
+    if (meta_sum(&h, row, bloom) != h.sum ||
+        !table_ok(row, (size_t)h.nblocks, h.out_len, h.text_len)) {
+        free(row);
         doc_unguard_map(map);
         munmap(map, (size_t)sb.st_size);
+        close(fd);
         return NULL;
     }
     sindex_t *ix = xmalloc(sizeof *ix);
     memset(ix, 0, sizeof *ix);
     ix->map = map;
     ix->size = (size_t)sb.st_size;
+    ix->fd = fd;
     ix->text = (const char *)m + sizeof h;
     ix->n = (size_t)h.out_len;
-    ix->row = (const brow_t *)meta;
-    ix->bloom = meta + (h.off_bloom - h.off_table);
+    ix->row = row;
+    ix->bloom = bloom;
     ix->nblocks = (size_t)h.nblocks;
     ix->ok = xcalloc(ix->nblocks + 1, 1);
     return ix;
@@ -350,6 +363,8 @@ void sindex_close(sindex_t *ix)
         return;
     doc_unguard_map(ix->map);
     munmap(ix->map, ix->size);
+    close(ix->fd);
+    free(ix->row);
     free(ix->ok);
     free(ix);
 }
@@ -358,7 +373,11 @@ size_t sindex_blocks(const sindex_t *ix) { return ix->nblocks; }
 
 int sindex_lost(const sindex_t *ix)
 {
-    return doc_map_lost(ix->map);
+    /* pages gone (read as zeros by the guard), or the file cut within a
+       page, whose tail then reads as zeros with no fault at all */
+    struct stat sb;
+    return doc_map_lost(ix->map) || fstat(ix->fd, &sb) < 0 ||
+           (uint64_t)sb.st_size < (uint64_t)ix->size;
 }
 
 void sindex_block(const sindex_t *ix, size_t k, size_t *sa, size_t *sb, size_t *fa, size_t *fb)

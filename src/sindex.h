@@ -21,10 +21,12 @@
  * opens or writes removes the temporary files left there by writers
  * killed: those untouched for an hour, or for a minute and held by none.
  * The
- * folded text is mapped, not read, and guarded as a document's is (doc.h):
- * where the file was truncated under the mapping it reads as zeros, which
- * sindex_lost reports (its user then goes on without the index). No
- * curses, no output. */
+ * folded text and the filters are mapped, not read, and guarded as a
+ * document's is (doc.h): where the file was truncated under the mapping
+ * they read as zeros, which sindex_lost reports, as it does a file shorter
+ * than when it was opened (its user then goes on without the index); the
+ * table of blocks is copied when the file is opened and checked, so no
+ * offset changes under a search. No curses, no output. */
 #ifndef JUAN_SINDEX_H
 #define JUAN_SINDEX_H
 #include "norm.h"
@@ -63,8 +65,8 @@ char *sindex_path(const char *id, int flags);
 sindex_t *sindex_open(const char *path, size_t text_len, int flags);
 void sindex_close(sindex_t *ix);
 size_t sindex_blocks(const sindex_t *ix);
-/* Were pages of the mapped file gone (truncated under it) since it was
- * opened? Then nothing read from it can be trusted. */
+/* Were pages of the mapped file gone (truncated under it), or is the file
+ * shorter, since it was opened? Then nothing read from it can be trusted. */
 int sindex_lost(const sindex_t *ix);
 /* Block k: document bytes [*sa, *sb) folded to out[*fa, *fb). */
 void sindex_block(const sindex_t *ix, size_t k, size_t *sa, size_t *sb, size_t *fa,

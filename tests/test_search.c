@@ -222,6 +222,151 @@ static void big_document(void)
     free(doc);
 }
 
+/* The index file cut while a search uses it (a full disk, a user): its
+ * table was copied when it was opened, so a cut through it changes no
+ * block's offsets (a block's end read as 0 made a regex search checksum
+ * 2^64 bytes: a crash), and a cut within a page of the filters, whose
+ * tail then reads as zeros with no fault, is seen by the file's size
+ * (sindex_lost): the index is dropped and the answers are the text's. */
+typedef struct {
+    char magic[8];
+    uint32_t version, flags;
+    uint64_t text_len, out_len, nblocks, off_table, off_bloom, size, sum, pad[6];
+} ixhead_t; /* (sindex.c's header: the file format, version 4) */
+
+static size_t count_in(const char *doc, size_t a, size_t b, const char *q)
+{
+    size_t t = 0, qn = strlen(q);
+    for (const char *c = doc + a; (c = memmem(c, (size_t)(doc + b - c), q, qn)); c += qn)
+        t++;
+    return t;
+}
+
+static char *cut_doc(size_t n)
+{
+    char *doc = xmalloc(n + 1);
+    size_t at = 0;
+    unsigned x = 1;
+    static const char *const w[] = {"apple", "river", "stone", "cloud", "tiger", "amber"};
+    while (at < n) {
+        x = x * 1103515245u + 12345u;
+        char line[96];
+        int k = snprintf(line, sizeof line, "line %u %s %s %s\n", x % 100000, w[(x >> 8) % 6],
+                         w[(x >> 12) % 6], (x >> 16) % 7 ? "hay" : "needle");
+        size_t m = (size_t)k < n - at ? (size_t)k : n - at;
+        memcpy(doc + at, line, m);
+        at += m;
+    }
+    doc[n - 1] = '\n';
+    doc[n] = 0;
+    return doc;
+}
+
+/* The header of the index made for doc, and its path. */
+static char *cut_index(search_t *C, const char *doc, size_t n, ixhead_t *h)
+{
+    char *path = sindex_path("cut-doc", NORM_TCSC);
+    unlink(path);
+    search_init(C, doc, n);
+    search_use_index(C, "cut-doc");
+    CHECK(search_prepare(C, 0) == SEARCH_INDEX_MADE);
+    FILE *f = fopen(path, "rb");
+    CHECK(f && fread(h, sizeof *h, 1, f) == 1);
+    if (f)
+        fclose(f);
+    return path;
+}
+
+static void cut_under_use(void)
+{
+    char dir[] = "/tmp/juan-test-cut-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    setenv("JUAN_CACHE_DIR", dir, 1);
+    char err[256];
+    query_t R = {0};
+    match_t m;
+    search_t C;
+    ixhead_t h = {0};
+
+    /* 0: a cut through the table. 1 MB of lowercase ASCII, 17 blocks: a
+       table of 408 bytes. The cut must leave its lower half (a block is
+       found by halving) and zero the rows above: the text's length is
+       moved until a page boundary falls at three quarters of the table
+       (the folded text, before the table, about as long) */
+    size_t n = 1u << 20;
+    char *doc = NULL, *path = NULL;
+    uint64_t page = 0, tlen = 0, in = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        free(doc);
+        free(path);
+        doc = cut_doc(n);
+        path = cut_index(&C, doc, n, &h);
+        page = (h.off_table + 4095) & ~(uint64_t)4095;
+        tlen = 24 * (h.nblocks + 1);
+        in = page - h.off_table;
+        if (in > tlen / 2 + 48 && in + 48 < tlen)
+            break;
+        search_free(&C);
+        n -= (size_t)(((tlen * 3 / 4 - in) % 4096 + 7) & ~(uint64_t)7);
+    }
+    CHECK_MSG(in > tlen / 2 + 48 && in + 48 < tlen,
+              "a page boundary in the table's upper half (table %llu, %llu bytes, page %llu)",
+              (unsigned long long)h.off_table, (unsigned long long)tlen,
+              (unsigned long long)page);
+    /* a first search with the index, then the cut, then a regex (it
+       checks every block's text against the table) */
+    CHECK(query_set(&R, "needle", 6, 0, err, sizeof err) == 0 && search_find(&C, &R, 0, 1, &m));
+    query_free(&R);
+    CHECK(truncate(path, (off_t)page) == 0);
+    CHECK(query_set(&R, "need.e", 6, SEARCH_REGEX, err, sizeof err) == 0);
+    size_t found = 0, truth = count_in(doc, 0, n, "needle");
+    for (size_t from = 0; search_find(&C, &R, from, 1, &m); from = m.b)
+        found++;
+    CHECK_MSG(found == truth && truth > 0, "a cut through the table: %zu matches of %zu", found,
+              truth);
+    query_free(&R);
+    search_free(&C);
+    free(doc);
+
+    /* 1: a cut a byte into a page of block k's filter: the rest of that
+       page reads as zeros with no fault, pages past it fault. A search
+       within block k, for words whose filter bits fall there or past it */
+    static const char *const qs[] = {"needle", "cloud", "hay",   "pl",    "apple",
+                                     "river",  "stone", "tiger", "amber", "line 1"};
+    size_t nq = getenv("JUAN_TEST_QUICK") ? 4 : sizeof qs / sizeof *qs; /* (valgrind) */
+    n = 1u << 20;
+    doc = cut_doc(n);
+    for (size_t q = 0; q < nq; q++) {
+        free(path);
+        path = cut_index(&C, doc, n, &h);
+        size_t k = (size_t)h.nblocks / 2;
+        uint64_t row[6]; /* block k's and k + 1's: src, fold, sum */
+        FILE *f = fopen(path, "rb");
+        CHECK(f && fseek(f, (long)(h.off_table + 24 * k), SEEK_SET) == 0 &&
+              fread(row, sizeof row, 1, f) == 1);
+        if (f)
+            fclose(f);
+        size_t sa = (size_t)row[0], sb = (size_t)row[3];
+        CHECK(query_set(&R, qs[q], strlen(qs[q]), 0, err, sizeof err) == 0 &&
+              search_find(&C, &R, 0, 1, &m));
+        CHECK(truncate(path,
+                       (off_t)(((h.off_bloom + k * SIX_BLOOM + 4095) & ~(uint64_t)4095) + 1)) ==
+              0);
+        found = 0;
+        truth = count_in(doc, sa, sb, qs[q]);
+        for (size_t from = sa; search_find_within(&C, &R, from, sb, 1, &m); from = m.b)
+            found++;
+        CHECK_MSG(found == truth && truth > 0, "a cut in block %zu's filter, '%s': %zu of %zu",
+                  k, qs[q], found, truth);
+        query_free(&R);
+        search_free(&C);
+    }
+    unlink(path);
+    free(path);
+    free(doc);
+    rmdir(dir);
+}
+
 /* A literal is folded only on the lines that hold a form of its
  * characters (search.c, fold_lines): every match the whole text folded
  * holds is found, in whatever form its line has it (traditional, a
@@ -427,6 +572,7 @@ int main(void)
     candidate_lines();
     window_gaps();
     big_document();
+    cut_under_use();
     /* (the literals of those texts are counted at once: a test of it) */
     CHECK_MSG(counted >= 20, "search_count counted %d queries", counted);
     const char *t = "创新，再创新。创创新";
