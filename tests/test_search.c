@@ -294,6 +294,7 @@ static void cut_under_use(void)
        moved until a page boundary falls at three quarters of the table
        (the folded text, before the table, about as long) */
     size_t n = 1u << 20;
+    const uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE); /* (a cut that faults) */
     char *doc = NULL, *path = NULL;
     uint64_t page = 0, tlen = 0, in = 0;
     for (int pass = 0; pass < 3; pass++) {
@@ -301,13 +302,13 @@ static void cut_under_use(void)
         free(path);
         doc = cut_doc(n);
         path = cut_index(&C, doc, n, &h);
-        page = (h.off_table + 4095) & ~(uint64_t)4095;
+        page = (h.off_table + pg - 1) & ~(pg - 1);
         tlen = 24 * (h.nblocks + 1);
         in = page - h.off_table;
         if (in > tlen / 2 + 48 && in + 48 < tlen)
             break;
         search_free(&C);
-        n -= (size_t)(((tlen * 3 / 4 - in) % 4096 + 7) & ~(uint64_t)7);
+        n -= (size_t)(((tlen * 3 / 4 - in) % pg + 7) & ~(uint64_t)7);
     }
     CHECK_MSG(in > tlen / 2 + 48 && in + 48 < tlen,
               "a page boundary in the table's upper half (table %llu, %llu bytes, page %llu)",
@@ -350,7 +351,7 @@ static void cut_under_use(void)
         CHECK(query_set(&R, qs[q], strlen(qs[q]), 0, err, sizeof err) == 0 &&
               search_find(&C, &R, 0, 1, &m));
         CHECK(truncate(path,
-                       (off_t)(((h.off_bloom + k * SIX_BLOOM + 4095) & ~(uint64_t)4095) + 1)) ==
+                       (off_t)(((h.off_bloom + k * SIX_BLOOM + pg - 1) & ~(pg - 1)) + 1)) ==
               0);
         found = 0;
         truth = count_in(doc, sa, sb, qs[q]);
