@@ -527,7 +527,7 @@ for how in C-c TERM q SEGV; do
     tm_reset
     # the shell around juan traps SIGINT (its child keeps the default), so
     # Ctrl-C, sent to the whole foreground group, tests juan and not bash
-    tm new-session -d -s e -x 60 -y 10 "cd $(pwd); trap 'echo shell:INT' INT; TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
+    tm_session -s e -x 60 -y 10 "cd $(pwd); trap 'echo shell:INT' INT; TERM=screen $JUAN samples/japanese.txt; echo rc=\$?; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; tput cnorm >/dev/null; sleep 30"
     wait_for "min left" 9
     if [ "$how" = TERM ] || [ "$how" = SEGV ]; then
         pkill -"$how" -f "^$JUAN samples/japanese.txt" || true
@@ -540,17 +540,17 @@ done
 
 # standard input: cmd | juan, juan -
 tm_reset
-tm new-session -d -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; echo rc=\$?; sleep 30"
+tm_session -s e -x 80 -y 24 "cd $(pwd); cat samples/japanese.txt | TERM=screen $JUAN; echo rc=\$?; sleep 30"
 wait_for "$jt" && ok || bad "cmd | juan shows the text"
 keys j; expect_top "cmd | juan: j from the terminal" "$("$JUAN" --dump -w 72 --hang samples/japanese.txt | sed -n 2p | sed 's/^ *//' | cut -c1-6)"
 keys q; wait_for "rc=0" && ok || bad "cmd | juan: q quits"
 tm_reset
-tm new-session -d -s e -x 80 -y 24 "cd $(pwd); JUAN_STATE_DIR=$T/state.dash TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
+tm_session -s e -x 80 -y 24 "cd $(pwd); JUAN_STATE_DIR=$T/state.dash TERM=screen $JUAN - <samples/japanese.txt; sleep 30"
 wait_for "$jt" && ok || bad "juan - shows the text"
 
 # the ambiguous-width probe leaves nothing behind on the screen
 tm_reset
-tm new-session -d -s e -x 60 -y 10 "cd $(pwd); echo before; TERM=screen $JUAN samples/japanese.txt; echo after; sleep 30"
+tm_session -s e -x 60 -y 10 "cd $(pwd); echo before; TERM=screen $JUAN samples/japanese.txt; echo after; sleep 30"
 wait_for "%" 9; keys q; wait_for "after"
 [ "$(screen | grep -v '^$' | tr '\n' ' ')" = "before after " ] && ok || bad "the probe left output behind"
 # tmux draws “ narrow, so no notice; forced wide: notice
@@ -589,7 +589,7 @@ lib_start() { # DELAY_MS [STATE]: the library of $LB, its state in $T/state19
     rm -f "$T/rc"
     # (from $T: the paths the filter sees are lib19/..., no digit of a
     # temporary directory's name among them)
-    tm new-session -d -s e -x 100 -y 20 "cd $T && env TERM=screen JUAN_STATE_DIR=$T/${2:-state19} JUAN_FILL_DELAY_MS=$1 $JUAN --ambiguous=narrow lib19 2>>$T/stderr; echo \$? >$T/rc"
+    tm_session -s e -x 100 -y 20 "cd $T && env TERM=screen JUAN_STATE_DIR=$T/${2:-state19} JUAN_FILL_DELAY_MS=$1 $JUAN --ambiguous=narrow lib19 2>>$T/stderr; echo \$? >$T/rc"
     wait_for "Enter reads"
 }
 # the selection stays on its entry when a title that the filter matches

@@ -264,7 +264,7 @@ rc=$?
 for sig in HUP TERM INT; do
     tm_reset
     rm -f "$T/rc"
-    tm new-session -d -s e -x 60 -y 12 "cd $(pwd); JUAN_STATE_DIR=$T/state.sig TERM=screen $JUAN --ambiguous=narrow samples/interview.txt; echo rc=\$? >$T/rc; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; sleep 30"
+    tm_session -s e -x 60 -y 12 "cd $(pwd); JUAN_STATE_DIR=$T/state.sig TERM=screen $JUAN --ambiguous=narrow samples/interview.txt; echo rc=\$? >$T/rc; stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo; sleep 30"
     wait_for "%"
     keys 5 0 %
     sleep 0.5
@@ -272,7 +272,7 @@ for sig in HUP TERM INT; do
     poll test -s "$T/rc"
     wait_for "icanon echo" && ok || bad "SIG$sig: terminal modes restored"
     tm_reset
-    tm new-session -d -s e -x 60 -y 12 "cd $(pwd); JUAN_STATE_DIR=$T/state.sig TERM=screen $JUAN --ambiguous=narrow samples/interview.txt; sleep 30"
+    tm_session -s e -x 60 -y 12 "cd $(pwd); JUAN_STATE_DIR=$T/state.sig TERM=screen $JUAN --ambiguous=narrow samples/interview.txt; sleep 30"
     wait_for "resumed at" && ok || bad "SIG$sig: the place was saved"
     keys g
     sleep 0.3
@@ -281,7 +281,7 @@ for sig in HUP TERM INT; do
 done
 # stopped and continued
 tm_reset
-tm new-session -d -s e -x 60 -y 12 "cd $(pwd); env -i PATH=$PATH HOME=$T TERM=screen PS1='$ ' bash --norc --noprofile -i"
+tm_session -s e -x 60 -y 12 "cd $(pwd); env -i PATH=$PATH HOME=$T TERM=screen PS1='$ ' bash --norc --noprofile -i"
 sleep 0.5
 text "JUAN_STATE_DIR=$T/state.stop LC_ALL=C.UTF-8 $JUAN --ambiguous=narrow samples/interview.txt; echo rc=\$?"
 keys Enter

@@ -18,7 +18,7 @@ run() {
     rm -f "$T/rc"
     local cmd="cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
-    tm new-session -d -s e -x "$w" -y "$h" "$cmd 2>>$T/stderr; echo \$? >$T/rc; sleep 60"
+    tm_session -s e -x "$w" -y "$h" "$cmd 2>>$T/stderr; echo \$? >$T/rc; sleep 60"
     wait_for "%" || wait_for "Enter reads"
 }
 quit() { keys q; poll test -s "$T/rc"; }
@@ -218,7 +218,7 @@ quit
 tm_reset
 rm -f "$T/rc1" "$T/rc2"
 for k in 1 2; do
-    tm new-session -d -s "r$k" -x 80 -y 24 "cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow $T/renamed.txt; echo \$? >$T/rc$k; sleep 60"
+    tm_session -s "r$k" -x 80 -y 24 "cd $(pwd) && env TERM=screen JUAN_STATE_DIR=$JUAN_STATE_DIR $JUAN --ambiguous=narrow $T/renamed.txt; echo \$? >$T/rc$k; sleep 60"
 done
 sleep 0.5
 for i in $(seq 30); do tm send-keys -t r1 j m a; tm send-keys -t r2 k m b "}"; done
@@ -248,7 +248,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     mkdir -p "$T/ro"
     chmod 555 "$T/ro"
     tm_reset
-    tm new-session -d -s e -x 80 -y 24 "cd $T && setpriv --reuid=65534 --regid=65534 --clear-groups env TERM=screen HOME=/nonexistent JUAN_STATE_DIR=$T/ro/state $OTHER --ambiguous=narrow j.txt; echo rc=\$?; sleep 60"
+    tm_session -s e -x 80 -y 24 "cd $T && setpriv --reuid=65534 --regid=65534 --clear-groups env TERM=screen HOME=/nonexistent JUAN_STATE_DIR=$T/ro/state $OTHER --ambiguous=narrow j.txt; echo rc=\$?; sleep 60"
     wait_for "cannot make $T/ro/state: Permission denied" && ok || bad "read-only: the warning"
     keys j; sleep 0.2; ! has "cannot make" && ok || bad "read-only: warned once"
     keys m c; wait_for "mark c set" && ok || bad "read-only: the reader works"

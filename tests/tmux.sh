@@ -13,14 +13,22 @@ if ! command -v tmux >/dev/null; then
 fi
 T=$(mktemp -d)
 chmod 755 "$T"
-SOCK="juan-$NAME-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# a new server for the next session: kill-server returns before the server
-# is gone, and a session started meanwhile dies with it
+# each tm_reset moves to a new server (a socket of its own under $T): the
+# one killed is not waited for. Waiting for it (until `tmux ls` failed) was
+# not enough: kill-server returns before the server is gone, and a client
+# that connects while it exits is turned away ("server exited
+# unexpectedly", 3 of 150 ls here): the ls that ended the wait, then the
+# new-session, so no session (a CI run saw a blank screen for 20 s)
+tm_n=0
+tm() { tmux -S "$T/tmux.$tm_n" -f /dev/null "$@"; }
 tm_reset() {
     tm kill-server 2>/dev/null
-    local i
-    for ((i = 0; i < 200; i++)); do tm ls >/dev/null 2>&1 || return 0; sleep 0.02; done
+    tm_n=$((tm_n + 1))
+}
+# tm_session ARGS...: tmux new-session -d ARGS; a session that could not
+# start is a failed check, not a silent one
+tm_session() {
+    tm new-session -d "$@" || bad "set-up: tmux new-session failed"
 }
 trap 'tm kill-server 2>/dev/null; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 export JUAN_STATE_DIR="$T/state" JUAN_CACHE_DIR="$T/cache"
@@ -80,6 +88,7 @@ start() {
     local cmd="cd $(pwd) && env TERM=screen LC_ALL=C.UTF-8$envs $JUAN"
     for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
     cmd+=" 2>>$T/stderr; echo \$? >$T/rc"
-    tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd"
+    tm start-server \; set -g remain-on-exit on \; new-session -d -s e -x "$w" -y "$h" "$cmd" ||
+        bad "set-up: tmux new-session failed"
     wait_for '%'
 }
