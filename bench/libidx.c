@@ -122,7 +122,7 @@ int main(int argc, char **argv)
     const char **qs = argc > 2 ? (const char **)argv + 2 : dq;
     int nq = argc > 2 ? argc - 2 : 10;
     char **list;
-    size_t n = files_under(dir, &list);
+    size_t n = files_under(dir, &list, NULL, NULL);
     double text = 0;
     for (size_t i = 0; i < n; i++)
         text += fsize(list[i]);

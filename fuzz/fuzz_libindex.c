@@ -90,7 +90,7 @@ static void init(void)
         snprintf(p, sizeof p, "%s/%s", root, texts[i].name);
         put(p, texts[i].text, strlen(texts[i].text));
     }
-    nlist = files_under(root, &list);
+    nlist = files_under(root, &list, NULL, NULL);
     REQUIRE(nlist == sizeof texts / sizeof *texts);
     file = libindex_path(root);
     REQUIRE(file);

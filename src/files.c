@@ -1,7 +1,9 @@
 #include "files.h"
+#include "text.h"
 #include "util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,19 +33,37 @@ static int cmp(const void *a, const void *b)
 typedef struct {
     char **v;
     size_t n, cap;
+    files_err_fn *on_err;
+    void *arg;
 } list_t;
+
+static void fail(list_t *L, const char *path, int err)
+{
+    if (L->on_err && err != ENOENT) /* (gone meanwhile: not an error) */
+        L->on_err(path, err, L->arg);
+}
 
 /* The entries of the directory open as fd (closed here), named path. */
 static void walk(int fd, buf_t *path, int depth, list_t *L)
 {
     DIR *d = fdopendir(fd);
     if (!d) {
+        fail(L, path->p, errno);
         close(fd);
         return;
     }
     size_t pn = path->n;
     struct dirent *de;
-    while ((de = readdir(d))) {
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d))) {
+            if (errno) {
+                path->n = pn;
+                buf_add(path, "", 0);
+                fail(L, path->p, errno);
+            }
+            break;
+        }
         if (de->d_name[0] == '.') /* (hidden, and . and ..) */
             continue;
         int type = de->d_type;
@@ -68,26 +88,38 @@ static void walk(int fd, buf_t *path, int depth, list_t *L)
                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub >= 0)
                 walk(sub, path, depth + 1, L);
+            else if (errno != ELOOP && errno != ENOTDIR) /* (a link or a file by now) */
+                fail(L, path->p, errno);
         }
     }
     path->n = pn;
     closedir(d);
 }
 
-size_t files_under(const char *dir, char ***out)
+size_t files_under(const char *dir, char ***out, files_err_fn *on_err, void *arg)
 {
-    list_t L = {0};
+    list_t L = {.on_err = on_err, .arg = arg};
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* (a link to it: followed) */
     if (fd >= 0) {
         buf_t path = {0};
         buf_adds(&path, dir);
+        buf_add(&path, "", 0);
         walk(fd, &path, 0, &L);
         buf_free(&path);
+    } else {
+        fail(&L, dir, errno);
     }
     if (L.n)
         qsort(L.v, L.n, sizeof *L.v, cmp);
     *out = L.v;
     return L.n;
+}
+
+void files_say(const char *path, int err, void *arg)
+{
+    msg("%s: %s", safe_path(path), strerror(err));
+    if (arg)
+        ++*(size_t *)arg;
 }
 
 void files_free(char **v, size_t n)

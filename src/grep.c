@@ -9,6 +9,7 @@
 #include "libindex.h"
 #include "structure.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <errno.h>
@@ -111,8 +112,17 @@ static void shown_spans(buf_t *o, const structure_t *st, const block_t *bk, size
         uint32_t k = i + 1; /* a break: only before more text in range */
         while (k < bk->span0 + bk->nspan && st->spans[k].kind != SK_TEXT)
             k++;
-        if (k < bk->span0 + bk->nspan && st->spans[k].off < b)
-            buf_addc(o, ' ');
+        if (k >= bk->span0 + bk->nspan || st->spans[k].off >= b)
+            continue;
+        if (sp->kind == SK_SOFTBR && o->n && st->spans[k].len) { /* as render.c joins it */
+            uint32_t c1, c2;
+            text_decode(o->p + utf8_back(o->p, 0, o->n - 1), o->n - utf8_back(o->p, 0, o->n - 1),
+                        &c1);
+            text_decode(st->text + st->spans[k].off, st->spans[k].len, &c2);
+            if (text_cjkish(c1) && text_cjkish(c2))
+                continue;
+        }
+        buf_addc(o, ' ');
     }
 }
 
@@ -558,16 +568,19 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
     /* the documents: files as given, directories' text files */
     char **list = NULL;
     size_t nl = 0, cap = 0;
-    int rc_err = 0, cx = 0;
+    int rc_err = 0, cx = 0, dirs = 0;
+    size_t unread = 0; /* directories that could not be read (said) */
     size_t *at = xmalloc(((size_t)n + 1) * sizeof *at); /* where each path's files start */
     for (int i = 0; i < n; i++) {
         at[i] = nl;
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
             char **v;
-            size_t k = files_under(paths[i], &v);
+            size_t k = files_under(paths[i], &v, files_say, &unread);
+            dirs = 1;
             grow(&list, &cap, nl + k + 1, sizeof *list);
-            memcpy(list + nl, v, k * sizeof *v);
+            if (k) /* (none: v is NULL) */
+                memcpy(list + nl, v, k * sizeof *v);
             nl += k;
             free(v);
         } else {
@@ -576,7 +589,11 @@ int grep_run(const char *query, char **paths, int n, const grep_opts_t *o, FILE 
         }
     }
     at[n] = nl;
-    int many = nl > 1 || (n == 1 && nl == 1 && strcmp(list[0], paths[0]));
+    if (unread)
+        rc_err = 1;
+    /* paths shown (as grep -r does): several operands or a directory,
+       however many files they turn out to hold */
+    int many = n > 1 || dirs;
     /* a directory or several files: no per-document index (sindex) is
      * read or made, and the library index (libindex.h) spares reading the
      * files it shows cannot match */

@@ -662,6 +662,9 @@ long libindex_narrow(const char *dir, char *const *list, size_t n, const char *q
 typedef struct {
     char **list;      /* absolute paths */
     size_t n, rootlen;
+    const char *given; /* the directory as given: paths said are under it */
+    char **why;       /* one per listed file: why it could not be read, or NULL */
+    size_t unread;    /* directories that could not be read (said) */
     lix_doc_t *docs;  /* one per listed file */
     long *reuse;      /* the old document whose entries it takes, or -1 */
     size_t *jobs, njobs;
@@ -706,20 +709,55 @@ void lix_fold(norm_t *N, const char *text, size_t len, const char *path)
 
 /* Read document k and put its grams in *v (sorted, unique); 0 when the
  * entries are trusted. */
+/* abs (under the root) as a path under the directory as given, in g */
+static const char *as_given(const build_t *B, const char *abs, buf_t *g)
+{
+    g->n = 0;
+    buf_adds(g, B->given);
+    const char *rel = strlen(abs) >= B->rootlen ? abs + B->rootlen : "";
+    while (*rel == '/')
+        rel++;
+    if (*rel && g->n && g->p[g->n - 1] != '/')
+        buf_addc(g, '/');
+    buf_adds(g, rel);
+    return g->p;
+}
+
+/* files_under's on_err: said (files_say) under the directory as given */
+static void say_dir(const char *abs, int err, void *arg)
+{
+    build_t *B = arg;
+    buf_t g = {0};
+    files_say(as_given(B, abs, &g), err, &B->unread);
+    buf_free(&g);
+}
+
 static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv, size_t *cap,
                       uint64_t **tab, size_t *tcap)
 {
     lix_doc_t *e = &B->docs[k];
-    const char *path = B->list[k];
+    buf_t g = {0}; /* (the same file: what a message names) */
+    const char *path = as_given(B, B->list[k], &g);
     struct stat s1, s2;
     doc_opts_t dopt = {0};
     doc_t d;
     *nv = 0;
-    if (stat(path, &s1) < 0)
+    if (stat(path, &s1) < 0) {
+        if (errno != ENOENT) { /* (gone meanwhile: not an error) */
+            char m[PATH_MAX + 128];
+            snprintf(m, sizeof m, "%s: %s", safe_path(path), strerror(errno));
+            B->why[k] = xstrdup(m);
+        }
+        buf_free(&g);
         return;
+    }
     int r = doc_open(&d, path, &dopt);
     if (r != DOC_OK) {
+        char m[PATH_MAX + 128];
+        if (r != DOC_ERR_SYS || d.err != ENOENT)
+            B->why[k] = xstrdup(doc_error(&d, r, m, sizeof m));
         doc_close(&d);
+        buf_free(&g);
         return;
     }
     e->size = (uint64_t)s1.st_size;
@@ -749,8 +787,11 @@ static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv,
         }
     }
     doc_close(&d);
-    if (stat(path, &s2) < 0 || s2.st_size != s1.st_size || ts_ns(s2.st_mtim) != e->mtime ||
-        ts_ns(s2.st_ctim) != e->ctime || s2.st_ino != s1.st_ino) {
+    int changed = stat(path, &s2) < 0 || s2.st_size != s1.st_size ||
+                  ts_ns(s2.st_mtim) != e->mtime || ts_ns(s2.st_ctim) != e->ctime ||
+                  s2.st_ino != s1.st_ino;
+    buf_free(&g);
+    if (changed) {
         B->reuse[k] = -1; /* changed while read */
         *nv = 0;
         return;
@@ -955,9 +996,21 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
         msg("%s: not a directory", safe_path(dir));
         return -1;
     }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) { /* (nothing to index: no index written) */
+        files_say(dir, errno, NULL);
+        return -1;
+    }
+    close(dfd);
     char *cache = sindex_dir(1);
     if (!cache) {
-        msg("%s: no cache directory to keep the library index in", safe_path(dir));
+        char why[160], *c = sindex_dir_refused(why, sizeof why);
+        if (c) /* (as a file's index says it: main.c) */
+            msg("%s: cannot write the library index: not using the cache directory %s: %s",
+                safe_path(dir), safe_path(c), why);
+        else
+            msg("%s: no cache directory to keep the library index in", safe_path(dir));
+        free(c);
         return -1;
     }
     buf_t ld = {0};
@@ -995,8 +1048,9 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
         old = NULL;
     }
     build_t B = {0};
-    B.n = files_under(root, &B.list);
+    B.given = dir;
     B.rootlen = strlen(root);
+    B.n = files_under(root, &B.list, say_dir, &B);
     B.old = old;
     int rc = 0;
     if (B.n >= 1ULL << DOC_BITS) {
@@ -1008,6 +1062,7 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
     clock_gettime(CLOCK_REALTIME, &now);
     B.racy = ts_ns(now) - (int64_t)LIX_RACY_S * 1000000000;
     B.docs = xcalloc(B.n + 1, sizeof *B.docs);
+    B.why = xcalloc(B.n + 1, sizeof *B.why);
     B.reuse = xmalloc((B.n + 1) * sizeof *B.reuse);
     B.jobs = xmalloc((B.n + 1) * sizeof *B.jobs);
     for (size_t i = 0; i < B.n; i++) {
@@ -1057,6 +1112,15 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
     for (int t = 0; t < started; t++)
         pthread_join(th[t], NULL);
     pthread_mutex_destroy(&B.mu);
+    st->unread = B.unread;
+    for (size_t i = 0; i < B.n; i++) /* (in path order, whichever thread read it) */
+        if (B.why[i]) {
+            msg("%s", B.why[i]);
+            free(B.why[i]);
+            st->unread++;
+        }
+    free(B.why);
+    B.why = NULL;
     /* the entries kept: old documents to their new numbers */
     long *first = NULL, *next = NULL;
     if (old) {
@@ -1098,6 +1162,7 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
     buf_free(&out);
 out:
     files_free(B.list, B.n);
+    free(B.why);
     free(B.docs);
     free(B.reuse);
     free(B.jobs);

@@ -58,10 +58,14 @@ typedef struct {
     size_t reused;   /* kept from the previous index (same stat, or moved) */
     size_t bytes;    /* of the index file */
     size_t text;     /* bytes of the indexed documents' text */
+    size_t unread;   /* directories and files that could not be read (said) */
 } lix_stats_t;
 
 /* Build or refresh the index of directory dir on up to nthreads threads
- * (0: one per core, at most 4). 0, or -1 (said on stderr). */
+ * (0: one per core, at most 4). 0, or -1 (said on stderr). A directory or
+ * a document that could not be read is said on stderr ("DIR/REL: why",
+ * as doc_error and files_say put it), in path order, counted in
+ * st->unread, and left out; the index is made of the others. */
 int libindex_update(const char *dir, int nthreads, lix_stats_t *st);
 
 /* The index file of dir (malloc'ed), or NULL without a cache directory. */

@@ -19,8 +19,11 @@
 #include "term.h"
 #include "text.h"
 #include "title.h"
+#include "utf8.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,12 +400,33 @@ static void lib_free(library_t *L)
     L->shown = NULL;
 }
 
+/* Folders the walk could not read: the first said, the others counted. */
+typedef struct {
+    char first[300];
+    size_t n;
+} unread_t;
+
+static void lib_unread(const char *path, int err, void *arg)
+{
+    unread_t *u = arg;
+    if (!u->n++)
+        snprintf(u->first, sizeof u->first, "%.200s: %s", safe_path(path), strerror(err));
+}
+
 /* The directory's files: the walk's list (names), with what the store
- * knows of each by its path. */
+ * knows of each by its path; a folder that could not be read is said on
+ * the title line. */
 static void lib_walk(library_t *L)
 {
     char **fv;
-    size_t n = files_under(L->dir, &fv);
+    unread_t u = {.n = 0};
+    size_t n = files_under(L->dir, &fv, lib_unread, &u);
+    if (u.n && !L->T->msg[0]) {
+        char more[64] = "";
+        if (u.n > 1)
+            snprintf(more, sizeof more, " (and %zu more folders not read)", u.n - 1);
+        snprintf(L->T->msg, sizeof L->T->msg, "%s%s", u.first, more);
+    }
     docinfo_t *inf;
     size_t ni = store_infos_under(L->T->S, L->absdir, &inf), ii = 0;
     buf_t abs = {0};
@@ -708,13 +732,40 @@ static void lib_head(library_t *L)
     char prog[64] = "";
     if (L->F.applied < L->F.n)
         snprintf(prog, sizeof prog, " (titles %zu/%zu)", L->F.applied, L->F.n);
-    snprintf(L->head, sizeof L->head, "%s%.700s%s%s: Enter reads, / filters, d forgets, %s",
-             L->dir ? "Library of " : "Recently read", L->dir ? safe_path(L->dir) : "", prog, f.p,
-             L->filter && *L->filter ? "Esc clears the filter" : "q quits");
+    /* a warning or a message takes the keys' place until the next key
+       (after them it was cut off at 80 and 100 columns) */
+    buf_t h = {0};
+    buf_adds(&h, L->dir ? "Library of " : "Recently read");
+    if (L->dir)
+        buf_adds(&h, safe_path(L->dir));
+    buf_adds(&h, prog);
+    buf_adds(&h, f.p);
+    buf_adds(&h, ": ");
+    if (L->note[0]) {
+        buf_addc(&h, '[');
+        buf_adds(&h, L->note);
+        buf_addc(&h, ']');
+    } else {
+        buf_adds(&h, "Enter reads, / filters, d forgets, ");
+        buf_adds(&h, L->filter && *L->filter ? "Esc clears the filter" : "q quits");
+    }
+    size_t n = h.n < sizeof L->head ? h.n : sizeof L->head - 1;
+    while (n < h.n && n && utf8_is_cont((unsigned char)h.p[n])) /* (whole characters) */
+        n--;
+    memcpy(L->head, h.p, n);
+    L->head[n] = '\0';
+    buf_free(&h);
     buf_free(&f);
-    if (L->note[0]) { /* a warning or a message: on the title line */
-        size_t k = strlen(L->head);
-        snprintf(L->head + k, sizeof L->head - k, "  [%.300s]", L->note);
+}
+
+/* A key came: a message on the title line has been seen, the keys' help
+ * comes back (as less clears its message at the next key). */
+static void lib_keyed(void *ctx)
+{
+    library_t *L = ctx;
+    if (L->note[0]) {
+        L->note[0] = 0;
+        lib_head(L);
     }
 }
 
@@ -750,6 +801,14 @@ int tui_library(const char *dir, const tui_opts_t *o)
         return 2;
     }
     library_t L = {.T = T, .dir = dir};
+    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (dir && dfd < 0) { /* (said as for a file, not as an empty library) */
+        files_say(dir, errno, NULL);
+        session_free(T);
+        return 2;
+    }
+    if (dfd >= 0)
+        close(dfd);
     if (dir) {
         char *r = realpath(dir, NULL);
         buf_t b = {0};
@@ -784,7 +843,8 @@ int tui_library(const char *dir, const tui_opts_t *o)
         static const char keys_esc[] = {'/', 'd', K_ESC, 0};
         list_t list = {.title = L.head, .n = L.nshown, .sel = sel, .mark = -1,
                        .keys = filtered ? keys_esc : "/d", .empty = lib_empty(&L),
-                       .item = lib_item, .resize = lib_resize, .idle = lib_idle, .ctx = &L};
+                       .item = lib_item, .resize = lib_resize, .idle = lib_idle,
+                       .keyed = lib_keyed, .ctx = &L};
         int key = 0;
         int k = list_run(&list, &key);
         if (term_quit || (k < 0 && key == 0))

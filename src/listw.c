@@ -73,6 +73,8 @@ static int list_loop(list_t *L, int *key_out)
             term_ambiguous_set(probe_ambiguous(key));
             continue;
         }
+        if (L->keyed)
+            L->keyed(L->ctx);
         if (key >= '0' && key <= '9' && (count > 0 || key > '0')) {
             count = (count < 0 ? 0 : count) * 10 + (key - '0');
             if (count > 1000000)

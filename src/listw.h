@@ -27,6 +27,7 @@ typedef struct {
      * without a key; < 0: nothing more will change (asked at the
      * usual pace, 200 ms). */
     int (*idle)(void *ctx, int *n, int *sel);
+    void (*keyed)(void *ctx); /* a key came, before it is acted on (NULL: nothing) */
     void *ctx;
     const char *empty; /* what an empty list says (NULL: "(none)") */
 } list_t;

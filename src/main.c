@@ -36,7 +36,7 @@ static void usage(FILE *f)
           "       juan --dump [-w N] [OPTION]... FILE...\n"
           "       juan --outline|--speakers|--bookmarks [--json] FILE...\n"
           "       juan --forget FILE...\n"
-          "       juan --grep [-E] [-c] [--json] QUERY FILE|DIR...\n"
+          "       juan --grep [-E] [-c] [--json] [--exact|--no-tc-sc] QUERY FILE|DIR...\n"
           "       juan --index [--no-tc-sc] FILE|DIR...\n"
           "Read Chinese and Japanese essays and interviews in the terminal.\n"
           "\n"
@@ -104,8 +104,9 @@ static void usage(FILE *f)
           "FILE may be - for standard input. Without a mode, juan opens the\n"
           "full-screen reader when standard output is a terminal (keys: h in\n"
           "the reader, or man juan), and prints the laid-out text otherwise.\n"
-          "juan DIR lists the .txt and .md files under DIR with your progress;\n"
-          "juan alone lists the documents you read.\n"
+          "juan DIR lists the documents under DIR (.txt .md .markdown .html\n"
+          ".htm .xhtml) with your progress; juan alone lists the documents\n"
+          "you read.\n"
           "Exit status: 0 if all went well, 2 on any error.\n",
           f);
 }
@@ -373,7 +374,7 @@ static int index_library(const char *dir, const doc_opts_t *dopt, int format, FI
             "%.1f MB for %.1f MB of text, %.2f s\n",
             safe_path(dir), st.files, st.indexed, st.read, st.reused, st.bytes / 1e6,
             st.text / 1e6, (double)(now_ms() - t0) / 1000);
-    return 0;
+    return st.unread ? 2 : 0; /* (each said: libindex_update) */
 }
 
 /* Show one file in `mode`; returns 0 or 2 (write errors: out_ok). */
@@ -686,7 +687,7 @@ int main(int argc, char **argv)
     int want_library = nomode && (nfiles == 0 || (nfiles == 1 && stat(files[0], &sb) == 0 &&
                                                   S_ISDIR(sb.st_mode)));
     int library = reader && want_library;
-    if (nfiles == 0 && !library) {
+    if (nfiles == 0 && !want_library) { /* (bare juan, no terminal: said below) */
         msg("no file given");
         try_help();
     }

@@ -173,13 +173,6 @@ static void make_leads(render_t *R, const block_t *b, int hang)
     R->lead2w = w2;
 }
 
-/* CJK for joining lines: wide characters and CJK or general
- * punctuation (—— … “ ” ·), which never want a space beside CJK text. */
-static int cjkish(uint32_t c)
-{
-    return text_cp_width(c) == 2 || ch_is(c, CH_CJK_PUNCT);
-}
-
 static int is_cjk_at_end(const char *s, size_t n)
 {
     if (n == 0)
@@ -187,7 +180,7 @@ static int is_cjk_at_end(const char *s, size_t n)
     size_t i = utf8_back(s, 0, n - 1); /* the start of the last character */
     uint32_t c;
     text_decode(s + i, n - i, &c);
-    return cjkish(c);
+    return text_cjkish(c);
 }
 
 static void flat_add(render_t *R, const char *p, size_t n, size_t off,
@@ -259,7 +252,7 @@ static void markdown_block(render_t *R, const block_t *b, int base_style,
                 const char *q = (nx->kind == SK_TEXT ? st->text : st->lit) + nx->off;
                 uint32_t c;
                 text_decode(q, nx->len, &c);
-                cjk_after = cjkish(c);
+                cjk_after = text_cjkish(c);
             }
             if (!(cjk_before && cjk_after)) {
                 size_t at = R->flat.n ? R->map[R->flat.n - 1] + 1 : b->start;

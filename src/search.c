@@ -963,8 +963,18 @@ static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
     }
 }
 
+/* A soft line break in Markdown source: the line's end, the next line's
+ * indentation and block-quote marks (SOFT_BR), as the reader joins them */
+#define SOFT_BR "[ \\t]*\\r?\\n[ \\t]*(?:>[ \\t]*)*"
+
 /* The folded query as a pattern that also matches across soft line
- * breaks (SEARCH_SOFTBR): 1 when it differs from the literal. */
+ * breaks (SEARCH_SOFTBR), as the reader shows them (text_cjkish): beside
+ * a CJK character a break may stand where the query has nothing (either
+ * side, not both: the folded query's ，is ASCII's , and the reader joins
+ * 价格，⏎访谈 without a space), never between two others (hello⏎world is
+ * shown "hello world"), and a space in the query matches spaces and tabs
+ * or a break (never a blank line: another paragraph); 1 when it differs
+ * from the literal. */
 static int soft_pattern(query_t *Q)
 {
     buf_t p = {0};
@@ -976,14 +986,17 @@ static int soft_pattern(query_t *Q)
         if (c == ' ' || c == '\t') {
             while (i < Q->qn && (s[i] == ' ' || s[i] == '\t'))
                 i++;
-            buf_adds(&p, "\\s+");
+            buf_adds(&p, "(?:" SOFT_BR "|[ \\t]+)");
             continue;
         }
         char e[24];
         snprintf(e, sizeof e, "\\x{%X}", (unsigned)c);
         buf_adds(&p, e);
-        if (i < Q->qn && s[i] != ' ' && s[i] != '\t')
-            buf_adds(&p, "(?:[ \\t]*\\r?\\n[ \\t]*(?:>[ \\t]*)*)?");
+        uint32_t d;
+        if (i < Q->qn && s[i] != ' ' && s[i] != '\t' &&
+            text_decode((const char *)s + i, Q->qn - i, &d) > 0 &&
+            (text_cjkish(c) || text_cjkish(d)))
+            buf_adds(&p, "(?:" SOFT_BR ")?");
     }
     free(Q->q);
     Q->q = p.p ? p.p : xstrdup("");

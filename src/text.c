@@ -406,3 +406,8 @@ safe_path_t safe_path_of(const char *path)
     buf_free(&b);
     return r;
 }
+
+int text_cjkish(uint32_t cp)
+{
+    return text_cp_width(cp) == 2 || ch_is(cp, CH_CJK_PUNCT);
+}

@@ -55,6 +55,11 @@ void units_free(units_t *t);
 
 /* Cells of one code point as drawn (escapes included, dropped = 0). */
 int text_cp_width(uint32_t cp);
+/* CJK for joining lines: a wide character, or CJK or general punctuation
+ * (—— … “ ” ·), which never wants a space beside CJK text. A soft line
+ * break between two such is shown as nothing (render), and searched so
+ * (search's SEARCH_SOFTBR); between others it is a space. */
+int text_cjkish(uint32_t cp);
 
 /* Append a terminal-safe copy of s[0..n) to b (escapes as above, dropped
  * characters kept out). Returns the width in cells. */

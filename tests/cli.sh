@@ -327,7 +327,18 @@ run --grep -c ＤＥＥＰ samples/mixed.txt; [ "$out" != 0 ] && ok || bad "grep
 # Markdown: a soft line break (joined when shown) is matched across; a line
 # break in plain text is not (each line is a paragraph there)
 run --grep '价格，访谈还' samples/essay.md
-case "$out" in "samples/essay.md:14:"*"的价格， 访谈还停在"*) ok ;; *) bad "grep across a soft line break: $out" ;; esac
+case "$out" in "samples/essay.md:14:"*"的价格，访谈还停在"*) ok ;; *) bad "grep across a soft line break: $out" ;; esac
+# ... as the reader joins it: nothing between CJK characters (the context
+# too), a space between others ("hello world", not "helloworld"), a
+# block quote's '> ' left out, never across a blank line
+printf '> hello\n> world\n\nhello\nworld\n\n> 价格，\n> 访谈\n\nhello\n\nworld\n' >"$T/soft.md"
+run --grep -c helloworld "$T/soft.md"; eq "soft break between Latin letters: a space" "$out" 0
+run --grep 'hello world' "$T/soft.md"
+eq "a space across soft breaks, in a block quote too" "$out" "$T/soft.md:1:: hello world
+$T/soft.md:4:: hello world"
+run --grep --json '价格，访谈' "$T/soft.md"
+case "$out" in *'"match": "价格，\u000a> 访谈", "context": "价格，访谈"'*) ok ;;
+    *) bad "soft break in a quote, CJK: the context joined: $out" ;; esac
 printf '价格，\n访谈还停在第二段。\n' >"$T/plain.txt"
 run --grep -c '价格，访谈还' "$T/plain.txt"; eq "plain text: no match across lines" "$out" 0
 # the context as the reader shows it (issue 16): no Markdown markup, no
@@ -507,6 +518,62 @@ for q in 宝玉 創新 不在 '看书'; do
 done
 run --index --encoding=GB18030 "$L"; eq "--index DIR --encoding rc" "$rc" 2
 unset JUAN_CACHE_DIR
+
+# a folder or a file under DIR that cannot be read is said, as grep -r
+# says it (the rest searched or indexed, exit 2), never passed over in
+# silence; as root the reads are refused by running as nobody
+U="$T/unread"; mkdir -p "$U/ok" "$U/closed" "$T/nb"
+for f in ok/a.txt closed/b.txt c.txt noread.txt; do echo 创新 >"$U/$f"; done
+chmod 000 "$U/closed" "$U/noread.txt"
+# runu ARGS...: juan in $T (paths as given: unread/...), sets out, err, rc;
+# a copy of the binary in $T (the work tree's directories need not be
+# open to nobody, as in a clone made under mktemp -d)
+runu() {
+    local j="$T/juan-u"
+    [ -x "$j" ] || { cp "$JUAN" "$j" && chmod 755 "$j"; } || bad "the binary copied for nobody"
+    if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+        chmod 755 "$T" "$U" "$U/ok"; chown 65534 "$T/nb"
+        out=$(cd "$T" && setpriv --reuid=65534 --regid=65534 --clear-groups env \
+            JUAN_CACHE_DIR="$T/nb" JUAN_STATE_DIR="$T/nb" "$j" "$@" 2>"$T/err"); rc=$?
+    else
+        out=$(cd "$T" && JUAN_CACHE_DIR="$T/nb" JUAN_STATE_DIR="$T/nb" "$j" "$@" 2>"$T/err"); rc=$?
+    fi
+    err=$(cat "$T/err")
+}
+if [ "$(id -u)" != 0 ] || command -v setpriv >/dev/null; then
+    runu --grep -c 创新 unread
+    eq "grep DIR, a folder unread: the rest" "$out" "unread/c.txt:1
+unread/ok/a.txt:1"
+    eq "grep DIR, a folder unread: said" "$err" "juan: unread/closed: Permission denied
+juan: unread/noread.txt: Permission denied"
+    eq "grep DIR, a folder unread: rc 2" "$rc" 2
+    runu --grep 创新 unread/closed
+    eq "grep on an unreadable DIR" "$err|$rc" "juan: unread/closed: Permission denied|2"
+    runu --index unread
+    eq "--index DIR, unread: said" "$err" "juan: unread/closed: Permission denied
+juan: unread/noread.txt: Permission denied"
+    case "$out" in "unread: library index: 3 files, "*" (3 read, 0 kept), "*) ok ;;
+        *) bad "--index DIR, unread: the rest indexed: $out" ;; esac
+    eq "--index DIR, unread: rc 2" "$rc" 2
+    runu --index unread/closed
+    eq "--index on an unreadable DIR: no index" "$out|$err|$rc" "|juan: unread/closed: Permission denied|2"
+fi
+# -c names the files when a DIR or several operands are given, however
+# many files they hold (as grep -rc): an empty folder beside one file
+mkdir -p "$T/emptyd" "$T/oned"; echo 创新 >"$T/oned/x.txt"
+run --grep -c 创新 "$T/emptyd" "$T/oned/x.txt"; eq "-c, two operands, one file" "$out" "$T/oned/x.txt:1"
+run --grep -c 创新 "$T/oned"; eq "-c, a DIR of one file" "$out" "$T/oned/x.txt:1"
+run --grep -c 创新 "$T/oned/x.txt"; eq "-c, one file: no name" "$out" 1
+# --index DIR with a cache others can write: why it is not used
+mkdir -p "$T/c777"; chmod 777 "$T/c777"
+out=$(JUAN_CACHE_DIR="$T/c777" "$JUAN" --index "$T/oned" 2>&1); rc=$?
+eq "--index DIR, cache refused: why" "$out|$rc" \
+    "juan: $T/oned: cannot write the library index: not using the cache directory $T/c777: others can write to it (mode 0777; chmod go-w it)|2"
+# bare juan without a terminal says what the library needs, as juan DIR does
+command -v script >/dev/null || bad "script(1) is missing (util-linux)"
+out=$(script -qc "$(realpath "$JUAN") | cat" /dev/null </dev/null 2>&1)
+case "$out" in *"the library needs a terminal (standard output is not one)"*) ok ;;
+    *) bad "bare juan, not a tty: $out" ;; esac
 
 # Aozora Bunko notation (samples/aozora.txt: Shift_JIS, CRLF): readings
 # hidden or in parentheses (--ruby), search across them, never an index

@@ -590,7 +590,7 @@ lib_start() { # DELAY_MS [STATE]: the library of $LB, its state in $T/state19
     # (from $T: the paths the filter sees are lib19/..., no digit of a
     # temporary directory's name among them)
     tm_session -s e -x 100 -y 20 "cd $T && env TERM=screen JUAN_STATE_DIR=$T/${2:-state19} JUAN_FILL_DELAY_MS=$1 $JUAN --ambiguous=narrow lib19 2>>$T/stderr; echo \$? >$T/rc"
-    wait_for "Enter reads"
+    wait_for "Library of" 0 # (the keys or a message after it)
 }
 # the selection stays on its entry when a title that the filter matches
 # comes in above it (a.md: "五5号"; the filter 5 shows p5.md alone before)
@@ -629,5 +629,29 @@ wait_for "state19/titles.d" 0 && ok || bad "library: a damaged title cache is sa
 wait_for "第1篇的标题" && ls "$T/state19" | grep -q "titles.db.corrupt-" && ok ||
     bad "library: the damaged cache kept aside, titles made again"
 keys q; poll test -s "$T/rc"
+# a folder below that cannot be read is named on the title line in the
+# keys' place (back at the next key); DIR itself: said, exit 2. As root,
+# nobody runs a copy of the binary in $T (the work tree may be closed to it)
+if [ "$(id -u)" != 0 ] || command -v setpriv >/dev/null; then
+    LU="$T/libu"; mkdir -p "$LU/closed" "$LU/open" "$T/stu"
+    printf '# 可读的一篇\n\n正文。\n' >"$LU/open/a.md"; echo x >"$LU/closed/b.md"
+    chmod 000 "$LU/closed"
+    as="" ju="$JUAN"
+    if [ "$(id -u)" = 0 ]; then
+        as="setpriv --reuid=65534 --regid=65534 --clear-groups" ju="$T/juan-u"
+        cp "$JUAN" "$ju" && chmod 755 "$ju" "$T" "$LU" "$LU/open" && chown 65534 "$T/stu" ||
+            bad "library, unreadable: set-up for nobody"
+    fi
+    tm_reset
+    tm_session -s e -x 80 -y 20 "cd $T && $as env TERM=screen JUAN_STATE_DIR=$T/stu JUAN_CACHE_DIR=$T/stu $ju --ambiguous=narrow libu; echo rc=\$?; sleep 30"
+    wait_for "[libu/closed: Permission denied]" 0 && shows "open/a.md" && ok ||
+        bad "library: an unreadable folder said on the title line"
+    keys j; wait_for "Enter reads" 0 && ok || bad "library: the keys back after a key"
+    keys q; wait_for "rc=0" && ok || bad "library with an unreadable folder: q, exit 0"
+    tm_reset
+    tm_session -s e -x 80 -y 20 "cd $T && $as env TERM=screen JUAN_STATE_DIR=$T/stu JUAN_CACHE_DIR=$T/stu $ju --ambiguous=narrow libu/closed; echo rc=\$?; sleep 30"
+    wait_for "rc=2" && shows "juan: libu/closed: Permission denied" && ok ||
+        bad "library of an unreadable DIR: said, exit 2"
+fi
 
 done_tests

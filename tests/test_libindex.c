@@ -135,7 +135,7 @@ static void same_answers(const char *when)
 static long ruled_out(const char *q, int flags)
 {
     char **v;
-    size_t n = files_under(lib, &v);
+    size_t n = files_under(lib, &v, NULL, NULL);
     unsigned char *skip = calloc(n + 1, 1);
     long r = libindex_narrow(lib, v, n, q, flags, skip);
     free(skip);
@@ -203,7 +203,7 @@ int main(void)
     {
         char sub[400], **v;
         snprintf(sub, sizeof sub, "%s/sub", lib);
-        size_t n = files_under(sub, &v);
+        size_t n = files_under(sub, &v, NULL, NULL);
         unsigned char *skip = calloc(n + 1, 1);
         CHECK(libindex_narrow(sub, v, n, "不在这里", 0, skip) == (long)n);
         free(skip);
