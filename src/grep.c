@@ -168,6 +168,30 @@ static void shown_line(buf_t *o, const structure_t *st, const block_t *bk, const
     }
 }
 
+/* Of a text shown from pieces: is shown text left out of the context
+ * [ca, cb) on its source line, before it (*cut_l) and after it (*cut_r)?
+ * (Markup beside it is not: an HTML line's tags made a "…" of nothing.) */
+static void shown_cuts(const structure_t *st, const char *t, size_t len, size_t ca, size_t cb,
+                       int *cut_l, int *cut_r)
+{
+    size_t ls = ca, le = cb;
+    while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r')
+        ls--;
+    while (le < len && t[le] != '\n' && t[le] != '\r')
+        le++;
+    buf_t x = {0};
+    if (*cut_l) {
+        shown_line(&x, st, NULL, t, ls, ca);
+        *cut_l = x.n && text_skip_blanks(x.p, 0, x.n) < x.n;
+    }
+    x.n = 0;
+    if (*cut_r) {
+        shown_line(&x, st, NULL, t, cb, le);
+        *cut_r = x.n && text_skip_blanks(x.p, 0, x.n) < x.n;
+    }
+    buf_free(&x);
+}
+
 /* The context [ca, cb) around the match [ma, mb) as the reader shows it:
  * into three parts, before, the match, after (the source line, raw, when
  * the match is in no shown text: inside markup, a link's address). A
@@ -191,6 +215,20 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
     if (!bp) {
         shown_line(&part[0], st, bp, t, ca, ma);
         shown_line(&part[2], st, bp, t, mb, cb);
+        if (!st->pieces)
+            return;
+        /* (HTML, Aozora: a cut only where shown text was left out, and no
+           blank shown at either end of the line) */
+        shown_cuts(st, t, len, ca, cb, cut_l, cut_r);
+        while (!*cut_r && part[2].n && part[2].p[part[2].n - 1] == ' ')
+            part[2].n--;
+        size_t s = 0; /* (the spaces line breaks became; an indent stays) */
+        while (s < part[0].n && part[0].p[s] == ' ')
+            s++;
+        if (!*cut_l && s) {
+            memmove(part[0].p, part[0].p + s, part[0].n - s);
+            part[0].n -= s;
+        }
         return;
     }
     size_t ls = ma, le = mb; /* the whole line, shown, then cut */

@@ -642,6 +642,9 @@ eq "html: speakers" "$("$JUAN" --speakers samples/article.html | awk '{print $1,
 run --grep 七十号 samples/article.html
 eq "html: grep across entities, context as shown" "$out" "samples/article.html:48:尾声: 地址：江边老街 七十号 <已搬迁>。更多见…"
 run --grep -c tracker samples/article.html; eq "html: a script is not the text" "$out" 0
+# the tags beside the text on its source line are no text left out: no …
+printf '<html><head><title>网页标题</title></head><body><p>网页里的创新。</p></body></html>\n' >"$T/page.html"
+run --grep 创新 "$T/page.html"; eq "html: no … for markup beside the match" "$out" "$T/page.html:1:: 网页里的创新。"
 run --grep -c strong samples/article.html; eq "html: a tag is not the text" "$out" 0
 run --grep -c 续水不要钱 samples/teahouse.gb18030.html; eq "html: GB18030 declared by http-equiv" "$out" 1
 export JUAN_CACHE_DIR="$T/htcache"
