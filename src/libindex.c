@@ -743,18 +743,19 @@ static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv,
     doc_t d;
     *nv = 0;
     if (stat(path, &s1) < 0) {
-        if (errno != ENOENT) { /* (gone meanwhile: not an error) */
+        int e = errno;
+        if (e != ENOENT) { /* (gone meanwhile: not an error) */
             char m[PATH_MAX + 128];
-            snprintf(m, sizeof m, "%s: %s", safe_path(path), strerror(errno));
+            snprintf(m, sizeof m, "%s: %s", safe_path(path), strerror(e));
             B->why[k] = xstrdup(m);
         }
         buf_free(&g);
         return;
     }
     int r = doc_open(&d, path, &dopt);
-    if (r != DOC_OK) {
+    if (r != DOC_OK) { /* (one that looks binary, or will not convert: not indexed, as before) */
         char m[PATH_MAX + 128];
-        if (r != DOC_ERR_SYS || d.err != ENOENT)
+        if (r == DOC_ERR_SYS && d.err != ENOENT)
             B->why[k] = xstrdup(doc_error(&d, r, m, sizeof m));
         doc_close(&d);
         buf_free(&g);

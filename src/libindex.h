@@ -63,9 +63,11 @@ typedef struct {
 
 /* Build or refresh the index of directory dir on up to nthreads threads
  * (0: one per core, at most 4). 0, or -1 (said on stderr). A directory or
- * a document that could not be read is said on stderr ("DIR/REL: why",
- * as doc_error and files_say put it), in path order, counted in
- * st->unread, and left out; the index is made of the others. */
+ * a document that could not be read (a system error) is said on stderr
+ * ("DIR/REL: why", as files_say and doc_error put it: the folders as the
+ * walk meets them, then the files in path order), counted in st->unread,
+ * and left out; the index is made of the others. A document that looks
+ * binary or will not convert is listed, not indexed, and not said. */
 int libindex_update(const char *dir, int nthreads, lix_stats_t *st);
 
 /* The index file of dir (malloc'ed), or NULL without a cache directory. */

@@ -832,8 +832,13 @@ int tui_library(const char *dir, const tui_opts_t *o)
     int sel = 0;
     for (;;) {
         const char *w = store_warning(T->S);
-        if (!T->msg[0] && w)
+        if (w && T->msg[0]) { /* (said once: both, the store's first) */
+            char was[sizeof T->msg];
+            memcpy(was, T->msg, sizeof was);
+            snprintf(T->msg, sizeof T->msg, "%.300s; %.200s", w, was);
+        } else if (w) {
             snprintf(T->msg, sizeof T->msg, "%.300s", w);
+        }
         if (!T->msg[0] && term_ambiguous_news()) /* the probe's answer */
             tui_ambiguous_notice(T);
         snprintf(L.note, sizeof L.note, "%.300s", T->msg);

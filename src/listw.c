@@ -73,7 +73,7 @@ static int list_loop(list_t *L, int *key_out)
             term_ambiguous_set(probe_ambiguous(key));
             continue;
         }
-        if (L->keyed)
+        if (L->keyed && key != FN(KEY_RESIZE)) /* (a resize is no key read) */
             L->keyed(L->ctx);
         if (key >= '0' && key <= '9' && (count > 0 || key > '0')) {
             count = (count < 0 ? 0 : count) * 10 + (key - '0');

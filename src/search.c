@@ -963,18 +963,25 @@ static void fold_near(norm_t *N, const probe_t *P, const char *t, size_t n)
     }
 }
 
+/* An ASCII letter (of a folded query: lower case) */
+static int latin(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* A soft line break in Markdown source: the line's end, the next line's
  * indentation and block-quote marks (SOFT_BR), as the reader joins them */
 #define SOFT_BR "[ \\t]*\\r?\\n[ \\t]*(?:>[ \\t]*)*"
 
 /* The folded query as a pattern that also matches across soft line
- * breaks (SEARCH_SOFTBR), as the reader shows them (text_cjkish): beside
- * a CJK character a break may stand where the query has nothing (either
- * side, not both: the folded query's ，is ASCII's , and the reader joins
- * 价格，⏎访谈 without a space), never between two others (hello⏎world is
- * shown "hello world"), and a space in the query matches spaces and tabs
- * or a break (never a blank line: another paragraph); 1 when it differs
- * from the literal. */
+ * breaks (SEARCH_SOFTBR), as the reader shows them: a break may stand
+ * where the query has nothing, except between two Latin letters (the
+ * reader shows hello⏎world as "hello world"; between two CJK characters
+ * it shows nothing, text_cjkish). The folded query cannot tell more: its
+ * ， ？ ２ are ASCII's , ? 2, and the reader joins 好吗？⏎（笑） and
+ * ２０２⏎４年 with nothing (only fullwidth letters, ＮＨ⏎Ｋ, are missed).
+ * A space in the query matches spaces and tabs or a break (never a blank
+ * line: another paragraph). 1 when it differs from the literal. */
 static int soft_pattern(query_t *Q)
 {
     buf_t p = {0};
@@ -992,10 +999,7 @@ static int soft_pattern(query_t *Q)
         char e[24];
         snprintf(e, sizeof e, "\\x{%X}", (unsigned)c);
         buf_adds(&p, e);
-        uint32_t d;
-        if (i < Q->qn && s[i] != ' ' && s[i] != '\t' &&
-            text_decode((const char *)s + i, Q->qn - i, &d) > 0 &&
-            (text_cjkish(c) || text_cjkish(d)))
+        if (i < Q->qn && s[i] != ' ' && s[i] != '\t' && !(latin(c) && latin(s[i])))
             buf_adds(&p, "(?:" SOFT_BR ")?");
     }
     free(Q->q);

@@ -336,6 +336,10 @@ run --grep -c helloworld "$T/soft.md"; eq "soft break between Latin letters: a s
 run --grep 'hello world' "$T/soft.md"
 eq "a space across soft breaks, in a block quote too" "$out" "$T/soft.md:1:: hello world
 $T/soft.md:4:: hello world"
+# (the folded query's ？（ ２ are ASCII: joined with nothing all the same)
+printf '好吗？\n（笑）\n\n２０２\n４年\n' >"$T/soft2.md"
+run --grep -c '好吗？（笑）' "$T/soft2.md"; eq "soft break between fullwidth punctuation" "$out" 1
+run --grep -c '2024年' "$T/soft2.md"; eq "soft break between fullwidth digits" "$out" 1
 run --grep --json '价格，访谈' "$T/soft.md"
 case "$out" in *'"match": "价格，\u000a> 访谈", "context": "价格，访谈"'*) ok ;;
     *) bad "soft break in a quote, CJK: the context joined: $out" ;; esac
@@ -558,6 +562,10 @@ juan: unread/noread.txt: Permission denied"
     runu --index unread/closed
     eq "--index on an unreadable DIR: no index" "$out|$err|$rc" "|juan: unread/closed: Permission denied|2"
 fi
+# a file that looks binary is not indexed and is no error of --index
+mkdir -p "$T/binlib"; echo 创新 >"$T/binlib/a.txt"; head -c 2000 /dev/zero >"$T/binlib/b.txt"
+out=$(JUAN_CACHE_DIR="$T/bincache" "$JUAN" --index "$T/binlib" 2>&1); rc=$?
+case "$out|$rc" in "$T/binlib: library index: 2 files, "*"|0") ok ;; *) bad "--index DIR with a binary file: $out|$rc" ;; esac
 # -c names the files when a DIR or several operands are given, however
 # many files they hold (as grep -rc): an empty folder beside one file
 mkdir -p "$T/emptyd" "$T/oned"; echo 创新 >"$T/oned/x.txt"
