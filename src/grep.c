@@ -126,18 +126,29 @@ static void shown_spans(buf_t *o, const structure_t *st, const block_t *bk, size
     }
 }
 
-/* Text [a, b) of the document as one_line shows it, added to o; of an
- * Aozora text only what is shown of it (its pieces: no reading, no
- * annotation); of a Markdown block (bk, when it has spans) its shown text. */
-static void shown_line(buf_t *o, const structure_t *st, const block_t *bk, const char *t,
-                       size_t a, size_t b)
+/* s[0..n) added to o: on one line (one_line), or raw (its line breaks) */
+static void put_text(buf_t *o, const char *s, size_t n, int raw)
+{
+    if (raw)
+        buf_add(o, s, n);
+    else
+        one_line(o, s, n);
+}
+
+/* Text [a, b) of the document as one_line shows it (raw: its line
+ * breaks kept, of a text without spans), added to o; of an Aozora or
+ * HTML text only what is shown of it (its pieces: no reading, no
+ * annotation, no tag; a blank line between blocks); of a Markdown block
+ * (bk, when it has spans) its shown text. */
+static void shown_text(buf_t *o, const structure_t *st, const block_t *bk, const char *t,
+                       size_t a, size_t b, int raw)
 {
     if (bk && bk->nspan) {
         shown_spans(o, st, bk, a, b);
         return;
     }
     if (!st || !st->pieces) {
-        one_line(o, t + a, b - a);
+        put_text(o, t + a, b - a, raw);
         return;
     }
     size_t lo = 0, hi = st->npieces; /* the first piece that ends after a */
@@ -159,18 +170,49 @@ static void shown_line(buf_t *o, const structure_t *st, const block_t *bk, const
         any = 1;
         if (p->p != t + p->src) { /* in place of an annotation: whole */
             if (p->src >= a && p->src < b)
-                one_line(o, p->p, p->n);
+                put_text(o, p->p, p->n, raw);
             continue;
         }
         size_t s = p->src > a ? p->src : a, e = p->src + p->n < b ? p->src + p->n : b;
         if (s < e)
-            one_line(o, t + s, e - s);
+            put_text(o, t + s, e - s, raw);
     }
 }
 
-/* Of a text shown from pieces: is shown text left out of the context
- * [ca, cb) on its source line, before it (*cut_l) and after it (*cut_r)?
- * (Markup beside it is not: an HTML line's tags made a "…" of nothing.) */
+static void shown_line(buf_t *o, const structure_t *st, const block_t *bk, const char *t,
+                       size_t a, size_t b)
+{
+    shown_text(o, st, bk, t, a, b, 0);
+}
+
+/* Where the last block of raw shown text s[0..n) starts (after its last
+ * blank line; 0: none), and where its first one ends (its first blank
+ * line; n: none) */
+static size_t block_from(const char *s, size_t n)
+{
+    for (size_t i = n; i >= 2; i--)
+        if (s[i - 1] == '\n' && s[i - 2] == '\n')
+            return i;
+    return 0;
+}
+
+static size_t block_to(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '\n' && s[i + 1] == '\n')
+            return i;
+    return n;
+}
+
+static int has_text(const char *s, size_t n)
+{
+    return n && text_skip_blanks(s, 0, n) < n;
+}
+
+/* Of a text shown from pieces: is shown text of the same block left out
+ * of the context [ca, cb) on its source line, before it (*cut_l) and
+ * after it (*cut_r)? (Markup beside it is not: an HTML line's tags made a
+ * "…" of nothing; nor another block: a minified page is one line.) */
 static void shown_cuts(const structure_t *st, const char *t, size_t len, size_t ca, size_t cb,
                        int *cut_l, int *cut_r)
 {
@@ -181,13 +223,14 @@ static void shown_cuts(const structure_t *st, const char *t, size_t len, size_t 
         le++;
     buf_t x = {0};
     if (*cut_l) {
-        shown_line(&x, st, NULL, t, ls, ca);
-        *cut_l = x.n && text_skip_blanks(x.p, 0, x.n) < x.n;
+        shown_text(&x, st, NULL, t, ls, ca, 1);
+        size_t f = x.n ? block_from(x.p, x.n) : 0;
+        *cut_l = has_text(x.p + f, x.n - f);
     }
     x.n = 0;
     if (*cut_r) {
-        shown_line(&x, st, NULL, t, cb, le);
-        *cut_r = x.n && text_skip_blanks(x.p, 0, x.n) < x.n;
+        shown_text(&x, st, NULL, t, cb, le, 1);
+        *cut_r = x.n && has_text(x.p, block_to(x.p, x.n));
     }
     buf_free(&x);
 }
@@ -212,14 +255,33 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
         bp = NULL;
         shown_line(&part[1], st, bp, t, ma, mb);
     }
-    if (!bp) {
+    if (!bp && !st->pieces) {
         shown_line(&part[0], st, bp, t, ca, ma);
         shown_line(&part[2], st, bp, t, mb, cb);
-        if (!st->pieces)
-            return;
-        /* (HTML, Aozora: a cut only where shown text was left out, and no
-           blank shown at either end of the line) */
+        return;
+    }
+    if (!bp) {
+        /* (HTML, Aozora: the match's block only, as the reader shows it
+           apart; a cut only where its shown text was left out; no blank
+           shown at either end) */
+        buf_t r = {0};
+        shown_text(&r, st, NULL, t, ca, ma, 1);
+        size_t f = r.n ? block_from(r.p, r.n) : 0;
+        if (r.n > f)
+            one_line(&part[0], r.p + f, r.n - f);
+        int in_l = f > 0;
+        r.n = 0;
+        shown_text(&r, st, NULL, t, mb, cb, 1);
+        size_t e = r.n ? block_to(r.p, r.n) : 0;
+        if (e)
+            one_line(&part[2], r.p, e);
+        int in_r = e < r.n;
+        buf_free(&r);
         shown_cuts(st, t, len, ca, cb, cut_l, cut_r);
+        if (in_l)
+            *cut_l = 0;
+        if (in_r)
+            *cut_r = 0;
         while (!*cut_r && part[2].n && part[2].p[part[2].n - 1] == ' ')
             part[2].n--;
         size_t s = 0; /* (the spaces line breaks became; an indent stays) */

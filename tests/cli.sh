@@ -653,6 +653,12 @@ run --grep -c tracker samples/article.html; eq "html: a script is not the text" 
 # the tags beside the text on its source line are no text left out: no …
 printf '<html><head><title>网页标题</title></head><body><p>网页里的创新。</p></body></html>\n' >"$T/page.html"
 run --grep 创新 "$T/page.html"; eq "html: no … for markup beside the match" "$out" "$T/page.html:1:: 网页里的创新。"
+# a minified page (one source line): each match's context is its own
+# paragraph, as the reader shows it apart, not the next one or a heading
+printf '<html><body><h1>大标题</h1><p>第一段说到创新就停。</p><p>第二段也提创新。</p><h2>小节</h2><p>第三段。</p></body></html>\n' >"$T/min.html"
+run --grep 创新 "$T/min.html"
+eq "html: one line, the context its paragraph" "$out" "$T/min.html:1:: 第一段说到创新就停。
+$T/min.html:1:: 第二段也提创新。"
 run --grep -c strong samples/article.html; eq "html: a tag is not the text" "$out" 0
 run --grep -c 续水不要钱 samples/teahouse.gb18030.html; eq "html: GB18030 declared by http-equiv" "$out" 1
 export JUAN_CACHE_DIR="$T/htcache"
