@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -115,11 +117,29 @@ size_t files_under(const char *dir, char ***out, files_err_fn *on_err, void *arg
     return L.n;
 }
 
+void files_reason(char *out, size_t n, const char *path, int err)
+{
+    snprintf(out, n, "%s: %s", safe_path(path), strerror(err));
+}
+
 void files_say(const char *path, int err, void *arg)
 {
-    msg("%s: %s", safe_path(path), strerror(err));
+    char m[PATH_MAX + 128];
+    files_reason(m, sizeof m, path, err);
+    msg("%s", m);
     if (arg)
         ++*(size_t *)arg;
+}
+
+int files_dir_ok(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        files_say(dir, errno, NULL);
+        return -1;
+    }
+    close(fd);
+    return 0;
 }
 
 void files_free(char **v, size_t n)

@@ -17,9 +17,13 @@
 
 typedef void files_err_fn(const char *path, int err, void *arg);
 size_t files_under(const char *dir, char ***out, files_err_fn *on_err, void *arg);
+/* "PATH: REASON" of err (the path terminal-safe) into out[0..n). */
+void files_reason(char *out, size_t n, const char *path, int err);
 /* An on_err that says "juan: PATH: REASON" on stderr (msg) and counts
  * them in *(size_t *)arg when arg is not NULL. */
 void files_say(const char *path, int err, void *arg);
+/* Can dir be opened as a directory? 0, or -1 said (files_say). */
+int files_dir_ok(const char *dir);
 void files_free(char **v, size_t n);
 
 #endif

@@ -9,7 +9,6 @@
 #include "libindex.h"
 #include "structure.h"
 #include "text.h"
-#include "utf8.h"
 #include "util.h"
 
 #include <errno.h>
@@ -114,14 +113,10 @@ static void shown_spans(buf_t *o, const structure_t *st, const block_t *bk, size
             k++;
         if (k >= bk->span0 + bk->nspan || st->spans[k].off >= b)
             continue;
-        if (sp->kind == SK_SOFTBR && o->n && st->spans[k].len) { /* as render.c joins it */
-            uint32_t c1, c2;
-            text_decode(o->p + utf8_back(o->p, 0, o->n - 1), o->n - utf8_back(o->p, 0, o->n - 1),
-                        &c1);
-            text_decode(st->text + st->spans[k].off, st->spans[k].len, &c2);
-            if (text_cjkish(c1) && text_cjkish(c2))
-                continue;
-        }
+        if (sp->kind == SK_SOFTBR && /* (as the reader joins it) */
+            text_joins_tight(o->p ? o->p : "", o->n, st->text + st->spans[k].off,
+                             st->spans[k].len))
+            continue;
         buf_addc(o, ' ');
     }
 }
@@ -277,11 +272,11 @@ static void shown_context(buf_t part[3], const structure_t *st, const char *t, s
             one_line(&part[2], r.p, e);
         int in_r = e < r.n;
         buf_free(&r);
-        shown_cuts(st, t, len, ca, cb, cut_l, cut_r);
-        if (in_l)
+        if (in_l) /* (the block starts within: nothing of it left out) */
             *cut_l = 0;
         if (in_r)
             *cut_r = 0;
+        shown_cuts(st, t, len, ca, cb, cut_l, cut_r);
         while (!*cut_r && part[2].n && part[2].p[part[2].n - 1] == ' ')
             part[2].n--;
         size_t s = 0; /* (the spaces line breaks became; an indent stays) */

@@ -743,10 +743,9 @@ static void build_one(build_t *B, size_t k, norm_t *N, uint64_t **v, size_t *nv,
     doc_t d;
     *nv = 0;
     if (stat(path, &s1) < 0) {
-        int e = errno;
-        if (e != ENOENT) { /* (gone meanwhile: not an error) */
+        if (errno != ENOENT) { /* (gone meanwhile: not an error) */
             char m[PATH_MAX + 128];
-            snprintf(m, sizeof m, "%s: %s", safe_path(path), strerror(e));
+            files_reason(m, sizeof m, path, errno);
             B->why[k] = xstrdup(m);
         }
         buf_free(&g);
@@ -997,12 +996,8 @@ int libindex_update(const char *dir, int nthreads, lix_stats_t *st)
         msg("%s: not a directory", safe_path(dir));
         return -1;
     }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) { /* (nothing to index: no index written) */
-        files_say(dir, errno, NULL);
+    if (files_dir_ok(dir) < 0) /* (nothing to index: no index written) */
         return -1;
-    }
-    close(dfd);
     char *cache = sindex_dir(1);
     if (!cache) {
         char why[160], *c = sindex_dir_refused(why, sizeof why);

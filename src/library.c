@@ -22,8 +22,6 @@
 #include "utf8.h"
 #include "util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,7 +407,7 @@ typedef struct {
 static void lib_unread(const char *path, int err, void *arg)
 {
     unread_t *u = arg;
-    if (!u->n++)
+    if (!u->n++) /* (files_reason's sentence, the path cut to leave room for why) */
         snprintf(u->first, sizeof u->first, "%.200s: %s", safe_path(path), strerror(err));
 }
 
@@ -801,14 +799,10 @@ int tui_library(const char *dir, const tui_opts_t *o)
         return 2;
     }
     library_t L = {.T = T, .dir = dir};
-    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (dir && dfd < 0) { /* (said as for a file, not as an empty library) */
-        files_say(dir, errno, NULL);
+    if (dir && files_dir_ok(dir) < 0) { /* (said as for a file, not as an empty library) */
         session_free(T);
         return 2;
     }
-    if (dfd >= 0)
-        close(dfd);
     if (dir) {
         char *r = realpath(dir, NULL);
         buf_t b = {0};

@@ -1,5 +1,4 @@
 #include "render.h"
-#include "chars.h"
 #include "text.h"
 #include "util.h"
 
@@ -173,16 +172,6 @@ static void make_leads(render_t *R, const block_t *b, int hang)
     R->lead2w = w2;
 }
 
-static int is_cjk_at_end(const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    size_t i = utf8_back(s, 0, n - 1); /* the start of the last character */
-    uint32_t c;
-    text_decode(s + i, n - i, &c);
-    return text_cjkish(c);
-}
-
 static void flat_add(render_t *R, const char *p, size_t n, size_t off,
                      int literal, int style)
 {
@@ -246,15 +235,13 @@ static void markdown_block(render_t *R, const block_t *b, int base_style,
         } else if (sp->kind == SK_SOFTBR) {
             /* CJK-aware: nothing between two CJK characters */
             const span_t *nx = i + 1 < b->span0 + b->nspan ? sp + 1 : NULL;
-            int cjk_before = is_cjk_at_end(R->flat.p ? R->flat.p : "", R->flat.n);
-            int cjk_after = 0;
-            if (nx && (nx->kind == SK_TEXT || nx->kind == SK_LITERAL) && nx->len) {
-                const char *q = (nx->kind == SK_TEXT ? st->text : st->lit) + nx->off;
-                uint32_t c;
-                text_decode(q, nx->len, &c);
-                cjk_after = text_cjkish(c);
+            const char *q = "";
+            size_t qn = 0;
+            if (nx && (nx->kind == SK_TEXT || nx->kind == SK_LITERAL)) {
+                q = (nx->kind == SK_TEXT ? st->text : st->lit) + nx->off;
+                qn = nx->len;
             }
-            if (!(cjk_before && cjk_after)) {
+            if (!text_joins_tight(R->flat.p ? R->flat.p : "", R->flat.n, q, qn)) {
                 size_t at = R->flat.n ? R->map[R->flat.n - 1] + 1 : b->start;
                 flat_add(R, " ", 1, at, 1, style & ~SP_LINK);
             }

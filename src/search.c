@@ -977,7 +977,7 @@ static int latin(uint32_t c)
  * breaks (SEARCH_SOFTBR), as the reader shows them: a break may stand
  * where the query has nothing, except between two Latin letters (the
  * reader shows hello⏎world as "hello world"; between two CJK characters
- * it shows nothing, text_cjkish). The folded query cannot tell more: its
+ * it shows nothing, text_joins_tight). The folded query cannot tell more: its
  * ， ？ ２ are ASCII's , ? 2, and the reader joins 好吗？⏎（笑） and
  * ２０２⏎４年 with nothing (only fullwidth letters, ＮＨ⏎Ｋ, are missed).
  * A space in the query matches spaces and tabs or a break (never a blank

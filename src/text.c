@@ -1,5 +1,6 @@
 #include "text.h"
 #include "chars.h"
+#include "utf8.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -407,7 +408,18 @@ safe_path_t safe_path_of(const char *path)
     return r;
 }
 
-int text_cjkish(uint32_t cp)
+static int cjkish(uint32_t cp)
 {
     return text_cp_width(cp) == 2 || ch_is(cp, CH_CJK_PUNCT);
+}
+
+int text_joins_tight(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (!an || !bn)
+        return 0;
+    size_t i = utf8_back(a, 0, an - 1); /* the start of a's last character */
+    uint32_t c1, c2;
+    text_decode(a + i, an - i, &c1);
+    text_decode(b, bn, &c2);
+    return cjkish(c1) && cjkish(c2);
 }

@@ -55,11 +55,12 @@ void units_free(units_t *t);
 
 /* Cells of one code point as drawn (escapes included, dropped = 0). */
 int text_cp_width(uint32_t cp);
-/* CJK for joining lines: a wide character, or CJK or general punctuation
- * (—— … “ ” ·), which never wants a space beside CJK text. A soft line
- * break between two such is shown as nothing (render), and searched so
- * (search's SEARCH_SOFTBR); between others it is a space. */
-int text_cjkish(uint32_t cp);
+/* Does a soft line break between a's last character and b's first show
+ * as nothing (render's Markdown, grep's contexts), not as a space? When
+ * both are CJK for joining lines: a wide character, or CJK or general
+ * punctuation (—— … “ ” ·), which never wants a space beside CJK text.
+ * 0 when either is empty. */
+int text_joins_tight(const char *a, size_t an, const char *b, size_t bn);
 
 /* Append a terminal-safe copy of s[0..n) to b (escapes as above, dropped
  * characters kept out). Returns the width in cells. */
