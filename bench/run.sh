@@ -77,6 +77,7 @@ mb=$(awk -v s="$size" 'BEGIN{printf "%.1f", s/1e6}')
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 cc -O2 -o "$OUT/pty" bench/pty.c -lutil || exit 1
+cc -O2 -o "$OUT/pagecost" bench/pagecost.c || exit 1
 mkdir -p "$OUT/tmp"
 export TERM=xterm-256color
 # a returning reader: the state directory is kept, and the cache's record
@@ -159,6 +160,11 @@ echo "juan bench: $IN, $mb MB, source: $src; $RUNS runs per row after a warm-up 
 echo "the rows of opening and quitting), medians;"
 echo "terminal rows in a pseudo-terminal of 80x24 (bench/pty.c), whole process, keys typed at once;"
 echo "juan as a returning reader (state and identity records kept, --from-start, no index unless indexed)"
+# what the machine charges for what opening is made of (first touches of
+# pages, a process's start): the opening rows move with these
+for _ in $(seq "$SHORT_RUNS"); do "$OUT/runstat" /dev/null true; done | awk '{print $1}' | median >"$OUT/true.t"
+echo "this machine: a page touched for the first time $("$OUT/pagecost") us (bench/pagecost);" \
+    "a process doing nothing $(awk '{printf "%.1f", $1 * 1000}' "$OUT/true.t") ms (runstat true, median)"
 echo
 echo "| row                                | juan        | compared  | juan/it | juan peak RSS (x input) | its RSS   | target             | met  |"
 echo "|------------------------------------|-------------|-----------|---------|-------------------------|-----------|--------------------|------|"
@@ -168,6 +174,10 @@ JPRE=fresh
 J=("${P[@]}" q "${JR[@]}" "$IN"); A=("${P[@]}" q less "$IN")
 FIRST=1 ROW_RUNS=$SHORT_RUNS row "open, q: a first opening ever" ""
 ROW_RUNS=$SHORT_RUNS row "open, first screen, q (vs less)" "r<=1.3,t<=0.05"
+# the same without the state database (no position read or saved, no
+# reading recorded): what SQLite's start and the save at q cost
+J=("${P[@]}" q "${JR[@]}" --no-state "$IN")
+ROW_RUNS=$SHORT_RUNS row "open, q: --no-state (vs less)" ""
 # the ambiguous-width probe over a slow link: the terminal answers 100 ms
 # late (bench/pty.c PTY_ANSWER); the first screen does not wait for it
 J=(env TERM=xterm PTY_ANSWER=100 "${P[@]}" q ./juan --from-start "$IN")
