@@ -5,10 +5,11 @@
  * the first screen: the first screen is up before the answer is sent;
  * keys typed before the answer, and with it, work; the answer is neither
  * shown nor taken for keys. Wide: the reader shows the notice; narrow: it
- * does not; no answer: none. The question is asked once, in the reader's
- * screen, and what it printed is cleared by the first screen. Prints the
- * median time to the first screen with the late answer and with
- * --ambiguous=narrow (no probe). */
+ * does not; no answer: none; on a first opening ever the notice waits
+ * behind "h: help" and comes with the next key. The question is asked
+ * once, in the reader's screen, and what it printed is cleared by the
+ * first screen. Prints the median time to the first screen with the late
+ * answer and with --ambiguous=narrow (no probe). */
 #include "t.h"
 
 #include <errno.h>
@@ -61,8 +62,12 @@ static int read_until(int fd, char *out, size_t cap, size_t *n, const char *want
 /* The first screen: the text's first words (samples/interview.txt) */
 #define FIRST "\xE6\xB2\x88\xE7\x9F\xA5\xE8\xBF\x9C" /* 沈知远 */
 
+/* state: the state directory (a first opening ever when it is new); NULL:
+ * --no-state, so that nothing else is on the status line (a store's
+ * warning, or the first opening's "h: help", is shown before the notice,
+ * which then waits for a key) */
 typedef struct {
-    const char *opt, *answer, *after, *before, *before_seen, *want;
+    const char *opt, *answer, *after, *before, *before_seen, *want, *state;
     long delay;
     long first_ms;
     int first_before, up;
@@ -103,11 +108,19 @@ static char *run(const char *juan, run_t *R)
     if (pid == 0) {
         setenv("TERM", "xterm", 1);
         setenv("LC_ALL", "C.UTF-8", 1);
-        setenv("JUAN_STATE_DIR", "/nonexistent/juan-test-probe", 1);
+        const char *argv[8];
+        int k = 0;
+        argv[k++] = juan;
         if (R->opt)
-            execl(juan, juan, R->opt, "--from-start", "samples/interview.txt", (char *)NULL);
+            argv[k++] = R->opt;
+        if (R->state)
+            setenv("JUAN_STATE_DIR", R->state, 1);
         else
-            execl(juan, juan, "--from-start", "samples/interview.txt", (char *)NULL);
+            argv[k++] = "--no-state";
+        argv[k++] = "--from-start";
+        argv[k++] = "samples/interview.txt";
+        argv[k] = NULL;
+        execv(juan, (char *const *)argv);
         _exit(127);
     }
     size_t cap = 1 << 20, n = 0;
@@ -227,6 +240,22 @@ int main(int argc, char **argv)
     CHECK_MSG(R.up, "a key typed before the answer, then the wide answer: the notice");
     CHECK_MSG(!shown(o, &R), "the answer after a key is not shown");
     free(o);
+    /* a first opening ever: "h: help" is on the status line; the notice
+       waits behind it and comes with the next key (sent with the answer) */
+    char dir[] = "/tmp/juan-test-probe-XXXXXX";
+    if (mkdtemp(dir)) {
+        R = (run_t){.answer = "\x1b[24;3R", .after = "j", .delay = 100, .state = dir,
+                    .want = "ambiguous-width"};
+        o = run(juan, &R);
+        CHECK_MSG(o && has_text(o, R.ans_at, "h: help"), "a first opening: h: help first");
+        CHECK_MSG(R.up, "a first opening: the notice after the next key");
+        free(o);
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        CHECK_MSG(system(cmd) == 0, "the state directory removed");
+    } else {
+        CHECK_MSG(0, "mkdtemp");
+    }
     /* --ambiguous=narrow: no question */
     R = (run_t){.opt = "--ambiguous=narrow", .want = "min left"};
     o = run(juan, &R);
