@@ -99,8 +99,10 @@ SCREEN *tui_screen_start(tui_t *T, FILE **tty)
     tui_geometry(T, T->width);
     if (T->warn[0]) /* the store's one-line warning */
         snprintf(T->msg, sizeof T->msg, "%s", T->warn);
+    /* told wide: the notice as for the probe's wide answer, once the
+       status line is free (not over the store's warning or "h: help") */
     if (T->o->ambiguous == AMBI_WIDE)
-        tui_ambiguous_notice(T);
+        term_ambiguous_set(AMBI_WIDE);
     return scr;
 }
 

@@ -559,6 +559,12 @@ absent "ambiguous" 23 && ok || bad "no notice on a narrow terminal"
 start 80 24 --ambiguous=wide samples/interview.txt
 wait_for "ambiguous-width" 23 && ok || bad "--ambiguous=wide: the notice"
 keys j; absent "ambiguous-width" 23 && ok || bad "the notice clears"
+# a message already on the status line (a first opening's "h: help") is
+# not replaced: the notice comes with the next key
+start JUAN_STATE_DIR="$T/state.wide" 80 24 --ambiguous=wide samples/interview.txt
+wait_for "h: help" 23 && ok || bad "--ambiguous=wide, a first opening: h: help"
+absent "ambiguous-width" 23 && ok || bad "--ambiguous=wide: the notice not over h: help"
+keys j; wait_for "ambiguous-width" 23 && ok || bad "--ambiguous=wide: the notice with the next key"
 
 # ---- the status line drops whole fields for width, in a fixed order, the
 # percentage last, never leaving a separator behind (issue 16: bug 6)
