@@ -71,6 +71,13 @@ out=$("$JUAN" --bookmarks "$T/doc.txt")
     bad "--bookmarks: $out"
 "$JUAN" --bookmarks --json "$T/doc.txt" | grep -q '"name": "要点", "note": "记下来", "offset": ' && ok || bad "--bookmarks --json"
 { printf '新加的一段话，放在最前面，让后面的字节都挪了位置。\n\n'; cat samples/interview.txt; } >"$T/doc.txt"
+# the store's warning at the same opening does not hide it: both, the
+# store's first (a copy of the state, read-only)
+cp -r "$JUAN_STATE_DIR" "$T/st444" && chmod 444 "$T/st444/state.db" || bad "a read-only copy of the state"
+JUAN_STATE_DIR=$T/st444 run 200 24 "$T/doc.txt"
+wait_for "is read-only (mode 0444)" && wait_for "; bookmark moved: text changed" && ok ||
+    bad "the store's warning and bookmark moved, both"
+quit
 run 80 24 "$T/doc.txt"
 wait_for "bookmark moved: text changed" && ok || bad "status: bookmark moved"
 keys B; wait_for "Bookmarks:" && wait_for "要点" && ok || bad "B lists the bookmark"
