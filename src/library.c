@@ -826,13 +826,8 @@ int tui_library(const char *dir, const tui_opts_t *o)
     int sel = 0;
     for (;;) {
         const char *w = store_warning(T->S);
-        if (w && T->msg[0]) { /* (said once: both, the store's first) */
-            char was[sizeof T->msg];
-            memcpy(was, T->msg, sizeof was);
-            snprintf(T->msg, sizeof T->msg, "%.300s; %.200s", w, was);
-        } else if (w) {
-            snprintf(T->msg, sizeof T->msg, "%.300s", w);
-        }
+        if (w) /* (said once: both, the store's first) */
+            session_say_first(T, w);
         if (!T->msg[0] && term_ambiguous_news()) /* the probe's answer */
             tui_ambiguous_notice(T);
         snprintf(L.note, sizeof L.note, "%.300s", T->msg);

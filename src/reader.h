@@ -135,6 +135,9 @@ void session_title(tui_t *T, buf_t *b); /* the title, or the file name */
  * session_resumed_section() adds " (§…)" once it is, while that message
  * is still shown: 1 when it did (redraw). */
 void session_say_resumed(tui_t *T, int pct);
+/* w (the store's warning) on the status line before what is there, both
+ * kept ("W; WHAT WAS THERE"; the status line cuts what does not fit). */
+void session_say_first(tui_t *T, const char *w);
 int session_resumed_section(tui_t *T);
 void session_turns(tui_t *T);  /* T->turns (waits for the structure) */
 /* Save the place (unless forced: only when it moved since the last save);

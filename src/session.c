@@ -147,6 +147,13 @@ void session_unload(tui_t *T)
     T->resumed_sec = 0;
 }
 
+void session_say_first(tui_t *T, const char *w)
+{
+    char was[sizeof T->msg];
+    snprintf(was, sizeof was, "%s", T->msg);
+    snprintf(T->msg, sizeof T->msg, "%.300s%s%.200s", w, was[0] ? "; " : "", was);
+}
+
 /* " (§title)" of the section holding off into sec (cleared first; ""
  * when none). Waits for the structure. */
 static void section_note(tui_t *T, size_t off, buf_t *sec)

@@ -97,12 +97,9 @@ SCREEN *tui_screen_start(tui_t *T, FILE **tty)
     tui_mouse(T);
     draw_colors(T);
     tui_geometry(T, T->width);
-    if (T->warn[0]) { /* the store's one-line warning, before what the
-                          opening said (bookmark moved: text changed) */
-        char was[sizeof T->msg];
-        snprintf(was, sizeof was, "%s", T->msg);
-        snprintf(T->msg, sizeof T->msg, "%.300s%s%.200s", T->warn, was[0] ? "; " : "", was);
-    }
+    if (T->warn[0]) /* the store's one-line warning, before what the
+                       opening said (bookmark moved: text changed) */
+        session_say_first(T, T->warn);
     /* told wide: the notice as for the probe's wide answer, once the
        status line is free (not over the store's warning or "h: help") */
     if (T->o->ambiguous == AMBI_WIDE)
